@@ -1,0 +1,67 @@
+"""Command menus, per role and per language (`setMyCommands` with a scope and a language)."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from telegram.error import TelegramError
+
+from bot.i18n import N_, SUPPORTED_LOCALES, translator
+from storage.models import Role
+
+log = logging.getLogger(__name__)
+
+COMMON = [
+    ("help", N_("What I can do for you")),
+    ("language", N_("Change your language")),
+    ("cancel", N_("Stop what you are doing")),
+]
+STAFF = [("pending", N_("Open concerns and help requests"))]
+
+MENUS: dict[Role | None, list[tuple[str, str]]] = {
+    None: [("start", N_("Start with your invitation link")), *COMMON],
+    Role.MENTOR: [
+        ("log", N_("Log a meeting")),
+        ("plan", N_("Plan the next meeting")),
+        ("report", N_("Report progress")),
+        ("help_staff", N_("Ask the staff for help")),
+        ("concern", N_("Raise a concern")),
+        ("mymatches", N_("Your matches")),
+        ("mylogs", N_("Your recent meetings")),
+        *COMMON,
+    ],
+    Role.MENTEE: [
+        ("next", N_("Your next meetings")),
+        ("contacts", N_("Your contacts")),
+        ("needhelp", N_("I need help")),
+        ("problem", N_("I have a problem")),
+        *COMMON,
+    ],
+    Role.WORKER: [*STAFF, *COMMON],
+    Role.COORDINATOR: [*STAFF, *COMMON],
+    Role.ADMIN: [*STAFF, *COMMON],
+}
+
+
+def menu(role: Role | None, locale: str) -> list[BotCommand]:
+    tr = translator(locale)
+    return [BotCommand(name, tr.gettext(text)) for name, text in MENUS[role]]
+
+
+async def set_default_menus(bot: Bot) -> None:
+    """The menu of people not yet linked, in every language the bot speaks."""
+    await bot.set_my_commands(menu(None, "en"), scope=BotCommandScopeDefault())
+    for locale in SUPPORTED_LOCALES:
+        if locale != "en":
+            await bot.set_my_commands(
+                menu(None, locale), scope=BotCommandScopeDefault(), language_code=locale
+            )
+
+
+async def set_person_menu(bot: Bot, chat_id: int, role: Role, locale: str) -> None:
+    """One person's menu, in their language, for their chat only."""
+    try:
+        await bot.set_my_commands(menu(role, locale), scope=BotCommandScopeChat(chat_id))
+    except TelegramError as exc:
+        log.warning("could not set the command menu of a chat: %s", type(exc).__name__)

@@ -1,0 +1,68 @@
+"""Typed settings, read once at start from the environment and an optional `.env`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+TELEGRAM_API_URL = "https://api.telegram.org"
+
+
+class SettingsError(Exception):
+    """Settings that cannot start the bot; the message is one line for the operator."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="MENTORBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    token: SecretStr | None = Field(default=None, description="Bot token from @BotFather")
+    database_url: str = Field(
+        default=f"sqlite+aiosqlite:///{Path.cwd() / 'mentorbot.sqlite3'}",
+        description="SQLAlchemy async URL (sqlite+aiosqlite:/// or postgresql+asyncpg://)",
+    )
+    api_url: AnyHttpUrl = Field(
+        default=AnyHttpUrl(TELEGRAM_API_URL), description="Bot API base URL"
+    )
+    webhook_url: AnyHttpUrl | None = Field(default=None, description="Public HTTPS URL")
+    webhook_secret: SecretStr | None = Field(default=None, description="Secret token header")
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    tick_seconds: float = Field(default=20.0, gt=0, description="Scheduler tick interval")
+    rate_overall: float = Field(default=25.0, gt=0, description="Messages a second, overall")
+    rate_per_chat: float = Field(default=1.0, gt=0, description="Messages a second, per chat")
+    log_level: str = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_driver(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError(
+                "must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
+            )
+        return value
+
+    @property
+    def api_base(self) -> str:
+        return str(self.api_url).rstrip("/")
+
+    def require_token(self) -> str:
+        if self.token is None or not self.token.get_secret_value().strip():
+            raise SettingsError(
+                "MENTORBOT_TOKEN is not set: put the bot token from @BotFather in the "
+                "environment or in .env"
+            )
+        return self.token.get_secret_value().strip()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning validation errors into one clear line."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "MENTORBOT_" + str(first["loc"][0]).upper() if first["loc"] else "settings"
+        raise SettingsError(f"{name}: {first['msg']}") from None

@@ -1,0 +1,171 @@
+"""Per-reader translation and formatting: gettext catalogs and Babel's CLDR data.
+
+Every message is rendered for its reader: `translator(locale)` gives the gettext functions and
+the date, time, number and list formatting of that locale; `Translator.local(dt, tz)` moves a UTC
+time into the reader's timezone. Module-level texts are marked with `N_` and translated when
+rendered.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_datetime, format_time, format_timedelta
+from babel.lists import format_list
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+DOMAIN = "messages"
+DEFAULT_LOCALE = "en"
+# English is the source; the others have catalogs in locales/<code>/LC_MESSAGES/messages.po.
+SUPPORTED_LOCALES = ("en", "es", "ca", "ar", "uk", "ru", "fr", "fa", "ps", "ti")
+RTL_LOCALES = frozenset({"ar", "fa", "ps"})
+
+# Unicode bidirectional isolates: FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE.
+FSI, PDI = "\u2068", "\u2069"
+
+
+def N_(message: str) -> str:
+    """Mark a text for extraction; it is translated later, for its reader."""
+    return message
+
+
+def normalise_locale(code: str | None) -> str | None:
+    """The supported locale for a Telegram `language_code` or a typed code, or None."""
+    if not code:
+        return None
+    base = code.replace("_", "-").split("-")[0].lower()
+    if base == "prs":  # Dari is served by the Persian catalog
+        base = "fa"
+    return base if base in SUPPORTED_LOCALES else None
+
+
+def is_valid_locale(code: str) -> bool:
+    return normalise_locale(code) is not None
+
+
+def is_valid_timezone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def language_name(code: str) -> str:
+    """A language's name in that language ("Español", "العربية")."""
+    try:
+        name = Locale.parse(code).get_display_name(code) or code
+    except (UnknownLocaleError, ValueError):
+        return code
+    return name[:1].upper() + name[1:]
+
+
+@lru_cache(maxsize=32)
+def _catalog(locale: str) -> NullTranslations:
+    if locale == DEFAULT_LOCALE:
+        return NullTranslations()
+    return Translations.load(str(LOCALES_DIR), [locale], DOMAIN)
+
+
+def isolate(text: str | None) -> str:
+    """User-supplied text (a name, a place, a note) wrapped in bidi isolates and HTML-escaped,
+    so it neither scrambles a right-to-left sentence nor breaks the message's markup."""
+    return f"{FSI}{html.escape(text or '', quote=False)}{PDI}"
+
+
+class Translator:
+    """gettext and Babel formatting for one reader's locale."""
+
+    def __init__(self, locale: str) -> None:
+        self.locale = normalise_locale(locale) or DEFAULT_LOCALE
+        self._t = _catalog(self.locale)
+        self._babel = Locale.parse(self.locale)
+
+    @property
+    def rtl(self) -> bool:
+        return self.locale in RTL_LOCALES
+
+    # gettext ------------------------------------------------------------------------------
+    def gettext(self, message: str) -> str:
+        return self._t.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._t.ngettext(singular, plural, n)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return str(self._t.pgettext(context, message))
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
+        return str(self._t.npgettext(context, singular, plural, n))
+
+    # formatting ---------------------------------------------------------------------------
+    @staticmethod
+    def local(moment: datetime, tz: str) -> datetime:
+        return moment.astimezone(ZoneInfo(tz))
+
+    def day(self, day: date | datetime, fmt: str = "medium", tz: str | None = None) -> str:
+        if isinstance(day, datetime) and tz:
+            day = self.local(day, tz)
+        return format_date(day, format=fmt, locale=self._babel)
+
+    def day_long(self, day: date | datetime, tz: str | None = None) -> str:
+        """"Tuesday, 3 March" in the reader's words and order."""
+        if isinstance(day, datetime) and tz:
+            day = self.local(day, tz)
+        skeleton = self._babel.datetime_skeletons.get("MMMMEd")
+        pattern = skeleton.pattern if skeleton is not None else "EEEE d MMMM"
+        return format_date(day, format=pattern, locale=self._babel)
+
+    def hour(self, moment: datetime | time, tz: str | None = None) -> str:
+        if isinstance(moment, datetime) and tz:
+            moment = self.local(moment, tz)
+        return format_time(moment, format="short", locale=self._babel)
+
+    def moment(self, moment: datetime, tz: str, fmt: str = "medium") -> str:
+        return format_datetime(self.local(moment, tz), format=fmt, locale=self._babel)
+
+    def when(self, moment: datetime, tz: str) -> str:
+        """Weekday, date and time of a moment, for a reminder or a card."""
+        local = self.local(moment, tz)
+        pattern = str(self._babel.datetime_formats.get("medium", "{1}, {0}"))
+        return pattern.replace("{1}", self.day_long(local)).replace("{0}", self.hour(local))
+
+    def number(self, value: float | int) -> str:
+        return format_decimal(value, locale=self._babel)
+
+    def duration(self, minutes: int) -> str:
+        """"1 hour and 30 minutes", with the plural forms of the reader's language."""
+        hours, mins = divmod(minutes, 60)
+        parts = []
+        if hours:
+            parts.append(self.ngettext("%(num)d hour", "%(num)d hours", hours) % {"num": hours})
+        if mins or not hours:
+            parts.append(
+                self.ngettext("%(num)d minute", "%(num)d minutes", mins) % {"num": mins}
+            )
+        return self.join(parts)
+
+    def age(self, delta: timedelta) -> str:
+        """"3 hours", "2 days": a rounded span of time."""
+        return str(format_timedelta(delta, format="long", locale=self._babel))
+
+    def join(self, items: list[str]) -> str:
+        return format_list(items, locale=self._babel) if items else ""
+
+
+@lru_cache(maxsize=32)
+def translator(locale: str | None) -> Translator:
+    return Translator(locale or DEFAULT_LOCALE)
+
+
+def reload_catalogs() -> None:
+    """Forget loaded catalogs (after `pybabel compile`)."""
+    _catalog.cache_clear()
+    translator.cache_clear()

@@ -1,0 +1,267 @@
+"""What every handler shares: one transaction per update, the person behind it, their
+language, and replies sent only once the transaction has committed.
+
+A feature handler is `async def step(ctx: Ctx) -> None` (commands), `async def on_press(ctx, args)`
+(buttons: callback data `"<prefix>:<arg>:<arg>"`) or `async def on_text(ctx, draft, text)`
+(a typed answer while a conversation is in progress). It parses input, calls a service, and
+renders the reply with `ctx._`; it holds no business rules and no SQL.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import ContextTypes
+
+from bot.i18n import Translator, normalise_locale, translator
+from bot.runtime import Runtime, runtime_of
+from bot.services import audit, drafts, people
+from bot.services.errors import Invalid, NotAllowed, NotFound
+from storage.models import Consent, Draft, Person, Role
+
+log = logging.getLogger(__name__)
+
+Buttons = list[list[tuple[str, str]]]  # rows of (label, callback data)
+CtxHandler = Callable[["Ctx"], Awaitable[None]]
+PressHandler = Callable[["Ctx", list[str]], Awaitable[None]]
+TextStep = Callable[["Ctx", Draft, str], Awaitable[None]]
+
+CALLBACK_LIMIT = 64  # bytes, Telegram's limit for callback data
+
+
+def keyboard(buttons: Buttons | None) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    rows = []
+    for row in buttons:
+        out = []
+        for label, data in row:
+            if len(data.encode()) > CALLBACK_LIMIT:
+                raise ValueError(f"callback data over {CALLBACK_LIMIT} bytes: {data[:20]}…")
+            out.append(InlineKeyboardButton(label, callback_data=data))
+        rows.append(out)
+    return InlineKeyboardMarkup(rows)
+
+
+def chunk(items: Iterable[tuple[str, str]], per_row: int) -> Buttons:
+    row: list[tuple[str, str]] = []
+    rows: Buttons = []
+    for item in items:
+        row.append(item)
+        if len(row) == per_row:
+            rows.append(row)
+            row = []
+    if row:
+        rows.append(row)
+    return rows
+
+
+@dataclass
+class _Action:
+    kind: str  # reply, edit, toast, document
+    text: str = ""
+    buttons: Buttons | None = None
+    alert: bool = False
+    document: tuple[str, bytes] | None = None
+
+
+@dataclass
+class Ctx:
+    """One update, seen by a handler."""
+
+    update: Update
+    context: ContextTypes.DEFAULT_TYPE
+    rt: Runtime
+    session: AsyncSession
+    now: datetime
+    telegram_id: int
+    person: Person | None
+    tr: Translator
+    tz: str
+    draft: Draft | None = None
+    actions: list[_Action] = field(default_factory=list)
+
+    # language ---------------------------------------------------------------------------
+    def _(self, message: str) -> str:
+        return self.tr.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.tr.ngettext(singular, plural, n)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return self.tr.pgettext(context, message)
+
+    @property
+    def me(self) -> Person:
+        """The linked person (handlers registered with `linked=True` always have one)."""
+        assert self.person is not None
+        return self.person
+
+    # replies, sent after commit ----------------------------------------------------------
+    def reply(self, text: str, buttons: Buttons | None = None) -> None:
+        self.actions.append(_Action("reply", text, buttons))
+
+    def edit(self, text: str, buttons: Buttons | None = None) -> None:
+        """Replace the pressed message (or reply, when the update is not a button press)."""
+        kind = "edit" if self.update.callback_query else "reply"
+        self.actions.append(_Action(kind, text, buttons))
+
+    def toast(self, text: str, alert: bool = False) -> None:
+        self.actions.append(_Action("toast", text, alert=alert))
+
+    def send_document(self, name: str, content: bytes, caption: str = "") -> None:
+        self.actions.append(_Action("document", caption, document=(name, content)))
+
+    # conversation state -----------------------------------------------------------------
+    async def save_draft(self, flow: str, state: str, data: dict[str, Any]) -> Draft:
+        self.draft = await drafts.save(
+            self.session, self.telegram_id, flow, state, data, self.now
+        )
+        return self.draft
+
+    async def clear_draft(self) -> None:
+        await drafts.clear(self.session, self.telegram_id)
+        self.draft = None
+
+    def audit(self, action: str, target: tuple[str, int] | None = None, **detail: Any) -> None:
+        audit.record(
+            self.session,
+            self.now,
+            action,
+            actor_id=self.person.id if self.person else None,
+            organisation_id=self.person.organisation_id if self.person else None,
+            target=target,
+            **detail,
+        )
+
+
+async def flush_actions(ctx: Ctx) -> None:
+    """Send the replies a handler asked for, after its transaction committed."""
+    bot = ctx.context.bot
+    query = ctx.update.callback_query
+    chat_id = ctx.update.effective_chat.id if ctx.update.effective_chat else ctx.telegram_id
+    answered = False
+    for action in ctx.actions:
+        markup = keyboard(action.buttons)
+        if action.kind == "toast" and query is not None and not answered:
+            await query.answer(action.text or None, show_alert=action.alert)
+            answered = True
+        elif action.kind == "edit" and query is not None and query.message is not None:
+            try:
+                await bot.edit_message_text(
+                    action.text,
+                    chat_id=chat_id,
+                    message_id=query.message.message_id,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                )
+            except BadRequest as exc:
+                if "not modified" not in str(exc):
+                    raise
+        elif action.kind == "document" and action.document is not None:
+            name, content = action.document
+            await bot.send_document(
+                chat_id, document=content, filename=name,
+                caption=action.text or None, parse_mode=ParseMode.HTML,
+            )
+        elif action.kind in ("reply", "edit"):
+            await bot.send_message(
+                chat_id, action.text, parse_mode=ParseMode.HTML, reply_markup=markup
+            )
+    if query is not None and not answered:
+        await query.answer()
+
+
+def client_translator(update: Update) -> Translator:
+    user = update.effective_user
+    return translator(normalise_locale(user.language_code if user else None))
+
+
+def not_linked_text(tr: Translator) -> str:
+    return tr.gettext(
+        "Hello! This bot is used by mentoring programmes. To use it, you need a personal "
+        "invitation link from your programme's staff. Please open the link they gave you, "
+        "or ask them for a new one."
+    )
+
+
+def wrap(
+    fn: Callable[[Ctx], Awaitable[None]],
+    *,
+    linked: bool = True,
+    roles: frozenset[Role] | None = None,
+) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]:
+    """Turn a feature handler into a PTB callback: one transaction, the person, their
+    language; replies after commit; refusals in the user's language."""
+
+    async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        user = update.effective_user
+        if user is None:
+            return
+        rt = runtime_of(context.bot_data)
+        now = rt.clock.now()
+        ctx: Ctx | None = None
+        refused: str | None = None
+        try:
+            async with rt.db.transaction() as session:
+                person = await people.by_telegram_id(session, user.id)
+                if person is not None and not person.active:
+                    person = None
+                tr, tz = client_translator(update), "UTC"
+                if person is not None:
+                    rd = await people.reader(session, person)
+                    tr, tz = rd.tr, rd.tz
+                ctx = Ctx(update, context, rt, session, now, user.id, person, tr, tz)
+                ctx.draft = await drafts.get(session, user.id)
+                if linked and (person is None or person.consent != Consent.GIVEN):
+                    ctx.reply(not_linked_text(tr))
+                elif roles is not None and (person is None or person.role not in roles):
+                    ctx.reply(tr.gettext("This command is not available to you."))
+                else:
+                    await fn(ctx)
+        except (NotAllowed, NotFound) as exc:
+            refused = type(exc).__name__
+        except Invalid as exc:
+            log.info("invalid input refused: %s", exc.code)
+            refused = "Invalid"
+        if refused is not None and ctx is not None:
+            await _refuse(ctx, refused)
+            return
+        if ctx is not None:
+            rt.wake_sender()
+            try:
+                await flush_actions(ctx)
+            except Forbidden:
+                log.info("user %s blocked the bot while being answered", ctx.telegram_id)
+
+    return callback
+
+
+async def _refuse(ctx: Ctx, reason: str) -> None:
+    """A refused action: nothing of it was stored. Audit it, and say so in the user's words."""
+    async with ctx.rt.db.transaction() as session:
+        person = ctx.person
+        data = ctx.update.callback_query.data if ctx.update.callback_query else None
+        audit.record(
+            session,
+            ctx.now,
+            "refused",
+            actor_id=person.id if person else None,
+            organisation_id=person.organisation_id if person else None,
+            reason=reason,
+            callback=(data or "")[:64],
+        )
+    ctx.actions = []
+    if reason == "Invalid":
+        ctx.reply(ctx._("Sorry, that did not work. Please try again."))
+    else:
+        ctx.reply(ctx._("Sorry, that is not available to you."))
+    await flush_actions(ctx)

@@ -1,0 +1,109 @@
+"""Collects each feature's commands, button prefixes and conversation steps, and installs them
+into a PTB `Application`. A typed message is routed by the sender's conversation in progress
+(kept in the database), so a conversation survives a restart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.ext import (
+    BaseHandler as PTBHandler,
+)
+
+from handlers.common import Ctx, CtxHandler, PressHandler, TextStep, not_linked_text, wrap
+from storage.models import Consent, Role
+
+
+@dataclass
+class Router:
+    handlers: list[PTBHandler[Any, Any, Any]] = field(default_factory=list)
+    text_steps: dict[tuple[str, str], TextStep] = field(default_factory=dict)
+    fallback: CtxHandler | None = None
+    _prefixes: set[str] = field(default_factory=set)
+    _public_flows: set[str] = field(default_factory=set)
+
+    def command(
+        self,
+        name: str,
+        fn: CtxHandler,
+        *,
+        linked: bool = True,
+        roles: frozenset[Role] | None = None,
+    ) -> None:
+        self.handlers.append(CommandHandler(name, wrap(fn, linked=linked, roles=roles)))
+
+    def callback(
+        self,
+        prefix: str,
+        fn: PressHandler,
+        *,
+        linked: bool = True,
+        roles: frozenset[Role] | None = None,
+    ) -> None:
+        """Buttons whose callback data is `"<prefix>:<arg>:…"`; `fn(ctx, args)`."""
+        if prefix in self._prefixes or ":" in prefix:
+            raise ValueError(f"callback prefix {prefix!r} taken or malformed")
+        self._prefixes.add(prefix)
+
+        async def on_press(ctx: Ctx) -> None:
+            query = ctx.update.callback_query
+            assert query is not None
+            await fn(ctx, (query.data or "").split(":")[1:])
+
+        self.handlers.append(
+            CallbackQueryHandler(
+                wrap(on_press, linked=linked, roles=roles), pattern=f"^{prefix}(:|$)"
+            )
+        )
+
+    def text_step(self, flow: str, state: str, fn: TextStep, *, public: bool = False) -> None:
+        """The handler of typed text while the sender's conversation is at (flow, state).
+        Only `public` flows (onboarding) are open to people not yet linked and agreeing."""
+        if (flow, state) in self.text_steps:
+            raise ValueError(f"text step {flow}/{state} registered twice")
+        self.text_steps[(flow, state)] = fn
+        if public:
+            self._public_flows.add(flow)
+
+    def set_fallback(self, fn: CtxHandler) -> None:
+        """What to do with typed text outside any conversation."""
+        self.fallback = fn
+
+    def install(self, app: Application) -> None:  # type: ignore[type-arg]
+        for handler in self.handlers:
+            app.add_handler(handler)
+        app.add_handler(
+            MessageHandler(filters.TEXT & ~filters.COMMAND, wrap(self._on_text, linked=False))
+        )
+        app.add_handler(MessageHandler(filters.COMMAND, wrap(self._on_unknown_command)))
+
+    async def _on_text(self, ctx: Ctx) -> None:
+        message = ctx.update.effective_message
+        text = (message.text if message else None) or ""
+        draft = ctx.draft
+        if draft is not None:
+            step = self.text_steps.get((draft.flow, draft.state))
+            if step is not None and not self._allowed(ctx, draft.flow):
+                ctx.reply(not_linked_text(ctx.tr))
+                return
+            if step is not None:
+                await step(ctx, draft, text.strip())
+                return
+        if self.fallback is not None:
+            await self.fallback(ctx)
+
+    def _allowed(self, ctx: Ctx, flow: str) -> bool:
+        if flow in self._public_flows:
+            return True
+        return ctx.person is not None and ctx.person.consent == Consent.GIVEN
+
+    async def _on_unknown_command(self, ctx: Ctx) -> None:
+        ctx.reply(ctx._("I do not know that command. Send /help to see what I can do."))

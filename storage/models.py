@@ -1,0 +1,455 @@
+"""The domain's tables. Times are UTC; a person's locale and timezone apply only when rendering."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.types import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    return Enum(
+        cls,
+        native_enum=False,
+        length=24,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+        name=cls.__name__.lower(),
+    )
+
+
+class Role(enum.StrEnum):
+    MENTOR = "mentor"
+    MENTEE = "mentee"
+    WORKER = "worker"
+    COORDINATOR = "coordinator"
+    ADMIN = "admin"
+
+    @property
+    def is_staff(self) -> bool:
+        return self in (Role.WORKER, Role.COORDINATOR, Role.ADMIN)
+
+
+class Consent(enum.StrEnum):
+    PENDING = "pending"
+    GIVEN = "given"
+    DECLINED = "declined"
+
+
+class MatchStatus(enum.StrEnum):
+    PROPOSED = "proposed"
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+
+class AppointmentStatus(enum.StrEnum):
+    PLANNED = "planned"
+    CANCELLED = "cancelled"
+
+
+class Answer(enum.StrEnum):
+    COMING = "coming"
+    CANNOT = "cannot"
+    RESCHEDULE = "reschedule"
+
+
+class ReminderKind(enum.StrEnum):
+    REMINDER = "reminder"
+    NO_ANSWER = "no_answer"
+
+
+class JobStatus(enum.StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    SKIPPED = "skipped"
+    CANCELLED = "cancelled"
+
+
+class HelpKind(enum.StrEnum):
+    PRACTICAL = "practical"
+    RELATIONSHIP = "relationship"
+    SUPPORT = "support"
+    MENTEE = "mentee"
+
+
+class ThreadStatus(enum.StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Severity(enum.StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    EMERGENCY = "emergency"
+
+
+class ConcernCategory(enum.StrEnum):
+    WELLBEING = "wellbeing"
+    SAFETY = "safety"
+    HEALTH = "health"
+    HOUSING = "housing"
+    LEGAL = "legal"
+    MONEY = "money"
+    RELATIONSHIP = "relationship"
+    OTHER = "other"
+
+
+class ConcernStatus(enum.StrEnum):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+    UNACKNOWLEDGED = "unacknowledged"  # every level was tried; shown to all staff
+
+
+class OutboxStatus(enum.StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class Organisation(Base):
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    timezone: Mapped[str] = mapped_column(String(64))
+    locale: Mapped[str] = mapped_column(String(16))
+    emergency_phone: Mapped[str] = mapped_column(String(32), default="112")
+    office_phone: Mapped[str | None] = mapped_column(String(32))
+    office_hours: Mapped[str | None] = mapped_column(String(300))
+    address: Mapped[str | None] = mapped_column(String(300))
+    # Policy, per organisation, with the defaults of DESIGN.md.
+    reminder_offsets_minutes: Mapped[list[Any]] = mapped_column(default=lambda: [1440, 120])
+    confirm_by_minutes: Mapped[int] = mapped_column(default=120)
+    report_cadence_days: Mapped[int] = mapped_column(default=30)
+    help_target_hours: Mapped[int] = mapped_column(default=48)
+    ack_deadlines_minutes: Mapped[dict[str, Any]] = mapped_column(
+        default=lambda: {"emergency": 15, "high": 240, "medium": 1440, "low": 4320}
+    )
+    created_at: Mapped[datetime]
+
+
+class Family(Base):
+    __tablename__ = "family"
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+
+    members: Mapped[list[Person]] = relationship(back_populates="family", lazy="raise")
+
+
+class Person(Base):
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    role: Mapped[Role] = mapped_column(_enum(Role))
+    name: Mapped[str] = mapped_column(String(200))
+    locale: Mapped[str | None] = mapped_column(String(16))  # chosen by the person
+    timezone: Mapped[str | None] = mapped_column(String(64))  # None: the organisation's
+    phone: Mapped[str | None] = mapped_column(String(32))  # E.164
+    email: Mapped[str | None] = mapped_column(String(254))
+    share_phone: Mapped[bool] = mapped_column(default=False)
+    share_email: Mapped[bool] = mapped_column(default=False)
+    family_id: Mapped[int | None] = mapped_column(ForeignKey("family.id"), index=True)
+    telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    telegram_language: Mapped[str | None] = mapped_column(String(16))  # client language
+    consent: Mapped[Consent] = mapped_column(_enum(Consent), default=Consent.PENDING)
+    consent_at: Mapped[datetime | None]
+    reachable: Mapped[bool] = mapped_column(default=True)
+    unreachable_reason: Mapped[str | None] = mapped_column(String(200))
+    quiet_start: Mapped[str] = mapped_column(String(5), default="21:00")  # local HH:MM
+    quiet_end: Mapped[str] = mapped_column(String(5), default="08:00")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime]
+
+    family: Mapped[Family | None] = relationship(back_populates="members", lazy="raise")
+
+
+class Invite(Base):
+    __tablename__ = "invite"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class Match(Base):
+    __tablename__ = "match"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    family_id: Mapped[int] = mapped_column(ForeignKey("family.id"), index=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    status: Mapped[MatchStatus] = mapped_column(_enum(MatchStatus), default=MatchStatus.ACTIVE)
+    started_on: Mapped[date] = mapped_column(Date)
+    closed_at: Mapped[datetime | None]
+    closure_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class MatchMentor(Base):
+    __tablename__ = "match_mentor"
+
+    match_id: Mapped[int] = mapped_column(ForeignKey("match.id"), primary_key=True)
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True, index=True)
+
+
+class Meeting(Base):
+    __tablename__ = "meeting"
+    __table_args__ = (Index("ix_meeting_match_day", "match_id", "occurred_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("match.id"))
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    occurred_on: Mapped[date] = mapped_column(Date)
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    activities: Mapped[list[Any]] = mapped_column(default=list)
+    mood: Mapped[int | None] = mapped_column(Integer)  # 1..5, how the mentee seemed
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Appointment(Base):
+    __tablename__ = "appointment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("match.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    duration_minutes: Mapped[int] = mapped_column(default=60)
+    place: Mapped[str] = mapped_column(String(300))
+    note: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[AppointmentStatus] = mapped_column(
+        _enum(AppointmentStatus), default=AppointmentStatus.PLANNED
+    )
+    sequence: Mapped[int] = mapped_column(default=0)  # bumped on every change (iCalendar)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class AppointmentAnswer(Base):
+    """A mentee's answer to an appointment's reminder: coming, cannot, another time."""
+
+    __tablename__ = "appointment_answer"
+
+    appointment_id: Mapped[int] = mapped_column(ForeignKey("appointment.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    answer: Mapped[Answer] = mapped_column(_enum(Answer))
+    answered_at: Mapped[datetime]
+
+
+class Reminder(Base):
+    """A message due at a time: a reminder to a mentee, or the no-answer alert to mentors."""
+
+    __tablename__ = "reminder"
+    __table_args__ = (Index("ix_reminder_due", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appointment_id: Mapped[int] = mapped_column(ForeignKey("appointment.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    kind: Mapped[ReminderKind] = mapped_column(_enum(ReminderKind))
+    offset_minutes: Mapped[int] = mapped_column(Integer)  # before the appointment
+    due_at: Mapped[datetime]  # after moving out of quiet hours
+    status: Mapped[JobStatus] = mapped_column(_enum(JobStatus), default=JobStatus.PENDING)
+    reason: Mapped[str | None] = mapped_column(String(200))  # why skipped or cancelled
+    done_at: Mapped[datetime | None]
+
+
+class ProgressReport(Base):
+    __tablename__ = "progress_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("match.id"), index=True)
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    # {"language": {"rating": 1..4, "comment": "..."}, ...}
+    domains: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    relationship: Mapped[int] = mapped_column(Integer)  # 1..4
+    needs_support: Mapped[bool] = mapped_column(Boolean)
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class ReportRequest(Base):
+    """The programme asking a mentor for a progress report, on the organisation's cadence."""
+
+    __tablename__ = "report_request"
+    __table_args__ = (Index("ix_report_request_due", "status", "remind_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("match.id"))
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    requested_at: Mapped[datetime]
+    remind_at: Mapped[datetime | None]
+    status: Mapped[JobStatus] = mapped_column(_enum(JobStatus), default=JobStatus.PENDING)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("progress_report.id"))
+
+
+class HelpRequest(Base):
+    __tablename__ = "help_request"
+    __table_args__ = (Index("ix_help_request_open", "status", "answer_due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    match_id: Mapped[int | None] = mapped_column(ForeignKey("match.id"))
+    requester_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    kind: Mapped[HelpKind] = mapped_column(_enum(HelpKind))
+    status: Mapped[ThreadStatus] = mapped_column(_enum(ThreadStatus), default=ThreadStatus.OPEN)
+    created_at: Mapped[datetime]
+    answer_due_at: Mapped[datetime | None]  # cleared once staff answer
+    overdue_notified_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+
+
+class HelpMessage(Base):
+    __tablename__ = "help_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    help_request_id: Mapped[int] = mapped_column(ForeignKey("help_request.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(16))  # the author's language
+    created_at: Mapped[datetime]
+
+
+class Concern(Base):
+    __tablename__ = "concern"
+    __table_args__ = (Index("ix_concern_deadline", "status", "ack_deadline_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("match.id"), index=True)
+    raised_by_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    category: Mapped[ConcernCategory] = mapped_column(_enum(ConcernCategory))
+    severity: Mapped[Severity] = mapped_column(_enum(Severity))
+    description: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(16))
+    status: Mapped[ConcernStatus] = mapped_column(
+        _enum(ConcernStatus), default=ConcernStatus.OPEN
+    )
+    assigned_worker_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    level: Mapped[int] = mapped_column(default=0)  # 0 worker, 1 coordinators, 2 admins
+    raised_at: Mapped[datetime]
+    ack_deadline_at: Mapped[datetime | None]  # the current level's deadline
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    resolved_at: Mapped[datetime | None]
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    resolution_note: Mapped[str | None] = mapped_column(Text)
+
+
+class ConcernEvent(Base):
+    __tablename__ = "concern_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    concern_id: Mapped[int] = mapped_column(ForeignKey("concern.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))  # raised, delivered, acknowledged, ...
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    level: Mapped[int | None]
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime]
+
+
+class OutboxMessage(Base):
+    """A message the bot owes someone who did not just write to it."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_due", "status", "not_before"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)  # already rendered for the recipient (HTML)
+    buttons: Mapped[list[Any] | None] = mapped_column(JSON)  # [[[label, data], ...], ...]
+    document_name: Mapped[str | None] = mapped_column(String(200))
+    document_mime: Mapped[str | None] = mapped_column(String(100))
+    document: Mapped[bytes | None] = mapped_column(LargeBinary)
+    edit_of_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id"))
+    ref_type: Mapped[str | None] = mapped_column(String(32))
+    ref_id: Mapped[int | None]
+    dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    status: Mapped[OutboxStatus] = mapped_column(
+        _enum(OutboxStatus), default=OutboxStatus.QUEUED
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    not_before: Mapped[datetime]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    telegram_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+
+class AuditEvent(Base):
+    """Who did what to which record, and when. Holds ids and codes, never free text."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    action: Mapped[str] = mapped_column(String(48), index=True)
+    target_type: Mapped[str | None] = mapped_column(String(32))
+    target_id: Mapped[int | None]
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime]
+
+
+class Draft(Base):
+    """A conversation in progress, one per Telegram account: survives restarts, stores nothing
+    real until its last step."""
+
+    __tablename__ = "draft"
+
+    telegram_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    flow: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(32))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime]

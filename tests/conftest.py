@@ -1,0 +1,159 @@
+"""Fixtures: a database (SQLite, or PostgreSQL with TEST_DATABASE_URL), a settable clock, the
+Bot API emulator, and the real bot `Application` polling it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from bot.app import App, build_application
+from bot.clock import ManualClock
+from bot.config import Settings
+from bot.runtime import Runtime, runtime_of
+from emulator import Emulator
+from storage.db import Database
+from storage.migrate import upgrade
+from storage.models import Base
+from tests.harness import Telegram
+
+TOKEN = "123456:TEST-token-for-the-emulator"
+BOT_USERNAME = "mentorbot_test_bot"
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday, 10:00 in Madrid
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def pytest_report_header() -> str:
+    return f"database: {'PostgreSQL' if PG_URL else 'SQLite'}"
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import asyncio
+
+    path = tmp_path_factory.mktemp("db") / "template.sqlite3"
+
+    async def make() -> None:
+        db = Database(f"sqlite+aiosqlite:///{path}")
+        await upgrade(db)
+        await db.dispose()
+
+    asyncio.run(make())
+    return path
+
+
+@pytest.fixture(scope="session")
+def _pg_ready() -> Iterator[str | None]:
+    if not PG_URL:
+        yield None
+        return
+    import asyncio
+
+    async def make() -> None:
+        db = Database(PG_URL)
+        async with db.engine.begin() as conn:
+            await conn.execute(text("DROP SCHEMA public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
+        await upgrade(db)
+        await db.dispose()
+
+    asyncio.run(make())
+    yield PG_URL
+
+
+@pytest.fixture
+def database_url(
+    tmp_path: Path, _sqlite_template: Path, _pg_ready: str | None
+) -> str:
+    if _pg_ready:
+        return _pg_ready
+    path = tmp_path / "test.sqlite3"
+    shutil.copy(_sqlite_template, path)
+    return f"sqlite+aiosqlite:///{path}"
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    database = Database(database_url)
+    if not database.is_sqlite:
+        names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        async with database.engine.begin() as conn:
+            await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[Emulator]:
+    emu = Emulator()
+    emu.add_bot(TOKEN, username=BOT_USERNAME)
+    await emu.start()
+    yield emu
+    await emu.stop()
+
+
+@pytest.fixture
+def settings(emulator: Emulator, database_url: str) -> Settings:
+    return Settings(
+        token=TOKEN,  # type: ignore[arg-type]
+        database_url=database_url,
+        api_url=emulator.base_url,  # type: ignore[arg-type]
+        tick_seconds=3600,
+    )
+
+
+@pytest.fixture
+async def app(settings: Settings, db: Database, clock: ManualClock) -> AsyncIterator[App]:
+    """The real bot, built by the project's wiring, long-polling the emulator. The scheduler
+    does not tick on its own: tests call `tick(app)` after moving the clock."""
+    application = build_application(settings, db, clock, tick=False, set_menus=False)
+    await application.initialize()
+    await application.start()
+    assert application.updater is not None
+    await application.updater.start_polling(poll_interval=0, timeout=10)
+    yield application
+    await application.updater.stop()
+    await application.stop()
+    await application.shutdown()
+
+
+@pytest.fixture
+def rt(app: App) -> Runtime:
+    return runtime_of(app.bot_data)
+
+
+@pytest.fixture
+def tg(emulator: Emulator, app: App) -> Telegram:
+    return Telegram(emulator)
+
+
+async def tick(app: App) -> dict[str, Any]:
+    """One scheduler tick at the clock's time, then deliver everything it queued."""
+    from bot import jobs
+
+    rt = runtime_of(app.bot_data)
+    done = await jobs.tick(rt)
+    await deliver(app)
+    return done
+
+
+async def deliver(app: App) -> int:
+    """Send every due outbox message now (instead of waiting for the sender to wake)."""
+    rt = runtime_of(app.bot_data)
+    assert rt.sender is not None
+    total = 0
+    while sent := await rt.sender.send_due(rt.clock.now()):
+        total += sent
+    return total
