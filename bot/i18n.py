@@ -9,6 +9,7 @@ rendered.
 from __future__ import annotations
 
 import html
+import io
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -71,6 +72,19 @@ def language_name(code: str) -> str:
 def _catalog(locale: str) -> NullTranslations:
     if locale == DEFAULT_LOCALE:
         return NullTranslations()
+    po = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    mo = po.with_suffix(".mo")
+    if po.exists() and (not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime):
+        # Not compiled yet (a fresh checkout): compile in memory, as `pybabel compile` would.
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=locale)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog, use_fuzzy=False)
+        buffer.seek(0)
+        return Translations(buffer, domain=DOMAIN)
     return Translations.load(str(LOCALES_DIR), [locale], DOMAIN)
 
 

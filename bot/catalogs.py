@@ -1,0 +1,168 @@
+"""Checks over the gettext catalogs that Babel's own tools do not make.
+
+`pybabel compile` accepts a broken `{name}` placeholder and `pybabel update --check` misfires on
+messages with a context, so the catalogs are checked here, over the `.po` files themselves:
+stale (a source message missing), incomplete, fuzzy, placeholders different from the source
+(`%(name)s` and `{name}` styles), and plural entries with the wrong number of forms.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.mofile import write_mo
+from babel.messages.plurals import get_plural
+from babel.messages.pofile import read_po
+
+from bot.i18n import DOMAIN, LOCALES_DIR, SUPPORTED_LOCALES
+
+_PERCENT = re.compile(r"%(?:\((\w+)\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc%]")
+_BRACES = re.compile(r"(?<!\{)\{(\w*)(?:[!:][^{}]*)?\}(?!\})")
+_TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9-]*)[^>]*>")
+
+
+@dataclass(frozen=True)
+class Problem:
+    locale: str
+    msgid: str
+    kind: str  # stale, missing, untranslated, fuzzy, placeholder, plural, markup, obsolete
+    detail: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.locale}: {self.kind}: {self.msgid[:60]!r} {self.detail}".rstrip()
+
+
+def placeholders(text: str) -> list[str]:
+    """The placeholders of a text, both styles, sorted (`%%` is not one)."""
+    found = [m.group(1) or m.group(0) for m in _PERCENT.finditer(text) if m.group(0) != "%%"]
+    found += ["{" + m.group(1) + "}" for m in _BRACES.finditer(text)]
+    return sorted(found)
+
+
+def tags(text: str) -> list[str]:
+    return sorted(m.group(0).split()[0].rstrip(">") for m in _TAG.finditer(text))
+
+
+def _key(message: Message) -> tuple[str, str | None]:
+    msgid = message.id[0] if isinstance(message.id, tuple | list) else message.id
+    return str(msgid), message.context
+
+
+def load(path: Path, locale: str | None = None) -> Catalog:
+    with path.open("rb") as fh:
+        return read_po(fh, locale=locale)
+
+
+def check_catalog(catalog: Catalog, template: Catalog, locale: str) -> list[Problem]:
+    """Everything wrong with one language's catalog, against the template."""
+    problems: list[Problem] = []
+    expected_plurals = get_plural(locale).num_plurals
+    if catalog.num_plurals != expected_plurals:
+        problems.append(
+            Problem(
+                locale,
+                "",
+                "plural",
+                f"header has {catalog.num_plurals} forms, the language has {expected_plurals}",
+            )
+        )
+    translated = {_key(m): m for m in catalog if m.id}
+    for source in template:
+        if not source.id:
+            continue
+        key = _key(source)
+        msgid = key[0]
+        message = translated.get(key)
+        if message is None:
+            problems.append(Problem(locale, msgid, "stale", "not in the catalog"))
+            continue
+        if message.fuzzy:
+            problems.append(Problem(locale, msgid, "fuzzy"))
+        raw = message.string if isinstance(message.string, tuple | list) else [message.string]
+        strings = [str(form or "") for form in raw]
+        if not all(strings):
+            problems.append(Problem(locale, msgid, "untranslated"))
+            continue
+        sources = [
+            str(x) for x in (source.id if isinstance(source.id, tuple | list) else [source.id])
+        ]
+        if source.pluralizable and len(strings) != expected_plurals:
+            problems.append(
+                Problem(
+                    locale, msgid, "plural", f"{len(strings)} forms, expected {expected_plurals}"
+                )
+            )
+        wanted = placeholders(sources[-1])
+        wanted_tags = tags(sources[-1])
+        for form in strings:
+            got = placeholders(form)
+            # A plural form for exactly one may leave out the number ("one hour").
+            if got != wanted and not (
+                source.pluralizable and set(got) <= set(wanted) and len(strings) > 1
+            ):
+                problems.append(Problem(locale, msgid, "placeholder", f"{got} != {wanted}"))
+            if tags(form) != wanted_tags:
+                problems.append(Problem(locale, msgid, "markup", f"{tags(form)} != {wanted_tags}"))
+    known = {_key(m) for m in template if m.id}
+    for key in translated:
+        if key not in known:
+            problems.append(Problem(locale, key[0], "obsolete", "no longer in the source"))
+    return problems
+
+
+def extract(root: Path | None = None) -> Catalog:
+    """A fresh template from the source code (what `pybabel extract` would write)."""
+    root = root or LOCALES_DIR.parent
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "messages.pot"
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "babel.messages.frontend",
+                "-q",
+                "extract",
+                "-F",
+                str(root / "babel.cfg"),
+                "-o",
+                str(out),
+                "--no-location",
+                str(root),
+            ],
+            check=True,
+            cwd=root,
+        )
+        return load(out)
+
+
+def check_all(template: Catalog | None = None) -> list[Problem]:
+    template = template or extract()
+    problems: list[Problem] = []
+    for locale in SUPPORTED_LOCALES:
+        if locale == "en":
+            continue
+        path = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+        if not path.exists():
+            problems.append(Problem(locale, "", "missing", str(path)))
+            continue
+        problems += check_catalog(load(path, locale), template, locale)
+    return problems
+
+
+def compile_all() -> int:
+    """Write every `.mo` next to its `.po`; returns how many were written."""
+    count = 0
+    for po in sorted(LOCALES_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        catalog = load(po, po.parent.parent.name)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog, use_fuzzy=False)
+        po.with_suffix(".mo").write_bytes(buffer.getvalue())
+        count += 1
+    return count

@@ -1,0 +1,227 @@
+"""The catalogs are complete and consistent, every message renders, and no user-facing text
+escapes gettext."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+
+from bot.catalogs import check_all, check_catalog, extract, load, placeholders
+from bot.i18n import DOMAIN, LOCALES_DIR, SUPPORTED_LOCALES
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def template() -> Catalog:
+    return extract(ROOT)
+
+
+def _catalog(
+    locale: str, entries: list[tuple[object, object]], plural_forms: str | None = None
+) -> Catalog:
+    catalog = Catalog(locale=locale)
+    if plural_forms:
+        catalog._num_plurals, catalog._plural_expr = plural_forms.split("|")  # type: ignore[attr-defined]
+    for msgid, msgstr in entries:
+        catalog.add(msgid, msgstr)  # type: ignore[arg-type]
+    return catalog
+
+
+def _template(entries: list[object]) -> Catalog:
+    catalog = Catalog()
+    for msgid in entries:
+        catalog.add(msgid)  # type: ignore[arg-type]
+    return catalog
+
+
+# The checker itself, on deliberately broken catalogs ---------------------------------------
+
+
+def test_placeholders_of_both_styles() -> None:
+    assert placeholders("%(name)s met %(count)d on {day} at %s, 100%%") == [
+        "%s",
+        "count",
+        "name",
+        "{day}",
+    ]
+
+
+def test_a_complete_catalog_passes() -> None:
+    template = _template(["Hello %(name)s", ("%(num)d hour", "%(num)d hours")])
+    good = _catalog(
+        "es",
+        [
+            ("Hello %(name)s", "Hola %(name)s"),
+            (("%(num)d hour", "%(num)d hours"), ("%(num)d hora", "%(num)d horas")),
+        ],
+    )
+    assert check_catalog(good, template, "es") == []
+
+
+def test_stale_untranslated_and_fuzzy_are_caught() -> None:
+    template = _template(["One", "Two", "Three"])
+    broken = _catalog("es", [("One", "Uno"), ("Two", "")])
+    broken.add("Three", "Tres", flags=["fuzzy"])
+    kinds = {(p.msgid, p.kind) for p in check_catalog(broken, template, "es")}
+    assert kinds == {("Two", "untranslated"), ("Three", "fuzzy")}
+    del broken["Three"]
+    assert ("Three", "stale") in {(p.msgid, p.kind) for p in check_catalog(broken, template, "es")}
+
+
+@pytest.mark.parametrize(
+    ("source", "translation"),
+    [
+        ("Hello %(name)s", "Hola %(nombre)s"),
+        ("Hello {name}", "Hola {nombre}"),
+        ("Hello {name}", "Hola name}"),
+        ("%(a)s and %(b)s", "%(a)s y"),
+    ],
+)
+def test_a_placeholder_that_differs_is_caught(source: str, translation: str) -> None:
+    problems = check_catalog(_catalog("es", [(source, translation)]), _template([source]), "es")
+    assert [p.kind for p in problems] == ["placeholder"]
+
+
+def test_markup_that_differs_is_caught() -> None:
+    problems = check_catalog(
+        _catalog("es", [("<b>Hi</b>", "<i>Hola</i>")]), _template(["<b>Hi</b>"]), "es"
+    )
+    assert [p.kind for p in problems] == ["markup"]
+
+
+def test_wrong_number_of_plural_forms_is_caught() -> None:
+    source = ("%(num)d day", "%(num)d days")
+    arabic = _catalog("ar", [(source, ("%(num)d يوم", "%(num)d أيام"))])
+    kinds = [p.kind for p in check_catalog(arabic, _template([source]), "ar")]
+    assert "plural" in kinds  # Arabic has six forms, not two
+
+
+# The real catalogs ---------------------------------------------------------------------------
+
+
+def test_every_catalog_is_complete_current_and_consistent(template: Catalog) -> None:
+    assert len(template) > 50, "the source has texts to translate"
+    problems = check_all(template)
+    assert not problems, "\n".join(str(p) for p in problems[:40])
+
+
+def _sample_values(text: str) -> dict[str, object]:
+    values: dict[str, object] = {}
+    for m in re.finditer(r"%\((\w+)\)([sdif])", text):
+        values[m.group(1)] = 3 if m.group(2) in "di" else "x"
+    return values
+
+
+@pytest.mark.parametrize("locale", [loc for loc in SUPPORTED_LOCALES if loc != "en"])
+def test_every_message_renders_with_sample_values(locale: str) -> None:
+    path = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not path.exists():
+        pytest.fail(f"no catalog for {locale}")
+    rendered = 0
+    for message in load(path, locale):
+        if not message.id:
+            continue
+        forms = message.string if isinstance(message.string, tuple | list) else [message.string]
+        for form in forms:
+            if not form:
+                continue
+            source = message.id[-1] if isinstance(message.id, tuple | list) else message.id
+            values = _sample_values(str(source))
+            text = str(form)
+            if values or "%(" in text:
+                text = text % values
+            if "{" in str(source):
+                text = text.format(
+                    **{n.strip("{}"): "x" for n in placeholders(str(source)) if n.startswith("{")}
+                )
+            assert text.strip(), f"{locale}: {message.id!r} renders empty"
+            rendered += 1
+    assert rendered > 0
+
+
+# Nothing user-facing escapes gettext ---------------------------------------------------------
+
+SENDERS = {
+    "reply",
+    "edit",
+    "toast",
+    "send_message",
+    "edit_message_text",
+    "answer",
+    "send_document",
+    "reply_text",
+    "enqueue",
+    "set_my_description",
+}
+GETTEXT = {"_", "gettext", "ngettext", "pgettext", "npgettext", "N_"}
+
+
+def _is_literal_text(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return bool(re.search(r"[A-Za-z]{2,}", node.value))
+    if isinstance(node, ast.JoinedStr):
+        return any(
+            isinstance(v, ast.Constant) and re.search(r"[A-Za-z]{2,}", str(v.value))
+            for v in node.values
+        )
+    return False
+
+
+def _looks_like_callback_data(node: ast.expr) -> bool:
+    if isinstance(node, ast.JoinedStr) and node.values:
+        node = node.values[0]
+    return (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and re.match(r"^[a-z_]{1,8}:(?!//)", node.value) is not None
+    )
+
+
+def _literal_texts(tree: ast.AST) -> list[tuple[int, str]]:
+    hits: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = (
+                node.func.attr
+                if isinstance(node.func, ast.Attribute)
+                else getattr(node.func, "id", "")
+            )
+            if name in SENDERS:
+                args = list(node.args) + [
+                    k.value for k in node.keywords if k.arg in ("text", "caption")
+                ]
+                # enqueue(session, now, recipient, kind, text): the text is the 5th argument
+                if name == "enqueue":
+                    args = node.args[4:5] + [k.value for k in node.keywords if k.arg == "text"]
+                hits += [(node.lineno, name) for a in args if _is_literal_text(a)]
+        # A button (label, callback data) whose label is a literal text.
+        if (
+            isinstance(node, ast.Tuple)
+            and len(node.elts) == 2
+            and _is_literal_text(node.elts[0])
+            and _looks_like_callback_data(node.elts[1])
+        ):
+            hits.append((node.lineno, "button label"))
+    return hits
+
+
+def test_the_escape_check_finds_a_literal() -> None:
+    code = (
+        'async def f(ctx):\n    ctx.reply("Hello there")\n    ctx.reply(ctx._("Fine"))\n'
+        '    b = [[("Yes please", "lg:yes")]]\n'
+    )
+    assert [kind for _, kind in _literal_texts(ast.parse(code))] == ["reply", "button label"]
+
+
+def test_no_user_facing_literal_escapes_gettext() -> None:
+    offenders = []
+    for folder in ("handlers", "bot"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for line, kind in _literal_texts(ast.parse(path.read_text(), str(path))):
+                offenders.append(f"{path.relative_to(ROOT)}:{line} ({kind})")
+    assert not offenders, "texts sent without gettext:\n" + "\n".join(offenders)
