@@ -1,0 +1,343 @@
+"""Synchronous Bot API methods (everything except long polling and webhooks)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .errors import BLOCKED, NOT_MODIFIED, bad_request, forbidden
+from .files import StoredFile, UploadedFile
+from .formatting import check_entities, render
+from .rules import (
+    check_caption,
+    check_chat_action,
+    check_commands,
+    check_language,
+    check_reply_markup,
+    check_text,
+    scope_key,
+)
+from .state import BotState, ChatState, StoredMessage, World
+from .views import CallbackAnswer
+
+Handler = Callable[[World, BotState, dict[str, Any]], Any]
+HANDLERS: dict[str, Handler] = {}
+
+
+def method(name: str) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        HANDLERS[name] = fn
+        return fn
+
+    return register
+
+
+def _render(p: dict[str, Any], text_key: str, entities_key: str) -> tuple[str, list[dict[str, Any]]]:
+    entities = check_entities(p[entities_key]) if entities_key in p else None
+    return render(p.get(text_key, ""), p.get("parse_mode"), entities)
+
+
+def _markup(p: dict[str, Any]) -> dict[str, Any] | None:
+    return check_reply_markup(p["reply_markup"]) if "reply_markup" in p else None
+
+
+def _reply_to(chat: ChatState, p: dict[str, Any]) -> StoredMessage | None:
+    params = p.get("reply_parameters")
+    if params is None:
+        return None
+    if not isinstance(params, dict) or not isinstance(params.get("message_id"), int):
+        raise bad_request("can't parse reply parameters JSON object")
+    target = chat.messages.get(params["message_id"])
+    if target is None or target.deleted:
+        if params.get("allow_sending_without_reply"):
+            return None
+        raise bad_request("message to be replied not found")
+    return target
+
+
+def _store(world: World, bot: BotState, chat: ChatState, msg: StoredMessage) -> dict[str, Any]:
+    chat.messages[msg.message_id] = msg
+    world.emit(bot, chat, "message", msg)
+    return world.message_json(bot, chat, msg)
+
+
+@method("getMe")
+def get_me(world: World, bot: BotState, p: dict[str, Any]) -> Any:
+    return bot.me_json()
+
+
+@method("logOut")
+@method("close")
+def log_out(world: World, bot: BotState, p: dict[str, Any]) -> Any:
+    return True
+
+
+@method("sendMessage")
+def send_message(world: World, bot: BotState, p: dict[str, Any]) -> Any:
+    chat = world.target_chat(bot, p["chat_id"])
+    text, entities = _render(p, "text", "entities")
+    check_text(text)
+    markup = _markup(p)
+    reply_to = _reply_to(chat, p)
+    world.check_flood(bot, chat.user.id)
+    msg = StoredMessage(
+        chat.new_message_id(), chat.user.id, world.now(), True, text, entities, p["text"],
+        p.get("parse_mode"), markup, reply_to=reply_to,
+    )  # fmt: skip
+    if "link_preview_options" in p:
+        msg.extra["link_preview_options"] = p["link_preview_options"]
+    return _store(world, bot, chat, msg)
+
+
+def _input_file(world: World, value: Any, kind: str) -> StoredFile:
+    if isinstance(value, UploadedFile):
+        if not value.data:
+            raise bad_request("file must be non-empty")
+        mime = value.content_type if value.content_type not in ("", "application/octet-stream") else None
+        return world.files.add(value.data, kind=kind, file_name=value.filename or None, mime_type=mime)
+    if isinstance(value, str):
+        known = world.files.by_id.get(value)
+        if known is not None:
+            return known
+        if value.startswith(("http://", "https://")):
+            name = value.rsplit("/", 1)[-1].split("?", 1)[0] or None
+            return world.files.add(None, kind=kind, file_name=name, url=value)
+    raise bad_request("wrong file identifier/HTTP URL specified")
+
+
+def _send_file(world: World, bot: BotState, p: dict[str, Any], kind: str, field: str) -> Any:
+    chat = world.target_chat(bot, p["chat_id"])
+    caption, entities = _render(p, "caption", "caption_entities")
+    check_caption(caption)
+    markup = _markup(p)
+    reply_to = _reply_to(chat, p)
+    stored = _input_file(world, p[field], "documents" if kind == "document" else "photos")
+    world.check_flood(bot, chat.user.id)
+    msg = StoredMessage(
+        chat.new_message_id(), chat.user.id, world.now(), True, caption, entities, p.get("caption", ""),
+        p.get("parse_mode"), markup, file=stored, kind=kind, reply_to=reply_to,
+    )  # fmt: skip
+    return _store(world, bot, chat, msg)
+
+
+@method("sendDocument")
+def send_document(world: World, bot: BotState, p: dict[str, Any]) -> Any:
+    return _send_file(world, bot, p, "document", "document")
+
+
+@method("sendPhoto")
+def send_photo(world: World, bot: BotState, p: dict[str, Any]) -> Any:
+    return _send_file(world, bot, p, "photo", "photo")
+
+
+@method("getFile")
+def get_file(world: World, bot: BotState, p: dict[str, Any]) -> Any:
+    stored = world.files.by_id.get(p["file_id"])
+    if stored is None:
+        raise bad_request("invalid file_id")
+    return stored.file_json()
+
+
+def _editable(world: World, bot: BotState, p: dict[str, Any]) -> tuple[ChatState, StoredMessage]:
+    if "inline_message_id" in p:
+        raise bad_request("inline_message_id is not implemented by the emulator")
+    if "chat_id" not in p:
+        raise bad_request("chat_id is empty")
+    if "message_id" not in p:
+        raise bad_request("message identifier is not specified")
+    chat = world.existing_chat(bot, p["chat_id"])
+    if chat.blocked:
+        raise forbidden(BLOCKED)
+    msg = chat.messages.get(p["message_id"])
+    if msg is None or msg.deleted:
+        raise bad_request("message to edit not found")
+    if not msg.from_bot:
+        raise bad_request("message can't be edited")
+    return chat, msg
+
+
+def _inline(markup: dict[str, Any] | None) -> dict[str, Any] | None:
+    return markup if markup is not None and "inline_keyboard" in markup else None
+
+
+def _apply_edit(world: World, bot: BotState, chat: ChatState, msg: StoredMessage) -> Any:
+    if world.flood_limits.count_edits:
+        world.check_flood(bot, chat.user.id)
+    msg.edit_date = world.now()
+    world.emit(bot, chat, "edit", msg)
+    return world.message_json(bot, chat, msg)
+
+
+@method("editMessageText")
+def edit_message_text(world: World, bot: BotState, p: dict[str, Any]) -> Any:
+    chat, msg = _editable(world, bot, p)
+    if msg.kind != "text":
+        raise bad_request("there is no text in the message to edit")
+    text, entities = _render(p, "text", "entities")
+    check_text(text)
+    markup = _markup(p)
+    if text == msg.text and entities == msg.entities and markup == _inline(msg.reply_markup):
+        raise bad_request(NOT_MODIFIED)
+    msg.text, msg.entities, msg.source, msg.parse_mode = text, entities, p["text"], p.get("parse_mode")
+    msg.reply_markup = markup
+    return _apply_edit(world, bot, chat, msg)
+
+
+@method("editMessageCaption")
+def edit_message_caption(world: World, bot: BotState, p: dict[str, Any]) -> Any:
+    chat, msg = _editable(world, bot, p)
+    if msg.kind == "text":
+        raise bad_request("there is no caption in the message to edit")
+    caption, entities = _render(p, "caption", "caption_entities")
+    check_caption(caption)
+    markup = _markup(p)
+    if caption == (msg.text or "") and entities == msg.entities and markup == _inline(msg.reply_markup):
+        raise bad_request(NOT_MODIFIED)
+    msg.text, msg.entities, msg.source, msg.parse_mode = caption, entities, p.get("caption", ""), p.get("parse_mode")
+    msg.reply_markup = markup
+    return _apply_edit(world, bot, chat, msg)
+
+
+@method("editMessageReplyMarkup")
+def edit_message_reply_markup(world: World, bot: BotState, p: dict[str, Any]) -> Any:
+    chat, msg = _editable(world, bot, p)
+    markup = _markup(p)
+    if markup == _inline(msg.reply_markup):
+        raise bad_request(NOT_MODIFIED)
+    msg.reply_markup = markup
+    return _apply_edit(world, bot, chat, msg)
+
+
+@method("deleteMessage")
+def delete_message(world: World, bot: BotState, p: dict[str, Any]) -> Any:
+    chat = world.existing_chat(bot, p["chat_id"])
+    msg = chat.messages.get(p["message_id"])
+    if msg is None or msg.deleted:
+        raise bad_request("message to delete not found")
+    msg.deleted = True
+    world.emit(bot, chat, "delete", msg)
+    return True
+
+
+@method("deleteMessages")
+def delete_messages(world: World, bot: BotState, p: dict[str, Any]) -> Any:
+    chat = world.existing_chat(bot, p["chat_id"])
+    ids = p["message_ids"]
+    if not isinstance(ids, list) or not 1 <= len(ids) <= 100:
+        raise bad_request("message_ids is empty")
+    for mid in ids:
+        msg = chat.messages.get(mid) if isinstance(mid, int) else None
+        if msg is not None and not msg.deleted:
+            msg.deleted = True
+            world.emit(bot, chat, "delete", msg)
+    return True
+
+
+@method("answerCallbackQuery")
+def answer_callback_query(world: World, bot: BotState, p: dict[str, Any]) -> Any:
+    query = bot.callback_queries.get(p["callback_query_id"])
+    if query is None or query.answered:
+        raise bad_request("query is too old and response timeout expired or query ID is invalid")
+    if len(p.get("text", "")) > 200:
+        raise bad_request("MESSAGE_TOO_LONG")
+    query.answered = True
+    answer = CallbackAnswer(
+        query.id, query.user_id, p.get("text"), bool(p.get("show_alert", False)), p.get("url"),
+        int(p.get("cache_time", 0)),
+    )  # fmt: skip
+    world.answers.append(answer)
+    chat = bot.chats.get(query.user_id)
+    if chat is not None:
+        world.emit(bot, chat, "callback_answer", answer=answer)
+    return True
+
+
+@method("sendChatAction")
+def send_chat_action(world: World, bot: BotState, p: dict[str, Any]) -> Any:
+    chat = world.target_chat(bot, p["chat_id"])
+    check_chat_action(p["action"])
+    world.emit(bot, chat, "chat_action", action=p["action"])
+    return True
+
+
+def _commands_key(world: World, bot: BotState, p: dict[str, Any]) -> tuple[tuple[str, int, int], str]:
+    key = scope_key(p.get("scope"))
+    if key[0] in ("chat", "chat_administrators", "chat_member"):
+        world.existing_chat(bot, key[1])
+    return key, check_language(p.get("language_code"))
+
+
+@method("setMyCommands")
+def set_my_commands(world: World, bot: BotState, p: dict[str, Any]) -> Any:
+    commands = check_commands(p["commands"])
+    key = _commands_key(world, bot, p)
+    if commands:
+        bot.commands[key] = commands
+    else:
+        bot.commands.pop(key, None)
+    return True
+
+
+@method("getMyCommands")
+def get_my_commands(world: World, bot: BotState, p: dict[str, Any]) -> Any:
+    return list(bot.commands.get(_commands_key(world, bot, p), []))
+
+
+@method("deleteMyCommands")
+def delete_my_commands(world: World, bot: BotState, p: dict[str, Any]) -> Any:
+    bot.commands.pop(_commands_key(world, bot, p), None)
+    return True
+
+
+def _texts(kind: str, limit: int) -> tuple[Handler, Handler]:
+    def setter(world: World, bot: BotState, p: dict[str, Any]) -> Any:
+        value = p.get(kind, "")
+        if len(value) > limit:
+            raise bad_request(f"{kind.upper()}_INVALID")
+        bot.texts[(kind, check_language(p.get("language_code")))] = value
+        return True
+
+    def getter(world: World, bot: BotState, p: dict[str, Any]) -> Any:
+        lang = check_language(p.get("language_code"))
+        default = bot.first_name if kind == "name" else ""
+        return {kind: bot.texts.get((kind, lang), bot.texts.get((kind, ""), default))}
+
+    return setter, getter
+
+
+for _kind, _name, _limit in (
+    ("name", "Name", 64), ("description", "Description", 512), ("short_description", "ShortDescription", 120),
+):  # fmt: skip
+    HANDLERS[f"setMy{_name}"], HANDLERS[f"getMy{_name}"] = _texts(_kind, _limit)
+
+
+@method("setChatMenuButton")
+def set_chat_menu_button(world: World, bot: BotState, p: dict[str, Any]) -> Any:
+    chat_id = p.get("chat_id", 0)
+    if chat_id:
+        world.existing_chat(bot, chat_id)
+    button = p.get("menu_button") or {"type": "default"}
+    if not isinstance(button, dict) or button.get("type") not in ("commands", "web_app", "default"):
+        raise bad_request("can't parse menu button JSON object")
+    bot.menu_buttons[chat_id] = button
+    return True
+
+
+@method("getChatMenuButton")
+def get_chat_menu_button(world: World, bot: BotState, p: dict[str, Any]) -> Any:
+    chat_id = p.get("chat_id", 0)
+    button = bot.menu_buttons.get(chat_id) or bot.menu_buttons.get(0) or {"type": "commands"}
+    return {"type": "commands"} if button.get("type") == "default" else button
+
+
+@method("getChat")
+def get_chat(world: World, bot: BotState, p: dict[str, Any]) -> Any:
+    chat = world.existing_chat(bot, p["chat_id"])
+    gifts = {k: False for k in ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription")}
+    gifts["gifts_from_channels"] = False
+    return {
+        **chat.user.chat_json(),
+        "accent_color_id": 0,
+        "max_reaction_count": 11,
+        "accepted_gift_types": gifts,
+    }
