@@ -88,6 +88,7 @@ class Ctx:
     tz: str
     draft: Draft | None = None
     actions: list[_Action] = field(default_factory=list)
+    deferred: list[Callable[[], Awaitable[Any]]] = field(default_factory=list)
 
     # language ---------------------------------------------------------------------------
     def _(self, message: str) -> str:
@@ -113,6 +114,10 @@ class Ctx:
         """Replace the pressed message (or reply, when the update is not a button press)."""
         kind = "edit" if self.update.callback_query else "reply"
         self.actions.append(_Action(kind, text, buttons))
+
+    def after(self, fn: Callable[[], Awaitable[Any]]) -> None:
+        """Run `fn()` once the transaction committed and the replies were sent."""
+        self.deferred.append(fn)
 
     def toast(self, text: str, alert: bool = False) -> None:
         self.actions.append(_Action("toast", text, alert=alert))
@@ -239,6 +244,8 @@ def wrap(
             rt.wake_sender()
             try:
                 await flush_actions(ctx)
+                for deferred in ctx.deferred:
+                    await deferred()
             except Forbidden:
                 log.info("user %s blocked the bot while being answered", ctx.telegram_id)
 
