@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     rate_overall: float = Field(default=25.0, gt=0, description="Messages a second, overall")
     rate_per_chat: float = Field(default=1.0, gt=0, description="Messages a second, per chat")
     log_level: str = "INFO"
+    bot_username: str | None = Field(
+        default=None, description="The bot's @username, for invitation links (else getMe)"
+    )
 
     @field_validator("database_url")
     @classmethod
