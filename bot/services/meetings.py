@@ -1,0 +1,492 @@
+"""Meetings: what mentors log after seeing their family, and what co-mentors see of it.
+
+Pure rules (durations typed by people, dates against today and the match's start, the window in
+which a mentor may still correct a log) are plain functions; the use cases below them re-check
+on every call that the acting mentor belongs to the match and that the match is active.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import dateparser
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import N_
+from bot.services import audit
+from bot.services.errors import Invalid, NotAllowed, NotFound
+from storage.models import Family, Match, MatchMentor, MatchStatus, Meeting, Person, Role
+
+MAX_MINUTES = 12 * 60
+EDIT_WINDOW_DAYS = 30
+COMMON_DURATIONS = (30, 60, 90, 120, 180)
+MOODS = (1, 2, 3, 4, 5)
+UNWELL_MOOD = 2  # at or below: offer to raise a concern
+
+# Activity codes, in the order shown; labels are translated when rendered.
+ACTIVITIES: dict[str, str] = {
+    "walk": N_("Walk or outing"),
+    "sport": N_("Sport"),
+    "language": N_("Language practice"),
+    "paperwork": N_("Paperwork or appointments"),
+    "job": N_("Job or training search"),
+    "housing": N_("Housing"),
+    "health": N_("Health visit"),
+    "culture": N_("Cultural or leisure"),
+    "meal": N_("Shared meal"),
+    "other": N_("Other"),
+}
+MOOD_LABELS: dict[int, str] = {
+    1: N_("😟 Very low"),
+    2: N_("🙁 Low"),
+    3: N_("😐 Okay"),
+    4: N_("🙂 Well"),
+    5: N_("😄 Very well"),
+}
+
+
+# --- pure rules ---------------------------------------------------------------------------
+
+_HOUR_UNITS = (
+    r"h|hr|hrs|hour|hours|hora|horas|hores|heure|heures|ч|час|часа|часов|год|години|годин"
+    r"|ساعة|ساعات|ساعت|ساعه|ሰዓት"
+)
+_MIN_UNITS = (
+    r"m|mn|min|mins|minute|minutes|minuto|minutos|minut|minuts|мин|минут|минуты|хв"
+    r"|хвилин|хвилини|دقيقة|دقائق|دقیقه|ደቒቕ|'"
+)
+_COLON = re.compile(r"(\d{1,2})\s*[:.]\s*(\d{2})")
+_HOURS_MINUTES = re.compile(
+    rf"(\d+(?:[.,]\d+)?)\s*(?:{_HOUR_UNITS})\.?\s*(?:(\d+)\s*(?:{_MIN_UNITS})?\.?)?"
+)
+_MINUTES = re.compile(rf"(\d+)\s*(?:{_MIN_UNITS})?\.?")
+_DECIMAL_HOURS = re.compile(r"(\d+[.,]\d)")
+
+
+def _ascii_digits(text: str) -> str:
+    """Arabic-Indic, Persian and other decimal digits as ASCII, so "٤٥" reads as 45."""
+    return "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in text)
+
+
+def parse_duration(text: str) -> int:
+    """Minutes from what a person typed: "45", "90 min", "1:30", "1h30", "1 h 30", "2h",
+    "1,5" (a decimal number is hours). Raises Invalid("duration_not_number") for anything
+    else, and the range errors of `check_duration`."""
+    s = " ".join(_ascii_digits(text).lower().split())
+    minutes: int | None = None
+    if m := _COLON.fullmatch(s):
+        hours, mins = int(m[1]), int(m[2])
+        if mins < 60:
+            minutes = hours * 60 + mins
+    elif m := _HOURS_MINUTES.fullmatch(s):
+        hours_f = float(m[1].replace(",", "."))
+        minutes = round(hours_f * 60) + (int(m[2]) if m[2] else 0)
+        if m[2] and (int(m[2]) >= 60 or hours_f != int(hours_f)):
+            minutes = None
+    elif m := _MINUTES.fullmatch(s):
+        minutes = int(m[1])
+    elif m := _DECIMAL_HOURS.fullmatch(s):
+        minutes = round(float(m[1].replace(",", ".")) * 60)
+    if minutes is None:
+        raise Invalid("duration_not_number")
+    check_duration(minutes)
+    return minutes
+
+
+def check_duration(minutes: int) -> None:
+    if minutes <= 0:
+        raise Invalid("duration_zero")
+    if minutes > MAX_MINUTES:
+        raise Invalid("duration_too_long")
+
+
+def local_today(now: datetime, tz: str) -> date:
+    """The date it is now where the person lives."""
+    return now.astimezone(ZoneInfo(tz)).date()
+
+
+def parse_day(text: str, locale: str, now: datetime, tz: str) -> date:
+    """A date typed in the person's language and usual format ("ayer", "27/2", "last
+    Friday", "28 de febrero"), read relative to their local today. Raises
+    Invalid("date_unreadable"). Range checks are `check_day`'s."""
+    local_now = now.astimezone(ZoneInfo(tz)).replace(tzinfo=None)
+    settings: Any = {
+        "PREFER_DATES_FROM": "past",
+        "RELATIVE_BASE": local_now,
+        "RETURN_AS_TIMEZONE_AWARE": False,
+        "PREFER_DAY_OF_MONTH": "first",
+    }
+    cleaned = _ascii_digits(text).strip()
+    if not cleaned or not any(ch.isalpha() or ch.isdigit() for ch in cleaned):
+        raise Invalid("date_unreadable")
+    try:
+        parsed = dateparser.parse(cleaned, languages=[locale], settings=settings)
+    except (ValueError, OverflowError):
+        parsed = None
+    if parsed is None:
+        raise Invalid("date_unreadable")
+    return parsed.date()
+
+
+def check_day(day: date, today: date, started_on: date) -> None:
+    """A meeting happened today or before, and not before the match started."""
+    if day > today:
+        raise Invalid("date_future")
+    if day < started_on:
+        raise Invalid("date_before_match")
+
+
+def in_edit_window(day: date, today: date) -> bool:
+    """A mentor may correct a meeting of the last `EDIT_WINDOW_DAYS` days (today included)."""
+    return today - timedelta(days=EDIT_WINDOW_DAYS) < day <= today
+
+
+def check_activities(codes: Sequence[str]) -> list[str]:
+    """Known activity codes, in the canonical order, without repeats; at least one."""
+    chosen = [code for code in ACTIVITIES if code in set(codes)]
+    if not chosen or len(codes) != len(chosen):
+        raise Invalid("activities")
+    return chosen
+
+
+def check_mood(mood: int) -> None:
+    if mood not in MOODS:
+        raise Invalid("mood")
+
+
+def check_notes(notes: str | None) -> str | None:
+    text = (notes or "").strip()
+    if len(text) > 2000:
+        raise Invalid("notes_too_long")
+    return text or None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A meeting as the mentor describes it, before it is stored."""
+
+    match_id: int
+    occurred_on: date
+    duration_minutes: int
+    activities: tuple[str, ...]
+    mood: int
+    notes: str | None = None
+
+
+def validate(entry: Entry, today: date, started_on: date) -> Entry:
+    """The whole entry checked; returns it normalised (activities ordered, notes trimmed)."""
+    check_day(entry.occurred_on, today, started_on)
+    check_duration(entry.duration_minutes)
+    check_mood(entry.mood)
+    return Entry(
+        match_id=entry.match_id,
+        occurred_on=entry.occurred_on,
+        duration_minutes=entry.duration_minutes,
+        activities=tuple(check_activities(entry.activities)),
+        mood=entry.mood,
+        notes=check_notes(entry.notes),
+    )
+
+
+# --- who may do what ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatchChoice:
+    id: int
+    family_name: str
+    started_on: date
+
+
+async def mentor_match(session: AsyncSession, mentor: Person, match_id: int) -> Match:
+    """The match, if `mentor` is one of its mentors and it is active; else NotAllowed."""
+    if mentor.role != Role.MENTOR or not mentor.active:
+        raise NotAllowed("not a mentor")
+    result = await session.execute(
+        select(Match)
+        .join(MatchMentor, MatchMentor.match_id == Match.id)
+        .where(
+            Match.id == match_id,
+            MatchMentor.mentor_id == mentor.id,
+            Match.organisation_id == mentor.organisation_id,
+        )
+    )
+    match = result.scalar_one_or_none()
+    if match is None or match.status != MatchStatus.ACTIVE:
+        raise NotAllowed("not this mentor's active match")
+    return match
+
+
+async def active_matches(session: AsyncSession, mentor: Person) -> list[MatchChoice]:
+    """The mentor's active matches, by family name."""
+    if mentor.role != Role.MENTOR or not mentor.active:
+        return []
+    result = await session.execute(
+        select(Match.id, Family.name, Match.started_on)
+        .join(MatchMentor, MatchMentor.match_id == Match.id)
+        .join(Family, Family.id == Match.family_id)
+        .where(
+            MatchMentor.mentor_id == mentor.id,
+            Match.status == MatchStatus.ACTIVE,
+            Match.organisation_id == mentor.organisation_id,
+        )
+        .order_by(Family.name, Match.id)
+    )
+    return [MatchChoice(mid, name, started) for mid, name, started in result.all()]
+
+
+async def family_name(session: AsyncSession, match: Match) -> str:
+    family = await session.get(Family, match.family_id)
+    return family.name if family else ""
+
+
+# --- logging and correcting -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingView:
+    id: int
+    match_id: int
+    family_name: str
+    occurred_on: date
+    duration_minutes: int
+    activities: tuple[str, ...]
+    mood: int | None
+    notes: str | None
+
+    def entry(self) -> Entry:
+        return Entry(
+            self.match_id,
+            self.occurred_on,
+            self.duration_minutes,
+            self.activities,
+            self.mood or 3,
+            self.notes,
+        )
+
+
+async def check_new_day(
+    session: AsyncSession, now: datetime, tz: str, mentor: Person, match_id: int, day: date
+) -> int | None:
+    """Check a chosen day for a new log of `match_id`; returns the id of the mentor's own
+    meeting already logged that day (a possible duplicate), or None."""
+    match = await mentor_match(session, mentor, match_id)
+    check_day(day, local_today(now, tz), match.started_on)
+    return await duplicate_of(session, mentor, match_id, day)
+
+
+async def duplicate_of(
+    session: AsyncSession,
+    mentor: Person,
+    match_id: int,
+    day: date,
+    exclude_id: int | None = None,
+) -> int | None:
+    """The mentor's own meeting with this match on this day, if there is one."""
+    query = select(Meeting.id).where(
+        Meeting.match_id == match_id,
+        Meeting.mentor_id == mentor.id,
+        Meeting.occurred_on == day,
+    )
+    if exclude_id is not None:
+        query = query.where(Meeting.id != exclude_id)
+    result = await session.execute(query.order_by(Meeting.id).limit(1))
+    return result.scalar_one_or_none()
+
+
+async def log_meeting(
+    session: AsyncSession,
+    now: datetime,
+    tz: str,
+    mentor: Person,
+    entry: Entry,
+    *,
+    allow_duplicate: bool = False,
+) -> Meeting:
+    """Store a meeting the mentor had with their match. Raises Invalid(code) for bad input,
+    Invalid("duplicate") when the mentor already logged one that day and did not say to add
+    another, NotAllowed when the match is not theirs or not active."""
+    match = await mentor_match(session, mentor, entry.match_id)
+    clean = validate(entry, local_today(now, tz), match.started_on)
+    if not allow_duplicate and await duplicate_of(session, mentor, match.id, clean.occurred_on):
+        raise Invalid("duplicate")
+    meeting = Meeting(
+        match_id=match.id,
+        mentor_id=mentor.id,
+        occurred_on=clean.occurred_on,
+        duration_minutes=clean.duration_minutes,
+        activities=list(clean.activities),
+        mood=clean.mood,
+        notes=clean.notes,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(meeting)
+    await session.flush()
+    audit.record(
+        session,
+        now,
+        "meeting.logged",
+        actor_id=mentor.id,
+        organisation_id=mentor.organisation_id,
+        target=("meeting", meeting.id),
+        match_id=match.id,
+    )
+    return meeting
+
+
+async def _own_meeting(
+    session: AsyncSession, now: datetime, tz: str, mentor: Person, meeting_id: int
+) -> tuple[Meeting, Match]:
+    meeting = await session.get(Meeting, meeting_id)
+    if meeting is None or meeting.mentor_id != mentor.id:
+        raise NotFound("no such meeting of this mentor")
+    match = await mentor_match(session, mentor, meeting.match_id)
+    if not in_edit_window(meeting.occurred_on, local_today(now, tz)):
+        raise NotAllowed("outside the correction window")
+    return meeting, match
+
+
+async def own_meeting(
+    session: AsyncSession, now: datetime, tz: str, mentor: Person, meeting_id: int
+) -> MeetingView:
+    """One of the mentor's own meetings that they may still correct."""
+    meeting, match = await _own_meeting(session, now, tz, mentor, meeting_id)
+    return _view(meeting, await family_name(session, match))
+
+
+async def update_meeting(
+    session: AsyncSession,
+    now: datetime,
+    tz: str,
+    mentor: Person,
+    meeting_id: int,
+    entry: Entry,
+) -> Meeting:
+    """Correct one of the mentor's own meetings of the last `EDIT_WINDOW_DAYS` days, with the
+    same checks as a new log; the corrected date must stay inside the window too."""
+    meeting, match = await _own_meeting(session, now, tz, mentor, meeting_id)
+    if entry.match_id != meeting.match_id:
+        raise NotAllowed("a meeting cannot move to another match")
+    today = local_today(now, tz)
+    clean = validate(entry, today, match.started_on)
+    if not in_edit_window(clean.occurred_on, today):
+        raise Invalid("date_outside_window")
+    meeting.occurred_on = clean.occurred_on
+    meeting.duration_minutes = clean.duration_minutes
+    meeting.activities = list(clean.activities)
+    meeting.mood = clean.mood
+    meeting.notes = clean.notes
+    meeting.updated_at = now
+    await session.flush()
+    audit.record(
+        session,
+        now,
+        "meeting.corrected",
+        actor_id=mentor.id,
+        organisation_id=mentor.organisation_id,
+        target=("meeting", meeting.id),
+        match_id=match.id,
+    )
+    return meeting
+
+
+def _view(meeting: Meeting, family: str) -> MeetingView:
+    return MeetingView(
+        id=meeting.id,
+        match_id=meeting.match_id,
+        family_name=family,
+        occurred_on=meeting.occurred_on,
+        duration_minutes=meeting.duration_minutes,
+        activities=tuple(str(a) for a in meeting.activities or ()),
+        mood=meeting.mood,
+        notes=meeting.notes,
+    )
+
+
+async def recent_own(
+    session: AsyncSession, now: datetime, tz: str, mentor: Person
+) -> list[MeetingView]:
+    """The mentor's own meetings inside the correction window, newest first, for matches
+    they are still active in."""
+    today = local_today(now, tz)
+    since = today - timedelta(days=EDIT_WINDOW_DAYS - 1)
+    result = await session.execute(
+        select(Meeting, Family.name)
+        .join(Match, Match.id == Meeting.match_id)
+        .join(
+            MatchMentor, (MatchMentor.match_id == Match.id) & (MatchMentor.mentor_id == mentor.id)
+        )
+        .join(Family, Family.id == Match.family_id)
+        .where(
+            Meeting.mentor_id == mentor.id,
+            Meeting.occurred_on >= since,
+            Meeting.occurred_on <= today,
+            Match.status == MatchStatus.ACTIVE,
+        )
+        .order_by(Meeting.occurred_on.desc(), Meeting.id.desc())
+    )
+    return [_view(meeting, name) for meeting, name in result.all()]
+
+
+# --- what co-mentors see ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One recent meeting of a match, by anyone in it."""
+
+    mentor_id: int
+    mentor_name: str
+    occurred_on: date
+    duration_minutes: int
+
+
+@dataclass(frozen=True)
+class MatchOverview:
+    id: int
+    family_name: str
+    started_on: date
+    worker_name: str
+    co_mentors: tuple[str, ...]
+    latest: tuple[Seen, ...]
+
+
+async def overview(session: AsyncSession, mentor: Person, latest: int = 3) -> list[MatchOverview]:
+    """Each of the mentor's active matches: family, co-mentors, referring worker, and the
+    latest meetings logged by anyone in the match."""
+    out: list[MatchOverview] = []
+    for choice in await active_matches(session, mentor):
+        match = await mentor_match(session, mentor, choice.id)
+        worker = await session.get(Person, match.worker_id)
+        mentors = await session.execute(
+            select(Person.name)
+            .join(MatchMentor, MatchMentor.mentor_id == Person.id)
+            .where(MatchMentor.match_id == match.id, Person.id != mentor.id, Person.active)
+            .order_by(Person.name)
+        )
+        seen = await session.execute(
+            select(Meeting.mentor_id, Person.name, Meeting.occurred_on, Meeting.duration_minutes)
+            .join(Person, Person.id == Meeting.mentor_id)
+            .where(Meeting.match_id == match.id)
+            .order_by(Meeting.occurred_on.desc(), Meeting.id.desc())
+            .limit(latest)
+        )
+        out.append(
+            MatchOverview(
+                id=match.id,
+                family_name=choice.family_name,
+                started_on=match.started_on,
+                worker_name=worker.name if worker else "",
+                co_mentors=tuple(mentors.scalars()),
+                latest=tuple(Seen(*row) for row in seen.all()),
+            )
+        )
+    return out
