@@ -18,7 +18,11 @@ DueJob = Callable[[AsyncSession, datetime], Awaitable[int]]
 
 def due_jobs() -> list[tuple[str, DueJob]]:
     """Each feature's "what is due at `now`?" function, run once a tick, in this order."""
-    return []
+    from bot.services import help as help_requests
+
+    return [
+        ("help_overdue", help_requests.notify_overdue),
+    ]
 
 
 async def tick(rt: Runtime, now: datetime | None = None) -> dict[str, int]:

@@ -6,9 +6,10 @@ from handlers.router import Router
 
 
 def build_router() -> Router:
+    from handlers import help as help_staff
     from handlers import start
 
     router = Router()
-    for feature in (start,):
+    for feature in (start, help_staff):
         feature.register(router)
     return router

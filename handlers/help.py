@@ -1,0 +1,281 @@
+"""Help from staff: `/help_staff` (mentors), `/needhelp` (mentees), and the thread's Reply and
+Close buttons, for everyone in it."""
+
+from __future__ import annotations
+
+from bot.i18n import isolate as _iso
+from bot.services import help as help_requests
+from bot.services.errors import Invalid, NotAllowed, NotFound
+from bot.services.help import ASK_LABELS, MAX_TEXT, PREFIX, PRESETS
+from handlers.common import Buttons, Ctx
+from handlers.router import Router
+from storage.models import Draft, HelpKind, Role, ThreadStatus
+
+FLOW_ASK = "help_ask"
+FLOW_REPLY = "help_reply"
+
+KIND_CODES: dict[str, HelpKind] = {
+    "p": HelpKind.PRACTICAL,
+    "r": HelpKind.RELATIONSHIP,
+    "s": HelpKind.SUPPORT,
+}
+CODE_OF = {kind: code for code, kind in KIND_CODES.items()}
+
+# A button other features can show a mentee to start "I need help".
+NEED_HELP_DATA = f"{PREFIX}:n"
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise NotFound("malformed id") from None
+
+
+# --- mentors ---------------------------------------------------------------------------------
+
+
+async def on_help_staff(ctx: Ctx) -> None:
+    draft = ctx.draft
+    if draft is not None and draft.flow == FLOW_ASK and draft.data.get("kind") in CODE_OF.values():
+        ctx.reply(
+            ctx._("You have started asking the staff for help. Continue, or start over?"),
+            [[(ctx._("Continue"), f"{PREFIX}:go"), (ctx._("Start over"), f"{PREFIX}:new")]],
+        )
+        return
+    await _ask_kind(ctx)
+
+
+async def _ask_kind(ctx: Ctx) -> None:
+    await ctx.save_draft(FLOW_ASK, "kind", {})
+    buttons: Buttons = [
+        [(ctx._(label), f"{PREFIX}:k:{CODE_OF[kind]}")] for kind, label in ASK_LABELS.items()
+    ]
+    ctx.reply(ctx._("What do you need help with?"), buttons)
+
+
+async def _on_kind(ctx: Ctx, code: str) -> None:
+    kind = KIND_CODES.get(code)
+    if kind is None:
+        raise NotFound("no such kind")
+    choices = await help_requests.mentor_matches(ctx.session, ctx.me)
+    if not choices:
+        await ctx.clear_draft()
+        ctx.reply(ctx._("You have no active match yet, so there is no worker to ask."))
+        return
+    if len(choices) == 1:
+        await _ask_text(ctx, kind, choices[0])
+        return
+    await ctx.save_draft(FLOW_ASK, "match", {"kind": kind.value})
+    ctx.reply(
+        ctx._("Which family is it about?"),
+        [[(c.family_name, f"{PREFIX}:m:{c.id}")] for c in choices],
+    )
+
+
+async def _on_match(ctx: Ctx, arg: str) -> None:
+    draft = ctx.draft
+    kind_value = draft.data.get("kind") if draft is not None and draft.flow == FLOW_ASK else None
+    if kind_value not in CODE_OF.values():
+        await _ask_kind(ctx)  # an old button: begin again
+        return
+    choice = await help_requests.mentor_match(ctx.session, ctx.me, _int(arg))
+    await _ask_text(ctx, HelpKind(str(kind_value)), choice)
+
+
+async def _ask_text(ctx: Ctx, kind: HelpKind, choice: help_requests.MatchChoice) -> None:
+    await ctx.save_draft(
+        FLOW_ASK, "text", {"kind": kind.value, "match_id": choice.id, "family": choice.family_name}
+    )
+    ctx.reply(
+        ctx._(
+            "Write your question for %(worker)s in one message (about the family %(family)s). "
+            "Send /cancel to stop."
+        )
+        % {"worker": _iso(choice.worker_name), "family": _iso(choice.family_name)}
+    )
+
+
+async def _resume(ctx: Ctx) -> None:
+    draft = ctx.draft
+    if draft is None or draft.flow != FLOW_ASK:
+        await _ask_kind(ctx)
+        return
+    kind_value = draft.data.get("kind")
+    if draft.state == "match" and kind_value in CODE_OF.values():
+        await _on_kind(ctx, CODE_OF[HelpKind(str(kind_value))])
+    elif draft.state == "text" and kind_value in CODE_OF.values():
+        choice = await help_requests.mentor_match(ctx.session, ctx.me, int(draft.data["match_id"]))
+        await _ask_text(ctx, HelpKind(str(kind_value)), choice)
+    else:
+        await _ask_kind(ctx)
+
+
+# --- mentees ---------------------------------------------------------------------------------
+
+
+async def on_need_help(ctx: Ctx) -> None:
+    choice = await help_requests.mentee_match(ctx.session, ctx.me)
+    if choice is None:
+        ctx.reply(
+            ctx._(
+                "You do not have a worker in this programme yet. Please phone the "
+                "organisation's office."
+            )
+        )
+        return
+    await ctx.save_draft(FLOW_ASK, "text", {"kind": HelpKind.MENTEE.value})
+    buttons: Buttons = [[(ctx._(text), f"{PREFIX}:q:{code}")] for code, text in PRESETS.items()]
+    ctx.reply(
+        ctx._("Write your message to %(worker)s, in your own language. Or press a button:")
+        % {"worker": _iso(choice.worker_name)},
+        buttons,
+    )
+
+
+async def _on_preset(ctx: Ctx, code: str) -> None:
+    if code not in PRESETS:
+        raise NotFound("no such ready-made message")
+    sent = await help_requests.ask(ctx.session, ctx.now, ctx.me, HelpKind.MENTEE, preset=code)
+    if ctx.draft is not None and ctx.draft.flow == FLOW_ASK:
+        await ctx.clear_draft()
+    _said_sent(ctx, sent)
+
+
+# --- asking: the typed text ------------------------------------------------------------------
+
+
+async def on_ask_text(ctx: Ctx, draft: Draft, text: str) -> None:
+    kind = HelpKind(draft.data["kind"])
+    match_id = draft.data.get("match_id")
+    try:
+        sent = await help_requests.ask(
+            ctx.session,
+            ctx.now,
+            ctx.me,
+            kind,
+            text,
+            match_id=int(match_id) if match_id is not None else None,
+        )
+    except Invalid as exc:
+        if exc.code == "no_match":
+            await ctx.clear_draft()
+            ctx.reply(ctx._("You have no active match now, so there is no worker to ask."))
+            return
+        _ask_again(ctx, exc)
+        return
+    await ctx.clear_draft()
+    _said_sent(ctx, sent)
+
+
+def _said_sent(ctx: Ctx, sent: help_requests.Sent) -> None:
+    if sent.recipients:
+        ctx.reply(
+            ctx._("Sent to %(worker)s. The answer will come here, in this chat.")
+            % {"worker": _iso(sent.worker_name)}
+        )
+    else:
+        ctx.reply(
+            ctx._(
+                "Your message is saved, but the staff cannot be reached through the bot right "
+                "now. Please phone the organisation's office."
+            )
+        )
+
+
+def _ask_again(ctx: Ctx, exc: Invalid) -> None:
+    if exc.code == "too_long":
+        ctx.reply(
+            ctx._("That is too long: please keep it under %(max)s characters and send it again.")
+            % {"max": ctx.tr.number(MAX_TEXT)}
+        )
+    else:
+        ctx.reply(ctx._("Please write your message as text, then send it."))
+
+
+# --- the thread ------------------------------------------------------------------------------
+
+
+async def _on_reply(ctx: Ctx, arg: str) -> None:
+    thread = await help_requests.thread(ctx.session, ctx.me, _int(arg))
+    if thread.status != ThreadStatus.OPEN:
+        ctx.reply(ctx._("This conversation is closed."))
+        return
+    await ctx.save_draft(FLOW_REPLY, "text", {"request_id": thread.id})
+    if thread.as_staff:
+        text = ctx._("Write your answer to %(name)s in one message. Send /cancel to stop.") % {
+            "name": _iso(thread.requester_name)
+        }
+    else:
+        text = ctx._("Write your message to the staff in one message. Send /cancel to stop.")
+    ctx.reply(text)
+
+
+async def on_reply_text(ctx: Ctx, draft: Draft, text: str) -> None:
+    request_id = int(draft.data["request_id"])
+    try:
+        await help_requests.reply(ctx.session, ctx.now, ctx.me, request_id, text)
+    except Invalid as exc:
+        if exc.code == "closed":
+            await ctx.clear_draft()
+            ctx.reply(ctx._("This conversation was closed, so your message was not sent."))
+            return
+        _ask_again(ctx, exc)
+        return
+    await ctx.clear_draft()
+    ctx.reply(ctx._("Sent."))
+
+
+async def _on_close(ctx: Ctx, arg: str) -> None:
+    closed = await help_requests.close(ctx.session, ctx.now, ctx.me, _int(arg))
+    draft = ctx.draft
+    if (
+        draft is not None
+        and draft.flow == FLOW_REPLY
+        and draft.data.get("request_id") == closed.request_id
+    ):
+        await ctx.clear_draft()
+    if closed.already:
+        ctx.reply(ctx._("This conversation was already closed."))
+    else:
+        ctx.reply(ctx._("Closed. The others in this conversation were told."))
+
+
+# --- wiring ----------------------------------------------------------------------------------
+
+
+async def on_press(ctx: Ctx, args: list[str]) -> None:
+    action, arg = [*args, "", ""][:2]
+    if action == "r":
+        await _on_reply(ctx, arg)
+    elif action == "c":
+        await _on_close(ctx, arg)
+    elif action == "k":
+        await _on_kind(ctx, arg)
+    elif action == "m":
+        await _on_match(ctx, arg)
+    elif action == "q":
+        await _on_preset(ctx, arg)
+    elif action in ("go", "new"):
+        if ctx.me.role != Role.MENTOR:
+            raise NotAllowed("mentor flow")
+        await (_resume(ctx) if action == "go" else _ask_kind(ctx))
+    elif action == "n":
+        await on_need_help(ctx)
+    else:
+        raise NotFound("unknown help button")
+
+
+async def on_choose_text(ctx: Ctx, draft: Draft, text: str) -> None:
+    """Typed text while the buttons are expected: show them again."""
+    await _resume(ctx)
+
+
+def register(router: Router) -> None:
+    router.command("help_staff", on_help_staff, roles=frozenset({Role.MENTOR}))
+    router.command("needhelp", on_need_help, roles=frozenset({Role.MENTEE}))
+    router.callback(PREFIX, on_press)
+    router.text_step(FLOW_ASK, "kind", on_choose_text)
+    router.text_step(FLOW_ASK, "match", on_choose_text)
+    router.text_step(FLOW_ASK, "text", on_ask_text)
+    router.text_step(FLOW_REPLY, "text", on_reply_text)
