@@ -1,0 +1,175 @@
+"""How an appointment reads to each person: the card a mentee gets (planned, moved, reminder),
+with its one-tap answer buttons, and the notices mentors get. Rendered for one reader."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.i18n import N_, Translator, isolate
+from storage.models import Answer, AppointmentStatus
+
+Buttons = list[list[tuple[str, str]]]
+
+# Callback data of the mentee's answer buttons: "ans:<appointment id>:<code>".
+ANSWER_PREFIX = "ans"
+ANSWER_CODES: dict[Answer, str] = {
+    Answer.COMING: "c",
+    Answer.CANNOT: "n",
+    Answer.RESCHEDULE: "r",
+}
+ANSWER_BY_CODE = {code: answer for answer, code in ANSWER_CODES.items()}
+
+ANSWER_LABELS: dict[Answer, str] = {
+    Answer.COMING: N_("I'll be there"),
+    Answer.CANNOT: N_("I can't come"),
+    Answer.RESCHEDULE: N_("I'd like another time"),
+}
+
+# The state of one person's answer, as a mentor reads it.
+ANSWER_STATES: dict[Answer | None, str] = {
+    Answer.COMING: N_("will be there"),
+    Answer.CANNOT: N_("cannot come"),
+    Answer.RESCHEDULE: N_("would like another time"),
+    None: N_("no answer yet"),
+}
+
+HEADINGS = {
+    "planned": N_("New meeting with %(who)s."),
+    "moved": N_("Your meeting with %(who)s has a new time."),
+    "reminder": N_("Reminder: your meeting with %(who)s."),
+}
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """A family member who uses the bot, and their answer so far."""
+
+    person_id: int
+    name: str
+    answer: Answer | None = None
+
+
+@dataclass(frozen=True)
+class AppointmentView:
+    id: int
+    match_id: int
+    family_name: str
+    starts_at: datetime
+    duration_minutes: int
+    place: str
+    note: str | None
+    status: AppointmentStatus
+    sequence: int
+    mentor_names: list[str] = field(default_factory=list)
+    attendees: list[Attendee] = field(default_factory=list)
+
+    def answer_of(self, person_id: int) -> Answer | None:
+        for attendee in self.attendees:
+            if attendee.person_id == person_id:
+                return attendee.answer
+        return None
+
+
+def who(tr: Translator, names: list[str]) -> str:
+    return tr.join([isolate(name) for name in names])
+
+
+def answer_buttons(tr: Translator, appointment_id: int, chosen: Answer | None) -> Buttons:
+    """One button a row (long labels, large targets); the chosen one is ticked."""
+    rows: Buttons = []
+    for answer, code in ANSWER_CODES.items():
+        label = tr.gettext(ANSWER_LABELS[answer])
+        if answer == chosen:
+            label = f"✓ {label}"
+        rows.append([(label, f"{ANSWER_PREFIX}:{appointment_id}:{code}")])
+    return rows
+
+
+def mentee_card(
+    tr: Translator, tz: str, view: AppointmentView, kind: str, answer: Answer | None
+) -> str:
+    """A mentee's card: what, when (their clock), where, who; and their answer if given."""
+    lines = [
+        "<b>" + tr.gettext(HEADINGS[kind]) % {"who": who(tr, view.mentor_names)} + "</b>",
+        tr.gettext("When: %(when)s") % {"when": tr.when(view.starts_at, tz)},
+        tr.gettext("Where: %(place)s") % {"place": isolate(view.place)},
+    ]
+    if view.note:
+        lines.append(tr.gettext("Note: %(note)s") % {"note": isolate(view.note)})
+    if answer is None:
+        lines.append(tr.gettext("Will you come? Tap one answer."))
+    else:
+        lines.append(
+            tr.gettext("Your answer: %(answer)s") % {"answer": tr.gettext(ANSWER_LABELS[answer])}
+        )
+    return "\n".join(lines)
+
+
+def mentor_line(tr: Translator, tz: str, view: AppointmentView) -> str:
+    """One appointment in a mentor's list: when, where, and each family member's answer."""
+    lines = [
+        f"<b>{tr.when(view.starts_at, tz)}</b> · {isolate(view.family_name)}",
+        tr.gettext("Where: %(place)s") % {"place": isolate(view.place)},
+    ]
+    if view.note:
+        lines.append(tr.gettext("Note: %(note)s") % {"note": isolate(view.note)})
+    for attendee in view.attendees:
+        lines.append(
+            tr.gettext("%(name)s: %(state)s")
+            % {"name": isolate(attendee.name), "state": tr.gettext(ANSWER_STATES[attendee.answer])}
+        )
+    if not view.attendees:
+        lines.append(tr.gettext("Nobody in this family uses the bot: remember to phone them."))
+    return "\n".join(lines)
+
+
+def answer_notice(tr: Translator, tz: str, view: AppointmentView, name: str, answer: Answer) -> str:
+    """What the mentors read when a family member answers."""
+    values = {"name": isolate(name), "when": tr.when(view.starts_at, tz)}
+    if answer == Answer.COMING:
+        return tr.gettext("%(name)s will be there on %(when)s.") % values
+    if answer == Answer.CANNOT:
+        return tr.gettext("%(name)s cannot come on %(when)s.") % values
+    return (
+        tr.gettext(
+            "%(name)s would like another time instead of %(when)s. Please propose another time."
+        )
+        % values
+    )
+
+
+def no_answer_notice(tr: Translator, tz: str, view: AppointmentView) -> str:
+    return tr.gettext(
+        "Nobody from %(family)s has confirmed the meeting on %(when)s at %(place)s. "
+        "You may want to phone them."
+    ) % {
+        "family": isolate(view.family_name),
+        "when": tr.when(view.starts_at, tz),
+        "place": isolate(view.place),
+    }
+
+
+def co_mentor_notice(tr: Translator, tz: str, view: AppointmentView, actor: str, kind: str) -> str:
+    """What the other mentors of the match read when one of them plans, moves or cancels."""
+    values = {
+        "name": isolate(actor),
+        "family": isolate(view.family_name),
+        "when": tr.when(view.starts_at, tz),
+        "place": isolate(view.place),
+    }
+    if kind == "planned":
+        text = tr.gettext("%(name)s planned a meeting with %(family)s on %(when)s at %(place)s.")
+    elif kind == "moved":
+        text = tr.gettext("%(name)s moved the meeting with %(family)s to %(when)s at %(place)s.")
+    else:
+        text = tr.gettext("%(name)s cancelled the meeting with %(family)s on %(when)s.")
+    return text % values
+
+
+def cancelled_notice(tr: Translator, tz: str, view: AppointmentView) -> str:
+    """What a mentee reads when a meeting is cancelled."""
+    return tr.gettext("The meeting with %(who)s on %(when)s is cancelled.") % {
+        "who": who(tr, view.mentor_names),
+        "when": tr.when(view.starts_at, tz),
+    }

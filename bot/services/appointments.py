@@ -1,0 +1,575 @@
+"""Appointments: planned meetings of a match. A mentor (or the match's staff) plans, moves or
+cancels one; the family's members who use the bot are told (with a calendar file) and
+reminded; they answer with one tap and the mentors are told at once.
+
+Times are entered in the planner's timezone and stored in UTC."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import dateparser
+from babel import Locale
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import Translator
+from bot.services import audit, ics, outbox, people, reminders
+from bot.services.appointment_texts import (
+    AppointmentView,
+    Attendee,
+    answer_buttons,
+    answer_notice,
+    cancelled_notice,
+    co_mentor_notice,
+    mentee_card,
+)
+from bot.services.errors import Invalid, NotFound
+from storage.models import (
+    Answer,
+    Appointment,
+    AppointmentAnswer,
+    AppointmentStatus,
+    Family,
+    Match,
+    MatchMentor,
+    MatchStatus,
+    Organisation,
+    Person,
+    Role,
+)
+
+PLACE_MAX = 300
+NOTE_MAX = 1000
+HORIZON_DAYS = 366
+DEFAULT_DURATION = 60
+
+# Callback data of the mentors' buttons on appointment notices: "ap:<action>:<id>".
+MANAGE_PREFIX = "ap"
+
+
+@dataclass(frozen=True)
+class MatchChoice:
+    id: int
+    family_name: str
+
+
+# Reading what people type -----------------------------------------------------------------------
+
+
+def local_now(now: datetime, tz: str) -> datetime:
+    return now.astimezone(ZoneInfo(tz))
+
+
+def at_local(day: date, moment: time, tz: str) -> datetime:
+    """A wall-clock date and time in `tz`, as an aware UTC datetime."""
+    return datetime.combine(day, moment, tzinfo=ZoneInfo(tz)).astimezone(UTC)
+
+
+def date_order(locale: str) -> str:
+    """ "DMY", "MDY" or "YMD": how the locale writes a short date, for reading "12/3"."""
+    pattern = Locale.parse(locale).date_formats["short"].pattern
+    found = {c: pattern.find(c) for c in "dMy" if c in pattern}
+    if len(found) != 3:
+        return "DMY"
+    return "".join(sorted(found, key=found.__getitem__)).upper()
+
+
+def parse_day(text: str, locale: str, tz: str, now: datetime) -> date:
+    """A date typed in the person's language ("jueves", "5 de marzo", "tomorrow", "12/3").
+    Raises Invalid("date_unreadable" | "date_past" | "date_too_far")."""
+    today = local_now(now, tz).replace(tzinfo=None)
+    parsed = dateparser.parse(
+        text,
+        languages=list(dict.fromkeys([locale, "en"])),
+        settings={
+            "PREFER_DATES_FROM": "future",
+            "RELATIVE_BASE": today,
+            "RETURN_AS_TIMEZONE_AWARE": False,
+            "DATE_ORDER": date_order(locale),
+        },
+    )
+    if parsed is None:
+        raise Invalid("date_unreadable")
+    day = parsed.date()
+    if day < today.date():
+        raise Invalid("date_past")
+    if day > today.date() + timedelta(days=HORIZON_DAYS):
+        raise Invalid("date_too_far")
+    return day
+
+
+_HOURS_H = re.compile(r"^\s*(\d{1,2})\s*(?:h\s*(\d{2})?)?\s*$", re.IGNORECASE)
+
+
+def parse_time(text: str, locale: str) -> time:
+    """A time typed in the person's way ("17:30", "5pm", "17.30", "17h", "17h30", "17").
+    Raises Invalid("time_unreadable")."""
+    cleaned = _HOURS_H.sub(lambda m: f"{m.group(1)}:{m.group(2) or '00'}", text.strip())
+    base = datetime(2000, 1, 3, 0, 0)
+    parsed = dateparser.parse(
+        cleaned,
+        languages=list(dict.fromkeys([locale, "en"])),
+        settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "current_period"},
+    )
+    # A time alone keeps the base day; "tomorrow" or "the 5th" do not; "today" has no time.
+    if parsed is None or parsed.date() != base.date() or parsed == base:
+        raise Invalid("time_unreadable")
+    return parsed.time().replace(second=0, microsecond=0)
+
+
+def check_start(starts_at: datetime, now: datetime) -> None:
+    if starts_at <= now:
+        raise Invalid("time_past")
+    if starts_at > now + timedelta(days=HORIZON_DAYS):
+        raise Invalid("date_too_far")
+
+
+def clean_place(place: str) -> str:
+    place = " ".join(place.split())
+    if not place:
+        raise Invalid("place_empty")
+    if len(place) > PLACE_MAX:
+        raise Invalid("place_too_long")
+    return place
+
+
+def clean_note(note: str | None) -> str | None:
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise Invalid("note_too_long")
+    return note or None
+
+
+# Who may do what ---------------------------------------------------------------------------------
+
+
+async def _is_mentor_of(session: AsyncSession, person: Person, match_id: int) -> bool:
+    row = await session.get(MatchMentor, (match_id, person.id))
+    return row is not None
+
+
+async def _may_manage(session: AsyncSession, person: Person, match: Match) -> bool:
+    """The match's mentors, its referring worker, and the organisation's coordinators."""
+    if person.organisation_id != match.organisation_id or not person.active:
+        return False
+    if person.role == Role.MENTOR:
+        return await _is_mentor_of(session, person, match.id)
+    if person.role == Role.WORKER:
+        return match.worker_id == person.id
+    return person.role in (Role.COORDINATOR, Role.ADMIN)
+
+
+async def _managed_match(session: AsyncSession, person: Person, match_id: int) -> Match:
+    match = await session.get(Match, match_id)
+    if match is None or not await _may_manage(session, person, match):
+        raise NotFound("match")
+    if match.status != MatchStatus.ACTIVE:
+        raise Invalid("match_not_active")
+    return match
+
+
+async def _managed_appointment(
+    session: AsyncSession, person: Person, appointment_id: int
+) -> tuple[Appointment, Match]:
+    appointment = await session.get(Appointment, appointment_id)
+    if appointment is None:
+        raise NotFound("appointment")
+    match = await session.get(Match, appointment.match_id)
+    if match is None or not await _may_manage(session, person, match):
+        raise NotFound("appointment")
+    return appointment, match
+
+
+async def _family_appointment(
+    session: AsyncSession, person: Person, appointment_id: int
+) -> tuple[Appointment, Match]:
+    """An appointment of the person's own family (mentees only)."""
+    appointment = await session.get(Appointment, appointment_id)
+    if appointment is None or person.role != Role.MENTEE or person.family_id is None:
+        raise NotFound("appointment")
+    match = await session.get(Match, appointment.match_id)
+    if (
+        match is None
+        or match.family_id != person.family_id
+        or match.organisation_id != person.organisation_id
+    ):
+        raise NotFound("appointment")
+    return appointment, match
+
+
+# Views -------------------------------------------------------------------------------------------
+
+
+async def _mentors(session: AsyncSession, match_id: int) -> list[Person]:
+    result = await session.execute(
+        select(Person)
+        .join(MatchMentor, MatchMentor.mentor_id == Person.id)
+        .where(MatchMentor.match_id == match_id, Person.active.is_(True))
+        .order_by(Person.id)
+    )
+    return list(result.scalars())
+
+
+async def view_of(session: AsyncSession, appointment: Appointment, match: Match) -> AppointmentView:
+    family = await session.get(Family, match.family_id)
+    mentors = await _mentors(session, match.id)
+    members = await reminders.recipients(session, match)
+    answers = {
+        a.person_id: a.answer
+        for a in (
+            await session.execute(
+                select(AppointmentAnswer).where(AppointmentAnswer.appointment_id == appointment.id)
+            )
+        ).scalars()
+    }
+    return AppointmentView(
+        id=appointment.id,
+        match_id=match.id,
+        family_name=family.name if family else "",
+        starts_at=appointment.starts_at,
+        duration_minutes=appointment.duration_minutes,
+        place=appointment.place,
+        note=appointment.note,
+        status=appointment.status,
+        sequence=appointment.sequence,
+        mentor_names=[m.name for m in mentors],
+        attendees=[Attendee(p.id, p.name, answers.get(p.id)) for p in members],
+    )
+
+
+async def matches_of(session: AsyncSession, person: Person) -> list[MatchChoice]:
+    """The active matches a mentor may plan for, with their family's name."""
+    if person.role != Role.MENTOR:
+        return []
+    result = await session.execute(
+        select(Match.id, Family.name)
+        .join(MatchMentor, MatchMentor.match_id == Match.id)
+        .join(Family, Family.id == Match.family_id)
+        .where(
+            MatchMentor.mentor_id == person.id,
+            Match.status == MatchStatus.ACTIVE,
+            Match.organisation_id == person.organisation_id,
+        )
+        .order_by(Family.name, Match.id)
+    )
+    return [MatchChoice(mid, name) for mid, name in result.all()]
+
+
+async def last_place(session: AsyncSession, person: Person, match_id: int) -> str | None:
+    """The place of the match's latest appointment, offered again as one tap."""
+    await _managed_match(session, person, match_id)
+    result = await session.execute(
+        select(Appointment.place)
+        .where(Appointment.match_id == match_id)
+        .order_by(Appointment.starts_at.desc())
+        .limit(1)
+    )
+    return result.scalar_one_or_none()
+
+
+async def upcoming_for_manager(
+    session: AsyncSession, person: Person, now: datetime, limit: int = 10
+) -> list[AppointmentView]:
+    """A mentor's coming appointments, over all their matches."""
+    result = await session.execute(
+        select(Appointment, Match)
+        .join(Match, Match.id == Appointment.match_id)
+        .join(MatchMentor, MatchMentor.match_id == Match.id)
+        .where(
+            MatchMentor.mentor_id == person.id,
+            Match.organisation_id == person.organisation_id,
+            Appointment.status == AppointmentStatus.PLANNED,
+            Appointment.starts_at > now,
+        )
+        .order_by(Appointment.starts_at)
+        .limit(limit)
+    )
+    return [await view_of(session, a, m) for a, m in result.all()]
+
+
+async def upcoming_for_mentee(
+    session: AsyncSession, person: Person, now: datetime, limit: int = 10
+) -> list[AppointmentView]:
+    """The coming appointments of the person's family."""
+    if person.role != Role.MENTEE or person.family_id is None:
+        return []
+    result = await session.execute(
+        select(Appointment, Match)
+        .join(Match, Match.id == Appointment.match_id)
+        .where(
+            Match.family_id == person.family_id,
+            Match.organisation_id == person.organisation_id,
+            Appointment.status == AppointmentStatus.PLANNED,
+            Appointment.starts_at > now,
+        )
+        .order_by(Appointment.starts_at)
+        .limit(limit)
+    )
+    return [await view_of(session, a, m) for a, m in result.all()]
+
+
+async def get_for_manager(
+    session: AsyncSession, person: Person, appointment_id: int
+) -> AppointmentView:
+    appointment, match = await _managed_appointment(session, person, appointment_id)
+    return await view_of(session, appointment, match)
+
+
+# Use cases ---------------------------------------------------------------------------------------
+
+
+async def create(
+    session: AsyncSession,
+    person: Person,
+    match_id: int,
+    starts_at: datetime,
+    place: str,
+    note: str | None,
+    now: datetime,
+    duration_minutes: int = DEFAULT_DURATION,
+) -> AppointmentView:
+    """Plan an appointment: stored, reminders written, the family told (with a calendar
+    file), the other mentors told."""
+    match = await _managed_match(session, person, match_id)
+    check_start(starts_at, now)
+    appointment = Appointment(
+        match_id=match.id,
+        created_by_id=person.id,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        place=clean_place(place),
+        note=clean_note(note),
+        status=AppointmentStatus.PLANNED,
+        sequence=0,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(appointment)
+    await session.flush()
+    org = await _org(session, match)
+    await reminders.schedule(session, appointment, match, org, now)
+    view = await view_of(session, appointment, match)
+    await _tell_family(session, appointment, view, org, "planned", now)
+    await _tell_co_mentors(session, person, view, org, "planned", now)
+    audit.record(
+        session,
+        now,
+        "appointment.created",
+        actor_id=person.id,
+        organisation_id=match.organisation_id,
+        target=("appointment", appointment.id),
+    )
+    return view
+
+
+async def move(
+    session: AsyncSession,
+    person: Person,
+    appointment_id: int,
+    starts_at: datetime,
+    now: datetime,
+    place: str | None = None,
+) -> AppointmentView:
+    """A new date and time (and optionally place): pending reminders are withdrawn and written
+    again, earlier answers no longer hold, the family gets the new time and calendar file."""
+    appointment, match = await _managed_appointment(session, person, appointment_id)
+    if appointment.status != AppointmentStatus.PLANNED:
+        raise Invalid("appointment_cancelled")
+    check_start(starts_at, now)
+    appointment.starts_at = starts_at
+    if place is not None:
+        appointment.place = clean_place(place)
+    appointment.sequence += 1
+    appointment.updated_at = now
+    await reminders.withdraw(session, appointment.id, reminders.MOVED, now)
+    await session.execute(
+        delete(AppointmentAnswer).where(AppointmentAnswer.appointment_id == appointment.id)
+    )
+    await session.flush()
+    org = await _org(session, match)
+    await reminders.schedule(session, appointment, match, org, now)
+    view = await view_of(session, appointment, match)
+    await _tell_family(session, appointment, view, org, "moved", now)
+    await _tell_co_mentors(session, person, view, org, "moved", now)
+    audit.record(
+        session,
+        now,
+        "appointment.moved",
+        actor_id=person.id,
+        organisation_id=match.organisation_id,
+        target=("appointment", appointment.id),
+        sequence=appointment.sequence,
+    )
+    return view
+
+
+async def cancel(
+    session: AsyncSession, person: Person, appointment_id: int, now: datetime
+) -> AppointmentView:
+    """Cancel: pending reminders withdrawn with the reason, the family told (with a
+    cancelling calendar file), the other mentors told."""
+    appointment, match = await _managed_appointment(session, person, appointment_id)
+    if appointment.status != AppointmentStatus.PLANNED:
+        raise Invalid("appointment_cancelled")
+    appointment.status = AppointmentStatus.CANCELLED
+    appointment.sequence += 1
+    appointment.updated_at = now
+    await reminders.withdraw(session, appointment.id, reminders.CANCELLED, now)
+    await session.flush()
+    org = await _org(session, match)
+    view = await view_of(session, appointment, match)
+    await _tell_family(session, appointment, view, org, "cancelled", now)
+    await _tell_co_mentors(session, person, view, org, "cancelled", now)
+    audit.record(
+        session,
+        now,
+        "appointment.cancelled",
+        actor_id=person.id,
+        organisation_id=match.organisation_id,
+        target=("appointment", appointment.id),
+    )
+    return view
+
+
+@dataclass(frozen=True)
+class Answered:
+    view: AppointmentView
+    answer: Answer
+    changed: bool  # False when the same answer was given again
+
+
+async def answer(
+    session: AsyncSession, person: Person, appointment_id: int, given: Answer, now: datetime
+) -> Answered:
+    """A family member's one-tap answer. Only a member of the appointment's family may answer;
+    the mentors are told at once, each in their own language."""
+    appointment, match = await _family_appointment(session, person, appointment_id)
+    if appointment.status != AppointmentStatus.PLANNED:
+        raise Invalid("appointment_cancelled")
+    if appointment.starts_at <= now:
+        raise Invalid("appointment_passed")
+    row = await session.get(AppointmentAnswer, (appointment.id, person.id))
+    changed = row is None or row.answer != given
+    if row is None:
+        session.add(
+            AppointmentAnswer(
+                appointment_id=appointment.id, person_id=person.id, answer=given, answered_at=now
+            )
+        )
+    else:
+        row.answer, row.answered_at = given, now
+    await session.flush()
+    view = await view_of(session, appointment, match)
+    if changed:
+        org = await _org(session, match)
+        for mentor in await _mentors(session, match.id):
+            reader = people.Reader(mentor, org)
+            buttons = None
+            if given != Answer.COMING:
+                buttons = [[(reader.tr.gettext("Move"), f"{MANAGE_PREFIX}:m:{appointment.id}")]]
+            outbox.enqueue(
+                session,
+                now,
+                mentor,
+                "appointment_answer",
+                answer_notice(reader.tr, reader.tz, view, person.name, given),
+                buttons=buttons,
+                ref=("appointment", appointment.id),
+            )
+        audit.record(
+            session,
+            now,
+            "appointment.answered",
+            actor_id=person.id,
+            organisation_id=match.organisation_id,
+            target=("appointment", appointment.id),
+            answer=given.value,
+        )
+    return Answered(view, given, changed)
+
+
+# Telling people -----------------------------------------------------------------------------------
+
+
+async def _org(session: AsyncSession, match: Match) -> Organisation:
+    org = await session.get(Organisation, match.organisation_id)
+    assert org is not None
+    return org
+
+
+def calendar_file(
+    tr: Translator, appointment: Appointment, view: AppointmentView, now: datetime
+) -> outbox.Document:
+    summary = tr.gettext("Meeting with %(who)s") % {"who": tr.join(view.mentor_names)}
+    content = ics.build(appointment, summary=summary, now=now, description=view.note)
+    return outbox.Document(ics.filename(appointment.id), content, ics.MIME)
+
+
+async def _tell_family(
+    session: AsyncSession,
+    appointment: Appointment,
+    view: AppointmentView,
+    org: Organisation,
+    kind: str,
+    now: datetime,
+) -> None:
+    for person in await reminders.recipients(session, await _match(session, view.match_id)):
+        reader = people.Reader(person, org)
+        key = f"appointment:{appointment.id}:{appointment.sequence}:{person.id}"
+        if kind == "cancelled":
+            text, buttons = cancelled_notice(reader.tr, reader.tz, view), None
+        else:
+            text = mentee_card(reader.tr, reader.tz, view, kind, None)
+            buttons = answer_buttons(reader.tr, appointment.id, None)
+        outbox.enqueue(
+            session,
+            now,
+            person,
+            f"appointment_{kind}",
+            text,
+            buttons=buttons,
+            ref=("appointment", appointment.id),
+            dedupe_key=key,
+        )
+        outbox.enqueue(
+            session,
+            now,
+            person,
+            "appointment_ics",
+            reader.tr.gettext("Add it to your phone's calendar: open this file."),
+            document=calendar_file(reader.tr, appointment, view, now),
+            ref=("appointment", appointment.id),
+            dedupe_key=f"ics:{key}",
+        )
+
+
+async def _match(session: AsyncSession, match_id: int) -> Match:
+    match = await session.get(Match, match_id)
+    assert match is not None
+    return match
+
+
+async def _tell_co_mentors(
+    session: AsyncSession,
+    actor: Person,
+    view: AppointmentView,
+    org: Organisation,
+    kind: str,
+    now: datetime,
+) -> None:
+    for mentor in await _mentors(session, view.match_id):
+        if mentor.id == actor.id:
+            continue
+        reader = people.Reader(mentor, org)
+        outbox.enqueue(
+            session,
+            now,
+            mentor,
+            f"appointment_{kind}",
+            co_mentor_notice(reader.tr, reader.tz, view, actor.name, kind),
+            ref=("appointment", view.id),
+        )

@@ -1,0 +1,474 @@
+"""Reminders before an appointment, and the no-answer alert to its mentors.
+
+They live in the database (`Reminder` rows), written when an appointment is planned or moved and
+withdrawn when it moves or is cancelled. The scheduler's due job (`send_due`) turns the rows
+that are due into outbox messages, in the same transaction that marks them done, so a crash or a
+restart loses none and sends none twice.
+
+Quiet hours are per person, in that person's timezone: a reminder that would fall inside them is
+moved to the end of the quiet window if that is still before the appointment, else to its start:
+never dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services import outbox, people
+from bot.services.appointment_texts import (
+    AppointmentView,
+    Attendee,
+    answer_buttons,
+    mentee_card,
+    no_answer_notice,
+)
+from storage.models import (
+    Answer,
+    Appointment,
+    AppointmentAnswer,
+    AppointmentStatus,
+    Consent,
+    Family,
+    JobStatus,
+    Match,
+    MatchMentor,
+    Organisation,
+    Person,
+    Reminder,
+    ReminderKind,
+    Role,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_QUIET_START = time(21, 0)
+DEFAULT_QUIET_END = time(8, 0)
+DEFAULT_OFFSETS = (1440, 120)
+DEFAULT_CONFIRM_BY = 120
+BATCH = 200  # due reminders claimed per query
+MAX_PER_TICK = 5000  # the rest wait for the next tick
+
+# Reasons recorded on reminders that were not sent.
+MOVED = "appointment moved"
+CANCELLED = "appointment cancelled"
+PASSED = "appointment already passed"
+SUPERSEDED = "a later reminder was due at the same time"
+ANSWERED = "someone answered"
+UNREACHABLE = "recipient unreachable"
+
+
+# The quiet-hours rule ---------------------------------------------------------------------------
+
+
+def parse_hhmm(value: str | None, default: time) -> time:
+    """ "21:00" -> time(21, 0); anything unreadable gives the default."""
+    try:
+        hours, minutes = (value or "").split(":")
+        return time(int(hours), int(minutes))
+    except ValueError:
+        return default
+
+
+def _at(day: date, moment: time, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, moment, tzinfo=zone).astimezone(UTC)
+
+
+def quiet_window(
+    moment: datetime, tz: str, start: time, end: time
+) -> tuple[datetime, datetime] | None:
+    """The quiet window (start, end), in UTC, that contains `moment`, or None when `moment`
+    is outside quiet hours. Windows may cross midnight (21:00-08:00); start == end means no
+    quiet hours. The window's start is inside it, its end is not."""
+    if start == end:
+        return None
+    zone = ZoneInfo(tz)
+    local = moment.astimezone(zone)
+    clock, today = local.time().replace(tzinfo=None), local.date()
+    if start < end:  # within one day, e.g. 13:00-15:00
+        if start <= clock < end:
+            return _at(today, start, zone), _at(today, end, zone)
+        return None
+    if clock >= start:  # evening part of a window that ends tomorrow morning
+        return _at(today, start, zone), _at(today + timedelta(days=1), end, zone)
+    if clock < end:  # morning part of a window that started yesterday evening
+        return _at(today - timedelta(days=1), start, zone), _at(today, end, zone)
+    return None
+
+
+def out_of_quiet_hours(
+    due: datetime,
+    appointment_at: datetime,
+    tz: str,
+    quiet_start: str | None = None,
+    quiet_end: str | None = None,
+) -> datetime:
+    """When to send a reminder nominally due at `due`: unchanged outside the person's quiet
+    hours; inside them, at the end of the window if that is still before the appointment,
+    otherwise at the start of the window."""
+    window = quiet_window(
+        due,
+        tz,
+        parse_hhmm(quiet_start, DEFAULT_QUIET_START),
+        parse_hhmm(quiet_end, DEFAULT_QUIET_END),
+    )
+    if window is None:
+        return due
+    start, end = window
+    return end if end < appointment_at else start
+
+
+# Writing and withdrawing ------------------------------------------------------------------------
+
+
+async def recipients(session: AsyncSession, match: Match) -> list[Person]:
+    """The members of the match's family who use the bot (linked and agreed)."""
+    result = await session.execute(
+        select(Person)
+        .where(
+            Person.family_id == match.family_id,
+            Person.role == Role.MENTEE,
+            Person.telegram_id.is_not(None),
+            Person.consent == Consent.GIVEN,
+            Person.active.is_(True),
+        )
+        .order_by(Person.id)
+    )
+    return list(result.scalars())
+
+
+def _timezone(person: Person, org: Organisation) -> str:
+    return people.timezone_of(person, org)
+
+
+def _offsets(org: Organisation) -> list[int]:
+    raw = org.reminder_offsets_minutes or list(DEFAULT_OFFSETS)
+    return sorted({int(m) for m in raw if int(m) > 0}, reverse=True)
+
+
+async def schedule(
+    session: AsyncSession,
+    appointment: Appointment,
+    match: Match,
+    org: Organisation,
+    now: datetime,
+) -> list[Reminder]:
+    """Write the reminders of an appointment: for every family member who uses the bot, one per
+    offset of the organisation (a reminder already in the past is not written: the notice of
+    the new or moved appointment stands for it), each moved out of the member's quiet hours;
+    and one no-answer alert to the mentors."""
+    written: list[Reminder] = []
+    members = await recipients(session, match)
+    for person in members:
+        tz = _timezone(person, org)
+        for offset in _offsets(org):
+            nominal = appointment.starts_at - timedelta(minutes=offset)
+            if nominal <= now:
+                continue
+            due = out_of_quiet_hours(
+                nominal, appointment.starts_at, tz, person.quiet_start, person.quiet_end
+            )
+            written.append(_row(appointment, person.id, ReminderKind.REMINDER, offset, due, now))
+    confirm_by = (
+        org.confirm_by_minutes if org.confirm_by_minutes is not None else DEFAULT_CONFIRM_BY
+    )
+    nominal = appointment.starts_at - timedelta(minutes=confirm_by)
+    if members and confirm_by > 0 and nominal > now:
+        # One alert for all of the match's mentors, addressed to whoever planned it; quiet
+        # hours are theirs.
+        planner = await session.get(Person, appointment.created_by_id)
+        tz = _timezone(planner, org) if planner else org.timezone
+        due = out_of_quiet_hours(
+            nominal,
+            appointment.starts_at,
+            tz,
+            planner.quiet_start if planner else None,
+            planner.quiet_end if planner else None,
+        )
+        written.append(
+            _row(
+                appointment, appointment.created_by_id, ReminderKind.NO_ANSWER, confirm_by, due, now
+            )
+        )
+    session.add_all(written)
+    return written
+
+
+def _row(
+    appointment: Appointment,
+    person_id: int,
+    kind: ReminderKind,
+    offset: int,
+    due: datetime,
+    now: datetime,
+) -> Reminder:
+    return Reminder(
+        appointment_id=appointment.id,
+        person_id=person_id,
+        kind=kind,
+        offset_minutes=offset,
+        due_at=max(due, now),
+        status=JobStatus.PENDING,
+    )
+
+
+async def withdraw(session: AsyncSession, appointment_id: int, reason: str, now: datetime) -> int:
+    """Cancel an appointment's pending reminders, recording why. Returns how many."""
+    result = await session.execute(
+        update(Reminder)
+        .where(Reminder.appointment_id == appointment_id, Reminder.status == JobStatus.PENDING)
+        .values(status=JobStatus.CANCELLED, reason=reason, done_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+# The due job ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Batch:
+    """What rendering a batch of due reminders needs, loaded with a handful of queries."""
+
+    appointments: dict[int, Appointment]
+    matches: dict[int, Match]
+    orgs: dict[int, Organisation]
+    families: dict[int, Family]
+    people: dict[int, Person]
+    mentors: dict[int, list[Person]]  # match id -> its mentors, by id
+    members: dict[int, list[Person]]  # family id -> members who use the bot
+    answers: dict[int, dict[int, Answer]]  # appointment id -> person id -> answer
+
+    def view(self, appointment: Appointment) -> AppointmentView:
+        match = self.matches[appointment.match_id]
+        answers = self.answers.get(appointment.id, {})
+        return AppointmentView(
+            id=appointment.id,
+            match_id=match.id,
+            family_name=self.families[match.family_id].name,
+            starts_at=appointment.starts_at,
+            duration_minutes=appointment.duration_minutes,
+            place=appointment.place,
+            note=appointment.note,
+            status=appointment.status,
+            sequence=appointment.sequence,
+            mentor_names=[m.name for m in self.mentors.get(match.id, [])],
+            attendees=[
+                Attendee(p.id, p.name, answers.get(p.id))
+                for p in self.members.get(match.family_id, [])
+            ],
+        )
+
+
+def _in(ids: Iterable[int]) -> list[int]:
+    return sorted(set(ids))
+
+
+async def _load(session: AsyncSession, rows: Sequence[Reminder]) -> _Batch:
+    appointments = {
+        a.id: a
+        for a in (
+            await session.execute(
+                select(Appointment).where(Appointment.id.in_(_in(r.appointment_id for r in rows)))
+            )
+        ).scalars()
+    }
+    matches = {
+        m.id: m
+        for m in (
+            await session.execute(
+                select(Match).where(Match.id.in_(_in(a.match_id for a in appointments.values())))
+            )
+        ).scalars()
+    }
+    family_ids = _in(m.family_id for m in matches.values())
+    families = {
+        f.id: f
+        for f in (await session.execute(select(Family).where(Family.id.in_(family_ids)))).scalars()
+    }
+    mentors: dict[int, list[Person]] = defaultdict(list)
+    mentor_rows = await session.execute(
+        select(MatchMentor.match_id, Person)
+        .join(Person, Person.id == MatchMentor.mentor_id)
+        .where(MatchMentor.match_id.in_(list(matches)), Person.active.is_(True))
+        .order_by(Person.id)
+    )
+    for match_id, mentor in mentor_rows.all():
+        mentors[match_id].append(mentor)
+    members: dict[int, list[Person]] = defaultdict(list)
+    member_rows = await session.execute(
+        select(Person)
+        .where(
+            Person.family_id.in_(family_ids),
+            Person.role == Role.MENTEE,
+            Person.telegram_id.is_not(None),
+            Person.consent == Consent.GIVEN,
+            Person.active.is_(True),
+        )
+        .order_by(Person.id)
+    )
+    for member in member_rows.scalars():
+        assert member.family_id is not None
+        members[member.family_id].append(member)
+    known = {p.id: p for group in (*mentors.values(), *members.values()) for p in group}
+    missing = _in(r.person_id for r in rows if r.person_id not in known)
+    if missing:
+        for person in (
+            await session.execute(select(Person).where(Person.id.in_(missing)))
+        ).scalars():
+            known[person.id] = person
+    orgs = {
+        o.id: o
+        for o in (
+            await session.execute(
+                select(Organisation).where(
+                    Organisation.id.in_(_in(m.organisation_id for m in matches.values()))
+                )
+            )
+        ).scalars()
+    }
+    answers: dict[int, dict[int, Answer]] = defaultdict(dict)
+    answer_rows = await session.execute(
+        select(AppointmentAnswer).where(AppointmentAnswer.appointment_id.in_(list(appointments)))
+    )
+    for answer in answer_rows.scalars():
+        answers[answer.appointment_id][answer.person_id] = answer.answer
+    return _Batch(appointments, matches, orgs, families, known, mentors, members, answers)
+
+
+async def _claim(session: AsyncSession, now: datetime, limit: int) -> list[Reminder]:
+    """The pending reminders due at `now`, oldest first, by the (status, due_at) index. On
+    PostgreSQL the rows are locked and rows locked by another process are skipped, so two
+    processes never take the same reminder; SQLite runs one writer at a time."""
+    query = (
+        select(Reminder)
+        .where(Reminder.status == JobStatus.PENDING, Reminder.due_at <= now)
+        .order_by(Reminder.due_at, Reminder.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return list((await session.execute(query)).scalars())
+
+
+def _finish(reminder: Reminder, status: JobStatus, now: datetime, reason: str | None) -> None:
+    reminder.status, reminder.done_at, reminder.reason = status, now, reason
+
+
+async def send_due(session: AsyncSession, now: datetime) -> int:
+    """The scheduler's job: render and queue every reminder due at `now`, each in its
+    recipient's language and timezone, and mark it done in the same transaction. A reminder
+    whose time passed while the bot was down is still sent if its appointment is ahead, and
+    skipped (with the reason) otherwise. Returns how many reminders were handled."""
+    handled = 0
+    while handled < MAX_PER_TICK:
+        rows = await _claim(session, now, min(BATCH, MAX_PER_TICK - handled))
+        if not rows:
+            break
+        batch = await _load(session, rows)
+        latest = _latest_per_recipient(rows)
+        for reminder in rows:
+            _handle(session, batch, reminder, now, latest)
+        await session.flush()
+        handled += len(rows)
+        if len(rows) < BATCH:
+            break
+    return handled
+
+
+def _latest_per_recipient(rows: Sequence[Reminder]) -> dict[tuple[int, int], int]:
+    """Of several reminders due at once for the same person and appointment (after downtime),
+    only the one closest to the appointment is sent."""
+    latest: dict[tuple[int, int], Reminder] = {}
+    for reminder in rows:
+        if reminder.kind != ReminderKind.REMINDER:
+            continue
+        key = (reminder.appointment_id, reminder.person_id)
+        if key not in latest or reminder.offset_minutes < latest[key].offset_minutes:
+            latest[key] = reminder
+    return {key: reminder.id for key, reminder in latest.items()}
+
+
+def _handle(
+    session: AsyncSession,
+    batch: _Batch,
+    reminder: Reminder,
+    now: datetime,
+    latest: dict[tuple[int, int], int],
+) -> None:
+    appointment = batch.appointments[reminder.appointment_id]
+    if appointment.status != AppointmentStatus.PLANNED:
+        _finish(reminder, JobStatus.SKIPPED, now, CANCELLED)
+        return
+    if appointment.starts_at <= now:
+        _finish(reminder, JobStatus.SKIPPED, now, PASSED)
+        log.info("reminder %s skipped: its appointment already passed", reminder.id)
+        return
+    view = batch.view(appointment)
+    match = batch.matches[appointment.match_id]
+    org = batch.orgs[match.organisation_id]
+    if reminder.kind == ReminderKind.NO_ANSWER:
+        _no_answer(session, batch, reminder, view, match, org, now)
+        return
+    if latest.get((reminder.appointment_id, reminder.person_id)) != reminder.id:
+        _finish(reminder, JobStatus.SKIPPED, now, SUPERSEDED)
+        return
+    person = batch.people.get(reminder.person_id)
+    if person is None or person.family_id != match.family_id:
+        _finish(reminder, JobStatus.SKIPPED, now, UNREACHABLE)
+        return
+    reader = people.Reader(person, org)
+    answer = view.answer_of(person.id)
+    queued = outbox.enqueue(
+        session,
+        now,
+        person,
+        "reminder",
+        mentee_card(reader.tr, reader.tz, view, "reminder", answer),
+        buttons=answer_buttons(reader.tr, appointment.id, answer),
+        ref=("appointment", appointment.id),
+        dedupe_key=f"reminder:{reminder.id}",
+    )
+    if queued is None:
+        _finish(reminder, JobStatus.SKIPPED, now, UNREACHABLE)
+        return
+    late = now - reminder.due_at > timedelta(minutes=15)
+    _finish(reminder, JobStatus.DONE, now, "sent late" if late else None)
+
+
+def _no_answer(
+    session: AsyncSession,
+    batch: _Batch,
+    reminder: Reminder,
+    view: AppointmentView,
+    match: Match,
+    org: Organisation,
+    now: datetime,
+) -> None:
+    if any(a.answer is not None for a in view.attendees) or batch.answers.get(view.id):
+        _finish(reminder, JobStatus.SKIPPED, now, ANSWERED)
+        return
+    queued = 0
+    for mentor in batch.mentors.get(match.id, []):
+        reader = people.Reader(mentor, org)
+        if outbox.enqueue(
+            session,
+            now,
+            mentor,
+            "no_answer",
+            no_answer_notice(reader.tr, reader.tz, view),
+            ref=("appointment", view.id),
+            dedupe_key=f"noanswer:{reminder.id}:{mentor.id}",
+        ):
+            queued += 1
+    if queued:
+        _finish(reminder, JobStatus.DONE, now, None)
+    else:
+        _finish(reminder, JobStatus.SKIPPED, now, UNREACHABLE)
