@@ -1,68 +1,448 @@
-"""The `mentorbot` command: run the bot, the demo, the emulator, and the admin commands."""
+"""The `mentorbot` command: run the bot, the demo, the emulator, and the admin commands.
+
+Admin commands print what they created (its id, or JSON with `--json`), and on bad input exit
+non-zero with a one-line reason, having changed nothing (each command is one transaction).
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
+import dataclasses
+import json
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import SystemClock
 from bot.config import Settings, SettingsError, load_settings
+from bot.services import admin, importer, invites
+from bot.services.errors import ServiceError
 from storage.db import Database
 from storage.migrate import SchemaMismatch, check_schema, upgrade
+
+T = TypeVar("T")
+USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
+ROLES = ("mentor", "mentee", "worker", "coordinator", "admin")
+DELEGATED = {
+    "emulator": ("emulator.cli", "the local Bot API emulator"),
+    "demo": ("bot.demo", "the demo: emulator, bot and a web page to chat as every role"),
+}
 
 
 class CliError(Exception):
     """A one-line reason to stop, printed without a traceback."""
 
 
+# parser -----------------------------------------------------------------------------------
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="mentorbot", description="A Telegram bot for social-mentoring programmes."
+        prog="mentorbot",
+        description="A Telegram bot for social-mentoring programmes: run it, and set up "
+        "organisations, people, invitations and matches.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    out = argparse.ArgumentParser(add_help=False)
+    out.add_argument("--json", action="store_true", help="print the result as JSON")
+
     run = sub.add_parser("run", help="run the bot (long polling, or --webhook)")
     run.add_argument("--webhook", action="store_true", help="receive updates by webhook")
+
     db = sub.add_parser("db", help="database schema")
-    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_sub = db.add_subparsers(dest="action", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="create or upgrade the schema")
     db_sub.add_parser("check", help="say whether the schema is current")
+
+    org = sub.add_parser("org", help="organisations")
+    org_sub = org.add_subparsers(dest="action", required=True, metavar="ACTION")
+    org_add = org_sub.add_parser("add", parents=[out], help="add an organisation")
+    org_add.add_argument("--name", required=True)
+    org_add.add_argument("--timezone", required=True, help="e.g. Europe/Madrid")
+    org_add.add_argument("--locale", required=True, help="default language, e.g. ca")
+    org_add.add_argument("--emergency-phone", help="emergency number (default 112)")
+    org_add.add_argument(
+        "--country", help="ISO country code for phone numbers (default: from the timezone)"
+    )
+    org_sub.add_parser("list", parents=[out], help="list organisations")
+
+    family = sub.add_parser("family", help="families (households of mentees)")
+    family_sub = family.add_subparsers(dest="action", required=True, metavar="ACTION")
+    family_add = family_sub.add_parser("add", parents=[out], help="add a family")
+    family_add.add_argument("--org", required=True, help="organisation name or id")
+    family_add.add_argument("--name", required=True)
+    family_list = family_sub.add_parser("list", parents=[out], help="list families")
+    family_list.add_argument("--org", help="only this organisation")
+
+    person = sub.add_parser("person", help="people")
+    person_sub = person.add_subparsers(dest="action", required=True, metavar="ACTION")
+    person_add = person_sub.add_parser("add", parents=[out], help="add a person")
+    person_add.add_argument("--org", required=True, help="organisation name or id")
+    person_add.add_argument("--role", required=True, choices=ROLES)
+    person_add.add_argument("--name", required=True)
+    person_add.add_argument("--locale", help="language, e.g. ar (default: the Telegram app's)")
+    person_add.add_argument("--timezone", help="default: the organisation's")
+    person_add.add_argument("--phone", help="read in the organisation's country unless +…")
+    person_add.add_argument("--email")
+    person_add.add_argument(
+        "--family", help="a mentee's family, name or id (made if new; default: their own)"
+    )
+    person_add.add_argument("--country", help="ISO country code for --phone")
+    person_list = person_sub.add_parser("list", parents=[out], help="list people")
+    person_list.add_argument("--org", help="only this organisation")
+    person_list.add_argument("--role", choices=ROLES, help="only this role")
+
+    invite = sub.add_parser(
+        "invite",
+        parents=[out],
+        help="make a person's invitation link (revokes their previous one)",
+        description="Print a personal invitation link; its last line is the link.",
+    )
+    invite.add_argument("person", metavar="PERSON", help="person id")
+    invite.add_argument("--ttl-days", type=int, default=invites.DEFAULT_TTL_DAYS)
+    invite.add_argument("--bot-username", help="default: MENTORBOT_BOT_USERNAME, else getMe")
+
+    match = sub.add_parser("match", help="matches: a family, its mentors and their worker")
+    match_sub = match.add_subparsers(dest="action", required=True, metavar="ACTION")
+    match_add = match_sub.add_parser("add", parents=[out], help="add a match")
+    who = match_add.add_mutually_exclusive_group(required=True)
+    who.add_argument("--mentee", help="a mentee's id (the match is for their family)")
+    who.add_argument("--family", help="a family id")
+    match_add.add_argument(
+        "--mentor", action="append", required=True, help="a mentor's id (repeat for more)"
+    )
+    match_add.add_argument("--worker", required=True, help="the referring worker's id")
+    match_add.add_argument(
+        "--started-on", type=_date, help="YYYY-MM-DD (default: today)", metavar="DAY"
+    )
+    match_close = match_sub.add_parser("close", parents=[out], help="close a match")
+    match_close.add_argument("match", metavar="MATCH", help="match id")
+    match_close.add_argument("--reason", required=True)
+    match_list = match_sub.add_parser("list", parents=[out], help="list matches")
+    match_list.add_argument("--org", help="only this organisation")
+    match_list.add_argument("--status", choices=("proposed", "active", "closed"))
+
+    imp = sub.add_parser(
+        "import",
+        parents=[out],
+        help="import people, families and matches from a CSV file (all rows or none)",
+    )
+    imp.add_argument("file", metavar="FILE.csv", type=Path)
+
+    for name, (_module, text) in DELEGATED.items():
+        sub.add_parser(name, help=text, add_help=False)
     return parser
 
 
-async def _db_upgrade(settings: Settings) -> None:
-    db = Database(settings.database_url)
+def _date(text: str) -> date:
     try:
-        await upgrade(db)
-    finally:
-        await db.dispose()
-    print("database schema is up to date")
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a day: {text!r} (use YYYY-MM-DD)") from None
 
 
-async def _db_check(settings: Settings) -> None:
+# output -----------------------------------------------------------------------------------
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {k: _plain(v) for k, v in dataclasses.asdict(value).items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(_plain(value), ensure_ascii=False, indent=2, default=str))
+
+
+def _table(rows: list[list[Any]], header: list[str]) -> None:
+    cells = [header, *[["" if c is None else str(c) for c in row] for row in rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    for row in cells:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+# running ----------------------------------------------------------------------------------
+async def _in_transaction(
+    settings: Settings, work: Callable[[AsyncSession, datetime], Awaitable[T]]
+) -> T:
     db = Database(settings.database_url)
     try:
         await check_schema(db)
+        async with db.transaction() as session:
+            return await work(session, SystemClock().now())
     finally:
         await db.dispose()
-    print("database schema is up to date")
+
+
+async def _bot_username(settings: Settings, given: str | None) -> str:
+    name = (given or settings.bot_username or "").strip().lstrip("@")
+    if not name and settings.token is not None and settings.token.get_secret_value().strip():
+        from telegram import Bot
+        from telegram.error import TelegramError
+
+        bot = Bot(settings.require_token(), base_url=f"{settings.api_base}/bot")
+        try:
+            async with bot:
+                name = bot.username or ""
+        except TelegramError as exc:
+            raise CliError(
+                f"could not ask Telegram for the bot's username ({type(exc).__name__}): "
+                "give --bot-username"
+            ) from None
+    if not name:
+        raise CliError(
+            "the bot's username is unknown: give --bot-username, or set "
+            "MENTORBOT_BOT_USERNAME or MENTORBOT_TOKEN"
+        )
+    if not USERNAME.match(name):
+        raise CliError(f"malformed bot username {name!r}")
+    return name
+
+
+def _admin(args: argparse.Namespace, settings: Settings) -> None:
+    """The admin commands: one transaction each, output after it committed."""
+    command, action = args.command, getattr(args, "action", None)
+    as_json = bool(getattr(args, "json", False))
+
+    if command == "org" and action == "add":
+        org = asyncio.run(
+            _in_transaction(
+                settings,
+                lambda s, now: admin.add_org(
+                    s,
+                    now,
+                    name=args.name,
+                    timezone=args.timezone,
+                    locale=args.locale,
+                    emergency_phone=args.emergency_phone,
+                    country=args.country,
+                ),
+            )
+        )
+        _print_json(org) if as_json else print(org.id)
+    elif command == "org" and action == "list":
+        orgs = asyncio.run(_in_transaction(settings, lambda s, now: admin.list_orgs(s)))
+        if as_json:
+            _print_json(orgs)
+        else:
+            _table(
+                [[o.id, o.name, o.timezone, o.locale, o.emergency_phone] for o in orgs],
+                ["id", "name", "timezone", "locale", "emergency"],
+            )
+    elif command == "family" and action == "add":
+        family = asyncio.run(
+            _in_transaction(
+                settings, lambda s, now: admin.add_family(s, now, org=args.org, name=args.name)
+            )
+        )
+        _print_json(family) if as_json else print(family.id)
+    elif command == "family" and action == "list":
+        families = asyncio.run(
+            _in_transaction(settings, lambda s, now: admin.list_families(s, args.org))
+        )
+        if as_json:
+            _print_json(families)
+        else:
+            _table(
+                [
+                    [f.id, f.organisation_id, f.name, " ".join(map(str, f.member_ids))]
+                    for f in families
+                ],
+                ["id", "org", "name", "members"],
+            )
+    elif command == "person" and action == "add":
+        person = asyncio.run(
+            _in_transaction(
+                settings,
+                lambda s, now: admin.add_person(
+                    s,
+                    now,
+                    org=args.org,
+                    role=args.role,
+                    name=args.name,
+                    locale=args.locale,
+                    timezone=args.timezone,
+                    phone=args.phone,
+                    email=args.email,
+                    family=args.family,
+                    country=args.country,
+                ),
+            )
+        )
+        _print_json(person) if as_json else print(person.id)
+    elif command == "person" and action == "list":
+        found = asyncio.run(
+            _in_transaction(settings, lambda s, now: admin.list_people(s, args.org, args.role))
+        )
+        if as_json:
+            _print_json(found)
+        else:
+            _table(
+                [
+                    [
+                        p.id,
+                        p.organisation_id,
+                        p.role,
+                        p.name,
+                        p.locale,
+                        p.family_id,
+                        "yes" if p.linked else "no",
+                        p.consent,
+                    ]
+                    for p in found
+                ],
+                ["id", "org", "role", "name", "locale", "family", "linked", "consent"],
+            )
+    elif command == "invite":
+        _invite(args, settings, as_json)
+    elif command == "match":
+        _match(args, settings, as_json)
+    elif command == "import":
+        _import(args, settings, as_json)
+
+
+def _invite(args: argparse.Namespace, settings: Settings, as_json: bool) -> None:
+    if not str(args.person).strip().lstrip("#").isdigit():
+        raise CliError(f"unknown person {args.person!r} (give the person's id)")
+    username = asyncio.run(_bot_username(settings, args.bot_username))
+    issued = asyncio.run(
+        _in_transaction(
+            settings,
+            lambda s, now: invites.create(
+                s, now, int(str(args.person).strip().lstrip("#")), args.ttl_days
+            ),
+        )
+    )
+    link = invites.deep_link(username, issued.token)
+    if as_json:
+        _print_json(
+            {
+                "invite_id": issued.invite_id,
+                "person_id": issued.person_id,
+                "expires_at": issued.expires_at,
+                "revoked": issued.revoked,
+                "link": link,
+            }
+        )
+        return
+    print(
+        f"invitation {issued.invite_id} for person {issued.person_id}, valid until "
+        f"{issued.expires_at:%Y-%m-%d %H:%M} UTC"
+        + (" (the previous one no longer works)" if issued.revoked else "")
+    )
+    print(link)
+
+
+def _match(args: argparse.Namespace, settings: Settings, as_json: bool) -> None:
+    if args.action == "add":
+        found = asyncio.run(
+            _in_transaction(
+                settings,
+                lambda s, now: admin.add_match(
+                    s,
+                    now,
+                    mentors=args.mentor,
+                    worker=args.worker,
+                    mentee=args.mentee,
+                    family=args.family,
+                    started_on=args.started_on,
+                ),
+            )
+        )
+        _print_json(found) if as_json else print(found.id)
+    elif args.action == "close":
+        closed = asyncio.run(
+            _in_transaction(
+                settings, lambda s, now: admin.close_match(s, now, args.match, args.reason)
+            )
+        )
+        _print_json(closed) if as_json else print(closed.id)
+    else:
+        matches = asyncio.run(
+            _in_transaction(settings, lambda s, now: admin.list_matches(s, args.org, args.status))
+        )
+        if as_json:
+            _print_json(matches)
+        else:
+            _table(
+                [
+                    [
+                        m.id,
+                        m.organisation_id,
+                        m.family_id,
+                        m.family_name,
+                        " ".join(map(str, m.mentor_ids)),
+                        m.worker_id,
+                        m.status,
+                        m.started_on,
+                    ]
+                    for m in matches
+                ],
+                ["id", "org", "family", "family name", "mentors", "worker", "status", "started"],
+            )
+
+
+def _import(args: argparse.Namespace, settings: Settings, as_json: bool) -> None:
+    path: Path = args.file
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise CliError(f"{path} is not UTF-8 text: save the CSV as UTF-8") from None
+    try:
+        report = asyncio.run(
+            _in_transaction(settings, lambda s, now: importer.import_csv(s, now, text))
+        )
+    except importer.ImportRejected as exc:
+        rejected = exc.report.rejected
+        if as_json:
+            _print_json({"imported": False, "rejected": rejected})
+        else:
+            for item in rejected:
+                print(f"line {item.line}: {item.reason}", file=sys.stderr)
+        lines = len({r.line for r in rejected})
+        raise CliError(f"nothing was imported: {lines} line(s) of {path.name} rejected") from None
+    if as_json:
+        _print_json(
+            {
+                "imported": True,
+                "people": report.people,
+                "families": report.families,
+                "matches": report.matches,
+            }
+        )
+    else:
+        print(
+            f"imported from {path.name}: people {len(report.people)}, "
+            f"families {len(report.families)}, matches {len(report.matches)}"
+        )
 
 
 def _run(settings: Settings, webhook: bool) -> None:
     from bot.app import build_application
 
     settings.require_token()
-    db = Database(settings.database_url)
-    try:
-        asyncio.run(check_schema(db))
-    finally:
-        asyncio.run(db.dispose())
+    if webhook and settings.webhook_url is None:
+        raise CliError("MENTORBOT_WEBHOOK_URL is not set: give the public HTTPS URL")
+
+    async def check() -> None:
+        db = Database(settings.database_url)
+        try:
+            await check_schema(db)
+        finally:
+            await db.dispose()
+
+    asyncio.run(check())
     db = Database(settings.database_url)
     app = build_application(settings, db)
     if webhook:
-        if settings.webhook_url is None:
-            raise CliError("MENTORBOT_WEBHOOK_URL is not set: give the public HTTPS URL")
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
         app.run_webhook(
             listen=settings.webhook_listen,
@@ -74,21 +454,60 @@ def _run(settings: Settings, webhook: bool) -> None:
         app.run_polling()
 
 
+async def _db(settings: Settings, action: str) -> None:
+    db = Database(settings.database_url)
+    try:
+        if action == "upgrade":
+            await upgrade(db)
+        await check_schema(db)
+    finally:
+        await db.dispose()
+    print("database schema is up to date")
+
+
+def _delegate(name: str, argv: list[str]) -> int:
+    """`mentorbot emulator …` and `mentorbot demo …`: imported only when asked for."""
+    module_name, _text = DELEGATED[name]
+    import importlib
+
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name and module_name.startswith(exc.name):
+            print(
+                f"mentorbot: the {name} command is not available in this installation "
+                f"({module_name} is missing)",
+                file=sys.stderr,
+            )
+            return 1
+        raise
+    entry = getattr(module, "main", None)
+    if entry is None:
+        print(f"mentorbot: {module_name} has no main()", file=sys.stderr)
+        return 1
+    result = entry(argv)
+    return int(result or 0)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its lines hold the bot token
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and args_list[0] in DELEGATED:
+        return _delegate(args_list[0], args_list[1:])
+    args = _parser().parse_args(args_list)
     try:
         settings = load_settings()
+        from bot import logs
+
+        logs.configure(settings.log_level if args.command == "run" else "WARNING")
         if args.command == "run":
             _run(settings, args.webhook)
-        elif args.command == "db" and args.db_command == "upgrade":
-            asyncio.run(_db_upgrade(settings))
-        elif args.command == "db" and args.db_command == "check":
-            asyncio.run(_db_check(settings))
-    except (SettingsError, SchemaMismatch, CliError) as exc:
+        elif args.command == "db":
+            asyncio.run(_db(settings, args.action))
+        else:
+            _admin(args, settings)
+    except (SettingsError, SchemaMismatch, CliError, ServiceError) as exc:
         print(f"mentorbot: {exc}", file=sys.stderr)
-        return 2
+        return 1
+    except KeyboardInterrupt:
+        return 130
     return 0

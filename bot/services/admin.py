@@ -1,0 +1,595 @@
+"""Setting up a programme: organisations, people, families and matches.
+
+These are the operator's use cases (the admin CLI and the CSV import). Every function validates
+all of its input before it writes anything, raises `Invalid` / `NotFound` with a one-line reason
+for the operator, and audits what it created or changed (ids and codes only).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import phonenumbers
+from babel.core import get_global
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import is_valid_timezone, normalise_locale
+from bot.services import audit
+from bot.services.errors import Invalid, NotFound
+from storage.models import (
+    Family,
+    Match,
+    MatchMentor,
+    MatchStatus,
+    Organisation,
+    Person,
+    Role,
+)
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+OPEN_STATUSES = (MatchStatus.PROPOSED, MatchStatus.ACTIVE)
+
+
+# results ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class OrgInfo:
+    id: int
+    name: str
+    timezone: str
+    locale: str
+    emergency_phone: str
+    region: str | None
+
+
+@dataclass(frozen=True)
+class PersonInfo:
+    id: int
+    organisation_id: int
+    role: str
+    name: str
+    locale: str | None
+    timezone: str | None
+    phone: str | None
+    email: str | None
+    family_id: int | None
+    linked: bool
+    consent: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class FamilyInfo:
+    id: int
+    organisation_id: int
+    name: str
+    member_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MatchInfo:
+    id: int
+    organisation_id: int
+    family_id: int
+    family_name: str
+    mentor_ids: list[int]
+    worker_id: int
+    status: str
+    started_on: date
+    closed_at: datetime | None
+    closure_reason: str | None
+
+
+def _org_info(org: Organisation) -> OrgInfo:
+    return OrgInfo(
+        org.id, org.name, org.timezone, org.locale, org.emergency_phone, region_of(org.timezone)
+    )
+
+
+def _person_info(p: Person) -> PersonInfo:
+    return PersonInfo(
+        id=p.id,
+        organisation_id=p.organisation_id,
+        role=p.role.value,
+        name=p.name,
+        locale=p.locale,
+        timezone=p.timezone,
+        phone=p.phone,
+        email=p.email,
+        family_id=p.family_id,
+        linked=p.telegram_id is not None,
+        consent=p.consent.value,
+        active=p.active,
+    )
+
+
+# validation -------------------------------------------------------------------------------
+def region_of(timezone: str) -> str | None:
+    """The country (ISO 3166 alpha-2) of a timezone, for reading national phone numbers."""
+    territories = get_global("zone_territories")
+    found = territories.get(timezone)
+    if found is None:
+        try:
+            key = ZoneInfo(timezone).key
+        except (ValueError, KeyError, OSError):
+            return None
+        found = territories.get(key)
+    return found if found and found != "001" else None
+
+
+def check_region(country: str | None) -> str | None:
+    if country is None or not country.strip():
+        return None
+    code = country.strip().upper()
+    if code not in phonenumbers.SUPPORTED_REGIONS:
+        raise Invalid("country", f"unknown country code {country!r} (use ISO codes like ES, UA)")
+    return code
+
+
+def check_name(value: str | None, what: str = "name") -> str:
+    name = " ".join((value or "").split())
+    if not name:
+        raise Invalid("name", f"the {what} is empty")
+    if len(name) > 200:
+        raise Invalid("name", f"the {what} is longer than 200 characters")
+    return name
+
+
+def check_locale(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    found = normalise_locale(value.strip())
+    if found is None:
+        raise Invalid("locale", f"unsupported locale {value!r}")
+    return found
+
+
+def check_timezone(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    name = value.strip()
+    if not is_valid_timezone(name):
+        raise Invalid("timezone", f"unknown timezone {name!r} (use names like Europe/Madrid)")
+    return name
+
+
+def check_phone(value: str | None, region: str | None) -> str | None:
+    """A phone number in E.164, read in `region` unless it starts with +."""
+    if value is None or not value.strip():
+        return None
+    try:
+        number = phonenumbers.parse(value.strip(), region)
+    except phonenumbers.NumberParseException:
+        if region is None and not value.strip().startswith("+"):
+            raise Invalid(
+                "phone", f"malformed phone number {value!r}: give it with its country code (+..)"
+            ) from None
+        raise Invalid("phone", f"malformed phone number {value!r}") from None
+    if not phonenumbers.is_valid_number(number):
+        where = f" in {region}" if region else ""
+        raise Invalid("phone", f"malformed phone number {value!r}{where}")
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+
+def check_emergency_phone(value: str | None, region: str | None) -> str:
+    """The organisation's emergency number: a short emergency number of its country (112) or
+    a full phone number."""
+    if value is None or not value.strip():
+        return "112"
+    text = value.strip()
+    if region is not None and phonenumbers.is_emergency_number(text, region):
+        return text
+    if region is None and text.isdigit() and 2 <= len(text) <= 4:
+        return text
+    stored = check_phone(text, region)
+    assert stored is not None
+    return stored
+
+
+def check_email(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    email = value.strip()
+    if len(email) > 254 or not EMAIL.match(email):
+        raise Invalid("email", f"malformed email address {email!r}")
+    return email
+
+
+def check_role(value: str | Role) -> Role:
+    try:
+        return Role(str(value).strip().lower())
+    except ValueError:
+        names = ", ".join(r.value for r in Role)
+        raise Invalid("role", f"unknown role {value!r} (one of {names})") from None
+
+
+# look-ups ---------------------------------------------------------------------------------
+async def find_org(session: AsyncSession, ref: str | int) -> Organisation:
+    """An organisation by id or exact name."""
+    text = str(ref).strip()
+    org: Organisation | None = None
+    if text.isdigit():
+        org = await session.get(Organisation, int(text))
+    if org is None and text:
+        result = await session.execute(select(Organisation).where(Organisation.name == text))
+        org = result.scalar_one_or_none()
+    if org is None:
+        raise NotFound(f"unknown organisation {text!r}")
+    return org
+
+
+async def find_person(session: AsyncSession, ref: str | int, what: str = "person") -> Person:
+    """A person by id."""
+    text = str(ref).strip().lstrip("#")
+    person = await session.get(Person, int(text)) if text.isdigit() else None
+    if person is None:
+        raise NotFound(f"unknown {what} {str(ref)!r}")
+    return person
+
+
+async def find_family(session: AsyncSession, org: Organisation, ref: str | int) -> Family | None:
+    """A family of the organisation by id or exact name, or None."""
+    text = str(ref).strip()
+    if text.isdigit():
+        family = await session.get(Family, int(text))
+        if family is not None and family.organisation_id == org.id:
+            return family
+    result = await session.execute(
+        select(Family).where(Family.organisation_id == org.id, Family.name == text)
+    )
+    return result.scalar_one_or_none()
+
+
+# organisations ----------------------------------------------------------------------------
+async def add_org(
+    session: AsyncSession,
+    now: datetime,
+    *,
+    name: str,
+    timezone: str,
+    locale: str,
+    emergency_phone: str | None = None,
+    country: str | None = None,
+) -> OrgInfo:
+    clean_name = check_name(name, "organisation name")
+    tz = check_timezone(timezone)
+    if tz is None:
+        raise Invalid("timezone", "the timezone is required")
+    loc = check_locale(locale)
+    if loc is None:
+        raise Invalid("locale", "the locale is required")
+    region = check_region(country) or region_of(tz)
+    emergency = check_emergency_phone(emergency_phone, region)
+    taken = await session.execute(select(Organisation.id).where(Organisation.name == clean_name))
+    if taken.first() is not None:
+        raise Invalid("org_exists", f"an organisation named {clean_name!r} already exists")
+    org = Organisation(
+        name=clean_name, timezone=tz, locale=loc, emergency_phone=emergency, created_at=now
+    )
+    session.add(org)
+    await session.flush()
+    audit.record(
+        session,
+        now,
+        "org_created",
+        actor_id=None,
+        organisation_id=org.id,
+        target=("organisation", org.id),
+    )
+    return _org_info(org)
+
+
+async def list_orgs(session: AsyncSession) -> list[OrgInfo]:
+    result = await session.execute(select(Organisation).order_by(Organisation.id))
+    return [_org_info(org) for org in result.scalars()]
+
+
+# families ---------------------------------------------------------------------------------
+async def _new_family(session: AsyncSession, now: datetime, org: Organisation, name: str) -> Family:
+    family = Family(organisation_id=org.id, name=name, created_at=now)
+    session.add(family)
+    await session.flush()
+    audit.record(
+        session,
+        now,
+        "family_created",
+        actor_id=None,
+        organisation_id=org.id,
+        target=("family", family.id),
+    )
+    return family
+
+
+async def add_family(
+    session: AsyncSession, now: datetime, *, org: str | int, name: str
+) -> FamilyInfo:
+    organisation = await find_org(session, org)
+    clean = check_name(name, "family name")
+    if clean.isdigit():
+        raise Invalid("name", "a family name cannot be only digits")
+    if await find_family(session, organisation, clean) is not None:
+        raise Invalid("family_exists", f"a family named {clean!r} already exists")
+    family = await _new_family(session, now, organisation, clean)
+    return FamilyInfo(family.id, family.organisation_id, family.name, [])
+
+
+async def list_families(session: AsyncSession, org: str | int | None = None) -> list[FamilyInfo]:
+    query = select(Family).order_by(Family.id)
+    if org is not None:
+        query = query.where(Family.organisation_id == (await find_org(session, org)).id)
+    families = list((await session.execute(query)).scalars())
+    members: dict[int, list[int]] = {f.id: [] for f in families}
+    if families:
+        rows = await session.execute(
+            select(Person.family_id, Person.id)
+            .where(Person.family_id.in_(list(members)))
+            .order_by(Person.id)
+        )
+        for family_id, person_id in rows.tuples():
+            if family_id is not None:
+                members[family_id].append(person_id)
+    return [FamilyInfo(f.id, f.organisation_id, f.name, members[f.id]) for f in families]
+
+
+# people -----------------------------------------------------------------------------------
+async def add_person(
+    session: AsyncSession,
+    now: datetime,
+    *,
+    org: str | int,
+    role: str | Role,
+    name: str,
+    locale: str | None = None,
+    timezone: str | None = None,
+    phone: str | None = None,
+    email: str | None = None,
+    family: str | int | None = None,
+    country: str | None = None,
+) -> PersonInfo:
+    """A person of an organisation. A mentee always belongs to a family: the one named by
+    `family` (made when it does not exist yet), else a new family of one."""
+    organisation = await find_org(session, org)
+    person_role = check_role(role)
+    clean_name = check_name(name)
+    loc = check_locale(locale)
+    tz = check_timezone(timezone)
+    region = check_region(country) or region_of(tz or organisation.timezone)
+    e164 = check_phone(phone, region)
+    mail = check_email(email)
+    family_ref = str(family).strip() if family is not None else ""
+    if family_ref and person_role != Role.MENTEE:
+        raise Invalid("family_role", "only mentees belong to a family")
+    existing: Family | None = None
+    if family_ref:
+        existing = await find_family(session, organisation, family_ref)
+        if existing is None and family_ref.isdigit():
+            raise NotFound(f"unknown family {family_ref!r}")
+
+    person = Person(
+        organisation_id=organisation.id,
+        role=person_role,
+        name=clean_name,
+        locale=loc,
+        timezone=tz,
+        phone=e164,
+        email=mail,
+        created_at=now,
+    )
+    session.add(person)
+    await session.flush()
+    if person_role == Role.MENTEE:
+        if existing is None:
+            family_name = family_ref or clean_name
+            if await find_family(session, organisation, family_name) is not None:
+                family_name = f"{family_name} ({person.id})"
+            existing = await _new_family(session, now, organisation, family_name)
+        person.family_id = existing.id
+        await session.flush()
+    audit.record(
+        session,
+        now,
+        "person_created",
+        actor_id=None,
+        organisation_id=organisation.id,
+        target=("person", person.id),
+        role=person_role.value,
+    )
+    return _person_info(person)
+
+
+async def list_people(
+    session: AsyncSession, org: str | int | None = None, role: str | Role | None = None
+) -> list[PersonInfo]:
+    query = select(Person).order_by(Person.id)
+    if org is not None:
+        query = query.where(Person.organisation_id == (await find_org(session, org)).id)
+    if role is not None:
+        query = query.where(Person.role == check_role(role))
+    return [_person_info(p) for p in (await session.execute(query)).scalars()]
+
+
+# matches ----------------------------------------------------------------------------------
+def _need_role(person: Person, role: Role, what: str) -> None:
+    if person.role != role:
+        raise Invalid("wrong_role", f"person {person.id} is a {person.role.value}, not a {what}")
+    if not person.active:
+        raise Invalid("inactive", f"person {person.id} is no longer active")
+
+
+async def add_match(
+    session: AsyncSession,
+    now: datetime,
+    *,
+    mentors: Sequence[str | int],
+    worker: str | int,
+    mentee: str | int | None = None,
+    family: str | int | None = None,
+    started_on: date | None = None,
+    org: str | int | None = None,
+) -> MatchInfo:
+    """A family (given directly or through one of its mentees) with its mentors and its
+    referring worker, all of one organisation. A family has at most one open match."""
+    if (mentee is None) == (family is None):
+        raise Invalid("match_family", "give either a mentee or a family")
+    if not mentors:
+        raise Invalid("match_mentors", "a match needs at least one mentor")
+
+    the_family: Family | None
+    if mentee is not None:
+        person = await find_person(session, mentee, "mentee")
+        _need_role(person, Role.MENTEE, "mentee")
+        if person.family_id is None:
+            raise Invalid("no_family", f"mentee {person.id} belongs to no family")
+        the_family = await session.get(Family, person.family_id)
+    else:
+        the_family = None
+        if org is not None:
+            the_family = await find_family(session, await find_org(session, org), str(family))
+        elif str(family).strip().isdigit():
+            the_family = await session.get(Family, int(str(family).strip()))
+        if the_family is None:
+            raise NotFound(f"unknown family {str(family)!r}")
+    assert the_family is not None
+    org_id = the_family.organisation_id
+
+    the_worker = await find_person(session, worker, "worker")
+    _need_role(the_worker, Role.WORKER, "worker")
+    if the_worker.organisation_id != org_id:
+        raise Invalid("other_org", f"worker {the_worker.id} belongs to another organisation")
+
+    the_mentors: list[Person] = []
+    for ref in mentors:
+        mentor = await find_person(session, ref, "mentor")
+        _need_role(mentor, Role.MENTOR, "mentor")
+        if mentor.organisation_id != org_id:
+            raise Invalid("other_org", f"mentor {mentor.id} belongs to another organisation")
+        if any(m.id == mentor.id for m in the_mentors):
+            raise Invalid("duplicate_mentor", f"mentor {mentor.id} is given twice")
+        the_mentors.append(mentor)
+
+    open_match = await session.execute(
+        select(Match.id).where(Match.family_id == the_family.id, Match.status.in_(OPEN_STATUSES))
+    )
+    found = open_match.scalar_one_or_none()
+    if found is not None:
+        raise Invalid(
+            "already_matched",
+            f"family {the_family.id} already has an active match ({found}): close it first",
+        )
+
+    organisation = await session.get(Organisation, org_id)
+    assert organisation is not None
+    match = Match(
+        organisation_id=org_id,
+        family_id=the_family.id,
+        worker_id=the_worker.id,
+        status=MatchStatus.ACTIVE,
+        started_on=started_on or now.astimezone(ZoneInfo(organisation.timezone)).date(),
+        created_at=now,
+    )
+    session.add(match)
+    await session.flush()
+    for mentor in the_mentors:
+        session.add(MatchMentor(match_id=match.id, mentor_id=mentor.id))
+    await session.flush()
+    audit.record(
+        session,
+        now,
+        "match_created",
+        actor_id=None,
+        organisation_id=org_id,
+        target=("match", match.id),
+        family_id=the_family.id,
+        mentor_ids=[m.id for m in the_mentors],
+        worker_id=the_worker.id,
+    )
+    return MatchInfo(
+        match.id,
+        org_id,
+        the_family.id,
+        the_family.name,
+        [m.id for m in the_mentors],
+        the_worker.id,
+        match.status.value,
+        match.started_on,
+        None,
+        None,
+    )
+
+
+async def close_match(
+    session: AsyncSession, now: datetime, match_id: str | int, reason: str
+) -> MatchInfo:
+    text = str(match_id).strip().lstrip("#")
+    match = await session.get(Match, int(text)) if text.isdigit() else None
+    if match is None:
+        raise NotFound(f"unknown match {str(match_id)!r}")
+    clean = " ".join((reason or "").split())
+    if not clean:
+        raise Invalid("reason", "give the reason the match ends")
+    if match.status == MatchStatus.CLOSED:
+        raise Invalid("already_closed", f"match {match.id} is already closed")
+    match.status = MatchStatus.CLOSED
+    match.closed_at = now
+    match.closure_reason = clean
+    await session.flush()
+    audit.record(
+        session,
+        now,
+        "match_closed",
+        actor_id=None,
+        organisation_id=match.organisation_id,
+        target=("match", match.id),
+    )
+    return (await _match_infos(session, [match]))[0]
+
+
+async def _match_infos(session: AsyncSession, matches: list[Match]) -> list[MatchInfo]:
+    if not matches:
+        return []
+    ids = [m.id for m in matches]
+    mentors: dict[int, list[int]] = {i: [] for i in ids}
+    rows = await session.execute(
+        select(MatchMentor.match_id, MatchMentor.mentor_id)
+        .where(MatchMentor.match_id.in_(ids))
+        .order_by(MatchMentor.mentor_id)
+    )
+    for match_id, mentor_id in rows.tuples():
+        mentors[match_id].append(mentor_id)
+    family_rows = await session.execute(
+        select(Family.id, Family.name).where(Family.id.in_({m.family_id for m in matches}))
+    )
+    names = {family_id: name for family_id, name in family_rows.tuples()}
+    return [
+        MatchInfo(
+            m.id,
+            m.organisation_id,
+            m.family_id,
+            names.get(m.family_id, ""),
+            mentors[m.id],
+            m.worker_id,
+            m.status.value,
+            m.started_on,
+            m.closed_at,
+            m.closure_reason,
+        )
+        for m in matches
+    ]
+
+
+async def list_matches(
+    session: AsyncSession, org: str | int | None = None, status: str | None = None
+) -> list[MatchInfo]:
+    query = select(Match).order_by(Match.id)
+    if org is not None:
+        query = query.where(Match.organisation_id == (await find_org(session, org)).id)
+    if status is not None:
+        try:
+            query = query.where(Match.status == MatchStatus(status))
+        except ValueError:
+            raise Invalid("status", f"unknown match status {status!r}") from None
+    return await _match_infos(session, list((await session.execute(query)).scalars()))
