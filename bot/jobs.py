@@ -18,10 +18,11 @@ DueJob = Callable[[AsyncSession, datetime], Awaitable[int]]
 
 def due_jobs() -> list[tuple[str, DueJob]]:
     """Each feature's "what is due at `now`?" function, run once a tick, in this order."""
+    from bot.services import concerns, reminders
     from bot.services import help as help_requests
-    from bot.services import reminders
 
     return [
+        ("concern_escalation", concerns.escalate_due),
         ("help_overdue", help_requests.notify_overdue),
         ("reminders", reminders.send_due),
     ]
