@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -39,6 +40,15 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
     assert proc.stdout is not None
     proc.stdout.readline()  # the server prints its address once it listens
     return proc
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux), to measure the server's cost per call."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def post_json(url: str, payload: dict[str, object]) -> dict[str, object]:
@@ -79,7 +89,7 @@ async def httpx_client(port: int, form: dict[str, str], stop_at: float, counts: 
     counts.append(n)
 
 
-async def run(port: int, seconds: float, connections: int, client: str, chat_id: int) -> float:
+async def run(port: int, seconds: float, connections: int, client: str, chat_id: int) -> tuple[float, int]:
     form = {"chat_id": str(chat_id), "text": "Hello! This is a benchmark message with <b>some</b> text.", "parse_mode": "HTML"}
     counts: list[int] = []
     started = time.perf_counter()
@@ -89,7 +99,7 @@ async def run(port: int, seconds: float, connections: int, client: str, chat_id:
         await asyncio.gather(*(raw_client(port, body, stop_at, counts) for _ in range(connections)))
     else:
         await asyncio.gather(*(httpx_client(port, form, stop_at, counts) for _ in range(connections)))
-    return sum(counts) / (time.perf_counter() - started)
+    return sum(counts) / (time.perf_counter() - started), sum(counts)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,11 +115,15 @@ def main(argv: list[str] | None = None) -> int:
         user = post_json(f"{base}/users", {"first_name": "Bench"})
         post_json(f"{base}/users/{user['id']}/send", {"text": "/start"})
         asyncio.run(run(port, 1.0, args.connections, args.client, int(str(user["id"]))))  # warm-up
-        rate = asyncio.run(run(port, args.seconds, args.connections, args.client, int(str(user["id"]))))
+        cpu_before = cpu_seconds(proc.pid)
+        rate, calls = asyncio.run(run(port, args.seconds, args.connections, args.client, int(str(user["id"]))))
+        server_cpu = cpu_seconds(proc.pid) - cpu_before
     finally:
         proc.terminate()
         proc.wait()
     print(f"sendMessage: {rate:,.0f} calls/s ({args.client} client, {args.connections} connections, {args.seconds:g} s)")
+    per_call = server_cpu / calls * 1e6
+    print(f"server CPU: {per_call:.0f} µs per call, i.e. at most {1e6 / per_call:,.0f} calls/s on one core")
     return 0
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import unquote_plus
 
 from .errors import bad_request
 from .files import UploadedFile
@@ -50,9 +50,24 @@ def parse_multipart(body: bytes, boundary: str) -> dict[str, Any]:
     return out
 
 
+def parse_form(text: str) -> dict[str, str]:
+    """application/x-www-form-urlencoded, decoding only the pairs that need it."""
+    out: dict[str, str] = {}
+    for pair in text.split("&"):
+        if not pair:
+            continue
+        name, _, value = pair.partition("=")
+        if "%" in name or "+" in name:
+            name = unquote_plus(name)
+        if "%" in value or "+" in value:
+            value = unquote_plus(value)
+        out[name] = value
+    return out
+
+
 def request_params(request: Request) -> dict[str, Any]:
     """All parameters of a Bot API request; ``attach://name`` references are resolved to file parts."""
-    params: dict[str, Any] = dict(parse_qsl(request.query, keep_blank_values=True)) if request.query else {}
+    params: dict[str, Any] = dict(parse_form(request.query)) if request.query else {}
     body = request.body
     if body:
         ctype = request.headers.get("content-type", "")
@@ -71,7 +86,7 @@ def request_params(request: Request) -> dict[str, Any]:
                 raise bad_request("can't parse multipart/form-data request")
             params.update(parse_multipart(body, boundary))
         else:
-            params.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+            params.update(parse_form(body.decode("utf-8", "replace")))
     attached: set[str] = set()
     for key, value in list(params.items()):
         if isinstance(value, str) and value.startswith("attach://"):

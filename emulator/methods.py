@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .errors import BLOCKED, NOT_MODIFIED, bad_request, forbidden
+from .errors import BLOCKED, NOT_MODIFIED, ApiError, bad_request, forbidden
 from .files import StoredFile, UploadedFile
 from .formatting import check_entities, render
 from .rules import (
@@ -20,6 +20,8 @@ from .rules import (
 from .state import BotState, ChatState, StoredMessage, World
 from .views import CallbackAnswer
 
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
 Handler = Callable[[World, BotState, dict[str, Any]], Any]
 HANDLERS: dict[str, Handler] = {}
 
@@ -93,6 +95,8 @@ def _input_file(world: World, value: Any, kind: str) -> StoredFile:
     if isinstance(value, UploadedFile):
         if not value.data:
             raise bad_request("file must be non-empty")
+        if len(value.data) > (MAX_PHOTO_BYTES if kind == "photos" else MAX_UPLOAD_BYTES):
+            raise ApiError(413, "Request Entity Too Large")
         mime = value.content_type if value.content_type not in ("", "application/octet-stream") else None
         return world.files.add(value.data, kind=kind, file_name=value.filename or None, mime_type=mime)
     if isinstance(value, str):

@@ -29,16 +29,19 @@ DEFAULT_UPDATES = frozenset(
 
 
 class Signal:
-    """Wakes up every waiter each time it fires."""
+    """Wakes up every waiter each time it fires (cheap when nobody waits)."""
 
     def __init__(self) -> None:
-        self._event = asyncio.Event()
+        self._event: asyncio.Event | None = None
 
     def fire(self) -> None:
-        self._event.set()
-        self._event = asyncio.Event()
+        if self._event is not None:
+            self._event.set()
+            self._event = None
 
     async def wait(self, timeout: float | None) -> bool:  # noqa: ASYNC109
+        if self._event is None:
+            self._event = asyncio.Event()
         event = self._event
         try:
             await asyncio.wait_for(event.wait(), timeout)
@@ -315,8 +318,15 @@ class World:
         answer: CallbackAnswer | None = None,
         action: str | None = None,
     ) -> UserEvent:
-        view = self.view(bot, chat, msg) if msg is not None else None
-        event = UserEvent(seq=len(chat.events) + 1, kind=kind, message=view, answer=answer, action=action)
+        render = None
+        if msg is not None:
+            snapshot = object.__new__(StoredMessage)  # fields are replaced on edits, never mutated
+            snapshot.__dict__.update(msg.__dict__)
+
+            def render() -> MessageView:
+                return self.view(bot, chat, snapshot)
+
+        event = UserEvent(seq=len(chat.events) + 1, kind=kind, answer=answer, action=action, render=render)
         chat.events.append(event)
         chat.signal.fire()
         for listener in list(chat.listeners):

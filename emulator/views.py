@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal, Protocol
 
 Button = tuple[str, str | None]
@@ -95,9 +97,15 @@ class UserEvent:
 
     seq: int
     kind: EventKind
-    message: MessageView | None = None
     answer: CallbackAnswer | None = None
     action: str | None = None
+    render: Callable[[], MessageView] | None = field(default=None, repr=False, compare=False)
+    """Builds the message snapshot (lazily: most events are never looked at)."""
+
+    @cached_property
+    def message(self) -> MessageView | None:
+        """The message as it was right after this event (for message, edit, delete events)."""
+        return self.render() if self.render is not None else None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"seq": self.seq, "kind": self.kind}
