@@ -84,6 +84,13 @@ class Router:
             MessageHandler(filters.TEXT & ~filters.COMMAND, wrap(self._on_text, linked=False))
         )
         app.add_handler(MessageHandler(filters.COMMAND, wrap(self._on_unknown_command)))
+        # Photos, stickers, voice notes… outside any feature: answered like typed text.
+        others = filters.UpdateType.MESSAGE & ~filters.TEXT & ~filters.StatusUpdate.ALL
+        app.add_handler(MessageHandler(others, wrap(self._on_other, linked=False)))
+
+    async def _on_other(self, ctx: Ctx) -> None:
+        if self.fallback is not None:
+            await self.fallback(ctx)
 
     async def _on_text(self, ctx: Ctx) -> None:
         message = ctx.update.effective_message

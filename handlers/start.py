@@ -129,8 +129,7 @@ async def on_onboarding_press(ctx: Ctx, args: list[str]) -> None:
         elif args == ["n"] and draft.state == CONSENTING:
             opened = await onboarding.decline(ctx.session, ctx.now, invite_id, ctx.telegram_id)
             await ctx.clear_draft()
-            ctx.edit(consent_text(tr, opened) + "\n\n" + tr.gettext("You did not agree."))
-            ctx.reply(declined_text(tr))
+            ctx.edit(consent_text(tr, opened) + "\n\n" + declined_text(tr))
         else:
             await _show_step(ctx, draft)
     except Invalid as exc:
@@ -151,8 +150,8 @@ async def _agree(ctx: Ctx, invite_id: int, locale: str) -> None:
     )
     await ctx.clear_draft()
     tr = translator_for(linked.locale)
-    ctx.edit(consent_text(tr, opened) + "\n\n" + agreed_text(tr))
-    ctx.reply(tr.gettext(WELCOME[linked.role]))
+    # One message (an edit): what they agreed to stays above the welcome.
+    ctx.edit(consent_text(tr, opened) + "\n\n" + agreed_text(tr, WELCOME[linked.role]))
     _set_menu(ctx, linked.role, linked.locale)
 
 

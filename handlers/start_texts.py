@@ -84,8 +84,8 @@ def language_prompt(tr: Translator) -> str:
     return tr.gettext("Welcome! Please choose your language.")
 
 
-def agreed_text(tr: Translator) -> str:
-    return tr.gettext("You agreed.")
+def agreed_text(tr: Translator, welcome: str) -> str:
+    return "✅ " + tr.gettext("You agreed.") + "\n\n" + tr.gettext(welcome)
 
 
 def declined_text(tr: Translator) -> str:
