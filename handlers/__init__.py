@@ -7,9 +7,9 @@ from handlers.router import Router
 
 def build_router() -> Router:
     from handlers import help as help_staff
-    from handlers import start
+    from handlers import meetings, start
 
     router = Router()
-    for feature in (start, help_staff):
+    for feature in (start, help_staff, meetings):
         feature.register(router)
     return router

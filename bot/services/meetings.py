@@ -100,6 +100,12 @@ def parse_duration(text: str) -> int:
     return minutes
 
 
+def parse_small_number(text: str) -> int | None:
+    """A whole number typed alone ("4", "٤"), or None."""
+    s = _ascii_digits(text).strip()
+    return int(s) if s.isascii() and s.isdigit() and len(s) <= 3 else None
+
+
 def check_duration(minutes: int) -> None:
     if minutes <= 0:
         raise Invalid("duration_zero")
@@ -240,6 +246,12 @@ async def active_matches(session: AsyncSession, mentor: Person) -> list[MatchCho
         .order_by(Family.name, Match.id)
     )
     return [MatchChoice(mid, name, started) for mid, name, started in result.all()]
+
+
+async def choice(session: AsyncSession, mentor: Person, match_id: int) -> MatchChoice:
+    """One of the mentor's active matches, re-checked (NotAllowed otherwise)."""
+    match = await mentor_match(session, mentor, match_id)
+    return MatchChoice(match.id, await family_name(session, match), match.started_on)
 
 
 async def family_name(session: AsyncSession, match: Match) -> str:

@@ -1,0 +1,186 @@
+"""What the meeting conversation shows: each step's question and buttons, the summary, and the
+reasons a typed answer is asked again. Rendering only; the rules are in bot.services.meetings."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date, timedelta
+from typing import Any
+
+from bot.i18n import isolate
+from bot.services import meetings
+from bot.services.errors import NotAllowed, NotFound
+from bot.services.meetings import ACTIVITIES, COMMON_DURATIONS, EDIT_WINDOW_DAYS, MOOD_LABELS
+from handlers.common import Buttons, Ctx, chunk
+
+FLOW = "log"
+
+Press = Callable[[Ctx, list[str]], Awaitable[None]]
+
+
+def guarded(fn: Press) -> Press:
+    """A button handler whose refusals (another person's record, a forged press) undo only
+    what the press itself did, audit the refusal, and answer in the user's language, while
+    the person's session stays usable."""
+
+    async def run(ctx: Ctx, args: list[str]) -> None:
+        try:
+            async with ctx.session.begin_nested():
+                await fn(ctx, args)
+        except (NotAllowed, NotFound) as exc:
+            query = ctx.update.callback_query
+            ctx.actions = []
+            ctx.audit(
+                "refused",
+                reason=type(exc).__name__,
+                callback=((query.data if query else None) or "")[:64],
+            )
+            ctx.reply(ctx._("Sorry, that is not available to you."))
+
+    return run
+
+
+def short_duration(ctx: Ctx, minutes: int) -> str:
+    """A button label: "30 min", "1 h", "1 h 30"."""
+    hours, mins = divmod(minutes, 60)
+    if not hours:
+        return ctx._("%(num)d min") % {"num": mins}
+    if not mins:
+        return ctx._("%(num)d h") % {"num": hours}
+    return ctx._("%(hours)d h %(minutes)02d") % {"hours": hours, "minutes": mins}
+
+
+def example_day(ctx: Ctx) -> str:
+    """A date three days ago in the reader's short format, as an example to type."""
+    return ctx.tr.day(meetings.local_today(ctx.now, ctx.tz) - timedelta(days=3), "short")
+
+
+def reason(ctx: Ctx, code: str, started_on: date | None = None) -> str:
+    """Why a typed answer was not accepted, in the reader's words."""
+    if code == "date_unreadable":
+        return ctx._(
+            "I could not read that date. Please type it like %(example)s, or use the buttons."
+        ) % {"example": example_day(ctx)}
+    if code == "date_future":
+        return ctx._("That date is in the future. Please give the day the meeting happened.")
+    if code == "date_before_match" and started_on is not None:
+        return ctx._("That date is before the match started (%(day)s). Please check it.") % {
+            "day": ctx.tr.day(started_on)
+        }
+    if code == "date_outside_window":
+        return ctx.ngettext(
+            "You can only correct meetings of the last %(num)d day.",
+            "You can only correct meetings of the last %(num)d days.",
+            EDIT_WINDOW_DAYS,
+        ) % {"num": EDIT_WINDOW_DAYS}
+    texts = {
+        "date_before_match": ctx._("That date is before the match started. Please check it."),
+        "duration_not_number": ctx._(
+            "Please type the duration as a number, for example 45 (minutes) or 1:30."
+        ),
+        "duration_zero": ctx._("The duration must be more than zero."),
+        "duration_too_long": ctx._(
+            "That is more than 12 hours. Please check the duration of the meeting."
+        ),
+        "mood_not_number": ctx._("Please choose a number from 1 to 5 with the buttons."),
+        "activities": ctx._("Please choose at least one activity."),
+        "notes_too_long": ctx._("That note is too long. Please keep it shorter."),
+        "use_buttons": ctx._("Please answer with the buttons above."),
+    }
+    return texts.get(code, ctx._("Sorry, that did not work. Please try again."))
+
+
+def family_title(ctx: Ctx, name: str) -> str:
+    return ctx._("the %(family)s family") % {"family": isolate(name)}
+
+
+def ask_match(ctx: Ctx, choices: list[meetings.MatchChoice]) -> tuple[str, Buttons]:
+    buttons = [[(c.family_name, f"lg:m:{c.id}")] for c in choices]  # labels are plain text
+    return ctx._("Which family did you meet?"), buttons
+
+
+def ask_day(ctx: Ctx, family: str) -> tuple[str, Buttons]:
+    text = ctx._(
+        "When did you meet %(family)s?\nTap a button, or type the date (for example %(example)s)."
+    ) % {"family": family_title(ctx, family), "example": example_day(ctx)}
+    return text, [[(ctx._("Today"), "lg:d:0"), (ctx._("Yesterday"), "lg:d:1")]]
+
+
+def ask_minutes(ctx: Ctx) -> tuple[str, Buttons]:
+    text = ctx._("How long was the meeting?\nTap a button, or type it (for example 45 or 1:30).")
+    return text, chunk(((short_duration(ctx, m), f"lg:t:{m}") for m in COMMON_DURATIONS), 3)
+
+
+def ask_activities(ctx: Ctx, chosen: list[str]) -> tuple[str, Buttons]:
+    text = ctx._("What did you do together? Choose one or more, then Done.")
+    items = (
+        (("✓ " if code in chosen else "") + ctx._(label), f"lg:a:{code}")
+        for code, label in ACTIVITIES.items()
+    )
+    return text, [*chunk(items, 2), [(ctx._("Done"), "lg:a:done")]]
+
+
+def ask_mood(ctx: Ctx) -> tuple[str, Buttons]:
+    text = ctx._("How did the family seem?")
+    return text, [[(ctx._(label), f"lg:md:{n}")] for n, label in MOOD_LABELS.items()]
+
+
+def ask_notes(ctx: Ctx) -> tuple[str, Buttons]:
+    text = ctx._("Anything to note for yourself or the staff? Type it, or tap Skip.")
+    return text, [[(ctx._("Skip"), "lg:n:skip")]]
+
+
+def describe(ctx: Ctx, family: str, data: dict[str, Any]) -> str:
+    """The meeting in the draft, as lines for the summary."""
+    day = date.fromisoformat(data["d"])
+    acts = [ctx._(ACTIVITIES[a]) for a in data.get("acts", []) if a in ACTIVITIES]
+    mood = data.get("mood")
+    lines = [
+        ctx._("Family: %(family)s") % {"family": isolate(family)},
+        ctx._("Date: %(day)s") % {"day": ctx.tr.day_long(day)},
+        ctx._("Duration: %(duration)s") % {"duration": ctx.tr.duration(int(data["min"]))},
+        ctx._("Activities: %(activities)s") % {"activities": ctx.tr.join(acts)},
+        ctx._("How the family seemed: %(mood)s")
+        % {"mood": ctx._(MOOD_LABELS[mood]) if mood in MOOD_LABELS else "–"},
+    ]
+    if data.get("notes"):
+        lines.append(ctx._("Notes: %(notes)s") % {"notes": isolate(data["notes"])})
+    return "\n".join(lines)
+
+
+def summary(ctx: Ctx, family: str, data: dict[str, Any]) -> tuple[str, Buttons]:
+    if data.get("mid"):
+        head = ctx._("<b>Your corrected meeting</b>")
+        ok = ctx._("Save")
+    else:
+        head = ctx._("<b>Please check your meeting</b>")
+        ok = ctx._("Confirm")
+    buttons = [[(ok, "lg:ok"), (ctx._("Edit"), "lg:ed"), (ctx._("Discard"), "lg:x")]]
+    return head + "\n" + describe(ctx, family, data), buttons
+
+
+def edit_menu(ctx: Ctx, data: dict[str, Any], several_matches: bool) -> tuple[str, Buttons]:
+    fields = [
+        (ctx._("Date"), "lg:ef:day"),
+        (ctx._("Duration"), "lg:ef:minutes"),
+        (ctx._("Activities"), "lg:ef:acts"),
+        (ctx._("How the family seemed"), "lg:ef:mood"),
+        (ctx._("Notes"), "lg:ef:notes"),
+    ]
+    if several_matches and not data.get("mid"):
+        fields.insert(0, (ctx._("Family"), "lg:ef:match"))
+    rows = chunk(fields, 2)
+    rows.append([(ctx._("Back to the summary"), "lg:ef:back")])
+    return ctx._("What do you want to change?"), rows
+
+
+def ask_duplicate(ctx: Ctx, family: str, day: date, can_edit: bool) -> tuple[str, Buttons]:
+    text = ctx._(
+        "You already logged a meeting with %(family)s on %(day)s. "
+        "Was this another meeting, or do you want to edit that one?"
+    ) % {"family": family_title(ctx, family), "day": ctx.tr.day_long(day)}
+    rows = [[(ctx._("Add another"), "lg:dup:add")]]
+    if can_edit:
+        rows.append([(ctx._("Edit that one"), "lg:dup:edit")])
+    rows.append([(ctx._("Another date"), "lg:dup:day")])
+    return text, rows
