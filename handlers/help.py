@@ -37,7 +37,11 @@ def _int(value: str) -> int:
 
 async def on_help_staff(ctx: Ctx) -> None:
     draft = ctx.draft
-    if draft is not None and draft.flow == FLOW_ASK and draft.data.get("kind") in CODE_OF.values():
+    if (
+        draft is not None
+        and draft.flow == FLOW_ASK
+        and draft.data.get("kind") in KIND_CODES.values()
+    ):
         ctx.reply(
             ctx._("You have started asking the staff for help. Continue, or start over?"),
             [[(ctx._("Continue"), f"{PREFIX}:go"), (ctx._("Start over"), f"{PREFIX}:new")]],
@@ -76,7 +80,7 @@ async def _on_kind(ctx: Ctx, code: str) -> None:
 async def _on_match(ctx: Ctx, arg: str) -> None:
     draft = ctx.draft
     kind_value = draft.data.get("kind") if draft is not None and draft.flow == FLOW_ASK else None
-    if kind_value not in CODE_OF.values():
+    if kind_value not in KIND_CODES.values():
         await _ask_kind(ctx)  # an old button: begin again
         return
     choice = await help_requests.mentor_match(ctx.session, ctx.me, _int(arg))
@@ -102,9 +106,9 @@ async def _resume(ctx: Ctx) -> None:
         await _ask_kind(ctx)
         return
     kind_value = draft.data.get("kind")
-    if draft.state == "match" and kind_value in CODE_OF.values():
+    if draft.state == "match" and kind_value in KIND_CODES.values():
         await _on_kind(ctx, CODE_OF[HelpKind(str(kind_value))])
-    elif draft.state == "text" and kind_value in CODE_OF.values():
+    elif draft.state == "text" and kind_value in KIND_CODES.values():
         choice = await help_requests.mentor_match(ctx.session, ctx.me, int(draft.data["match_id"]))
         await _ask_text(ctx, HelpKind(str(kind_value)), choice)
     else:
@@ -157,6 +161,10 @@ async def on_ask_text(ctx: Ctx, draft: Draft, text: str) -> None:
             text,
             match_id=int(match_id) if match_id is not None else None,
         )
+    except (NotAllowed, NotFound) as exc:
+        await ctx.clear_draft()
+        _refused(ctx, exc)
+        return
     except Invalid as exc:
         if exc.code == "no_match":
             await ctx.clear_draft()
@@ -215,6 +223,10 @@ async def on_reply_text(ctx: Ctx, draft: Draft, text: str) -> None:
     request_id = int(draft.data["request_id"])
     try:
         await help_requests.reply(ctx.session, ctx.now, ctx.me, request_id, text)
+    except (NotAllowed, NotFound) as exc:
+        await ctx.clear_draft()
+        _refused(ctx, exc, (help_requests.REF, request_id))
+        return
     except Invalid as exc:
         if exc.code == "closed":
             await ctx.clear_draft()
@@ -244,7 +256,30 @@ async def _on_close(ctx: Ctx, arg: str) -> None:
 # --- wiring ----------------------------------------------------------------------------------
 
 
+def _refused(ctx: Ctx, exc: Exception, target: tuple[str, int] | None = None) -> None:
+    """Refuse in the person's words and audit it. The services check who may act before they
+    write anything, so the refusal is recorded in this update's own transaction."""
+    query = ctx.update.callback_query
+    ctx.actions.clear()
+    ctx.audit(
+        "refused",
+        target,
+        reason=type(exc).__name__,
+        callback=((query.data if query else None) or "")[:64],
+    )
+    ctx.reply(ctx._("Sorry, that is not available to you."))
+
+
 async def on_press(ctx: Ctx, args: list[str]) -> None:
+    try:
+        await _dispatch(ctx, args)
+    except (NotAllowed, NotFound) as exc:
+        action, arg = [*args, "", ""][:2]
+        target = (help_requests.REF, int(arg)) if action in ("r", "c") and arg.isdigit() else None
+        _refused(ctx, exc, target)
+
+
+async def _dispatch(ctx: Ctx, args: list[str]) -> None:
     action, arg = [*args, "", ""][:2]
     if action == "r":
         await _on_reply(ctx, arg)

@@ -288,9 +288,7 @@ async def test_an_unreachable_worker_means_the_coordinators_get_the_card(
 
 
 @pytest.mark.parametrize("who", ["mentor", "worker", "coordinator", "admin"])
-async def test_participants_may_reply(
-    db: Database, clock: ManualClock, w: World, who: str
-) -> None:
+async def test_participants_may_reply(db: Database, clock: ManualClock, w: World, who: str) -> None:
     sent = await _ask(db, clock, w.mentor, HelpKind.PRACTICAL)
     await _reply(db, clock, getattr(w, who), sent.request_id, "Some words")
     async with db.transaction() as s:
