@@ -17,7 +17,7 @@ from bot.app import App, build_application
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.runtime import Runtime, runtime_of
-from emulator import Emulator
+from emulator import Emulator, FloodLimits
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Base
@@ -97,7 +97,9 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 async def emulator() -> AsyncIterator[Emulator]:
-    emu = Emulator()
+    # Flood limits are off for conversation stories (a bot reply of a few messages in a row
+    # would otherwise hit the per-chat burst); the delivery tests switch them on.
+    emu = Emulator(flood_limits=FloodLimits.off())
     emu.add_bot(TOKEN, username=BOT_USERNAME)
     await emu.start()
     yield emu
@@ -120,12 +122,16 @@ async def app(settings: Settings, db: Database, clock: ManualClock) -> AsyncIter
     does not tick on its own: tests call `tick(app)` after moving the clock."""
     application = build_application(settings, db, clock, tick=False, set_menus=False)
     await application.initialize()
+    if application.post_init is not None:  # run_polling would call it; we start by hand
+        await application.post_init(application)
     await application.start()
     assert application.updater is not None
     await application.updater.start_polling(poll_interval=0, timeout=10)
     yield application
     await application.updater.stop()
     await application.stop()
+    if application.post_stop is not None:
+        await application.post_stop(application)
     await application.shutdown()
 
 
