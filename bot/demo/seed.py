@@ -1,0 +1,289 @@
+"""The demo's programme: one organisation in Barcelona, its staff, a family of three with two
+mentors, a single mentee with one mentor, some history, an upcoming appointment and an open
+concern. Times are relative to `now`, so the programme looks current whenever it is seeded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services import appointments
+from storage.models import (
+    Base,
+    Concern,
+    ConcernCategory,
+    ConcernEvent,
+    ConcernStatus,
+    Consent,
+    Family,
+    Match,
+    MatchMentor,
+    Meeting,
+    Organisation,
+    Person,
+    Role,
+    Severity,
+)
+
+ORG_NAME = "Acollida Barcelona (demo)"
+TIMEZONE = "Europe/Madrid"
+
+
+@dataclass(frozen=True)
+class Persona:
+    """A seeded person and the Telegram account they use in the demo."""
+
+    key: str
+    first_name: str
+    last_name: str
+    role: Role
+    locale: str
+    telegram_id: int | None
+    about: str  # shown above the phone on the demo page
+    shown: bool = False  # shown by default on the page
+    family: str | None = None
+    phone: str | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def rtl(self) -> bool:
+        return self.locale in ("ar", "fa", "ps", "he", "ur")
+
+
+HADDAD = "Haddad"
+KOVALENKO = "Kovalenko"
+
+PERSONAS: tuple[Persona, ...] = (
+    Persona("mentor", "Tom", "Walker", Role.MENTOR, "en", 7_100_000_001,
+            "Mentor of the Haddad family", shown=True, phone="+34612000101"),
+    Persona("mentee", "Amal", "Haddad", Role.MENTEE, "ar", 7_100_000_002,
+            "Mentee, Haddad family (Arabic)", shown=True, family=HADDAD, phone="+34612000102"),
+    Persona("worker", "Laura", "Sánchez", Role.WORKER, "es", 7_100_000_003,
+            "Referring social worker", shown=True, phone="+34612000103"),
+    Persona("comentor", "Marta", "Vidal", Role.MENTOR, "ca", 7_100_000_004,
+            "Second mentor of the Haddad family", phone="+34612000104"),
+    Persona("single_mentor", "Javier", "Romero", Role.MENTOR, "es", 7_100_000_005,
+            "Mentor of Olena Kovalenko", phone="+34612000105"),
+    Persona("single_mentee", "Olena", "Kovalenko", Role.MENTEE, "uk", 7_100_000_006,
+            "Mentee (Ukrainian)", family=KOVALENKO, phone="+34612000106"),
+    Persona("coordinator", "Jordi", "Puig", Role.COORDINATOR, "ca", 7_100_000_007,
+            "Programme coordinator"),
+    # Family members without a phone of their own: Amal's phone is the family's.
+    Persona("husband", "Khaled", "Haddad", Role.MENTEE, "ar", None, "", family=HADDAD),
+    Persona("son", "Yusuf", "Haddad", Role.MENTEE, "ar", None, "", family=HADDAD),
+)  # fmt: skip
+
+
+def persona(key: str) -> Persona:
+    for p in PERSONAS:
+        if p.key == key:
+            return p
+    raise KeyError(key)
+
+
+def linked_personas() -> list[Persona]:
+    """The personas with a Telegram account: one phone each on the page."""
+    return [p for p in PERSONAS if p.telegram_id is not None]
+
+
+@dataclass
+class Seeded:
+    """Ids of what was seeded."""
+
+    organisation_id: int
+    people: dict[str, int] = field(default_factory=dict)  # persona key -> person id
+    family_match_id: int = 0
+    single_match_id: int = 0
+    appointment_id: int = 0
+    appointment_at: datetime | None = None
+    concern_id: int = 0
+
+
+def appointment_time(now: datetime, tz: str = TIMEZONE) -> datetime:
+    """The next half hour, in daytime (10:00–18:30 local), at least 25 hours from `now`: its
+    day-before reminder is due within the next day, never in anyone's quiet hours."""
+    zone = ZoneInfo(tz)
+    local = (now + timedelta(hours=25)).astimezone(zone)
+    local = local.replace(second=0, microsecond=0)
+    if local.minute not in (0, 30):
+        local += timedelta(minutes=30 - local.minute % 30)
+    if local.time() < time(10, 0):
+        local = datetime.combine(local.date(), time(10, 0), zone)
+    elif local.time() > time(18, 30):
+        local = datetime.combine(local.date() + timedelta(days=1), time(10, 0), zone)
+    return local.astimezone(now.tzinfo)
+
+
+async def wipe(session: AsyncSession) -> None:
+    """Delete every row of every table (children first)."""
+    for table in reversed(Base.metadata.sorted_tables):
+        await session.execute(delete(table))
+
+
+async def is_demo_database(session: AsyncSession) -> bool | None:
+    """True: it holds the demo's programme; None: it is empty; False: it holds something else."""
+    names = set((await session.execute(select(Organisation.name))).scalars())
+    if not names:
+        return None
+    return names == {ORG_NAME}
+
+
+async def seed(session: AsyncSession, now: datetime) -> Seeded:
+    """Write the demo's programme (into an empty database)."""
+    zone = ZoneInfo(TIMEZONE)
+    today = now.astimezone(zone).date()
+    org = Organisation(
+        name=ORG_NAME,
+        timezone=TIMEZONE,
+        locale="ca",
+        emergency_phone="112",
+        office_phone="+34932000100",
+        office_hours="Mon–Fri 9:00–14:00, Tue and Thu 16:00–19:00",
+        address="Carrer de l'Hospital 56, 08001 Barcelona",
+        reminder_offsets_minutes=[1440, 120],
+        confirm_by_minutes=120,
+        ack_deadlines_minutes={"emergency": 15, "high": 240, "medium": 1440, "low": 4320},
+        created_at=now - timedelta(days=400),
+    )
+    session.add(org)
+    await session.flush()
+    out = Seeded(organisation_id=org.id)
+
+    families: dict[str, Family] = {}
+    for name, age in ((HADDAD, 120), (KOVALENKO, 60)):
+        families[name] = Family(
+            organisation_id=org.id, name=name, created_at=now - timedelta(days=age)
+        )
+        session.add(families[name])
+    await session.flush()
+
+    people: dict[str, Person] = {}
+    for p in PERSONAS:
+        linked = p.telegram_id is not None
+        person = Person(
+            organisation_id=org.id,
+            role=p.role,
+            name=p.name,
+            locale=p.locale,
+            phone=p.phone,
+            share_phone=p.role is Role.MENTOR,
+            family_id=families[p.family].id if p.family else None,
+            telegram_id=p.telegram_id,
+            telegram_language=p.locale if linked else None,
+            consent=Consent.GIVEN if linked else Consent.PENDING,
+            consent_at=now - timedelta(days=90) if linked else None,
+            created_at=now - timedelta(days=100),
+        )
+        session.add(person)
+        people[p.key] = person
+    await session.flush()
+    out.people = {key: person.id for key, person in people.items()}
+
+    family_match = Match(
+        organisation_id=org.id,
+        family_id=families[HADDAD].id,
+        worker_id=people["worker"].id,
+        started_on=today - timedelta(days=84),
+        created_at=now - timedelta(days=90),
+    )
+    single_match = Match(
+        organisation_id=org.id,
+        family_id=families[KOVALENKO].id,
+        worker_id=people["worker"].id,
+        started_on=today - timedelta(days=35),
+        created_at=now - timedelta(days=40),
+    )
+    session.add_all([family_match, single_match])
+    await session.flush()
+    out.family_match_id, out.single_match_id = family_match.id, single_match.id
+    session.add_all(
+        [
+            MatchMentor(match_id=family_match.id, mentor_id=people["mentor"].id),
+            MatchMentor(match_id=family_match.id, mentor_id=people["comentor"].id),
+            MatchMentor(match_id=single_match.id, mentor_id=people["single_mentor"].id),
+        ]
+    )
+
+    def meeting(
+        match: Match, mentor: str, days_ago: int, minutes: int, activities: list[str], mood: int
+    ) -> Meeting:
+        day: date = today - timedelta(days=days_ago)
+        logged = datetime.combine(day, time(20, 0), zone).astimezone(now.tzinfo)
+        return Meeting(
+            match_id=match.id,
+            mentor_id=people[mentor].id,
+            occurred_on=day,
+            duration_minutes=minutes,
+            activities=activities,
+            mood=mood,
+            notes=None,
+            created_at=logged,
+            updated_at=logged,
+        )
+
+    session.add_all(
+        [
+            meeting(family_match, "mentor", 21, 90, ["walk", "language"], 3),
+            meeting(family_match, "comentor", 14, 120, ["paperwork"], 3),
+            meeting(family_match, "mentor", 7, 60, ["meal", "language"], 4),
+            meeting(single_match, "single_mentor", 12, 60, ["job"], 3),
+            meeting(single_match, "single_mentor", 5, 90, ["housing", "paperwork"], 2),
+        ]
+    )
+
+    # Planned yesterday by Tom through the appointments service: reminders written, the
+    # family's card and calendar file and Marta's notice queued (they arrive when the bot starts).
+    await session.flush()
+    planned = await appointments.create(
+        session,
+        people["mentor"],
+        family_match.id,
+        appointment_time(now),
+        "Biblioteca Sant Pau – Santa Creu",
+        None,
+        now - timedelta(days=1),
+        duration_minutes=90,
+    )
+    out.appointment_id, out.appointment_at = planned.id, planned.starts_at
+
+    raised_at = now - timedelta(hours=3)
+    deadlines = org.ack_deadlines_minutes or {}
+    concern = Concern(
+        organisation_id=org.id,
+        match_id=single_match.id,
+        raised_by_id=people["single_mentor"].id,
+        category=ConcernCategory.HOUSING,
+        severity=Severity.MEDIUM,
+        description=(
+            "La habitación que alquila Olena tiene humedad y el casero quiere subir el "
+            "precio el mes que viene. Está preocupada y no sabe qué derechos tiene."
+        ),
+        language="es",
+        status=ConcernStatus.OPEN,
+        assigned_worker_id=people["worker"].id,
+        level=0,
+        raised_at=raised_at,
+        ack_deadline_at=raised_at + timedelta(minutes=int(deadlines.get("medium", 1440))),
+    )
+    session.add(concern)
+    await session.flush()
+    out.concern_id = concern.id
+    session.add(
+        ConcernEvent(
+            concern_id=concern.id,
+            kind="raised",
+            actor_id=people["single_mentor"].id,
+            level=0,
+            detail={},
+            created_at=raised_at,
+        )
+    )
+    await session.flush()
+    return out

@@ -1,0 +1,384 @@
+"""Everything the demo runs in one process: the Bot API emulator, the bot (built by the same
+`build_application` as production, only pointed at the emulator), a seeded SQLite database, a
+movable clock, and a feed of what happens in every phone for the web page."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import shutil
+import tempfile
+from collections import deque
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import delete
+
+from bot import commands, jobs
+from bot.app import App, build_application
+from bot.clock import OffsetClock
+from bot.config import TELEGRAM_API_URL, Settings
+from bot.demo import seed
+from bot.demo.render import telegram_html
+from bot.runtime import Runtime, runtime_of
+from emulator import Emulator, MessageView, SimulatedUser, UserEvent
+from emulator.state import ChatState
+from storage.db import Database
+from storage.migrate import upgrade
+from storage.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+DEMO_TOKEN = "4242424242:DEMO-local-emulator-token-not-for-telegram"
+BOT_USERNAME = "mentorbot_demo_bot"
+BOT_NAME = "Mentorbot"
+MAX_SKIP = timedelta(days=31)
+
+
+class DemoError(Exception):
+    """A one-line reason the demo cannot start."""
+
+
+def ensure_local(settings: Settings, emulator_url: str) -> None:
+    """The demo never talks to Telegram: its Bot API is the emulator on loopback."""
+    api = settings.api_base
+    host = urlsplit(api).hostname
+    if (
+        api != emulator_url.rstrip("/")
+        or api.startswith(TELEGRAM_API_URL)
+        or host
+        not in (
+            "127.0.0.1",
+            "localhost",
+            "::1",
+        )
+    ):
+        raise DemoError(f"the demo must use the local emulator, not {host}")
+
+
+@dataclass(frozen=True)
+class PhoneEvent:
+    seq: int
+    data: dict[str, Any]
+
+
+class Feed:
+    """What happened in the phones, numbered, for any number of page subscribers; keeps the
+    latest events so a page that reconnects catches up."""
+
+    def __init__(self, keep: int = 2000) -> None:
+        self.seq = 0
+        self.events: deque[PhoneEvent] = deque(maxlen=keep)
+        self.closed = False
+        self._changed = asyncio.Event()
+
+    def publish(self, data: dict[str, Any]) -> int:
+        self.seq += 1
+        self.events.append(PhoneEvent(self.seq, {**data, "seq": self.seq}))
+        self._changed.set()
+        self._changed = asyncio.Event()
+        return self.seq
+
+    def close(self) -> None:
+        self.closed = True
+        self._changed.set()
+
+    def since(self, after: int) -> list[PhoneEvent]:
+        return [e for e in self.events if e.seq > after]
+
+    async def follow(self, after: int, heartbeat: float = 15.0) -> AsyncIterator[PhoneEvent | None]:
+        """Every event after `after`, as they come; None now and then (a heartbeat)."""
+        last = after
+        while not self.closed:
+            waiting = self._changed
+            for event in self.since(last):
+                last = event.seq
+                yield event
+            if self.closed:
+                return
+            try:
+                await asyncio.wait_for(waiting.wait(), heartbeat)
+            except TimeoutError:
+                yield None
+
+
+@dataclass(frozen=True)
+class Phone:
+    """One seeded person's Telegram app on the page."""
+
+    persona: seed.Persona
+    person_id: int
+    user: SimulatedUser
+
+    @property
+    def key(self) -> str:
+        return self.persona.key
+
+    def summary(self) -> dict[str, Any]:
+        p = self.persona
+        return {
+            "key": p.key,
+            "name": p.name,
+            "first_name": p.first_name,
+            "role": p.role.value,
+            "about": p.about,
+            "locale": p.locale,
+            "dir": "rtl" if p.rtl else "ltr",
+            "telegram_id": p.telegram_id,
+            "person_id": self.person_id,
+            "shown": p.shown,
+        }
+
+    def state(self) -> dict[str, Any]:
+        return {
+            **self.summary(),
+            "commands": self.user.commands,
+            "messages": [message_json(m) for m in self.user.history],
+        }
+
+
+def message_json(view: MessageView) -> dict[str, Any]:
+    """A message as the page draws it (HTML already safe)."""
+    out: dict[str, Any] = {
+        "id": view.message_id,
+        "from_bot": view.from_bot,
+        "date": view.date,
+        "text": view.text,
+        "html": telegram_html(view.text, view.entities),
+        "buttons": [
+            [
+                {
+                    "text": str(b.get("text", "")),
+                    "data": b.get("callback_data"),
+                    "url": b.get("url"),
+                }
+                for b in row
+            ]
+            for row in view.keyboard
+        ],
+        "edited": view.edited,
+        "deleted": view.deleted,
+        "document": None,
+    }
+    media = view.document or view.photo
+    if media is not None:
+        out["document"] = {
+            "name": media.file_name or ("photo.jpg" if view.photo else "file"),
+            "size": len(media.data),
+            "mime": media.mime_type,
+            "url": f"/api/files/{media.file_id}",
+            "photo": view.photo is not None,
+        }
+    return out
+
+
+class Demo:
+    """The emulator, the bot, the database and the clock, started and stopped together."""
+
+    def __init__(self, database: Path | None = None, *, tick_seconds: float = 2.0) -> None:
+        self.database_path = database
+        self.tick_seconds = tick_seconds
+        self.clock = OffsetClock()
+        self.feed = Feed()
+        # Messages are dated by the bot's clock, so the phones show the time it believes.
+        self.emulator = Emulator(wall_clock=lambda: self.clock.now().timestamp())
+        self.emulator.add_bot(DEMO_TOKEN, username=BOT_USERNAME, first_name=BOT_NAME)
+        self.phones: dict[str, Phone] = {}
+        self.seeded: seed.Seeded | None = None
+        self._app: App | None = None
+        self._db: Database | None = None
+        self._tmpdir: Path | None = None
+        self._unsubscribe: list[Callable[[], None]] = []
+        self._lock = asyncio.Lock()
+
+    # lifecycle -------------------------------------------------------------------------
+    @property
+    def app(self) -> App:
+        assert self._app is not None, "the demo is not started"
+        return self._app
+
+    @property
+    def db(self) -> Database:
+        assert self._db is not None, "the demo is not started"
+        return self._db
+
+    @property
+    def rt(self) -> Runtime:
+        return runtime_of(self.app.bot_data)
+
+    async def start(self) -> None:
+        try:
+            await self._start()
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _start(self) -> None:
+        await self.emulator.start()
+        path = self.database_path
+        if path is None:
+            self._tmpdir = Path(tempfile.mkdtemp(prefix="mentorbot-demo-"))
+            path = self._tmpdir / "demo.sqlite3"
+        url = f"sqlite+aiosqlite:///{path.resolve()}"
+        settings = Settings(
+            token=DEMO_TOKEN,  # type: ignore[arg-type]
+            database_url=url,
+            api_url=self.emulator.base_url,  # type: ignore[arg-type]
+            tick_seconds=self.tick_seconds,
+        )
+        ensure_local(settings, self.emulator.base_url)
+        self._db = Database(url)
+        await upgrade(self._db)
+        async with self._db.transaction() as session:
+            if await seed.is_demo_database(session) is False:
+                raise DemoError(
+                    f"{path} holds a database that is not the demo's; give another --database"
+                )
+        await self._seed()
+        self._make_phones()
+
+        app = build_application(settings, self._db, self.clock, sender_poll_seconds=1.0)
+        if not app.bot.base_url.startswith(self.emulator.base_url):
+            raise DemoError("the bot is not pointed at the local emulator")
+        self._app = app
+        await app.initialize()
+        if self.rt.sender is None and app.post_init is not None:
+            await app.post_init(app)  # run_polling would call it; we start by hand
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0, timeout=10)
+        await self._set_menus()
+
+    async def stop(self) -> None:
+        self.feed.close()
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe.clear()
+        app, self._app = self._app, None
+        if app is not None:
+            with contextlib.suppress(Exception):
+                if app.updater is not None and app.updater.running:
+                    await app.updater.stop()
+                if app.running:
+                    await app.stop()
+                if app.post_stop is not None:
+                    await app.post_stop(app)
+                await app.shutdown()
+        await self.emulator.stop()
+        if self._db is not None:
+            await self._db.dispose()
+            self._db = None
+        if self._tmpdir is not None:
+            shutil.rmtree(self._tmpdir, ignore_errors=True)
+            self._tmpdir = None
+
+    # the programme ----------------------------------------------------------------------
+    async def _seed(self) -> None:
+        async with self.db.transaction() as session:
+            await seed.wipe(session)
+            self.seeded = await seed.seed(session, self.clock.now())
+
+    def _make_phones(self) -> None:
+        assert self.seeded is not None
+        for p in seed.linked_personas():
+            assert p.telegram_id is not None
+            user = self.emulator.user(
+                p.telegram_id,
+                first_name=p.first_name,
+                last_name=p.last_name,
+                language_code=p.locale,
+            )
+            user.chat.started = True  # they accepted their invitation long ago
+            self.phones[p.key] = Phone(p, self.seeded.people[p.key], user)
+            self._listen(p.key, user)
+
+    def _listen(self, key: str, user: SimulatedUser) -> None:
+        def on_event(event: UserEvent) -> None:
+            self.feed.publish(self._event_json(key, event))
+
+        self._unsubscribe.append(user.on_event(on_event))
+
+    @staticmethod
+    def _event_json(key: str, event: UserEvent) -> dict[str, Any]:
+        if event.message is not None:
+            return {"type": "message", "phone": key, "message": message_json(event.message)}
+        if event.kind == "callback_answer" and event.answer is not None:
+            return {
+                "type": "toast",
+                "phone": key,
+                "text": event.answer.text or "",
+                "alert": event.answer.show_alert,
+            }
+        return {"type": "action", "phone": key, "action": event.action or event.kind}
+
+    async def _set_menus(self) -> None:
+        """Each linked person's command menu, set by the bot as it does on linking."""
+        for phone in self.phones.values():
+            p = phone.persona
+            assert p.telegram_id is not None
+            await commands.set_person_menu(self.app.bot, p.telegram_id, p.role, p.locale)
+
+    def phone(self, key: str) -> Phone:
+        return self.phones[key]
+
+    # the clock and the reset -------------------------------------------------------------
+    def clock_json(self) -> dict[str, Any]:
+        now = self.clock.now()
+        return {
+            "now": now.isoformat(),
+            "offset_seconds": int(self.clock.offset.total_seconds()),
+            "timezone": seed.TIMEZONE,
+        }
+
+    async def skip(self, delta: timedelta) -> dict[str, Any]:
+        """Move the bot's clock (never the machine's) and run a scheduler tick at once."""
+        if not timedelta(0) < delta <= MAX_SKIP:
+            raise ValueError("skip between one minute and 31 days")
+        async with self._lock:
+            now = self.clock.advance(delta)
+            done = await jobs.tick(self.rt, now)
+            await self.deliver()
+        state = self.clock_json()
+        self.feed.publish({"type": "clock", "clock": state})
+        return {**state, "jobs": done}
+
+    async def deliver(self) -> int:
+        """Send every due outbox message now."""
+        sender = self.rt.sender
+        if sender is None:
+            return 0
+        total = 0
+        while sent := await sender.send_due(self.clock.now()):
+            total += sent
+        return total
+
+    async def reset(self) -> None:
+        """Back to the seeded programme: fresh rows, empty chats, the clock at real time."""
+        async with self._lock:
+            self.clock.offset = timedelta(0)
+            async with self.db.transaction() as session:
+                # Waits for a send in progress; then nothing old can reach the fresh chats.
+                await session.execute(delete(OutboxMessage))
+            bot = self.emulator.bot(DEMO_TOKEN)
+            for unsubscribe in self._unsubscribe:
+                unsubscribe()
+            self._unsubscribe.clear()
+            for key, phone in list(self.phones.items()):
+                info = phone.user.info
+                bot.chats[info.id] = ChatState(info, started=True)
+                phone.user.mark = 0
+                self._listen(key, phone.user)
+            bot.flood.reset()
+            bot.callback_queries.clear()
+            await self._seed()
+            assert self.seeded is not None
+            for key, phone in list(self.phones.items()):
+                self.phones[key] = Phone(phone.persona, self.seeded.people[key], phone.user)
+            await self._set_menus()
+            self.rt.wake_sender()
+        self.feed.publish({"type": "reset", "clock": self.clock_json()})

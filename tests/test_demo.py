@@ -1,0 +1,402 @@
+"""`mentorbot demo`: the seeded programme, the page's API, live events, the clock, the reset, and
+refusing a port in use. The demo runs in-process on a free port; no browser."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from bot.clock import ManualClock
+from bot.config import Settings
+from bot.demo import bind, main, running, seed
+from bot.demo.stack import DEMO_TOKEN, Demo, DemoError, ensure_local
+from storage.db import Database
+from storage.models import (
+    Appointment,
+    Concern,
+    ConcernStatus,
+    Consent,
+    Family,
+    JobStatus,
+    Match,
+    MatchMentor,
+    Meeting,
+    OutboxMessage,
+    Person,
+    Reminder,
+    ReminderKind,
+    Role,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+async def demo_url(tmp_path: Path) -> AsyncIterator[tuple[Demo, str]]:
+    """The whole demo on a free port (the scheduler left to the tests' skips)."""
+    sock = bind(0)
+    async with running(sock, tmp_path / "demo.sqlite3", tick_seconds=3600) as served:
+        yield served.demo, served.url
+    sock.close()
+
+
+@pytest.fixture
+async def client(demo_url: tuple[Demo, str]) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=demo_url[1], timeout=10) as http:
+        yield http
+
+
+def post(client: httpx.AsyncClient, path: str, body: dict[str, Any]) -> Any:
+    return client.post(path, json=body)
+
+
+async def phone(client: httpx.AsyncClient, key: str) -> dict[str, Any]:
+    response = await client.get(f"/api/phones/{key}")
+    assert response.status_code == 200
+    data: dict[str, Any] = response.json()
+    return data
+
+
+# --- the seeded programme ---------------------------------------------------------------------
+
+
+async def test_seed_is_a_consistent_programme(db: Database, clock: ManualClock) -> None:
+    now = clock.now()
+    async with db.transaction() as session:
+        assert await seed.is_demo_database(session) is None
+        seeded = await seed.seed(session, now)
+    async with db.transaction() as session:
+        assert await seed.is_demo_database(session) is True
+        people = {p.id: p for p in (await session.execute(select(Person))).scalars()}
+        by_key = {key: people[pid] for key, pid in seeded.people.items()}
+        for persona in seed.PERSONAS:
+            person = by_key[persona.key]
+            assert person.role == persona.role and person.locale == persona.locale
+            if persona.telegram_id is not None:
+                assert person.telegram_id == persona.telegram_id
+                assert person.consent == Consent.GIVEN and person.reachable
+        assert by_key["mentee"].locale == "ar"
+        assert by_key["worker"].role == Role.WORKER and by_key["worker"].locale == "es"
+
+        family = await session.get(Family, by_key["mentee"].family_id)
+        assert family is not None
+        members = [p for p in people.values() if p.family_id == family.id]
+        assert len(members) == 3 and all(p.role == Role.MENTEE for p in members)
+
+        def mentors_of(match_id: int) -> set[int]:
+            return {mm.mentor_id for mm in mentor_rows if mm.match_id == match_id}
+
+        mentor_rows = list((await session.execute(select(MatchMentor))).scalars())
+        family_mentors = mentors_of(seeded.family_match_id)
+        assert family_mentors == {by_key["mentor"].id, by_key["comentor"].id}
+        assert {people[m].locale for m in family_mentors} == {"en", "ca"}
+        assert mentors_of(seeded.single_match_id) == {by_key["single_mentor"].id}
+        single = await session.get(Match, seeded.single_match_id)
+        assert single is not None
+        assert [p.locale for p in people.values() if p.family_id == single.family_id] == ["uk"]
+
+        meetings = list((await session.execute(select(Meeting))).scalars())
+        assert len(meetings) >= 3
+        assert all(m.occurred_on < now.date() for m in meetings)
+
+        appointment = await session.get(Appointment, seeded.appointment_id)
+        assert appointment is not None and appointment.starts_at > now + timedelta(hours=24)
+        reminders = list((await session.execute(select(Reminder))).scalars())
+        to_mentee = [r for r in reminders if r.kind == ReminderKind.REMINDER]
+        assert {r.person_id for r in to_mentee} == {by_key["mentee"].id}
+        assert all(r.status == JobStatus.PENDING and r.due_at > now for r in reminders)
+        # The day-before reminder falls within the next day: "skip 1 day" shows it.
+        assert min(r.due_at for r in to_mentee) <= now + timedelta(days=1)
+        assert any(r.kind == ReminderKind.NO_ANSWER for r in reminders)
+
+        concerns = list((await session.execute(select(Concern))).scalars())
+        assert len(concerns) == 1
+        assert concerns[0].status == ConcernStatus.OPEN
+        assert concerns[0].assigned_worker_id == by_key["worker"].id
+        assert concerns[0].ack_deadline_at is not None and concerns[0].ack_deadline_at > now
+
+        queued = list((await session.execute(select(OutboxMessage))).scalars())
+        assert {m.person_id for m in queued} >= {by_key["mentee"].id}
+
+
+def test_the_appointment_is_in_daytime_and_a_day_ahead() -> None:
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(seed.TIMEZONE)
+    start = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
+    for minutes in range(0, 48 * 60, 17):
+        now = start + timedelta(minutes=minutes)
+        at = seed.appointment_time(now)
+        local = at.astimezone(zone)
+        assert timedelta(hours=25) <= at - now <= timedelta(hours=25 + 16), now
+        assert (10, 0) <= (local.hour, local.minute) <= (18, 30), now
+        assert local.minute in (0, 30)
+
+
+# --- the page and its API -----------------------------------------------------------------------
+
+
+async def test_the_page_lists_linked_phones(
+    demo_url: tuple[Demo, str], client: httpx.AsyncClient
+) -> None:
+    demo, _url = demo_url
+    page = await client.get("/")
+    assert page.status_code == 200 and "/static/app.js" in page.text
+    for name in ("app.js", "style.css"):
+        assert (await client.get(f"/static/{name}")).status_code == 200
+
+    phones = (await client.get("/api/phones")).json()
+    keys = [p["key"] for p in phones]
+    assert {"mentor", "mentee", "worker"} <= set(keys)
+    assert {p["key"] for p in phones if p["shown"]} == {"mentor", "mentee", "worker"}
+    by_key = {p["key"]: p for p in phones}
+    assert by_key["mentee"]["dir"] == "rtl" and by_key["mentor"]["dir"] == "ltr"
+    async with demo.db.transaction() as session:
+        for p in phones:
+            person = await session.get(Person, p["person_id"])
+            assert person is not None and person.telegram_id == p["telegram_id"]
+            assert person.consent == Consent.GIVEN
+            assert person.role.value == p["role"]
+    # The chat exists and was started: the bot may write first.
+    for p in phones:
+        assert demo.emulator.bot(DEMO_TOKEN).chats[p["telegram_id"]].started
+
+    state = (await client.get("/api/state")).json()
+    assert [p["key"] for p in state["phones"]] == keys
+    mentor = await phone(client, "mentor")
+    assert {c["command"] for c in mentor["commands"]} >= {"log", "concern", "help"}
+    assert (await client.get("/api/phones/nobody")).status_code == 404
+
+
+def test_the_page_works_offline() -> None:
+    static = ROOT / "bot" / "demo" / "static"
+    for path in static.iterdir():
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text), path.name
+        assert "@import" not in text and "cdn" not in text.lower(), path.name
+
+
+async def test_a_bot_reply_streams_live(
+    demo_url: tuple[Demo, str], client: httpx.AsyncClient
+) -> None:
+    seq = (await client.get("/api/state")).json()["seq"]
+    async with client.stream("GET", f"/api/events?after={seq}") as stream:
+        assert stream.headers["content-type"].startswith("text/event-stream")
+        sent = await post(client, "/api/phones/mentor/send", {"text": "/help"})
+        assert sent.status_code == 200, sent.text
+        seen: list[dict[str, Any]] = []
+        async for line in stream.aiter_lines():
+            if not line.startswith("data: "):
+                continue
+            event = json.loads(line[len("data: ") :])
+            seen.append(event)
+            if event["type"] == "message" and event["phone"] == "mentor":
+                if event["message"]["from_bot"]:
+                    break
+    mine = [e for e in seen if e.get("phone") == "mentor"]
+    assert mine[0]["message"]["from_bot"] is False and mine[0]["message"]["text"] == "/help"
+    reply = mine[-1]["message"]
+    assert reply["from_bot"] and reply["text"] and "/log" in reply["text"]
+    assert 'data-command="/log"' in reply["html"]  # commands tap to send, as in Telegram
+
+
+async def test_skipping_moves_the_bots_clock_not_the_machines(
+    demo_url: tuple[Demo, str], client: httpx.AsyncClient
+) -> None:
+    demo, _url = demo_url
+    mentee = demo.phone("mentee").user
+    await mentee.wait_for_message(lambda m: bool(m.document), after=0)  # seeded notices sent
+    before = len(mentee.messages)
+    machine = datetime.now(UTC)
+    skipped = await post(client, "/api/clock/skip", {"minutes": 24 * 60})
+    assert skipped.status_code == 200, skipped.text
+    body = skipped.json()
+    bot_now = datetime.fromisoformat(body["now"])
+    assert body["offset_seconds"] == 86400
+    assert timedelta(hours=23, minutes=59) < bot_now - machine < timedelta(days=1, minutes=1)
+    assert abs(datetime.now(UTC) - machine) < timedelta(minutes=1)  # the machine did not move
+    assert abs(time.time() - machine.timestamp()) < 60
+    assert demo.rt.clock.now() - datetime.now(UTC) > timedelta(hours=23, minutes=59)
+    assert body["jobs"]["reminders"] >= 1
+    clock = (await client.get("/api/clock")).json()
+    assert clock["offset_seconds"] == 86400 and clock["timezone"] == "Europe/Madrid"
+
+    # The reminder was due within the day: it is in the mentee's chat now, with answers.
+    new = mentee.messages[before:]
+    assert new, "no reminder after skipping a day"
+    assert any(d and d.startswith("ans:") for m in new for row in m.buttons for _, d in row)
+    # Its date is the bot's time.
+    assert new[-1].date >= int((machine + timedelta(hours=23)).timestamp())
+
+    for bad in (0, -60, "60", 60 * 24 * 32, True):
+        refused = await post(client, "/api/clock/skip", {"minutes": bad})
+        assert refused.status_code == 400, bad
+    form = await client.post("/api/clock/skip", data={"minutes": "60"})
+    assert form.status_code == 400  # JSON only: a cross-site form cannot drive the demo
+
+
+async def test_a_tap_reaches_the_bot_and_the_answer_reaches_the_mentor(
+    demo_url: tuple[Demo, str], client: httpx.AsyncClient
+) -> None:
+    demo, _url = demo_url
+    mentee, mentor = demo.phone("mentee").user, demo.phone("mentor").user
+    card = await mentee.wait_for_message(lambda m: bool(m.keyboard), after=0)
+    data = next(
+        d for row in card.buttons for _, d in row if d and d.startswith("ans:") and ":c" in d
+    )
+    mark = mentor.last_seq
+    pressed = await post(
+        client, "/api/phones/mentee/press", {"message_id": card.message_id, "data": data}
+    )
+    assert pressed.status_code == 200, pressed.text
+    notice = await mentor.wait_for_message(after=mark, timeout=10)
+    assert "Amal" in notice.text
+    missing = await post(client, "/api/phones/mentee/press", {"message_id": 999, "data": data})
+    assert missing.status_code == 409
+
+
+async def test_documents_download(demo_url: tuple[Demo, str], client: httpx.AsyncClient) -> None:
+    demo, _url = demo_url
+    mentee = demo.phone("mentee").user
+    await mentee.wait_for_message(lambda m: bool(m.document), after=0)
+    state = await phone(client, "mentee")
+    documents = [m["document"] for m in state["messages"] if m["document"]]
+    assert documents and documents[0]["name"].endswith(".ics")
+    response = await client.get(documents[0]["url"])
+    assert response.status_code == 200
+    assert response.headers["content-disposition"].startswith("attachment;")
+    assert response.content.startswith(b"BEGIN:VCALENDAR")
+    assert (await client.get("/api/files/nope")).status_code == 404
+
+
+async def test_reset_restores_the_seeded_programme(
+    demo_url: tuple[Demo, str], client: httpx.AsyncClient
+) -> None:
+    demo, _url = demo_url
+    mentee = demo.phone("mentee").user
+
+    async def counts() -> dict[str, int]:
+        async with demo.db.transaction() as session:
+            out = {}
+            for model in (Person, Meeting, Appointment, Concern, Reminder):
+                out[model.__name__] = int(
+                    (await session.execute(select(func.count()).select_from(model))).scalar_one()
+                )
+            return out
+
+    await mentee.wait_for_message(lambda m: bool(m.document), after=0)
+
+    def shape() -> list[tuple[bool, int]]:
+        return [(m.document is not None, len(m.keyboard)) for m in mentee.messages]
+
+    seeded_messages = shape()
+    seeded = await counts()
+    await post(client, "/api/phones/mentor/send", {"text": "/help"})
+    await demo.phone("mentor").user.wait_for_message()
+    assert (await post(client, "/api/clock/skip", {"minutes": 1440})).status_code == 200
+    assert len(mentee.messages) > len(seeded_messages)
+
+    reset = await post(client, "/api/reset", {})
+    assert reset.status_code == 200
+    assert reset.json()["clock"]["offset_seconds"] == 0
+    assert abs(demo.clock.now() - datetime.now(UTC)) < timedelta(seconds=5)
+    assert (await phone(client, "mentor"))["messages"] == []
+    await mentee.wait_for_message(lambda m: bool(m.document), after=0, timeout=10)
+    assert shape() == seeded_messages
+    assert await counts() == seeded
+    async with demo.db.transaction() as session:
+        for p in (await client.get("/api/phones")).json():
+            person = await session.get(Person, p["person_id"])
+            assert person is not None and person.telegram_id == p["telegram_id"]
+
+
+# --- never Telegram; a port in use; Ctrl-C -------------------------------------------------------
+
+
+async def test_the_demo_never_talks_to_telegram(demo_url: tuple[Demo, str]) -> None:
+    demo, _url = demo_url
+    emulator_url = demo.emulator.base_url
+    assert emulator_url.startswith("http://127.0.0.1:")
+    assert demo.app.bot.base_url.startswith(emulator_url)
+    assert demo.emulator.calls_to("getMe")  # the bot did talk, to the emulator
+    real = Settings(token=DEMO_TOKEN)  # type: ignore[arg-type]
+    with pytest.raises(DemoError):
+        ensure_local(real, emulator_url)
+
+
+def test_a_port_in_use_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    try:
+        started = time.monotonic()
+        assert main(["--port", str(port)]) == 2
+        assert time.monotonic() - started < 2
+    finally:
+        taken.close()
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and f"port {port}" in err and "already in use" in err
+
+
+async def test_a_foreign_database_is_refused(tmp_path: Path) -> None:
+    from storage.migrate import upgrade
+    from storage.models import Organisation
+
+    path = tmp_path / "real.sqlite3"
+    db = Database(f"sqlite+aiosqlite:///{path}")
+    await upgrade(db)
+    async with db.transaction() as session:
+        session.add(
+            Organisation(
+                name="A real programme", timezone="Europe/Madrid", locale="es",
+                created_at=datetime.now(UTC),
+            )
+        )  # fmt: skip
+    await db.dispose()
+    with pytest.raises(DemoError, match="not the demo's"):
+        await Demo(path).start()
+    db = Database(f"sqlite+aiosqlite:///{path}")
+    async with db.transaction() as session:  # untouched
+        assert (await session.execute(select(Person))).first() is None
+        assert await seed.is_demo_database(session) is False
+    await db.dispose()
+
+
+def test_the_command_starts_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "bot", "demo", "--port", "0"]
+    started = time.monotonic()
+    process = subprocess.Popen(
+        command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:\d+/", line)
+        assert match, line
+        assert httpx.get(match.group(), timeout=5).status_code == 200
+        took = time.monotonic() - started
+        assert took < 15, f"the page answered after {took:.1f} s"
+        process.send_signal(signal.SIGINT)
+        out, _ = process.communicate(timeout=15)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, out
+    assert "stopped" in out and "Traceback" not in out
