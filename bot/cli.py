@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import dataclasses
 import json
+import logging
 import re
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -493,12 +494,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and args_list[0] in DELEGATED:
         return _delegate(args_list[0], args_list[1:])
-    args = _parser().parse_args(args_list)
+    try:
+        args = _parser().parse_args(args_list)
+    except SystemExit as exc:  # --help, or a usage error already explained by argparse
+        return exc.code if isinstance(exc.code, int) else 2
     try:
         settings = load_settings()
         from bot import logs
 
         logs.configure(settings.log_level if args.command == "run" else "WARNING")
+        logging.getLogger("alembic").setLevel(logging.WARNING)
         if args.command == "run":
             _run(settings, args.webhook)
         elif args.command == "db":

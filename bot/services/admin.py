@@ -329,7 +329,7 @@ async def list_families(session: AsyncSession, org: str | int | None = None) -> 
             .where(Person.family_id.in_(list(members)))
             .order_by(Person.id)
         )
-        for family_id, person_id in rows.tuples():
+        for family_id, person_id in rows.all():
             if family_id is not None:
                 members[family_id].append(person_id)
     return [FamilyInfo(f.id, f.organisation_id, f.name, members[f.id]) for f in families]
@@ -558,12 +558,12 @@ async def _match_infos(session: AsyncSession, matches: list[Match]) -> list[Matc
         .where(MatchMentor.match_id.in_(ids))
         .order_by(MatchMentor.mentor_id)
     )
-    for match_id, mentor_id in rows.tuples():
+    for match_id, mentor_id in rows.all():
         mentors[match_id].append(mentor_id)
     family_rows = await session.execute(
         select(Family.id, Family.name).where(Family.id.in_({m.family_id for m in matches}))
     )
-    names = {family_id: name for family_id, name in family_rows.tuples()}
+    names = {family_id: name for family_id, name in family_rows.all()}
     return [
         MatchInfo(
             m.id,
