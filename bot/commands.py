@@ -24,6 +24,7 @@ MENUS: dict[Role | None, list[tuple[str, str]]] = {
     Role.MENTOR: [
         ("log", N_("Log a meeting")),
         ("plan", N_("Plan the next meeting")),
+        ("upcoming", N_("Your planned meetings")),
         ("report", N_("Report progress")),
         ("help_staff", N_("Ask the staff for help")),
         ("concern", N_("Raise a concern")),

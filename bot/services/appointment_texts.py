@@ -11,8 +11,10 @@ from storage.models import Answer, AppointmentStatus
 
 Buttons = list[list[tuple[str, str]]]
 
-# Callback data of the mentee's answer buttons: "ans:<appointment id>:<code>".
+# Callback data of the mentee's answer buttons: "ans:<appointment id>:<answer>:<card kind>".
 ANSWER_PREFIX = "ans"
+CARD_CODES = {"planned": "p", "moved": "m", "reminder": "r", "next": "x"}
+CARD_BY_CODE = {code: kind for kind, code in CARD_CODES.items()}
 ANSWER_CODES: dict[Answer, str] = {
     Answer.COMING: "c",
     Answer.CANNOT: "n",
@@ -38,6 +40,7 @@ HEADINGS = {
     "planned": N_("New meeting with %(who)s."),
     "moved": N_("Your meeting with %(who)s has a new time."),
     "reminder": N_("Reminder: your meeting with %(who)s."),
+    "next": N_("Meeting with %(who)s."),
 }
 
 
@@ -75,14 +78,17 @@ def who(tr: Translator, names: list[str]) -> str:
     return tr.join([isolate(name) for name in names])
 
 
-def answer_buttons(tr: Translator, appointment_id: int, chosen: Answer | None) -> Buttons:
-    """One button a row (long labels, large targets); the chosen one is ticked."""
+def answer_buttons(
+    tr: Translator, appointment_id: int, chosen: Answer | None, kind: str = "reminder"
+) -> Buttons:
+    """One button a row (long labels, large targets); the chosen one is ticked. The card's
+    kind rides along so that the card can be shown again with the answer."""
     rows: Buttons = []
     for answer, code in ANSWER_CODES.items():
         label = tr.gettext(ANSWER_LABELS[answer])
         if answer == chosen:
             label = f"✓ {label}"
-        rows.append([(label, f"{ANSWER_PREFIX}:{appointment_id}:{code}")])
+        rows.append([(label, f"{ANSWER_PREFIX}:{appointment_id}:{code}:{CARD_CODES[kind]}")])
     return rows
 
 

@@ -524,7 +524,7 @@ async def _tell_family(
             text, buttons = cancelled_notice(reader.tr, reader.tz, view), None
         else:
             text = mentee_card(reader.tr, reader.tz, view, kind, None)
-            buttons = answer_buttons(reader.tr, appointment.id, None)
+            buttons = answer_buttons(reader.tr, appointment.id, None, kind)
         outbox.enqueue(
             session,
             now,

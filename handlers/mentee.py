@@ -1,0 +1,105 @@
+"""What a mentee can ask and answer: `/next` (their coming meetings), `/contacts` (who to call,
+the office, the emergency number) and the one-tap answers on a meeting's card."""
+
+from __future__ import annotations
+
+from bot.i18n import N_, isolate
+from bot.services import appointments, contacts
+from bot.services.appointment_texts import (
+    ANSWER_BY_CODE,
+    ANSWER_PREFIX,
+    CARD_BY_CODE,
+    answer_buttons,
+    mentee_card,
+)
+from bot.services.errors import Invalid, NotFound
+from handlers.appointments import refusing
+from handlers.common import Ctx
+from handlers.router import Router
+from storage.models import Answer, Role
+
+THANKS = {
+    Answer.COMING: N_("Thank you! Your mentors know you will be there."),
+    Answer.CANNOT: N_("Thank you for telling us. Your mentors know you cannot come."),
+    Answer.RESCHEDULE: N_("Thank you. Your mentors will propose another time."),
+}
+
+
+async def on_next(ctx: Ctx) -> None:
+    """Each coming meeting as its own card with the answer buttons (at most three, within
+    Telegram's burst for one chat)."""
+    views = await appointments.upcoming_for_mentee(ctx.session, ctx.me, ctx.now, limit=3)
+    if not views:
+        ctx.reply(ctx._("No meetings are planned yet. Your mentors will tell you here."))
+        return
+    for view in views:
+        answer = view.answer_of(ctx.me.id)
+        ctx.reply(
+            mentee_card(ctx.tr, ctx.tz, view, "next", answer),
+            answer_buttons(ctx.tr, view.id, answer, "next"),
+        )
+
+
+async def on_answer(ctx: Ctx, args: list[str]) -> None:
+    """A press on "I'll be there", "I can't come" or "I'd like another time"."""
+    appointment, code, card = ([*args, "", "", ""])[:3]
+    given = ANSWER_BY_CODE.get(code)
+    kind = CARD_BY_CODE.get(card, "reminder")
+    if given is None or not appointment.isdigit():
+        raise NotFound("malformed answer")
+    try:
+        done = await appointments.answer(ctx.session, ctx.me, int(appointment), given, ctx.now)
+    except Invalid as err:
+        if err.code == "appointment_cancelled":
+            ctx.toast(ctx._("This meeting was cancelled."), alert=True)
+        else:
+            ctx.toast(ctx._("This meeting has already taken place."), alert=True)
+        return
+    ctx.edit(
+        mentee_card(ctx.tr, ctx.tz, done.view, kind, given),
+        answer_buttons(ctx.tr, done.view.id, given, kind),
+    )
+    ctx.toast(ctx._(THANKS[given]))
+
+
+async def on_contacts(ctx: Ctx) -> None:
+    found = await contacts.for_mentee(ctx.session, ctx.me)
+    lines = [f"<b>{ctx._('Your contacts')}</b>"]
+
+    def person_line(contact: contacts.Contact) -> str:
+        details = [isolate(d) for d in (contact.phone, contact.email) if d]
+        if not details:
+            return "• " + ctx._("%(name)s (through the office)") % {"name": isolate(contact.name)}
+        return "• " + ctx._("%(name)s: %(details)s") % {
+            "name": isolate(contact.name),
+            "details": " · ".join(details),
+        }
+
+    if found.mentors:
+        lines.append(ctx.ngettext("Your mentor:", "Your mentors:", len(found.mentors)))
+        lines.extend(person_line(c) for c in found.mentors)
+    if found.workers:
+        lines.append(
+            ctx.ngettext("Your social worker:", "Your social workers:", len(found.workers))
+        )
+        lines.extend(person_line(c) for c in found.workers)
+    if not found.mentors and not found.workers:
+        lines.append(ctx._("You have no mentor yet. The office can help you."))
+    lines.append("")
+    if found.address:
+        lines.append(ctx._("Office: %(address)s") % {"address": isolate(found.address)})
+    if found.office_hours:
+        lines.append(ctx._("Opening hours: %(hours)s") % {"hours": isolate(found.office_hours)})
+    if found.office_phone:
+        lines.append(ctx._("Office phone: %(phone)s") % {"phone": isolate(found.office_phone)})
+    lines.append(
+        "<b>" + ctx._("Emergency: %(phone)s") % {"phone": isolate(found.emergency_phone)} + "</b>"
+    )
+    ctx.reply("\n".join(lines))
+
+
+def register(router: Router) -> None:
+    mentees = frozenset({Role.MENTEE})
+    router.command("next", on_next, roles=mentees)
+    router.command("contacts", on_contacts, roles=mentees)
+    router.callback(ANSWER_PREFIX, refusing(on_answer), roles=mentees)
