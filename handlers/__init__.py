@@ -6,10 +6,11 @@ from handlers.router import Router
 
 
 def build_router() -> Router:
+    from handlers import appointments, mentee, upcoming
     from handlers import help as help_staff
     from handlers import meetings, start
 
     router = Router()
-    for feature in (start, help_staff, meetings):
+    for feature in (start, help_staff, meetings, appointments, upcoming, mentee):
         feature.register(router)
     return router
