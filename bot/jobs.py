@@ -18,13 +18,14 @@ DueJob = Callable[[AsyncSession, datetime], Awaitable[int]]
 
 def due_jobs() -> list[tuple[str, DueJob]]:
     """Each feature's "what is due at `now`?" function, run once a tick, in this order."""
-    from bot.services import concerns, reminders
+    from bot.services import concerns, progress, reminders
     from bot.services import help as help_requests
 
     return [
         ("concern_escalation", concerns.escalate_due),
         ("help_overdue", help_requests.notify_overdue),
         ("reminders", reminders.send_due),
+        ("report_requests", progress.ask_for_reports),
     ]
 
 
