@@ -11,13 +11,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import appointments
+from bot.services import appointments, concerns
 from storage.models import (
     Base,
-    Concern,
     ConcernCategory,
-    ConcernEvent,
-    ConcernStatus,
     Consent,
     Family,
     Match,
@@ -253,37 +250,17 @@ async def seed(session: AsyncSession, now: datetime) -> Seeded:
     )
     out.appointment_id, out.appointment_at = planned.id, planned.starts_at
 
-    raised_at = now - timedelta(hours=3)
-    deadlines = org.ack_deadlines_minutes or {}
-    concern = Concern(
-        organisation_id=org.id,
-        match_id=single_match.id,
-        raised_by_id=people["single_mentor"].id,
-        category=ConcernCategory.HOUSING,
-        severity=Severity.MEDIUM,
-        description=(
-            "La habitación que alquila Olena tiene humedad y el casero quiere subir el "
-            "precio el mes que viene. Está preocupada y no sabe qué derechos tiene."
-        ),
-        language="es",
-        status=ConcernStatus.OPEN,
-        assigned_worker_id=people["worker"].id,
-        level=0,
-        raised_at=raised_at,
-        ack_deadline_at=raised_at + timedelta(minutes=int(deadlines.get("medium", 1440))),
+    # Raised by Javier three hours ago through the concerns service: Laura's card is queued.
+    raised = await concerns.raise_concern(
+        session,
+        now - timedelta(hours=3),
+        people["single_mentor"],
+        single_match.id,
+        ConcernCategory.HOUSING,
+        "La habitación que alquila Olena tiene humedad y el casero quiere subirle el precio el "
+        "mes que viene. Está preocupada y no sabe qué derechos tiene.",
+        Severity.MEDIUM,
     )
-    session.add(concern)
-    await session.flush()
-    out.concern_id = concern.id
-    session.add(
-        ConcernEvent(
-            concern_id=concern.id,
-            kind="raised",
-            actor_id=people["single_mentor"].id,
-            level=0,
-            detail={},
-            created_at=raised_at,
-        )
-    )
+    out.concern_id = raised.concern_id
     await session.flush()
     return out

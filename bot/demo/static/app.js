@@ -207,15 +207,20 @@ function drawMessage(phone, message) {
     file.download = message.document.name;
     const icon = document.createElement("span");
     icon.className = "document-icon";
-    icon.textContent = message.document.photo ? "🖼" : "📄";
+    const extension = message.document.name.includes(".")
+      ? message.document.name.split(".").pop().slice(0, 4).toUpperCase()
+      : "FILE";
+    icon.textContent = message.document.photo ? "IMG" : extension;
     const label = document.createElement("span");
     label.className = "document-label";
     const name = document.createElement("span");
     name.className = "document-name";
     name.textContent = message.document.name;
+    name.dir = "auto";
     const size = document.createElement("span");
     size.className = "document-size";
     size.textContent = formatSize(message.document.size);
+    size.dir = "ltr";
     label.append(name, size);
     file.append(icon, label);
     bubble.append(file);
