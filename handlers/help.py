@@ -6,7 +6,14 @@ from __future__ import annotations
 from bot.i18n import isolate as _iso
 from bot.services import help as help_requests
 from bot.services.errors import Invalid, NotAllowed, NotFound
-from bot.services.help import ASK_LABELS, MAX_TEXT, PREFIX, PRESETS
+from bot.services.help import (
+    ASK_LABELS,
+    MAX_TEXT,
+    NEED_HELP_DATA,
+    NEED_HELP_LABEL,
+    PREFIX,
+    PRESETS,
+)
 from handlers.common import Buttons, Ctx
 from handlers.router import Router
 from storage.models import Draft, HelpKind, Role, ThreadStatus
@@ -21,8 +28,10 @@ KIND_CODES: dict[str, HelpKind] = {
 }
 CODE_OF = {kind: code for code, kind in KIND_CODES.items()}
 
-# A button other features can show a mentee to start "I need help".
-NEED_HELP_DATA = f"{PREFIX}:n"
+
+def need_help_button(ctx: Ctx) -> tuple[str, str]:
+    """The "I need help" button, for any message where a mentee might need it."""
+    return (ctx._(NEED_HELP_LABEL), NEED_HELP_DATA)
 
 
 def _int(value: str) -> int:
@@ -250,7 +259,8 @@ async def _on_close(ctx: Ctx, arg: str) -> None:
     if closed.already:
         ctx.reply(ctx._("This conversation was already closed."))
     else:
-        ctx.reply(ctx._("Closed. The others in this conversation were told."))
+        buttons = [[need_help_button(ctx)]] if ctx.me.role == Role.MENTEE else None
+        ctx.reply(ctx._("Closed. The others in this conversation were told."), buttons)
 
 
 # --- wiring ----------------------------------------------------------------------------------

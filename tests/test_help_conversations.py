@@ -314,6 +314,43 @@ async def test_a_mentee_in_arabic_asks_and_the_worker_sees_the_language_named(
     assert [d for row in answer.buttons for _, d in row] == [f"hp:r:{hr.id}", f"hp:c:{hr.id}"]
 
 
+async def test_a_mentee_closes_and_asks_again_with_one_tap(
+    app: App, db: Database, cast: Cast
+) -> None:
+    amal, wendy = cast.amal, cast.wendy
+    await amal.send("/needhelp")
+    await amal.next_message()
+    await amal.send(ARABIC)
+    await amal.next_message()
+    await deliver(app)
+    card = await wendy.next_message()
+    await wendy.press_data(_data(card, 0))
+    await wendy.next_message()
+    await wendy.send("Ya está resuelto.")
+    await wendy.next_message()
+    await deliver(app)
+    answer = await amal.next_message()
+
+    await amal.press_data(_data(answer, 1), answer)  # Close
+    closed = await amal.next_message()
+    assert [d for row in closed.buttons for _, d in row] == ["hp:n"]
+    await deliver(app)
+    told = await wendy.next_message()
+    assert "Amal" in told.text and not told.buttons
+    [hr] = await _requests(db)
+    assert hr.status == ThreadStatus.CLOSED
+
+    await amal.press_data("hp:n", closed)  # "I need help", again
+    prompt = await amal.next_message()
+    assert [d for row in prompt.buttons for _, d in row] == ["hp:q:talk", "hp:q:call", "hp:q:paper"]
+    await amal.press_data("hp:q:talk", prompt)
+    await amal.next_message()
+    await deliver(app)
+    card = await wendy.next_message()
+    assert ES.gettext("I need to talk to my worker.") in card.text
+    assert len(await _requests(db)) == 2
+
+
 async def test_a_mentee_can_ask_with_one_tap(app: App, db: Database, cast: Cast) -> None:
     await cast.amal.send("/needhelp")
     await cast.amal.next_message()

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.clock import ManualClock
+from bot.i18n import translator
 from bot.services import help as help_requests
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from storage.db import Database
@@ -403,6 +404,8 @@ async def test_staff_closing_tells_the_requester(
     assert closed.told == 1
     [notice] = await _outbox(db, w.mentee)
     assert "Wendy" in notice.text and notice.kind == "help_closed"
+    # A new request is one tap away.
+    assert notice.buttons == [[[translator("ar").gettext("I need help"), "hp:n"]]]
 
 
 # --- the deadline ----------------------------------------------------------------------------

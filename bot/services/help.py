@@ -50,6 +50,10 @@ def close_data(request_id: int) -> str:
     return f"{PREFIX}:c:{request_id}"
 
 
+NEED_HELP_DATA = f"{PREFIX}:n"  # starts a mentee's "I need help"
+NEED_HELP_LABEL = N_("I need help")
+
+
 MENTOR_KINDS = (HelpKind.PRACTICAL, HelpKind.RELATIONSHIP, HelpKind.SUPPORT)
 
 # What a mentor picks from.
@@ -431,7 +435,12 @@ async def close(session: AsyncSession, now: datetime, person: Person, request_id
                 "requester": isolate(requester.name),
                 "family": isolate(family),
             }
-        if outbox.enqueue(session, now, other, "help_closed", text, ref=(REF, hr.id)):
+        buttons: outbox.Buttons | None = None
+        if other.role == Role.MENTEE:  # a new request is one tap away
+            buttons = [[(tr.gettext(NEED_HELP_LABEL), NEED_HELP_DATA)]]
+        if outbox.enqueue(
+            session, now, other, "help_closed", text, buttons=buttons, ref=(REF, hr.id)
+        ):
             told += 1
     audit.record(
         session,
