@@ -54,7 +54,14 @@ def build_application(
         rt.bot_username = app.bot.username
         if set_menus:
             await commands.set_default_menus(app.bot)
-        rt.sender = Sender(db, app.bot, rt.clock, poll_seconds=sender_poll_seconds)
+        rt.sender = Sender(
+            db,
+            app.bot,
+            rt.clock,
+            poll_seconds=sender_poll_seconds,
+            rate_overall=settings.rate_overall,
+            rate_per_chat=settings.rate_per_chat,
+        )
         rt.sender.start()
         if tick and app.job_queue is not None:
             app.job_queue.run_repeating(

@@ -1,7 +1,38 @@
-"""The outbox sender: delivers queued messages to Telegram.
+"""The outbox sender: delivers queued messages to Telegram, within its flood limits.
 
-Woken after every update and every scheduler tick; also polls on its own so that nothing
-queued by another process waits long.
+How a message travels:
+
+1. **Claim** (one short transaction): due rows (QUEUED, `not_before` ≤ now) become SENDING with
+   `claimed_by` = this process's id and `claimed_at`. On PostgreSQL the rows are selected with
+   `FOR UPDATE SKIP LOCKED`, so several bot processes can share one database and never claim
+   the same row. On SQLite run ONE bot process per database: SQLite has no row locks, and at
+   start the sender takes back every row left in SENDING, which is only safe with one process.
+2. **Send**, outside any transaction (the SQLite write lock is never held across network I/O).
+   Chats are served concurrently (a bounded number at a time) so that the overall rate is
+   actually reached; within one chat, messages go one at a time, in order. Two
+   `aiolimiter.AsyncLimiter`s pace the calls: one overall (`rate_overall`, default 25/s: Telegram
+   allows about 30/s; no bursts above it) and one per chat (`rate_per_chat`, about 1/s, with a
+   burst of a few, kept in a bounded LRU dict).
+3. **Record** each outcome in its own short transaction:
+   - sent → SENT, with the Telegram chat and message ids;
+   - 429 `RetryAfter` → the whole sender pauses for `retry_after`; a short one (≤ 10 s) is
+     waited out and the message sent again, a longer one puts the row back to QUEUED with
+     `not_before` = now + `retry_after`; never counted as an attempt, never a failure;
+   - network error, timeout, 5xx → back to QUEUED with exponential backoff; FAILED with the
+     reason after `max_attempts`;
+   - 403 `Forbidden` (blocked, never started, deactivated) → FAILED; the person is marked
+     unreachable, their other messages are withdrawn, the event is audited and the referring
+     worker of their active matches is told through the outbox;
+   - 400 `BadRequest` → FAILED with the reason (retrying would not help).
+   When a message is put back, the rest of that chat's batch is put back behind it (order).
+
+Crashes: a row stays SENDING while its process sends it. If the process dies, the row goes back
+to QUEUED when its lease (default 2 minutes) has run out (PostgreSQL), or at the next start
+(SQLite). A message that was on the wire at the moment of the crash may therefore be delivered
+twice: at most one duplicate per message in flight, never a lost message. That is the trade-off.
+
+Edits (`edit_of_id`) change the original message once it has been sent (they wait for it);
+documents go out with `send_document`. Logs carry ids and error codes only.
 """
 
 from __future__ import annotations
@@ -9,30 +40,140 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import datetime
+import os
+import secrets
+import socket
+import warnings
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import Enum
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Bot
+from aiolimiter import AsyncLimiter
+from telegram import Bot, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.clock import Clock
+from bot.services import outbox
+from bot.services.outbox import Claimed
 from handlers.common import keyboard
 from storage.db import Database
-from storage.models import OutboxMessage, OutboxStatus, Person
 
 log = logging.getLogger(__name__)
 
 
+class Result(Enum):
+    SENT = "sent"
+    RETRY_AFTER = "retry_after"  # 429: wait, not a failure
+    RETRY = "retry"  # network error, timeout, 5xx: back off
+    FAILED = "failed"  # bad request, or too many attempts
+    UNREACHABLE = "unreachable"  # 403
+
+
+@dataclass
+class Outcome:
+    result: Result
+    telegram_message_id: int | None = None
+    delay: float = 0.0  # seconds before the next try
+    code: str = ""  # short code for logs
+    error: str = ""  # Telegram's description, kept on the row
+    reason: str = ""  # why a person is unreachable
+
+
+@dataclass
+class SenderStats:
+    """Counters since start (for benchmarks and health checks)."""
+
+    claimed: int = 0
+    sent: int = 0
+    retry_after: int = 0
+    retries: int = 0
+    failed: int = 0
+    unreachable: int = 0
+    recovered: int = 0
+    held_back: int = 0
+    codes: dict[str, int] = field(default_factory=dict)
+
+
+def process_id() -> str:
+    """Who claims: host, pid and a random part (a restarted process is someone else)."""
+    return f"{socket.gethostname()[:32]}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+def unreachable_reason(error: Forbidden) -> str:
+    text = error.message.lower()
+    if "blocked" in text:
+        return "blocked"
+    if "deactivated" in text:
+        return "deactivated"
+    if "initiate" in text or "chat not found" in text:
+        return "not_started"
+    return "forbidden"
+
+
+def retry_after_seconds(error: RetryAfter) -> float:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value = error.retry_after
+    if isinstance(value, timedelta):
+        return max(value.total_seconds(), 0.0)
+    return max(float(value), 0.0)
+
+
 class Sender:
-    def __init__(self, db: Database, bot: Bot, clock: Clock, *, poll_seconds: float = 5.0) -> None:
+    def __init__(
+        self,
+        db: Database,
+        bot: Bot,
+        clock: Clock,
+        *,
+        poll_seconds: float = 5.0,
+        rate_overall: float = 25.0,
+        rate_per_chat: float = 1.0,
+        per_chat_burst: int = 3,
+        concurrency: int = 8,
+        batch_size: int = 100,
+        per_person: int = 10,
+        lease: timedelta = timedelta(minutes=2),
+        max_attempts: int = 6,
+        backoff_seconds: float = 2.0,
+        backoff_cap_seconds: float = 600.0,
+        claimer: str | None = None,
+        recover_on_start: bool | None = None,
+        max_chat_limiters: int = 10_000,
+        inline_429_seconds: float = 10.0,
+        max_inline_429: int = 3,
+    ) -> None:
         self.db = db
         self.bot = bot
         self.clock = clock
         self.poll_seconds = poll_seconds
+        self.rate_per_chat = rate_per_chat
+        self.per_chat_burst = max(1, per_chat_burst)
+        self.concurrency = max(1, concurrency)
+        self.batch_size = batch_size
+        self.per_person = per_person
+        self.lease = lease
+        self.max_attempts = max_attempts
+        self.backoff_seconds = backoff_seconds
+        self.backoff_cap_seconds = backoff_cap_seconds
+        self.id = claimer or process_id()
+        self.recover_on_start = db.is_sqlite if recover_on_start is None else recover_on_start
+        self.inline_429_seconds = inline_429_seconds
+        self.max_inline_429 = max_inline_429
+        self.stats = SenderStats()
+        # Capacity 1: calls are spaced 1/rate apart, so no second ever holds more than rate+1.
+        self._overall = AsyncLimiter(1, 1.0 / rate_overall)
+        self._chats: OrderedDict[int, AsyncLimiter] = OrderedDict()
+        self._max_chat_limiters = max_chat_limiters
+        self._paused_until = 0.0  # event-loop time; set by a 429
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._batch = asyncio.Lock()  # one batch at a time in this process
+        self._writes = asyncio.Lock()  # our own write transactions, one at a time
+
+    # --- running ---------------------------------------------------------------------------
 
     def wake(self) -> None:
         self._wake.set()
@@ -49,80 +190,273 @@ class Sender:
             self._task = None
 
     async def _run(self) -> None:
+        if self.recover_on_start:
+            with contextlib.suppress(Exception):
+                await self.recover()
         while True:
+            delay = self.poll_seconds
             try:
-                while await self.send_due(self.clock.now()):
+                while await self.send_due():
                     pass
+                delay = await self._idle_delay()
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("outbox sender failed; retrying")
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+                await asyncio.wait_for(self._wake.wait(), delay)
             self._wake.clear()
 
-    async def send_due(self, now: datetime, limit: int = 50) -> int:
-        """Send what is due; returns how many were handled."""
-        async with self.db.transaction() as session:
-            rows = (
-                await session.execute(
-                    select(OutboxMessage, Person)
-                    .join(Person, Person.id == OutboxMessage.person_id)
-                    .where(
-                        OutboxMessage.status == OutboxStatus.QUEUED,
-                        OutboxMessage.not_before <= now,
-                    )
-                    .order_by(OutboxMessage.id)
-                    .limit(limit)
-                )
-            ).all()
-            for message, person in rows:
-                await self._send_one(session, message, person, now)
-        return len(rows)
+    async def recover(self) -> int:
+        """Take back every row left in SENDING (SQLite, at start: one process only)."""
+        async with self._writes, self.db.transaction() as session:
+            count = await outbox.recover_stuck(session, self.clock.now(), None)
+        if count:
+            self.stats.recovered += count
+            log.warning("outbox: %d messages left in sending were queued again", count)
+        return count
 
-    async def _send_one(
-        self, session: AsyncSession, message: OutboxMessage, person: Person, now: datetime
-    ) -> None:
-        message.attempts += 1
-        if person.telegram_id is None or not person.reachable:
-            message.status, message.last_error = OutboxStatus.FAILED, "unreachable"
-            return
-        markup = keyboard([[(b[0], b[1]) for b in row] for row in message.buttons or []])
-        try:
-            if message.edit_of_id is not None:
-                original = await session.get(OutboxMessage, message.edit_of_id)
-                if original is None or original.telegram_message_id is None:
-                    message.status, message.last_error = OutboxStatus.FAILED, "nothing to edit"
-                    return
-                await self.bot.edit_message_text(
-                    message.text,
-                    chat_id=person.telegram_id,
-                    message_id=original.telegram_message_id,
+    async def _idle_delay(self) -> float:
+        async with self.db.transaction() as session:
+            due = await outbox.next_due_at(session)
+        delay = self.poll_seconds
+        if due is not None:
+            delay = min(delay, (due - self.clock.now()).total_seconds())
+        pause = self._paused_until - asyncio.get_running_loop().time()
+        return max(delay, pause, 0.2)
+
+    # --- one batch -------------------------------------------------------------------------
+
+    async def send_due(self, now: datetime | None = None, limit: int | None = None) -> int:
+        """Claim what is due at `now` and send it (within the rate limits); returns how many
+        messages were handled (0: nothing was due). Waits only when a limit makes it wait."""
+        async with self._batch:
+            now = now or self.clock.now()
+            async with self._writes, self.db.transaction() as session:
+                claim = await outbox.claim(
+                    session,
+                    now,
+                    claimer=self.id,
+                    limit=limit or self.batch_size,
+                    lease=self.lease,
+                    per_person=self.per_person,
+                    skip_locked=self.db.supports_skip_locked,
+                )
+            if claim.recovered:
+                self.stats.recovered += claim.recovered
+                log.warning("outbox: %d messages past their lease queued again", claim.recovered)
+            self.stats.claimed += len(claim.messages)
+            lanes: dict[int, list[Claimed]] = {}
+            for message in claim.messages:
+                lanes.setdefault(message.chat_id, []).append(message)
+            gate = asyncio.Semaphore(self.concurrency)
+
+            async def run(lane: list[Claimed]) -> None:
+                async with gate:
+                    await self._send_lane(lane)
+
+            await asyncio.gather(*(run(lane) for lane in lanes.values()))
+            return len(claim.messages) + claim.resolved
+
+    async def _send_lane(self, lane: list[Claimed]) -> None:
+        """One chat's messages, in order; stops at the first that must wait or cannot go."""
+        for index, message in enumerate(lane):
+            outcome = await self._attempt(message)
+            rest = [m.id for m in lane[index + 1 :]]
+            try:
+                await self._record(message, outcome, rest)
+            except Exception:
+                # The outcome could not be stored: the row stays SENDING and comes back after
+                # its lease. Give back the rest of the lane now.
+                log.exception("outbox %d: could not record outcome %s", message.id, outcome.code)
+                if rest:
+                    with contextlib.suppress(Exception):
+                        await self._hold_back(rest, 0.0)
+                return
+            if outcome.result in (Result.RETRY, Result.RETRY_AFTER, Result.UNREACHABLE):
+                return  # the rest was held back or withdrawn with it
+
+    async def _attempt(self, message: Claimed) -> Outcome:
+        """Send one message; a short 429 is waited out here (the row stays claimed), a long
+        one puts the row back in the queue until then."""
+        for _ in range(self.max_inline_429):
+            outcome = await self._attempt_once(message)
+            if outcome.result != Result.RETRY_AFTER or outcome.delay > self.inline_429_seconds:
+                return outcome
+            self.stats.retry_after += 1
+            self.stats.codes["429"] = self.stats.codes.get("429", 0) + 1
+            log.info("outbox %d: 429, waiting %.1fs", message.id, outcome.delay)
+        return await self._attempt_once(message)
+
+    async def _attempt_once(self, message: Claimed) -> Outcome:
+        limiter = self._chat_limiter(message.chat_id)
+        await self._wait_pause()
+        async with limiter:
+            await self._wait_pause()
+            async with self._overall:
+                await self._wait_pause()
+                try:
+                    sent = await self._call(message)
+                except RetryAfter as exc:
+                    # Telegram does not say whether the limit hit was the chat's or the bot's:
+                    # the whole sender waits.
+                    delay = retry_after_seconds(exc)
+                    loop_now = asyncio.get_running_loop().time()
+                    self._paused_until = max(self._paused_until, loop_now + delay)
+                    return Outcome(Result.RETRY_AFTER, delay=delay, code="429", error=str(exc))
+                except Forbidden as exc:
+                    reason = unreachable_reason(exc)
+                    return Outcome(
+                        Result.UNREACHABLE, code=f"403:{reason}", error=exc.message, reason=reason
+                    )
+                except BadRequest as exc:
+                    if message.edit_message_id is not None and "not modified" in exc.message:
+                        return Outcome(Result.SENT, message.edit_message_id, code="200")
+                    return Outcome(Result.FAILED, code="400", error=exc.message)
+                except NetworkError as exc:  # timeouts, connection errors, 5xx
+                    return self._backoff(message, f"network:{type(exc).__name__}", exc.message)
+                except TelegramError as exc:  # e.g. InvalidToken, ChatMigrated
+                    return self._backoff(message, f"telegram:{type(exc).__name__}", exc.message)
+                except Exception as exc:  # a message that cannot even be built
+                    return Outcome(Result.FAILED, code=f"error:{type(exc).__name__}", error="")
+        return Outcome(Result.SENT, sent, code="200")
+
+    def _backoff(self, message: Claimed, code: str, error: str) -> Outcome:
+        if message.attempts >= self.max_attempts:
+            return Outcome(Result.FAILED, code=code, error=f"{code} after {message.attempts}")
+        delay = min(self.backoff_cap_seconds, self.backoff_seconds * 2 ** (message.attempts - 1))
+        return Outcome(Result.RETRY, delay=delay, code=code, error=error or code)
+
+    async def _call(self, message: Claimed) -> int:
+        markup = keyboard(message.buttons)
+        if message.edit_message_id is not None:
+            edited: Message | bool
+            if message.edit_caption:
+                edited = await self.bot.edit_message_caption(
+                    chat_id=message.chat_id,
+                    message_id=message.edit_message_id,
+                    caption=message.text,
                     parse_mode=ParseMode.HTML,
                     reply_markup=markup,
                 )
-                sent_id = original.telegram_message_id
-            elif message.document is not None:
-                sent = await self.bot.send_document(
-                    person.telegram_id,
-                    document=message.document,
-                    filename=message.document_name,
-                    caption=message.text or None,
-                    parse_mode=ParseMode.HTML,
-                )
-                sent_id = sent.message_id
             else:
-                sent = await self.bot.send_message(
-                    person.telegram_id, message.text, parse_mode=ParseMode.HTML,
+                edited = await self.bot.edit_message_text(
+                    message.text,
+                    chat_id=message.chat_id,
+                    message_id=message.edit_message_id,
+                    parse_mode=ParseMode.HTML,
                     reply_markup=markup,
                 )
-                sent_id = sent.message_id
-        except Forbidden as exc:
-            message.status, message.last_error = OutboxStatus.FAILED, str(exc)[:300]
-            person.reachable, person.unreachable_reason = False, str(exc)[:200]
-            return
-        except BadRequest as exc:
-            message.status, message.last_error = OutboxStatus.FAILED, str(exc)[:300]
-            return
-        message.status, message.sent_at = OutboxStatus.SENT, now
-        message.telegram_chat_id, message.telegram_message_id = person.telegram_id, sent_id
+            return edited.message_id if isinstance(edited, Message) else message.edit_message_id
+        if message.document is not None:
+            sent = await self.bot.send_document(
+                message.chat_id,
+                document=message.document.content,
+                filename=message.document.name,
+                caption=message.text or None,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+            )
+            return sent.message_id
+        sent = await self.bot.send_message(
+            message.chat_id, message.text, parse_mode=ParseMode.HTML, reply_markup=markup
+        )
+        return sent.message_id
+
+    async def _record(self, message: Claimed, outcome: Outcome, rest: list[int]) -> None:
+        """Store one outcome (and hold back the rest of the chat's lane if it must wait)."""
+        now = self.clock.now()
+        stats = self.stats
+        stats.codes[outcome.code] = stats.codes.get(outcome.code, 0) + 1
+        async with self._writes, self.db.transaction() as session:
+            match outcome.result:
+                case Result.SENT:
+                    assert outcome.telegram_message_id is not None
+                    await outbox.mark_sent(
+                        session,
+                        now,
+                        message.id,
+                        chat_id=message.chat_id,
+                        telegram_message_id=outcome.telegram_message_id,
+                    )
+                    stats.sent += 1
+                case Result.RETRY_AFTER | Result.RETRY:
+                    counted = outcome.result == Result.RETRY
+                    until = now + timedelta(seconds=outcome.delay)
+                    await outbox.retry_later(
+                        session,
+                        [message.id],
+                        claimer=self.id,
+                        until=until,
+                        error=outcome.code,
+                        counted=counted,
+                    )
+                    if rest:
+                        await outbox.retry_later(
+                            session, rest, claimer=self.id, until=until, error=None, counted=False
+                        )
+                        stats.held_back += len(rest)
+                    if counted:
+                        stats.retries += 1
+                    else:
+                        stats.retry_after += 1
+                    log.info(
+                        "outbox %d: %s, retry in %.1fs", message.id, outcome.code, outcome.delay
+                    )
+                case Result.FAILED:
+                    error = f"{outcome.code} {outcome.error}".strip()
+                    await outbox.fail(session, now, message.id, claimer=self.id, reason=error)
+                    stats.failed += 1
+                    log.warning("outbox %d failed: %s", message.id, outcome.code)
+                case Result.UNREACHABLE:
+                    done = await outbox.mark_unreachable(
+                        session,
+                        now,
+                        message.id,
+                        claimer=self.id,
+                        reason=outcome.reason,
+                        error=f"{outcome.code} {outcome.error}"[:300],
+                    )
+                    stats.unreachable += 1
+                    if done is not None and done.newly:
+                        log.warning(
+                            "person %d unreachable (%s): %d messages withdrawn, %d workers told",
+                            done.person_id,
+                            outcome.code,
+                            done.cancelled,
+                            len(done.notified),
+                        )
+        if outcome.result == Result.UNREACHABLE:
+            self.wake()  # the workers' notices are queued
+
+    async def _hold_back(self, ids: list[int], seconds: float) -> None:
+        now = self.clock.now()
+        async with self._writes, self.db.transaction() as session:
+            await outbox.retry_later(
+                session,
+                ids,
+                claimer=self.id,
+                until=now + timedelta(seconds=seconds),
+                error=None,
+                counted=False,
+            )
+
+    # --- pacing ----------------------------------------------------------------------------
+
+    def _chat_limiter(self, chat_id: int) -> AsyncLimiter:
+        limiter = self._chats.get(chat_id)
+        if limiter is None:
+            burst = self.per_chat_burst
+            limiter = AsyncLimiter(burst, burst / self.rate_per_chat)
+            self._chats[chat_id] = limiter
+            while len(self._chats) > self._max_chat_limiters:
+                self._chats.popitem(last=False)
+        else:
+            self._chats.move_to_end(chat_id)
+        return limiter
+
+    async def _wait_pause(self) -> None:
+        """Sleep out a pause set by a 429 (the callers check again after each limiter)."""
+        wait = self._paused_until - asyncio.get_running_loop().time()
+        if wait > 0:
+            await asyncio.sleep(wait)
