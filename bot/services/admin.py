@@ -111,14 +111,9 @@ def _person_info(p: Person) -> PersonInfo:
 def region_of(timezone: str) -> str | None:
     """The country (ISO 3166 alpha-2) of a timezone, for reading national phone numbers."""
     territories = get_global("zone_territories")
-    found = territories.get(timezone)
-    if found is None:
-        try:
-            key = ZoneInfo(timezone).key
-        except (ValueError, KeyError, OSError):
-            return None
-        found = territories.get(key)
-    return found if found and found != "001" else None
+    canonical = get_global("zone_aliases").get(timezone, timezone)
+    found = territories.get(canonical)
+    return found if found in phonenumbers.SUPPORTED_REGIONS else None
 
 
 def check_region(country: str | None) -> str | None:

@@ -1,0 +1,202 @@
+"""The set-up services and the onboarding rules, on the database, without Telegram."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.clock import ManualClock
+from bot.services import admin, invites, onboarding
+from bot.services.errors import Invalid, NotFound
+from storage.db import Database
+from storage.models import AuditEvent, Consent, Invite, Person, Role
+from tests.factories import building
+
+
+# pure rules ------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("timezone", "region"),
+    [("Europe/Madrid", "ES"), ("Europe/Kyiv", "UA"), ("Europe/Kiev", "UA"), ("UTC", None)],
+)
+def test_region_of_a_timezone(timezone: str, region: str | None) -> None:
+    assert admin.region_of(timezone) == region
+
+
+def test_phone_numbers() -> None:
+    assert admin.check_phone("612 34 56 78", "ES") == "+34612345678"
+    assert admin.check_phone("+44 20 7946 0018", "ES") == "+442079460018"
+    assert admin.check_phone("", "ES") is None
+    with pytest.raises(Invalid, match="country code"):
+        admin.check_phone("612 34 56 78", None)
+    with pytest.raises(Invalid):
+        admin.check_phone("612 34", "ES")
+
+
+def test_emergency_numbers() -> None:
+    assert admin.check_emergency_phone(None, "ES") == "112"
+    assert admin.check_emergency_phone("112", "ES") == "112"
+    assert admin.check_emergency_phone("911", "US") == "911"
+    with pytest.raises(Invalid):
+        admin.check_emergency_phone("999999", "ES")
+
+
+def test_tokens_fit_telegrams_start_parameter() -> None:
+    pattern = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+    tokens = set()
+    for _ in range(200):
+        import secrets
+
+        token = secrets.token_urlsafe(invites.TOKEN_BYTES)
+        assert pattern.match(token)
+        tokens.add(token)
+    assert len(tokens) == 200
+    assert invites.hash_token("abc") == hashlib.sha256(b"abc").hexdigest()
+    assert invites.deep_link("@casal_bot", "t0k") == "https://t.me/casal_bot?start=t0k"
+
+
+# invitations -----------------------------------------------------------------------------------
+async def test_an_invitation_is_single_use_and_expires(db: Database, clock: ManualClock) -> None:
+    async with building(db, clock.now()) as b:
+        person = await b.person(await b.org(), Role.MENTOR, locale=None)
+    async with db.transaction() as session:
+        issued = await invites.create(session, clock.now(), person.id, ttl_days=2)
+        assert pattern_ok(issued.token)
+        found = await invites.lookup(session, issued.token)
+        assert found is not None and found.token_hash != issued.token
+        valid = await invites.usable(session, found, clock.now())
+        assert valid.person.id == person.id
+        assert await invites.lookup(session, issued.token + "x") is None
+    clock.advance(timedelta(days=2))
+    async with db.transaction() as session:
+        found = await invites.lookup(session, issued.token)
+        with pytest.raises(Invalid) as refused:
+            await invites.usable(session, found, clock.now())
+        assert refused.value.code == "expired"
+
+
+def pattern_ok(token: str) -> bool:
+    return re.fullmatch(r"[A-Za-z0-9_-]{32}", token) is not None
+
+
+async def test_an_invitation_for_nobody_or_an_inactive_person(
+    db: Database, clock: ManualClock
+) -> None:
+    async with building(db, clock.now()) as b:
+        gone = await b.person(await b.org(), Role.MENTOR, active=False)
+    async with db.transaction() as session:
+        with pytest.raises(NotFound):
+            await invites.create(session, clock.now(), 4242)
+        with pytest.raises(Invalid):
+            await invites.create(session, clock.now(), gone.id)
+        with pytest.raises(Invalid):
+            await invites.create(session, clock.now(), gone.id, ttl_days=365)
+
+
+# onboarding ------------------------------------------------------------------------------------
+async def test_agreeing_links_once_and_audits(db: Database, clock: ManualClock) -> None:
+    async with building(db, clock.now()) as b:
+        person = await b.person(await b.org(), Role.MENTEE, locale=None)
+    async with db.transaction() as session:
+        issued = await invites.create(session, clock.now(), person.id)
+    async with db.transaction() as session:
+        opened = await onboarding.open_invite(session, clock.now(), issued.token, 555)
+        assert opened.person_id == person.id and opened.role == Role.MENTEE
+        linked = await onboarding.agree(session, clock.now(), opened.invite_id, 555, "ar", "ar-SY")
+        assert linked.locale == "ar" and not linked.relinked
+    async with db.transaction() as session:
+        stored = await session.get(Person, person.id)
+        assert stored is not None and stored.telegram_id == 555
+        assert stored.consent == Consent.GIVEN and stored.telegram_language == "ar-SY"
+        with pytest.raises(Invalid) as again:
+            await onboarding.agree(session, clock.now(), opened.invite_id, 555, "ar", None)
+        assert again.value.code == "used"
+        with pytest.raises(Invalid) as reopened:
+            await onboarding.open_invite(session, clock.now(), issued.token, 555)
+        assert reopened.value.code == "already_linked"
+        with pytest.raises(Invalid) as other:
+            await onboarding.open_invite(session, clock.now(), issued.token, 556)
+        assert other.value.code == "used"
+        events = list(
+            await session.scalars(
+                select(AuditEvent).where(AuditEvent.target_id == person.id).order_by(AuditEvent.id)
+            )
+        )
+        assert [e.action for e in events][-3:] == ["invite_opened", "linked", "consent_given"]
+        linked_event = events[-2]
+        assert linked_event.actor_id == person.id and linked_event.detail["telegram_id"] == 555
+        assert linked_event.created_at == clock.now()
+
+
+async def test_a_new_invitation_moves_a_person_to_a_new_account(
+    db: Database, clock: ManualClock
+) -> None:
+    async with building(db, clock.now()) as b:
+        person = await b.person(await b.org(), Role.MENTOR, telegram_id=700)
+    async with db.transaction() as session:
+        issued = await invites.create(session, clock.now(), person.id)
+    async with db.transaction() as session:
+        opened = await onboarding.open_invite(session, clock.now(), issued.token, 701)
+        linked = await onboarding.agree(session, clock.now(), opened.invite_id, 701, "ca", None)
+        assert linked.relinked
+    async with db.transaction() as session:
+        stored = await session.get(Person, person.id)
+        assert stored is not None and stored.telegram_id == 701
+
+
+async def test_declining_keeps_the_invitation_usable(db: Database, clock: ManualClock) -> None:
+    async with building(db, clock.now()) as b:
+        person = await b.person(await b.org(), Role.WORKER, locale=None)
+    async with db.transaction() as session:
+        issued = await invites.create(session, clock.now(), person.id)
+    async with db.transaction() as session:
+        opened = await onboarding.open_invite(session, clock.now(), issued.token, 800)
+        await onboarding.decline(session, clock.now(), opened.invite_id, 800)
+    async with db.transaction() as session:
+        stored = await session.get(Person, person.id)
+        assert stored is not None
+        assert stored.consent == Consent.DECLINED and stored.telegram_id is None
+        invite = await session.get(Invite, opened.invite_id)
+        assert invite is not None and invite.used_at is None
+        assert (await onboarding.open_invite(session, clock.now(), issued.token, 800)).person_id
+
+
+async def test_set_language_rejects_unsupported_locales(db: Database, clock: ManualClock) -> None:
+    async with building(db, clock.now()) as b:
+        person = await b.person(await b.org(), Role.MENTOR, telegram_id=900)
+    async with db.transaction() as session:
+        me = await session.get(Person, person.id)
+        assert me is not None
+        assert await onboarding.set_language(session, clock.now(), me, "uk-UA") == "uk"
+        with pytest.raises(Invalid):
+            await onboarding.set_language(session, clock.now(), me, "tlh")
+
+
+# matches ---------------------------------------------------------------------------------------
+async def test_a_family_has_one_open_match(db: Database, clock: ManualClock) -> None:
+    async with building(db, clock.now()) as b:
+        org = await b.org()
+        family = await b.family(org)
+        mentee = await b.person(org, Role.MENTEE, family=family)
+        mentor = await b.person(org, Role.MENTOR)
+        worker = await b.person(org, Role.WORKER)
+    async with db.transaction() as session:
+        first = await admin.add_match(
+            session, clock.now(), mentee=mentee.id, mentors=[mentor.id], worker=worker.id
+        )
+        assert first.family_id == family.id
+        assert str(first.started_on) == "2026-03-02"  # today, in the organisation's timezone
+        with pytest.raises(Invalid) as twice:
+            await admin.add_match(
+                session, clock.now(), family=family.id, mentors=[mentor.id], worker=worker.id
+            )
+        assert twice.value.code == "already_matched"
+        with pytest.raises(Invalid):
+            await admin.add_match(session, clock.now(), mentors=[mentor.id], worker=worker.id)
+        with pytest.raises(Invalid):
+            await admin.add_match(
+                session, clock.now(), mentee=mentee.id, mentors=[], worker=worker.id
+            )
