@@ -280,6 +280,7 @@ function upsertMessage(phone, message) {
     chat.scrollTop = chat.scrollHeight;
   }
   phone.messages.set(message.id, el);
+  phone.el.dataset.version = String(Number(phone.el.dataset.version || 0) + 1);
 }
 
 function placeholder(phone) {
