@@ -152,6 +152,8 @@ def check_all(template: Catalog | None = None) -> list[Problem]:
         if not path.exists():
             problems.append(Problem(locale, "", "missing", str(path)))
             continue
+        if review_status(path) is None:
+            problems.append(Problem(locale, "", "header", f"no '{REVIEW_PREFIX}' line"))
         problems += check_catalog(load(path, locale), template, locale)
     return problems
 
@@ -166,3 +168,89 @@ def compile_all() -> int:
         po.with_suffix(".mo").write_bytes(buffer.getvalue())
         count += 1
     return count
+
+
+REVIEW_PREFIX = "Review status:"
+
+
+def update_all(root: Path | None = None) -> Path:
+    """`pybabel extract` + `pybabel update` in one step, keeping each catalog's review status
+    line (pybabel drops unknown header fields) and creating catalogs for new languages."""
+    from babel import Locale
+    from babel.messages.pofile import write_po
+
+    root = root or LOCALES_DIR.parent
+    template = extract(root)
+    pot = LOCALES_DIR / f"{DOMAIN}.pot"
+    with pot.open("wb") as fh:
+        write_po(fh, template, width=100, omit_header=False, sort_output=True)
+    for locale in SUPPORTED_LOCALES:
+        if locale == "en":
+            continue
+        path = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+        if path.exists():
+            catalog = load(path, locale)
+        else:
+            name = Locale.parse(locale).get_display_name("en")
+            catalog = Catalog(locale=locale, project="mentorbot", version="0.1.0")
+            catalog.header_comment = (
+                f"# {name} translations of mentorbot.\n"
+                "# This file is distributed under the same license as mentorbot.\n"
+                f"# {REVIEW_PREFIX} not reviewed by a native speaker"
+            )
+        catalog.fuzzy = False
+        catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as fh:
+            write_po(fh, catalog, width=100, ignore_obsolete=True, sort_output=True)
+    return pot
+
+
+def review_status(path: Path) -> str | None:
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        if REVIEW_PREFIX in line:
+            return line.split(REVIEW_PREFIX, 1)[1].strip()
+    return None
+
+
+def fill(locale: str, translations: dict[str, str | list[str]]) -> int:
+    """Write translations into a language's catalog (keys: the English source text, or the
+    singular of a plural message; values: the text, or the list of plural forms). Returns how
+    many entries were written; unknown keys are ignored."""
+    from babel.messages.pofile import write_po
+
+    path = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    catalog = load(path, locale)
+    written = 0
+    for message in catalog:
+        if not message.id:
+            continue
+        key = _key(message)[0]
+        if key in translations:
+            value = translations[key]
+            message.string = tuple(value) if isinstance(value, list) else value
+            message.flags.discard("fuzzy")
+            written += 1
+    with path.open("wb") as fh:
+        write_po(fh, catalog, width=100, ignore_obsolete=True, sort_output=True)
+    return written
+
+
+if __name__ == "__main__":
+    command = sys.argv[1] if len(sys.argv) > 1 else "check"
+    if command == "update":
+        print(f"wrote {update_all()} and the catalogs")
+    elif command == "fill":
+        import json
+
+        with open(sys.argv[3], encoding="utf-8") as fh:
+            print(f"filled {fill(sys.argv[2], json.load(fh))} entries")
+    elif command == "compile":
+        print(f"compiled {compile_all()} catalogs")
+    else:
+        found = check_all()
+        for problem in found:
+            print(problem)
+        sys.exit(1 if found else 0)
