@@ -6,11 +6,11 @@ from handlers.router import Router
 
 
 def build_router() -> Router:
-    from handlers import appointments, mentee, upcoming
+    from handlers import appointments, concerns, mentee, upcoming
     from handlers import help as help_staff
     from handlers import meetings, progress, start
 
     router = Router()
-    for feature in (start, help_staff, meetings, appointments, upcoming, mentee, progress):
+    for feature in (start, help_staff, concerns, meetings, appointments, upcoming, mentee, progress):
         feature.register(router)
     return router

@@ -493,7 +493,7 @@ async def test_acknowledging_tells_the_reporter_in_their_language(
             await s.execute(select(OutboxMessage).where(OutboxMessage.person_id == w.mentor.id))
         ).scalars()
     assert notice.kind == "concern_acknowledged"
-    assert "Wendy" in notice.text and "2 mar 2026" in notice.text
+    assert "Wendy" in notice.text and "2 de marzo" in notice.text
 
 
 async def test_resolving_keeps_the_note_and_tells_the_reporter(

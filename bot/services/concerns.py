@@ -168,6 +168,8 @@ class Raised:
     emergency_phone: str
     office_phone: str | None
     reached: bool  # somebody on the staff will receive the card
+    worker_name: str
+    coordinators_alerted: bool  # an emergency's coordinators got the card at once
 
 
 @dataclass(frozen=True)
@@ -442,15 +444,16 @@ async def raise_concern(
     _skip(session, now, concern, step)
     if step.level is None:
         await _give_up(session, now, concern, reason=Reason.UNREACHABLE)
-        reached = False
+        reached, alerted = False, False
     else:
         concern.level = step.level
         recipients = levels.at(step.level)
         if step.level == Level.WORKER:
             for extra in levels_notified_at_once(severity):
                 recipients += levels.at(extra)
-        await _send_cards(session, now, concern, _unique(recipients), level=step.level)
-        reached = True
+        sent = await _send_cards(session, now, concern, _unique(recipients), level=step.level)
+        reached = bool(sent)
+        alerted = any(p.role == Role.COORDINATOR and p.id in sent for p in recipients)
     return Raised(
         concern_id=concern.id,
         severity=severity,
@@ -459,6 +462,8 @@ async def raise_concern(
         emergency_phone=org.emergency_phone,
         office_phone=org.office_phone,
         reached=reached,
+        worker_name=levels.people[Level.WORKER][0].name if levels.people[Level.WORKER] else "",
+        coordinators_alerted=alerted,
     )
 
 
@@ -713,7 +718,7 @@ async def _tell_reporter(
     values = {
         "name": isolate(actor.name),
         "category": tr.gettext(CATEGORY_LABELS[concern.category]),
-        "day": tr.day(concern.raised_at, tz=rd.tz),
+        "day": tr.day_long(concern.raised_at, tz=rd.tz),
     }
     if kind == "acknowledged":
         body = (

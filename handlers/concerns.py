@@ -1,0 +1,415 @@
+"""Concerns, raised: `/concern` for mentors (category, severity, which match, what happened,
+confirm), the `cn:new:<match>` button at the end of a meeting log, and `/problem` for mentees
+(category, then their words). The staff's side is in `handlers.concerns_staff`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.i18n import isolate
+from bot.services import concerns
+from bot.services.concerns import (
+    CATEGORY_LABELS,
+    PROBLEM_LABELS,
+    SEVERITY_HELP,
+    SEVERITY_LABELS,
+    SEVERITY_MARKS,
+)
+from bot.services.errors import Invalid, NotAllowed, NotFound
+from handlers import concerns_staff
+from handlers.common import Buttons, Ctx, chunk
+from handlers.router import Router
+from storage.models import ConcernCategory, Draft, Role, Severity
+
+PREFIX = "cn"
+FLOW = "concern"
+FLOW_PROBLEM = "problem"
+
+
+def new_concern_button(label: str, match_id: int) -> tuple[str, str]:
+    """The button other features offer a mentor to raise a concern on a match."""
+    return (label, f"{PREFIX}:new:{match_id}")
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise NotFound("malformed id") from None
+
+
+def _category(value: str) -> ConcernCategory:
+    try:
+        return ConcernCategory(value)
+    except ValueError:
+        raise NotFound("unknown category") from None
+
+
+def _emergency_line(ctx: Ctx, phone: str) -> str:
+    return (
+        "🚨 <b>"
+        + ctx._(
+            "If anyone is in danger right now, call %(phone)s first, and stay with the person "
+            "if it is safe for you."
+        )
+        % {"phone": isolate(phone)}
+        + "</b>"
+    )
+
+
+def _stale(ctx: Ctx, command: str) -> None:
+    ctx.edit(
+        ctx._("This question is closed. Send %(command)s to start again.") % {"command": command}
+    )
+
+
+# --- mentors: /concern -----------------------------------------------------------------------
+
+
+async def on_concern(ctx: Ctx) -> None:
+    draft = ctx.draft
+    if draft is not None and draft.flow == FLOW:
+        ctx.reply(
+            ctx._("You were writing a concern. Continue it, or start over?"),
+            [[(ctx._("Continue"), f"{PREFIX}:go"), (ctx._("Start over"), f"{PREFIX}:rs")]],
+        )
+        return
+    await _start(ctx, None)
+
+
+async def _start(ctx: Ctx, match_id: int | None) -> None:
+    if ctx.me.role != Role.MENTOR:
+        raise NotAllowed("the concern flow is for mentors")
+    matches = await concerns.raisable_matches(ctx.session, ctx.me)
+    if match_id is not None:
+        choice = await concerns.check_match(ctx.session, ctx.me, match_id)
+        data: dict[str, Any] = {"match_id": choice.id, "family": choice.family}
+    elif not matches:
+        ctx.reply(ctx._("You have no active match, so there is no one to raise a concern about."))
+        return
+    elif len(matches) == 1:
+        data = {"match_id": matches[0].id, "family": matches[0].family}
+    else:
+        data = {}
+    await ctx.save_draft(FLOW, "category", data)
+    _ask_category(ctx, edit=False)
+
+
+def _ask_category(ctx: Ctx, *, edit: bool) -> None:
+    text = ctx._("What is the concern about?")
+    buttons = [[(ctx._(label), f"{PREFIX}:c:{c.value}")] for c, label in CATEGORY_LABELS.items()]
+    (ctx.edit if edit else ctx.reply)(text, buttons)
+
+
+async def _ask_severity(ctx: Ctx, *, edit: bool) -> None:
+    lines = [ctx._("How urgent is it?"), ""]
+    for choice in await concerns.severity_choices(ctx.session, ctx.me):
+        lines.append(
+            SEVERITY_MARKS[choice.severity]
+            + " "
+            + ctx._(SEVERITY_HELP[choice.severity]) % {"duration": ctx.tr.duration(choice.minutes)}
+        )
+    buttons = chunk(
+        (
+            (f"{SEVERITY_MARKS[s]} {ctx._(SEVERITY_LABELS[s])}", f"{PREFIX}:s:{s.value}")
+            for s in Severity
+        ),
+        2,
+    )
+    (ctx.edit if edit else ctx.reply)("\n".join(lines), buttons)
+
+
+async def _ask_match(ctx: Ctx, *, edit: bool) -> None:
+    matches = await concerns.raisable_matches(ctx.session, ctx.me)
+    buttons: Buttons = [[(m.family, f"{PREFIX}:m:{m.id}")] for m in matches]
+    (ctx.edit if edit else ctx.reply)(ctx._("Which match is it about?"), buttons)
+
+
+def _ask_text(ctx: Ctx, *, edit: bool) -> None:
+    text = ctx._(
+        "Describe what you noticed, in a few sentences: what you saw or heard, and when. "
+        "Send /cancel to stop."
+    )
+    (ctx.edit if edit else ctx.reply)(text)
+
+
+def _summary(ctx: Ctx, data: dict[str, Any]) -> str:
+    severity = Severity(data["severity"])
+    return "\n".join(
+        [
+            "<b>" + ctx._("Your concern") + "</b>",
+            ctx._("Category: %(category)s")
+            % {"category": ctx._(CATEGORY_LABELS[ConcernCategory(data["category"])])},
+            ctx._("Severity: %(severity)s")
+            % {"severity": f"{SEVERITY_MARKS[severity]} {ctx._(SEVERITY_LABELS[severity])}"},
+            ctx._("Family: %(family)s") % {"family": isolate(data.get("family", ""))},
+            "",
+            "<blockquote>" + isolate(data.get("text", "")) + "</blockquote>",
+        ]
+    )
+
+
+def _ask_confirm(ctx: Ctx, data: dict[str, Any], *, edit: bool) -> None:
+    text = _summary(ctx, data) + "\n\n" + ctx._("Send it to the staff?")
+    buttons = [[(ctx._("Send"), f"{PREFIX}:ok"), (ctx._("Cancel"), f"{PREFIX}:x")]]
+    (ctx.edit if edit else ctx.reply)(text, buttons)
+
+
+async def _ask(ctx: Ctx, draft: Draft, *, edit: bool) -> None:
+    """Ask the question the conversation is at (again)."""
+    if draft.state == "category":
+        _ask_category(ctx, edit=edit)
+    elif draft.state == "severity":
+        await _ask_severity(ctx, edit=edit)
+    elif draft.state == "match":
+        await _ask_match(ctx, edit=edit)
+    elif draft.state == "text":
+        _ask_text(ctx, edit=edit)
+    else:
+        _ask_confirm(ctx, draft.data, edit=edit)
+
+
+def _draft(ctx: Ctx, *states: str) -> Draft | None:
+    draft = ctx.draft
+    if draft is None or draft.flow != FLOW or draft.state not in states:
+        return None
+    return draft
+
+
+async def _on_category(ctx: Ctx, arg: str) -> None:
+    draft = _draft(ctx, "category")
+    if draft is None:
+        _stale(ctx, "/concern")
+        return
+    category = _category(arg)
+    await ctx.save_draft(FLOW, "severity", {**draft.data, "category": category.value})
+    await _ask_severity(ctx, edit=True)
+
+
+async def _on_severity(ctx: Ctx, arg: str) -> None:
+    draft = _draft(ctx, "severity")
+    if draft is None:
+        _stale(ctx, "/concern")
+        return
+    try:
+        severity = Severity(arg)
+    except ValueError:
+        raise NotFound("unknown severity") from None
+    data = {**draft.data, "severity": severity.value}
+    if severity == Severity.EMERGENCY:
+        # Before anything else: what to do now.
+        ctx.reply(_emergency_line(ctx, await concerns.emergency_phone(ctx.session, ctx.me)))
+    if "match_id" in data:
+        await ctx.save_draft(FLOW, "text", data)
+        _ask_text(ctx, edit=True)
+    else:
+        await ctx.save_draft(FLOW, "match", data)
+        await _ask_match(ctx, edit=True)
+
+
+async def _on_match(ctx: Ctx, arg: str) -> None:
+    draft = _draft(ctx, "match")
+    if draft is None:
+        _stale(ctx, "/concern")
+        return
+    choice = await concerns.check_match(ctx.session, ctx.me, _int(arg))
+    await ctx.save_draft(
+        FLOW, "text", {**draft.data, "match_id": choice.id, "family": choice.family}
+    )
+    _ask_text(ctx, edit=True)
+
+
+async def on_text(ctx: Ctx, draft: Draft, text: str) -> None:
+    if not text:
+        _ask_text(ctx, edit=False)
+        return
+    if len(text) > concerns.DESCRIPTION_MAX:
+        ctx.reply(
+            ctx._("That is too long: please keep it under %(max)s characters and send it again.")
+            % {"max": ctx.tr.number(concerns.DESCRIPTION_MAX)}
+        )
+        return
+    data = {**draft.data, "text": text}
+    await ctx.save_draft(FLOW, "confirm", data)
+    _ask_confirm(ctx, data, edit=False)
+
+
+async def on_choice_text(ctx: Ctx, draft: Draft, text: str) -> None:
+    """Typed text while buttons are expected: ask again."""
+    await _ask(ctx, draft, edit=False)
+
+
+async def _on_confirm(ctx: Ctx) -> None:
+    draft = _draft(ctx, "confirm")
+    if draft is None:
+        _stale(ctx, "/concern")
+        return
+    data = draft.data
+    try:
+        raised = await concerns.raise_concern(
+            ctx.session,
+            ctx.now,
+            ctx.me,
+            int(data["match_id"]),
+            data["category"],
+            data.get("text", ""),
+            data["severity"],
+        )
+    except Invalid:
+        await ctx.save_draft(FLOW, "text", data)
+        _ask_text(ctx, edit=False)
+        return
+    await ctx.clear_draft()
+    if raised.severity == Severity.EMERGENCY:
+        ctx.reply(_emergency_line(ctx, raised.emergency_phone))
+    ctx.edit(_summary(ctx, data) + "\n\n" + _sent_text(ctx, raised))
+
+
+def _sent_text(ctx: Ctx, raised: concerns.Raised) -> str:
+    if not raised.reached:
+        return ctx._(
+            "Your concern is saved, but nobody on the staff can be reached through the bot right "
+            "now. Please phone the office: %(phone)s."
+        ) % {"phone": isolate(raised.office_phone or raised.emergency_phone)}
+    values = {
+        "name": isolate(raised.worker_name),
+        "when": ctx.tr.when(raised.deadline, ctx.tz) if raised.deadline else "",
+    }
+    if raised.coordinators_alerted:
+        return (
+            ctx._(
+                "Sent to %(name)s and the coordinators. Someone must acknowledge it by %(when)s; "
+                "you will be told here."
+            )
+            % values
+        )
+    return (
+        ctx._("Sent to %(name)s, who must acknowledge it by %(when)s. You will be told here.")
+        % values
+    )
+
+
+async def _on_cancel(ctx: Ctx) -> None:
+    if ctx.draft is not None and ctx.draft.flow in (FLOW, FLOW_PROBLEM):
+        await ctx.clear_draft()
+    ctx.edit(ctx._("Stopped. Nothing was sent."))
+
+
+async def _on_continue(ctx: Ctx) -> None:
+    draft = _draft(ctx, "category", "severity", "match", "text", "confirm")
+    if draft is None:
+        await _start(ctx, None)
+        return
+    await _ask(ctx, draft, edit=True)
+
+
+# --- mentees: /problem -----------------------------------------------------------------------
+
+
+async def on_problem(ctx: Ctx) -> None:
+    if not await concerns.raisable_matches(ctx.session, ctx.me):
+        ctx.reply(ctx._("You have no mentoring group now. Please phone the office."))
+        return
+    await ctx.save_draft(FLOW_PROBLEM, "category", {})
+    _ask_problem(ctx)
+
+
+def _ask_problem(ctx: Ctx) -> None:
+    buttons = [[(ctx._(label), f"{PREFIX}:p:{c.value}")] for c, label in PROBLEM_LABELS.items()]
+    ctx.reply(ctx._("What is the problem about?"), buttons)
+
+
+async def _on_problem_category(ctx: Ctx, arg: str) -> None:
+    draft = ctx.draft
+    if draft is None or draft.flow != FLOW_PROBLEM or ctx.me.role != Role.MENTEE:
+        _stale(ctx, "/problem")
+        return
+    category = _category(arg)
+    if category == ConcernCategory.SAFETY:
+        phone = await concerns.emergency_phone(ctx.session, ctx.me)
+        ctx.reply(
+            "🚨 <b>"
+            + ctx._("If you are in danger now, call %(phone)s.") % {"phone": isolate(phone)}
+            + "</b>"
+        )
+    await ctx.save_draft(FLOW_PROBLEM, "text", {"category": category.value})
+    ctx.edit(
+        ctx._("%(category)s. Write what happened, in your language. A few words are enough.")
+        % {"category": ctx._(PROBLEM_LABELS[category])}
+    )
+
+
+async def on_problem_text(ctx: Ctx, draft: Draft, text: str) -> None:
+    try:
+        raised = await concerns.raise_problem(
+            ctx.session, ctx.now, ctx.me, draft.data["category"], text
+        )
+    except Invalid as exc:
+        if exc.code == "no_match":
+            await ctx.clear_draft()
+            ctx.reply(ctx._("You have no mentoring group now. Please phone the office."))
+        elif exc.code == "too_long":
+            ctx.reply(ctx._("That is too long. Please write less and send it again."))
+        else:
+            ctx.reply(ctx._("Please write what happened, then send it."))
+        return
+    await ctx.clear_draft()
+    if raised.reached:
+        ctx.reply(ctx._("Thank you. The staff will read it. The answer will come here."))
+    else:
+        ctx.reply(
+            ctx._("Thank you. It is saved. Please also phone the office: %(phone)s.")
+            % {"phone": isolate(raised.office_phone or raised.emergency_phone)}
+        )
+
+
+async def on_problem_choice_text(ctx: Ctx, draft: Draft, text: str) -> None:
+    _ask_problem(ctx)
+
+
+# --- wiring ----------------------------------------------------------------------------------
+
+
+async def on_press(ctx: Ctx, args: list[str]) -> None:
+    async def run(c: Ctx) -> None:
+        await _dispatch(c, args)
+
+    await concerns_staff.refusing(run)(ctx)
+
+
+async def _dispatch(ctx: Ctx, args: list[str]) -> None:
+    action, arg = [*args, "", ""][:2]
+    if action in concerns_staff.ACTIONS:
+        await concerns_staff.ACTIONS[action](ctx, args[1:])
+    elif action == "new":
+        await _start(ctx, _int(arg))
+    elif action == "c":
+        await _on_category(ctx, arg)
+    elif action == "s":
+        await _on_severity(ctx, arg)
+    elif action == "m":
+        await _on_match(ctx, arg)
+    elif action == "ok":
+        await _on_confirm(ctx)
+    elif action == "x":
+        await _on_cancel(ctx)
+    elif action == "go":
+        await _on_continue(ctx)
+    elif action == "rs":
+        await _start(ctx, None)
+    elif action == "p":
+        await _on_problem_category(ctx, arg)
+    else:
+        raise NotFound("unknown concern button")
+
+
+def register(router: Router) -> None:
+    router.command("concern", on_concern, roles=frozenset({Role.MENTOR}))
+    router.command("problem", on_problem, roles=frozenset({Role.MENTEE}))
+    router.callback(PREFIX, on_press)
+    for state in ("category", "severity", "match", "confirm"):
+        router.text_step(FLOW, state, on_choice_text)
+    router.text_step(FLOW, "text", on_text)
+    router.text_step(FLOW_PROBLEM, "category", on_problem_choice_text)
+    router.text_step(FLOW_PROBLEM, "text", on_problem_text)
+    concerns_staff.register(router)

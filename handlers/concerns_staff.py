@@ -1,0 +1,289 @@
+"""Concerns, for the staff: the card's buttons (Acknowledge, Resolve, Reply, Reassign), and
+`/pending`, the organisation's open concerns and help requests. Every press is re-checked by
+the service: a concern of another organisation is refused (and audited by `wrap`)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from bot.i18n import isolate
+from bot.services import concerns
+from bot.services.concerns import (
+    CATEGORY_LABELS,
+    HELP_KIND_LABELS,
+    SEVERITY_MARKS,
+    STATUS_LABELS,
+)
+from bot.services.errors import Invalid, NotAllowed, NotFound
+from handlers.common import Ctx
+from handlers.router import Router
+from storage.models import ConcernStatus, Draft, Role
+
+PREFIX = "cn"
+FLOW_RESOLVE = "concern_resolve"
+FLOW_REPLY = "concern_reply"
+STAFF = frozenset({Role.WORKER, Role.COORDINATOR, Role.ADMIN})
+PENDING_BUTTONS = 20
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise NotFound("malformed id") from None
+
+
+def _pressed_message_id(ctx: Ctx) -> int | None:
+    query = ctx.update.callback_query
+    return query.message.message_id if query is not None and query.message is not None else None
+
+
+def _invalid(ctx: Ctx, exc: Invalid) -> None:
+    if exc.code == "resolved":
+        ctx.reply(ctx._("This concern is already resolved."))
+    elif exc.code == "unreachable":
+        ctx.reply(ctx._("That worker cannot be reached through the bot now. Choose another one."))
+    elif exc.code == "same_worker":
+        ctx.reply(ctx._("The concern is already assigned to that worker."))
+    elif exc.code == "too_long":
+        ctx.reply(ctx._("That is too long. Please shorten it and send it again."))
+    else:
+        ctx.reply(ctx._("Please write it as text, then send it."))
+
+
+def refusing(fn: Callable[[Ctx], Awaitable[None]]) -> Callable[[Ctx], Awaitable[None]]:
+    """Refuse what a service denies (NotFound, NotAllowed) in the person's words, and audit
+    it. The services check who may act before they write anything, so the refusal is recorded
+    in this update's own transaction."""
+
+    async def guarded(ctx: Ctx) -> None:
+        try:
+            await fn(ctx)
+        except (NotAllowed, NotFound) as exc:
+            query = ctx.update.callback_query
+            data = (query.data if query else None) or ""
+            ctx.actions.clear()
+            parts = data.split(":")
+            target = (
+                ("concern", int(parts[2]))
+                if len(parts) > 2 and parts[1] in ACTIONS and parts[2].isdigit()
+                else None
+            )
+            ctx.audit("refused", target, reason=type(exc).__name__, callback=data[:64])
+            ctx.reply(ctx._("Sorry, that is not available to you."))
+
+    return guarded
+
+
+# --- the card's buttons ----------------------------------------------------------------------
+
+
+async def _on_open(ctx: Ctx, args: list[str]) -> None:
+    card = await concerns.view_card(ctx.session, ctx.me, _int(args[0] if args else ""))
+    ctx.reply(card.text, card.buttons)
+
+
+async def _on_acknowledge(ctx: Ctx, args: list[str]) -> None:
+    acted = await concerns.acknowledge(
+        ctx.session, ctx.now, ctx.me, _int(args[0] if args else ""),
+        shown_message_id=_pressed_message_id(ctx),
+    )  # fmt: skip
+    ctx.edit(acted.card.text, acted.card.buttons)
+    if not acted.changed:
+        ctx.toast(ctx._("Already acknowledged."))
+    elif acted.reporter_told:
+        ctx.toast(ctx._("Acknowledged. The person who raised it was told."))
+    else:
+        ctx.toast(ctx._("Acknowledged. The person who raised it cannot be reached by the bot."))
+
+
+async def _on_resolve(ctx: Ctx, args: list[str]) -> None:
+    try:
+        concern_id = await concerns.can_resolve(ctx.session, ctx.me, _int(args[0] if args else ""))
+    except Invalid as exc:
+        _invalid(ctx, exc)
+        return
+    await ctx.save_draft(FLOW_RESOLVE, "note", {"concern_id": concern_id})
+    ctx.reply(
+        ctx._(
+            "Write a short resolution note for concern #%(id)s: what was done. It stays with the "
+            "staff. Send /cancel to stop."
+        )
+        % {"id": concern_id}
+    )
+
+
+async def on_resolve_note(ctx: Ctx, draft: Draft, text: str) -> None:
+    concern_id = int(draft.data["concern_id"])
+    try:
+        acted = await concerns.resolve(ctx.session, ctx.now, ctx.me, concern_id, text)
+    except Invalid as exc:
+        if exc.code == "resolved":
+            await ctx.clear_draft()
+        _invalid(ctx, exc)
+        return
+    await ctx.clear_draft()
+    if acted.reporter_told:
+        ctx.reply(
+            ctx._("Concern #%(id)s is resolved. The person who raised it was told.")
+            % {"id": concern_id}
+        )
+    else:
+        ctx.reply(ctx._("Concern #%(id)s is resolved.") % {"id": concern_id})
+
+
+async def _on_reply(ctx: Ctx, args: list[str]) -> None:
+    concern_id = await concerns.can_reply(ctx.session, ctx.me, _int(args[0] if args else ""))
+    await ctx.save_draft(FLOW_REPLY, "text", {"concern_id": concern_id})
+    ctx.reply(
+        ctx._(
+            "Write your message to the person who raised concern #%(id)s, in one message. "
+            "Send /cancel to stop."
+        )
+        % {"id": concern_id}
+    )
+
+
+async def on_reply_text(ctx: Ctx, draft: Draft, text: str) -> None:
+    concern_id = int(draft.data["concern_id"])
+    try:
+        acted = await concerns.reply(ctx.session, ctx.now, ctx.me, concern_id, text)
+    except Invalid as exc:
+        _invalid(ctx, exc)
+        return
+    await ctx.clear_draft()
+    if acted.reporter_told:
+        ctx.reply(ctx._("Sent to the person who raised the concern."))
+    else:
+        ctx.reply(
+            ctx._(
+                "Saved, but the person who raised the concern cannot be reached by the bot. "
+                "Please phone them."
+            )
+        )
+
+
+async def _on_reassign(ctx: Ctx, args: list[str]) -> None:
+    concern_id = _int(args[0] if args else "")
+    try:
+        options = await concerns.reassign_options(ctx.session, ctx.me, concern_id)
+    except Invalid as exc:
+        _invalid(ctx, exc)
+        return
+    if not options:
+        ctx.reply(ctx._("There is no other worker who can be reached through the bot."))
+        return
+    ctx.reply(
+        ctx._("Hand concern #%(id)s to which worker?") % {"id": concern_id},
+        [[(w.name, f"{PREFIX}:to:{concern_id}:{w.id}")] for w in options],
+    )
+
+
+async def _on_reassign_to(ctx: Ctx, args: list[str]) -> None:
+    concern_id, worker_id = (_int(a) for a in [*args, "", ""][:2])
+    try:
+        await concerns.reassign(ctx.session, ctx.now, ctx.me, concern_id, worker_id)
+    except Invalid as exc:
+        _invalid(ctx, exc)
+        return
+    ctx.edit(
+        ctx._("Concern #%(id)s is now assigned to another worker, who received the card.")
+        % {"id": concern_id}
+    )
+
+
+ACTIONS: dict[str, Callable[[Ctx, list[str]], Awaitable[None]]] = {
+    "ack": _on_acknowledge,
+    "res": _on_resolve,
+    "rep": _on_reply,
+    "ra": _on_reassign,
+    "to": _on_reassign_to,
+    "open": _on_open,
+}
+
+
+# --- /pending --------------------------------------------------------------------------------
+
+
+async def on_pending(ctx: Ctx) -> None:
+    found = await concerns.pending(ctx.session, ctx.me)
+    if not found.concerns and not found.help:
+        ctx.reply(ctx._("Nothing is pending: no open concerns and no open help requests."))
+        return
+    lines: list[str] = []
+    if found.concerns:
+        lines.append("<b>" + ctx._("Open concerns") + "</b>")
+        for item in found.concerns:
+            lines.append(_concern_line(ctx, item))
+    if found.help:
+        if lines:
+            lines.append("")
+        lines.append("<b>" + ctx._("Open help requests") + "</b>")
+        for help_item in found.help:
+            lines.append(_help_line(ctx, help_item))
+    buttons = [
+        [(f"{SEVERITY_MARKS[c.severity]} #{c.id} {c.family}"[:60], f"{PREFIX}:open:{c.id}")]
+        for c in found.concerns[:PENDING_BUTTONS]
+    ]
+    ctx.reply("\n".join(lines), buttons)
+
+
+def _concern_line(ctx: Ctx, item: concerns.PendingConcern) -> str:
+    values = {
+        "mark": SEVERITY_MARKS[item.severity],
+        "id": item.id,
+        "category": ctx._(CATEGORY_LABELS[item.category]),
+        "family": isolate(item.family),
+        "age": ctx.tr.age(concerns.age(ctx.now, item.raised_at)),
+        "status": ctx._(STATUS_LABELS[item.status]),
+    }
+    if item.status == ConcernStatus.UNACKNOWLEDGED:
+        return (
+            "⚠️ "
+            + ctx._(
+                "%(mark)s #%(id)s %(category)s, %(family)s: open for %(age)s, NOBODY ACKNOWLEDGED"
+            )
+            % values
+        )
+    if item.status == ConcernStatus.OPEN and item.deadline is not None:
+        values["deadline"] = ctx.tr.when(item.deadline, ctx.tz)
+        return (
+            ctx._(
+                "%(mark)s #%(id)s %(category)s, %(family)s: open for %(age)s, acknowledge by "
+                "%(deadline)s"
+            )
+            % values
+        )
+    return ctx._("%(mark)s #%(id)s %(category)s, %(family)s: open for %(age)s, %(status)s") % values
+
+
+def _help_line(ctx: Ctx, item: concerns.PendingHelp) -> str:
+    values = {
+        "id": item.id,
+        "kind": ctx._(HELP_KIND_LABELS[item.kind]),
+        "age": ctx.tr.age(concerns.age(ctx.now, item.created_at)),
+    }
+    if item.answer_due_at is not None:
+        values["deadline"] = ctx.tr.when(item.answer_due_at, ctx.tz)
+        return ctx._("#%(id)s %(kind)s: open for %(age)s, answer by %(deadline)s") % values
+    return ctx._("#%(id)s %(kind)s: open for %(age)s, answered") % values
+
+
+def register(router: Router) -> None:
+    """/pending and the typed steps of the card's buttons (the `cn` buttons themselves are
+    dispatched by `handlers.concerns`)."""
+    router.command("pending", refusing(on_pending), roles=STAFF)
+    router.text_step(FLOW_RESOLVE, "note", _text_step(on_resolve_note))
+    router.text_step(FLOW_REPLY, "text", _text_step(on_reply_text))
+
+
+def _text_step(
+    fn: Callable[[Ctx, Draft, str], Awaitable[None]],
+) -> Callable[[Ctx, Draft, str], Awaitable[None]]:
+    async def step(ctx: Ctx, draft: Draft, text: str) -> None:
+        async def run(c: Ctx) -> None:
+            await fn(c, draft, text)
+
+        await refusing(run)(ctx)
+
+    return step
