@@ -29,6 +29,7 @@ from storage.migrate import SchemaMismatch, check_schema, upgrade
 
 T = TypeVar("T")
 USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
+WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 ROLES = ("mentor", "mentee", "worker", "coordinator", "admin")
 DELEGATED = {
     "emulator": ("emulator.cli", "the local Bot API emulator"),
@@ -426,12 +427,25 @@ def _import(args: argparse.Namespace, settings: Settings, as_json: bool) -> None
         )
 
 
+def _check_webhook(settings: Settings) -> None:
+    if settings.webhook_url is None:
+        raise CliError("MENTORBOT_WEBHOOK_URL is not set: give the public HTTPS URL")
+    if settings.webhook_url.scheme != "https":
+        raise CliError("MENTORBOT_WEBHOOK_URL must be an https:// URL (Telegram requires it)")
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    if not WEBHOOK_SECRET.match(secret):
+        raise CliError(
+            "MENTORBOT_WEBHOOK_SECRET must be set to 1-256 characters of A-Z a-z 0-9 _ -: "
+            "Telegram sends it with every update, and other requests are refused"
+        )
+
+
 def _run(settings: Settings, webhook: bool) -> None:
     from bot.app import build_application
 
     settings.require_token()
-    if webhook and settings.webhook_url is None:
-        raise CliError("MENTORBOT_WEBHOOK_URL is not set: give the public HTTPS URL")
+    if webhook:
+        _check_webhook(settings)
 
     async def check() -> None:
         db = Database(settings.database_url)

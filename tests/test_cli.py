@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import os
 import re
 import sys
 import types
@@ -21,6 +22,9 @@ from emulator import Emulator
 from storage.db import Database
 from storage.models import AuditEvent, Base, Family, Invite, Match, MatchMentor, Person
 from tests.conftest import BOT_USERNAME, TOKEN
+from tests.harness import Telegram
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass
@@ -171,6 +175,12 @@ async def test_run_stops_with_one_line_on_bad_settings(run: Cli, env: pytest.Mon
     await run.fails("run", reason="MENTORBOT_TOKEN is not set")
     env.setenv("MENTORBOT_TOKEN", TOKEN)
     await run.fails("run", "--webhook", reason="MENTORBOT_WEBHOOK_URL is not set")
+    env.setenv("MENTORBOT_WEBHOOK_URL", "http://bot.example.org/hook")
+    await run.fails("run", "--webhook", reason="must be an https:// URL")
+    env.setenv("MENTORBOT_WEBHOOK_URL", "https://bot.example.org/hook")
+    await run.fails("run", "--webhook", reason="MENTORBOT_WEBHOOK_SECRET must be set")
+    env.setenv("MENTORBOT_WEBHOOK_SECRET", "not allowed!")
+    await run.fails("run", "--webhook", reason="MENTORBOT_WEBHOOK_SECRET must be set")
     env.setenv("MENTORBOT_API_URL", "not a url")
     await run.fails("run", reason="MENTORBOT_API_URL")
     env.delenv("MENTORBOT_API_URL")
@@ -757,3 +767,44 @@ async def test_the_database_can_be_inspected_after_commands(run: Cli, db: Databa
     async with db.engine.connect() as conn:
         count = (await conn.execute(text("SELECT COUNT(*) FROM person"))).scalar_one()
     assert count == 7
+
+
+async def test_run_answers_an_invited_mentor(
+    run: Cli, db: Database, emulator: Emulator, database_url: str, tmp_path: Path
+) -> None:
+    """From nothing to a bot that answers an invited mentor: the commands of the README, with
+    `mentorbot run` as its own process, against the emulator."""
+    ids = await setup(run)
+    link = (await run.ok("invite", str(ids["mentor"]))).last_line
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("MENTORBOT_")}
+    environment.update(
+        MENTORBOT_TOKEN=TOKEN,
+        MENTORBOT_API_URL=emulator.base_url,
+        MENTORBOT_DATABASE_URL=database_url,
+        PYTHONPATH=str(ROOT),
+    )
+    bot = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=tmp_path,
+        env=environment,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        jordi = Telegram(emulator, timeout=30).user("Jordi", language_code="ca")
+        await jordi.send("/start " + link.split("?start=", 1)[1])
+        await jordi.next_message()
+        await jordi.press("English")
+        await jordi.next_message()
+        await jordi.press("I agree")
+        assert "thank you for being a mentor" in (await jordi.next_message()).text
+        async with db.transaction() as session:
+            mentor = await session.get(Person, ids["mentor"])
+            assert mentor is not None and mentor.telegram_id == jordi.id
+    finally:
+        bot.terminate()
+        _, stderr = await bot.communicate()
+    assert b"Traceback" not in stderr, stderr.decode()[-2000:]
