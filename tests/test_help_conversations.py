@@ -15,7 +15,16 @@ from bot.i18n import translator
 from emulator import Emulator, FloodLimits, MessageView
 from emulator.state import CallbackQuery
 from storage.db import Database
-from storage.models import AuditEvent, HelpKind, HelpMessage, HelpRequest, Role, ThreadStatus
+from storage.models import (
+    AuditEvent,
+    Family,
+    HelpKind,
+    HelpMessage,
+    HelpRequest,
+    Match,
+    Role,
+    ThreadStatus,
+)
 from tests.conftest import deliver, tick
 from tests.factories import building
 from tests.harness import Person as TgPerson
@@ -447,3 +456,30 @@ async def test_only_mentors_and_mentees_get_their_command(app: App, cast: Cast) 
     assert refused.text == AR.gettext("This command is not available to you.")
     await cast.marta.send("/needhelp")
     assert (await cast.marta.next_message()).text == "This command is not available to you."
+
+
+async def test_a_forged_family_choice_is_refused(app: App, db: Database, cast: Cast) -> None:
+    async with db.transaction() as s:
+        petrenko = (
+            await s.execute(
+                select(Match.id)
+                .join(Family, Family.id == Match.family_id)
+                .where(Family.name == "Petrenko")
+            )
+        ).scalar_one()
+    marta = cast.marta
+    await marta.send("/help_staff")
+    await marta.next_message()
+    await marta.press("A practical question (a form, an appointment)")
+    await marta.next_message()
+    await _forge_press(marta, f"hp:m:{petrenko}")  # Bea's other family, not Marta's
+    refusal = await marta.next_message()
+    assert refusal.text == "Sorry, that is not available to you."
+    # Her question still goes to her own family's worker.
+    await marta.send("Which form?")
+    await marta.next_message()
+    await deliver(app)
+    [hr] = await _requests(db)
+    assert hr.match_id != petrenko
+    await cast.otto.expect_no_message(within=0.1)
+    assert "Haddad" in (await cast.wendy.next_message()).text

@@ -512,3 +512,16 @@ async def test_open_requests_lists_the_organisations_open_threads(
     assert found[0].answer_due_at is not None and found[1].answer_due_at is None
     assert found[1].created_at == clock.now() - timedelta(minutes=10)
     assert elsewhere == []
+
+
+async def test_the_card_shows_the_time_in_the_workers_own_timezone(
+    db: Database, clock: ManualClock, w: World
+) -> None:
+    async with db.transaction() as s:
+        worker = await s.get(Person, w.worker.id)
+        assert worker is not None
+        worker.timezone = "Asia/Kabul"  # UTC+4:30, unlike the organisation's Madrid
+    await _ask(db, clock, w.mentor, HelpKind.PRACTICAL)
+    [card] = await _outbox(db, w.worker)
+    assert "13:30" in card.text  # 09:00 UTC
+    assert "10:00" not in card.text
