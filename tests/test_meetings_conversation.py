@@ -16,7 +16,7 @@ from bot.i18n import translator
 from emulator import Emulator, FloodLimits, MessageView
 from emulator.state import CallbackQuery
 from storage.db import Database
-from storage.models import AuditEvent, Draft, Match, Meeting, Person, Role
+from storage.models import AuditEvent, Draft, Match, MatchStatus, Meeting, Person, Role
 from tests.factories import building
 from tests.harness import Person as TgPerson
 from tests.harness import Telegram
@@ -445,3 +445,45 @@ async def test_mylogs_lists_own_recent_meetings_and_corrects_one(
     forge_press(ana, msg, f"lg:me:{first}")
     msg = await ana.next_message()
     assert "not available to you" in msg.text
+
+
+async def test_a_match_closed_mid_conversation_refuses_the_next_answer(
+    db: Database, clock: ManualClock, tg: Telegram
+) -> None:
+    world, ana, _ = await make_world(db, clock, tg, two=False)
+    await ana.send("/log")
+    await ana.next_message()
+    await ana.press("Today")
+    await ana.next_message()
+    async with db.transaction() as s:
+        match = await s.get(Match, world.haddad.id)
+        assert match is not None
+        match.status = MatchStatus.CLOSED
+    await ana.send("45")
+    msg = await ana.next_message()
+    assert "not available to you" in msg.text
+    assert await stored(db) == []
+
+
+async def test_a_correction_cannot_move_a_meeting_out_of_the_window(
+    db: Database, clock: ManualClock, tg: Telegram
+) -> None:
+    _, ana, _ = await make_world(db, clock, tg, two=False)
+    clock.advance(timedelta(days=20))  # 22 March; the match started on 1 February
+    await log_quickly(ana)
+    await ana.send("/mylogs")
+    await ana.next_message()
+    await ana.press("Edit 1", ana.last_message)
+    await ana.next_message()
+    await ana.press("Date")
+    await ana.next_message()
+    await ana.send("2026-02-10")  # after the match started, but 40 days ago
+    msg = await ana.next_message()
+    assert "last 30 days" in msg.text
+    await ana.send("2026-03-10")
+    msg = await ana.next_message()
+    assert "Your corrected meeting" in msg.text
+    await ana.press("Save")
+    await ana.next_message()
+    [meeting] = await stored(db)
+    assert meeting.occurred_on == date(2026, 3, 10)
