@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 from datetime import timedelta
@@ -10,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.clock import ManualClock
-from bot.services import admin, invites, onboarding
+from bot.services import admin, importer, invites, onboarding
 from bot.services.errors import Invalid, NotFound
 from storage.db import Database
 from storage.models import AuditEvent, Consent, Invite, Person, Role
@@ -200,3 +201,60 @@ async def test_a_family_has_one_open_match(db: Database, clock: ManualClock) -> 
             await admin.add_match(
                 session, clock.now(), mentee=mentee.id, mentors=[], worker=worker.id
             )
+
+
+async def test_two_accounts_answering_one_invitation_at_once(
+    db: Database, clock: ManualClock
+) -> None:
+    async with building(db, clock.now()) as b:
+        person = await b.person(await b.org(), Role.MENTOR, locale=None)
+    async with db.transaction() as session:
+        issued = await invites.create(session, clock.now(), person.id)
+
+    async def attempt(telegram_id: int) -> bool:
+        try:
+            async with db.transaction() as session:
+                await onboarding.agree(
+                    session, clock.now(), issued.invite_id, telegram_id, "en", None
+                )
+        except Invalid:
+            return False
+        return True
+
+    results = await asyncio.gather(attempt(1001), attempt(1002))
+    assert sorted(results) == [False, True]
+    async with db.transaction() as session:
+        stored = await session.get(Person, person.id)
+        assert stored is not None
+        assert stored.telegram_id == (1001 if results[0] else 1002)
+
+
+# import ----------------------------------------------------------------------------------------
+async def test_import_names_the_lines_of_a_match_it_cannot_make(
+    db: Database, clock: ManualClock
+) -> None:
+    async with building(db, clock.now()) as b:
+        org = await b.org("Casal")
+        await b.person(org, Role.WORKER, "Marta")
+        await b.person(org, Role.WORKER, "Marta")
+    text = (
+        "organisation,role,name,family,worker,started_on\n"
+        "Casal,mentee,Amina,Haddad,,\n"
+        "Casal,mentor,Jordi,Haddad,Marta,\n"  # two workers are named Marta
+        "Casal,mentee,Yonas,Tesfaye,,\n"
+        "Casal,worker,Laia,,,\n"
+        "Casal,mentor,Pau,Tesfaye,Laia,2026-01-01\n"
+        "Casal,mentor,Anna,Tesfaye,Marta,2026-01-01\n"  # another worker for the same family
+        "Casal,mentor,Joan,,,01/02/2026\n"  # a start day needs a family
+    )
+    with pytest.raises(importer.ImportRejected) as rejected:
+        async with db.transaction() as session:  # rolled back by the exception
+            await importer.import_csv(session, clock.now(), text)
+    reasons = {r.line: r.reason for r in rejected.value.report.rejected}
+    assert "several workers" in reasons[3]
+    assert "one worker" in reasons[6] and "one worker" in reasons[7]
+    assert "malformed date" in reasons[8]
+    assert set(reasons) == {3, 6, 7, 8}
+    async with db.transaction() as session:
+        names = set(await session.scalars(select(Person.name)))
+    assert names == {"Marta"}  # nothing of the file was kept

@@ -392,3 +392,13 @@ async def test_cancel_outside_a_conversation_says_there_is_nothing(
     assert (await user.next_message()).text == "There is nothing to stop."
     await user.send("what now?")
     assert "/help" in (await user.next_message()).text
+
+
+async def test_start_from_someone_already_connected_welcomes_them_back(
+    tg: Telegram, db: Database, clock: ManualClock
+) -> None:
+    user = tg.user("Marc")
+    async with building(db, clock.now()) as b:
+        await b.person(await b.org(), Role.WORKER, telegram_id=user.id)
+    await user.send("/start")
+    assert "Welcome back" in (await user.next_message()).text

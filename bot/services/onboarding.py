@@ -84,6 +84,12 @@ async def still_open(
     return await _opened(session, valid)
 
 
+async def _locked(session: AsyncSession, invite_id: int) -> Invite | None:
+    """The invitation, locked until the transaction ends (PostgreSQL), so that two accounts
+    answering the same invitation at once cannot both use it."""
+    return await session.get(Invite, invite_id, with_for_update=True, populate_existing=True)
+
+
 async def agree(
     session: AsyncSession,
     now: datetime,
@@ -96,7 +102,7 @@ async def agree(
     chosen = normalise_locale(locale)
     if chosen is None:
         raise Invalid("locale")
-    valid = await invites.usable(session, await session.get(Invite, invite_id), now)
+    valid = await invites.usable(session, await _locked(session, invite_id), now)
     person = valid.person
     await _check_account(session, person, telegram_id)
     relinked = person.telegram_id is not None and person.telegram_id != telegram_id
@@ -133,7 +139,7 @@ async def agree(
 async def decline(session: AsyncSession, now: datetime, invite_id: int, telegram_id: int) -> Opened:
     """The person declines: store the refusal only. The invitation stays valid, so the same
     link can be opened again to change their mind."""
-    valid = await invites.usable(session, await session.get(Invite, invite_id), now)
+    valid = await invites.usable(session, await _locked(session, invite_id), now)
     person = valid.person
     await _check_account(session, person, telegram_id)
     person.consent = Consent.DECLINED
