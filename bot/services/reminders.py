@@ -272,27 +272,23 @@ def _in(ids: Iterable[int]) -> list[int]:
 
 
 async def _load(session: AsyncSession, rows: Sequence[Reminder]) -> _Batch:
-    appointments = {
-        a.id: a
-        for a in (
-            await session.execute(
-                select(Appointment).where(Appointment.id.in_(_in(r.appointment_id for r in rows)))
-            )
-        ).scalars()
-    }
-    matches = {
-        m.id: m
-        for m in (
-            await session.execute(
-                select(Match).where(Match.id.in_(_in(a.match_id for a in appointments.values())))
-            )
-        ).scalars()
-    }
-    family_ids = _in(m.family_id for m in matches.values())
-    families = {
-        f.id: f
-        for f in (await session.execute(select(Family).where(Family.id.in_(family_ids)))).scalars()
-    }
+    """Four queries whatever the batch size: appointments with their match, family and
+    organisation; the mentors; the family members who use the bot; the answers."""
+    appointments: dict[int, Appointment] = {}
+    matches: dict[int, Match] = {}
+    families: dict[int, Family] = {}
+    orgs: dict[int, Organisation] = {}
+    joined = await session.execute(
+        select(Appointment, Match, Family, Organisation)
+        .join(Match, Match.id == Appointment.match_id)
+        .join(Family, Family.id == Match.family_id)
+        .join(Organisation, Organisation.id == Match.organisation_id)
+        .where(Appointment.id.in_(_in(r.appointment_id for r in rows)))
+    )
+    for appointment, match, family, org in joined.all():
+        appointments[appointment.id], matches[match.id] = appointment, match
+        families[family.id], orgs[org.id] = family, org
+    family_ids = list(families)
     mentors: dict[int, list[Person]] = defaultdict(list)
     mentor_rows = await session.execute(
         select(MatchMentor.match_id, Person)
@@ -319,21 +315,11 @@ async def _load(session: AsyncSession, rows: Sequence[Reminder]) -> _Batch:
         members[member.family_id].append(member)
     known = {p.id: p for group in (*mentors.values(), *members.values()) for p in group}
     missing = _in(r.person_id for r in rows if r.person_id not in known)
-    if missing:
+    if missing:  # a recipient who left the family or stopped using the bot
         for person in (
             await session.execute(select(Person).where(Person.id.in_(missing)))
         ).scalars():
             known[person.id] = person
-    orgs = {
-        o.id: o
-        for o in (
-            await session.execute(
-                select(Organisation).where(
-                    Organisation.id.in_(_in(m.organisation_id for m in matches.values()))
-                )
-            )
-        ).scalars()
-    }
     answers: dict[int, dict[int, Answer]] = defaultdict(dict)
     answer_rows = await session.execute(
         select(AppointmentAnswer).where(AppointmentAnswer.appointment_id.in_(list(appointments)))
@@ -358,8 +344,25 @@ async def _claim(session: AsyncSession, now: datetime, limit: int) -> list[Remin
     return list((await session.execute(query)).scalars())
 
 
-def _finish(reminder: Reminder, status: JobStatus, now: datetime, reason: str | None) -> None:
-    reminder.status, reminder.done_at, reminder.reason = status, now, reason
+Outcomes = dict[tuple[JobStatus, str | None], list[int]]
+
+
+def _finish(outcomes: Outcomes, reminder: Reminder, status: JobStatus, reason: str | None) -> None:
+    outcomes.setdefault((status, reason), []).append(reminder.id)
+
+
+async def _record(session: AsyncSession, outcomes: Outcomes, now: datetime) -> None:
+    """One UPDATE per outcome (done, skipped and why), not one per reminder. By primary key
+    only: the rows are this transaction's (locked on PostgreSQL, one writer on SQLite), and a
+    condition on status would let SQLite pick the (status, due_at) index and read every
+    pending reminder."""
+    for (status, reason), ids in outcomes.items():
+        await session.execute(
+            update(Reminder)
+            .where(Reminder.id.in_(ids))
+            .values(status=status, reason=reason, done_at=now)
+            .execution_options(synchronize_session=False)
+        )
 
 
 async def send_due(session: AsyncSession, now: datetime) -> int:
@@ -374,9 +377,11 @@ async def send_due(session: AsyncSession, now: datetime) -> int:
             break
         batch = await _load(session, rows)
         latest = _latest_per_recipient(rows)
+        outcomes: Outcomes = {}
         for reminder in rows:
-            _handle(session, batch, reminder, now, latest)
+            _handle(session, batch, reminder, now, latest, outcomes)
         await session.flush()
+        await _record(session, outcomes, now)
         handled += len(rows)
         if len(rows) < BATCH:
             break
@@ -402,27 +407,28 @@ def _handle(
     reminder: Reminder,
     now: datetime,
     latest: dict[tuple[int, int], int],
+    outcomes: Outcomes,
 ) -> None:
     appointment = batch.appointments[reminder.appointment_id]
     if appointment.status != AppointmentStatus.PLANNED:
-        _finish(reminder, JobStatus.SKIPPED, now, CANCELLED)
+        _finish(outcomes, reminder, JobStatus.SKIPPED, CANCELLED)
         return
     if appointment.starts_at <= now:
-        _finish(reminder, JobStatus.SKIPPED, now, PASSED)
+        _finish(outcomes, reminder, JobStatus.SKIPPED, PASSED)
         log.info("reminder %s skipped: its appointment already passed", reminder.id)
         return
     view = batch.view(appointment)
     match = batch.matches[appointment.match_id]
     org = batch.orgs[match.organisation_id]
     if reminder.kind == ReminderKind.NO_ANSWER:
-        _no_answer(session, batch, reminder, view, match, org, now)
+        _no_answer(session, batch, reminder, view, match, org, now, outcomes)
         return
     if latest.get((reminder.appointment_id, reminder.person_id)) != reminder.id:
-        _finish(reminder, JobStatus.SKIPPED, now, SUPERSEDED)
+        _finish(outcomes, reminder, JobStatus.SKIPPED, SUPERSEDED)
         return
     person = batch.people.get(reminder.person_id)
     if person is None or person.family_id != match.family_id:
-        _finish(reminder, JobStatus.SKIPPED, now, UNREACHABLE)
+        _finish(outcomes, reminder, JobStatus.SKIPPED, UNREACHABLE)
         return
     reader = people.Reader(person, org)
     answer = view.answer_of(person.id)
@@ -437,10 +443,10 @@ def _handle(
         dedupe_key=f"reminder:{reminder.id}",
     )
     if queued is None:
-        _finish(reminder, JobStatus.SKIPPED, now, UNREACHABLE)
+        _finish(outcomes, reminder, JobStatus.SKIPPED, UNREACHABLE)
         return
     late = now - reminder.due_at > timedelta(minutes=15)
-    _finish(reminder, JobStatus.DONE, now, "sent late" if late else None)
+    _finish(outcomes, reminder, JobStatus.DONE, "sent late" if late else None)
 
 
 def _no_answer(
@@ -451,9 +457,10 @@ def _no_answer(
     match: Match,
     org: Organisation,
     now: datetime,
+    outcomes: Outcomes,
 ) -> None:
     if any(a.answer is not None for a in view.attendees) or batch.answers.get(view.id):
-        _finish(reminder, JobStatus.SKIPPED, now, ANSWERED)
+        _finish(outcomes, reminder, JobStatus.SKIPPED, ANSWERED)
         return
     queued = 0
     for mentor in batch.mentors.get(match.id, []):
@@ -469,6 +476,6 @@ def _no_answer(
         ):
             queued += 1
     if queued:
-        _finish(reminder, JobStatus.DONE, now, None)
+        _finish(outcomes, reminder, JobStatus.DONE, None)
     else:
-        _finish(reminder, JobStatus.SKIPPED, now, UNREACHABLE)
+        _finish(outcomes, reminder, JobStatus.SKIPPED, UNREACHABLE)
