@@ -36,28 +36,41 @@ async def on_next(ctx: Ctx) -> None:
         answer = view.answer_of(ctx.me.id)
         ctx.reply(
             mentee_card(ctx.tr, ctx.tz, view, "next", answer),
-            answer_buttons(ctx.tr, view.id, answer, "next"),
+            answer_buttons(ctx.tr, view, answer, "next"),
         )
 
 
 async def on_answer(ctx: Ctx, args: list[str]) -> None:
     """A press on "I'll be there", "I can't come" or "I'd like another time"."""
-    appointment, code, card = ([*args, "", "", ""])[:3]
+    appointment, code, card, sequence = ([*args, "", "", "", ""])[:4]
     given = ANSWER_BY_CODE.get(code)
     kind = CARD_BY_CODE.get(card, "reminder")
     if given is None or not appointment.isdigit():
         raise NotFound("malformed answer")
+    seen = int(sequence) if sequence.isdigit() else None
     try:
-        done = await appointments.answer(ctx.session, ctx.me, int(appointment), given, ctx.now)
+        done = await appointments.answer(
+            ctx.session, ctx.me, int(appointment), given, ctx.now, sequence=seen
+        )
     except Invalid as err:
-        if err.code == "appointment_cancelled":
+        if err.code == "appointment_moved":
+            view = await appointments.get_for_family(ctx.session, ctx.me, int(appointment))
+            answer = view.answer_of(ctx.me.id)
+            ctx.edit(
+                mentee_card(ctx.tr, ctx.tz, view, "moved", answer),
+                answer_buttons(ctx.tr, view, answer, "moved"),
+            )
+            ctx.toast(
+                ctx._("This meeting has a new time. Please check it and answer again."), alert=True
+            )
+        elif err.code == "appointment_cancelled":
             ctx.toast(ctx._("This meeting was cancelled."), alert=True)
         else:
             ctx.toast(ctx._("This meeting has already taken place."), alert=True)
         return
     ctx.edit(
         mentee_card(ctx.tr, ctx.tz, done.view, kind, given),
-        answer_buttons(ctx.tr, done.view.id, given, kind),
+        answer_buttons(ctx.tr, done.view, given, kind),
     )
     ctx.toast(ctx._(THANKS[given]))
 

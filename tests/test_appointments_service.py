@@ -138,9 +138,9 @@ async def test_planning_tells_the_family_with_a_calendar_file_and_the_co_mentor(
     assert "الثلاثاء" in card.text  # Tuesday, in Arabic
     assert card.buttons is not None
     assert [row[0][1] for row in card.buttons] == [
-        f"ans:{view.id}:c:p",
-        f"ans:{view.id}:n:p",
-        f"ans:{view.id}:r:p",
+        f"ans:{view.id}:c:p:0",
+        f"ans:{view.id}:n:p:0",
+        f"ans:{view.id}:r:p:0",
     ]
     ics = by[(world.amira.id, "appointment_ics")]
     assert ics.document is not None and ics.document_mime == "text/calendar"

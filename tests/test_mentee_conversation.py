@@ -171,7 +171,7 @@ async def test_each_answer_button_and_what_the_mentors_see(
     reminder = await cast.amira.next_message()
     await cast.omar.next_message()
 
-    await cast.amira.press_data(f"ans:{appointment_id}:c:r", reminder)
+    await cast.amira.press_data(f"ans:{appointment_id}:c:r:0", reminder)
     edited = await cast.amira.next_message()
     assert edited.message_id == reminder.message_id and edited.edited
     assert edited.button_labels[0].startswith("✓")
@@ -182,7 +182,7 @@ async def test_each_answer_button_and_what_the_mentors_see(
     assert not told.buttons
     assert ES.when(TUESDAY_1730, MADRID) in (await cast.ben.next_message(where=about_meetings)).text
 
-    await cast.amira.press_data(f"ans:{appointment_id}:n:r", reminder)
+    await cast.amira.press_data(f"ans:{appointment_id}:n:r:0", reminder)
     edited = await cast.amira.next_message()
     assert edited.button_labels[1].startswith("✓")
     await deliver(app)
@@ -191,7 +191,7 @@ async def test_each_answer_button_and_what_the_mentors_see(
     assert told.button_labels == ["Move"]
     await cast.ben.next_message(where=about_meetings)
 
-    await cast.omar.press_data(f"ans:{appointment_id}:r:r")
+    await cast.omar.press_data(f"ans:{appointment_id}:r:r:0")
     await cast.omar.next_message()
     await deliver(app)
     told = await cast.ana.next_message(where=about_meetings)
@@ -224,7 +224,7 @@ async def test_no_alert_when_someone_answered(
     appointment_id = await _plan(app, db, clock, cast)
     await cast.omar.send("/next")
     card = await cast.omar.next_message()
-    await cast.omar.press_data(f"ans:{appointment_id}:c:x", card)
+    await cast.omar.press_data(f"ans:{appointment_id}:c:x:0", card)
     await cast.omar.next_message()
     await deliver(app)
     await cast.ana.next_message(where=about_meetings)  # "Omar will be there"
@@ -289,7 +289,7 @@ async def test_a_cancelled_meeting_is_told_and_never_reminded(
     assert "no_answer" not in await _outbox_kinds(db, cast.ana)
     assert "reminder" not in await _outbox_kinds(db, cast.amira)
     # A press on the old card is answered, not recorded.
-    await cast.amira.press_data(f"ans:{appointment_id}:c:p")
+    await cast.amira.press_data(f"ans:{appointment_id}:c:p:0")
     assert await cast.amira.answer() is not None
     async with db.transaction() as s:
         assert (await s.execute(select(AppointmentAnswer))).scalars().all() == []
@@ -319,7 +319,7 @@ async def test_next_lists_coming_meetings_in_the_mentees_words(
     card = await cast.amira.next_message()
     assert AR.when(TUESDAY_1730, MADRID) in card.text
     assert "Café Central" in card.text and "Ana" in card.text and "Ben" in card.text
-    await cast.amira.press_data(f"ans:{appointment_id}:c:x", card)
+    await cast.amira.press_data(f"ans:{appointment_id}:c:x:0", card)
     await cast.amira.next_message()
     await cast.amira.send("/next")
     again = await cast.amira.next_message()
@@ -349,11 +349,36 @@ async def test_a_forged_answer_from_another_family_is_refused(
     app: App, db: Database, clock: ManualClock, cast: Cast
 ) -> None:
     appointment_id = await _plan(app, db, clock, cast)
-    await _forge(cast.zed, f"ans:{appointment_id}:c:r")
+    await _forge(cast.zed, f"ans:{appointment_id}:c:r:0")
     assert "not available" in (await cast.zed.next_message()).text
-    await _forge(cast.ana, f"ans:{appointment_id}:c:r")  # a mentor is not the family
+    await _forge(cast.ana, f"ans:{appointment_id}:c:r:0")  # a mentor is not the family
     assert "not available" in (await cast.ana.next_message()).text
     async with db.transaction() as s:
         assert (await s.execute(select(AppointmentAnswer))).scalars().all() == []
     await deliver(app)
     await cast.ben.expect_no_message(within=0.1)
+
+
+async def test_a_press_on_the_card_of_an_earlier_time_shows_the_new_time(
+    app: App, db: Database, clock: ManualClock, cast: Cast
+) -> None:
+    appointment_id = await _plan(app, db, clock, cast)
+    old_card = next(m for m in cast.amira.messages if m.buttons)
+    thursday = TUESDAY_1730 + timedelta(days=2)
+    async with db.transaction() as s:
+        await appointments.move(s, cast.mentor, appointment_id, thursday, clock.now())
+    await deliver(app)
+    await cast.amira.next_messages(2)  # the new card and its calendar file
+    await cast.amira.press_data(f"ans:{appointment_id}:c:p:0", old_card)
+    refreshed = await cast.amira.next_message()
+    assert refreshed.message_id == old_card.message_id
+    assert AR.when(thursday, MADRID) in refreshed.text
+    assert all(str(data).endswith(":1") for row in refreshed.buttons for _, data in row)
+    assert await cast.amira.answer()
+    async with db.transaction() as s:
+        assert (await s.execute(select(AppointmentAnswer))).scalars().all() == []
+    # Answering on the refreshed card counts.
+    await cast.amira.press_data(f"ans:{appointment_id}:c:m:1", refreshed)
+    await cast.amira.next_message()
+    async with db.transaction() as s:
+        assert len((await s.execute(select(AppointmentAnswer))).scalars().all()) == 1

@@ -11,7 +11,8 @@ from storage.models import Answer, AppointmentStatus
 
 Buttons = list[list[tuple[str, str]]]
 
-# Callback data of the mentee's answer buttons: "ans:<appointment id>:<answer>:<card kind>".
+# Callback data of the mentee's answer buttons:
+# "ans:<appointment id>:<answer>:<card kind>:<appointment sequence>".
 ANSWER_PREFIX = "ans"
 CARD_CODES = {"planned": "p", "moved": "m", "reminder": "r", "next": "x"}
 CARD_BY_CODE = {code: kind for kind, code in CARD_CODES.items()}
@@ -79,16 +80,19 @@ def who(tr: Translator, names: list[str]) -> str:
 
 
 def answer_buttons(
-    tr: Translator, appointment_id: int, chosen: Answer | None, kind: str = "reminder"
+    tr: Translator, view: AppointmentView, chosen: Answer | None, kind: str = "reminder"
 ) -> Buttons:
     """One button a row (long labels, large targets); the chosen one is ticked. The card's
-    kind rides along so that the card can be shown again with the answer."""
+    kind rides along so that the card can be shown again with the answer, and the
+    appointment's sequence so that a press on a card of an earlier time is not taken for the
+    new one."""
     rows: Buttons = []
     for answer, code in ANSWER_CODES.items():
         label = tr.gettext(ANSWER_LABELS[answer])
         if answer == chosen:
             label = f"✓ {label}"
-        rows.append([(label, f"{ANSWER_PREFIX}:{appointment_id}:{code}:{CARD_CODES[kind]}")])
+        data = f"{ANSWER_PREFIX}:{view.id}:{code}:{CARD_CODES[kind]}:{view.sequence}"
+        rows.append([(label, data)])
     return rows
 
 

@@ -312,6 +312,13 @@ async def upcoming_for_mentee(
     return [await view_of(session, a, m) for a, m in result.all()]
 
 
+async def get_for_family(
+    session: AsyncSession, person: Person, appointment_id: int
+) -> AppointmentView:
+    appointment, match = await _family_appointment(session, person, appointment_id)
+    return await view_of(session, appointment, match)
+
+
 async def get_for_manager(
     session: AsyncSession, person: Person, appointment_id: int
 ) -> AppointmentView:
@@ -443,13 +450,21 @@ class Answered:
 
 
 async def answer(
-    session: AsyncSession, person: Person, appointment_id: int, given: Answer, now: datetime
+    session: AsyncSession,
+    person: Person,
+    appointment_id: int,
+    given: Answer,
+    now: datetime,
+    sequence: int | None = None,
 ) -> Answered:
     """A family member's one-tap answer. Only a member of the appointment's family may answer;
-    the mentors are told at once, each in their own language."""
+    the mentors are told at once, each in their own language. `sequence` is the version of
+    the appointment the person saw: an answer to an earlier time is refused."""
     appointment, match = await _family_appointment(session, person, appointment_id)
     if appointment.status != AppointmentStatus.PLANNED:
         raise Invalid("appointment_cancelled")
+    if sequence is not None and sequence != appointment.sequence:
+        raise Invalid("appointment_moved")
     if appointment.starts_at <= now:
         raise Invalid("appointment_passed")
     row = await session.get(AppointmentAnswer, (appointment.id, person.id))
@@ -524,7 +539,7 @@ async def _tell_family(
             text, buttons = cancelled_notice(reader.tr, reader.tz, view), None
         else:
             text = mentee_card(reader.tr, reader.tz, view, kind, None)
-            buttons = answer_buttons(reader.tr, appointment.id, None, kind)
+            buttons = answer_buttons(reader.tr, view, None, kind)
         outbox.enqueue(
             session,
             now,

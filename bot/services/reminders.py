@@ -438,7 +438,7 @@ def _handle(
         person,
         "reminder",
         mentee_card(reader.tr, reader.tz, view, "reminder", answer),
-        buttons=answer_buttons(reader.tr, appointment.id, answer),
+        buttons=answer_buttons(reader.tr, view, answer),
         ref=("appointment", appointment.id),
         dedupe_key=f"reminder:{reminder.id}",
     )
