@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from bot.i18n import isolate
 from bot.services import meetings
 from bot.services.errors import Invalid
 from bot.services.meetings import ACTIVITIES, UNWELL_MOOD, Entry
@@ -80,13 +81,18 @@ async def _confirm(ctx: Ctx, data: dict[str, Any]) -> None:
     await ctx.clear_draft()
     choice = await meetings.choice(ctx.session, ctx.me, entry.match_id)
     values = {
-        "family": views.family_title(ctx, choice.family_name),
+        "family": isolate(choice.family_name),
         "day": ctx.tr.day_long(entry.occurred_on),
     }
     if data.get("mid"):
-        text = ctx._("Saved: your meeting with %(family)s on %(day)s is corrected.") % values
+        text = (
+            ctx._("Saved: your meeting with the %(family)s family on %(day)s is corrected.")
+            % values
+        )
     else:
-        text = ctx._("Saved: your meeting with %(family)s on %(day)s. Thank you!") % values
+        text = (
+            ctx._("Saved: your meeting with the %(family)s family on %(day)s. Thank you!") % values
+        )
     buttons: Buttons = []
     if entry.mood <= UNWELL_MOOD:
         text += "\n\n" + ctx._(

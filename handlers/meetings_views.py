@@ -106,10 +106,6 @@ def reason(ctx: Ctx, code: str, started_on: date | None = None) -> str:
     return texts.get(code, ctx._("Sorry, that did not work. Please try again."))
 
 
-def family_title(ctx: Ctx, name: str) -> str:
-    return ctx._("the %(family)s family") % {"family": isolate(name)}
-
-
 def ask_match(ctx: Ctx, choices: list[meetings.MatchChoice]) -> tuple[str, Buttons]:
     buttons = [[(c.family_name, f"lg:m:{c.id}")] for c in choices]  # labels are plain text
     return ctx._("Which family did you meet?"), buttons
@@ -117,8 +113,9 @@ def ask_match(ctx: Ctx, choices: list[meetings.MatchChoice]) -> tuple[str, Butto
 
 def ask_day(ctx: Ctx, family: str) -> tuple[str, Buttons]:
     text = ctx._(
-        "When did you meet %(family)s?\nTap a button, or type the date (for example %(example)s)."
-    ) % {"family": family_title(ctx, family), "example": example_day(ctx)}
+        "When did you meet the %(family)s family?\n"
+        "Tap a button, or type the date (for example %(example)s)."
+    ) % {"family": isolate(family), "example": example_day(ctx)}
     return text, [[(ctx._("Today"), "lg:d:0"), (ctx._("Yesterday"), "lg:d:1")]]
 
 
@@ -192,9 +189,9 @@ def edit_menu(ctx: Ctx, data: dict[str, Any], several_matches: bool) -> tuple[st
 
 def ask_duplicate(ctx: Ctx, family: str, day: date, can_edit: bool) -> tuple[str, Buttons]:
     text = ctx._(
-        "You already logged a meeting with %(family)s on %(day)s. "
+        "You already logged a meeting with the %(family)s family on %(day)s. "
         "Was this another meeting, or do you want to edit that one?"
-    ) % {"family": family_title(ctx, family), "day": ctx.tr.day_long(day)}
+    ) % {"family": isolate(family), "day": ctx.tr.day_long(day)}
     rows = [[(ctx._("Add another"), "lg:dup:add")]]
     if can_edit:
         rows.append([(ctx._("Edit that one"), "lg:dup:edit")])

@@ -487,3 +487,30 @@ async def test_a_correction_cannot_move_a_meeting_out_of_the_window(
     await ana.next_message()
     [meeting] = await stored(db)
     assert meeting.occurred_on == date(2026, 3, 10)
+
+
+async def test_a_spanish_mentor_types_the_date_her_way(
+    db: Database, clock: ManualClock, tg: Telegram
+) -> None:
+    sofia = tg.user("Sofía", language_code="es")
+    async with building(db, clock.now()) as bd:
+        org = await bd.org()
+        worker = await bd.person(org, Role.WORKER, "Wendy")
+        mentor = await bd.person(org, Role.MENTOR, "Sofía", telegram_id=sofia.id, locale="es")
+        await bd.match(await bd.family(org, "Haddad"), [mentor], worker)
+    await sofia.send("/log")
+    await sofia.next_message()
+    await sofia.send("3/2")  # day first: 3 February
+    await sofia.next_message()
+    draft = await draft_of(db, sofia)
+    assert draft is not None and draft.data["d"] == "2026-02-03" and draft.state == "minutes"
+    await sofia.press_data("lg:t:60")  # buttons are labelled in Spanish; press by data
+    await sofia.next_message()
+    await sofia.send("/log")
+    await sofia.next_message()
+    await sofia.press_data("lg:go:n")
+    await sofia.next_message()
+    await sofia.send("anteayer")  # the day before yesterday
+    await sofia.next_message()
+    draft = await draft_of(db, sofia)
+    assert draft is not None and draft.data["d"] == "2026-02-28"
