@@ -13,7 +13,7 @@ from bot.i18n import N_, isolate
 from bot.services import appointments
 from bot.services.appointment_texts import mentor_line
 from bot.services.errors import Invalid, NotAllowed, NotFound
-from handlers.common import Buttons, Ctx, PressHandler, chunk
+from handlers.common import Buttons, Ctx, PressHandler, TextStep, chunk
 from handlers.router import Router
 from storage.models import Draft, Role
 
@@ -35,6 +35,21 @@ REASONS = {
 }
 
 
+def _refuse(ctx: Ctx, exc: Exception) -> None:
+    ctx.actions.clear()
+    data = ctx.update.callback_query.data if ctx.update.callback_query else None
+    ctx.audit("refused", reason=type(exc).__name__, callback=(data or "")[:64])
+    ctx.reply(ctx._("Sorry, that is not available to you."))
+
+
+async def _match_gone(ctx: Ctx, exc: Invalid) -> None:
+    if exc.code != "match_not_active":
+        raise exc
+    await ctx.clear_draft()
+    ctx.actions.clear()
+    ctx.reply(ctx._("This match is no longer active, so nothing was saved."))
+
+
 def refusing(fn: PressHandler) -> PressHandler:
     """Refuse a press that a service denies (NotFound, NotAllowed) in the person's words, and
     audit it. The services check who may act before they write anything, so what this
@@ -44,10 +59,24 @@ def refusing(fn: PressHandler) -> PressHandler:
         try:
             await fn(ctx, args)
         except (NotAllowed, NotFound) as exc:
-            ctx.actions.clear()
-            data = ctx.update.callback_query.data if ctx.update.callback_query else None
-            ctx.audit("refused", reason=type(exc).__name__, callback=(data or "")[:64])
-            ctx.reply(ctx._("Sorry, that is not available to you."))
+            _refuse(ctx, exc)
+        except Invalid as exc:
+            await _match_gone(ctx, exc)
+
+    return guarded
+
+
+def refusing_text(fn: TextStep) -> TextStep:
+    """The same for a typed step (the match may have been closed meanwhile)."""
+
+    async def guarded(ctx: Ctx, draft: Draft, text: str) -> None:
+        try:
+            await fn(ctx, draft, text)
+        except (NotAllowed, NotFound) as exc:
+            await ctx.clear_draft()
+            _refuse(ctx, exc)
+        except Invalid as exc:
+            await _match_gone(ctx, exc)
 
     return guarded
 
@@ -340,7 +369,7 @@ def register(router: Router) -> None:
     mentors = frozenset({Role.MENTOR})
     router.command("plan", on_plan, roles=mentors)
     router.callback(PREFIX, refusing(on_plan_press), roles=MANAGERS)
-    router.text_step(FLOW, "day", on_day_text)
-    router.text_step(FLOW, "time", on_time_text)
-    router.text_step(FLOW, "place", on_place_text)
-    router.text_step(FLOW, "note", on_note_text)
+    router.text_step(FLOW, "day", refusing_text(on_day_text))
+    router.text_step(FLOW, "time", refusing_text(on_time_text))
+    router.text_step(FLOW, "place", refusing_text(on_place_text))
+    router.text_step(FLOW, "note", refusing_text(on_note_text))

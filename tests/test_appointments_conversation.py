@@ -16,7 +16,15 @@ from bot.clock import ManualClock
 from bot.i18n import translator
 from emulator import Emulator, FloodLimits
 from storage.db import Database
-from storage.models import Appointment, AppointmentStatus, JobStatus, Reminder, Role
+from storage.models import (
+    Appointment,
+    AppointmentStatus,
+    JobStatus,
+    Match,
+    MatchStatus,
+    Reminder,
+    Role,
+)
 from tests.conftest import deliver, tick
 from tests.factories import building
 from tests.harness import Person as TgPerson
@@ -280,3 +288,24 @@ async def _forge(person: TgPerson, callback_data: str) -> None:
         },
     )
     person._cursor = user.mark
+
+
+async def test_a_match_closed_while_planning_stores_nothing(
+    app: App, cast: Cast, db: Database
+) -> None:
+    ana = cast.ana
+    await ana.send("/plan")
+    await ana.next_message()
+    await ana.send("tomorrow")
+    await ana.next_message()
+    async with db.transaction() as s:
+        match = (await s.execute(select(Match))).scalars().first()
+        assert match is not None
+        match.status = MatchStatus.CLOSED
+    await ana.send("17:30")
+    told = await ana.next_message()
+    assert "no longer active" in told.text
+    assert await _appointments(db) == []
+    await ana.send("Café Central")  # the conversation is over: not taken as a place
+    assert "no longer active" not in (await ana.next_message()).text
+    assert await _appointments(db) == []
