@@ -260,9 +260,11 @@ async def _on_confirm(ctx: Ctx) -> None:
         _ask_text(ctx, edit=False)
         return
     await ctx.clear_draft()
+    text = _summary(ctx, data) + "\n\n" + _sent_text(ctx, raised)
     if raised.severity == Severity.EMERGENCY:
-        ctx.reply(_emergency_line(ctx, raised.emergency_phone))
-    ctx.edit(_summary(ctx, data) + "\n\n" + _sent_text(ctx, raised))
+        # What to do now comes first, in the same message (no extra message to wait for).
+        text = _emergency_line(ctx, raised.emergency_phone) + "\n\n" + text
+    ctx.edit(text)
 
 
 def _sent_text(ctx: Ctx, raised: concerns.Raised) -> str:
