@@ -514,3 +514,57 @@ async def test_a_spanish_mentor_types_the_date_her_way(
     await sofia.next_message()
     draft = await draft_of(db, sofia)
     assert draft is not None and draft.data["d"] == "2026-02-28"
+
+
+async def test_change_family_from_the_summary_and_old_buttons(
+    db: Database, clock: ManualClock, tg: Telegram
+) -> None:
+    world, ana, _ = await make_world(db, clock, tg, two=True)
+    await ana.send("/log")
+    first = await ana.next_message()
+    await ana.press("Haddad")
+    await ana.next_message()
+    for label in ("Today", "30 min", "Sport", "Done", "🙂 Well", "Skip", "Edit"):
+        await ana.press(label)
+        await ana.next_message()
+    await ana.press("Family")
+    msg = await ana.next_message()
+    assert msg.button_labels == ["Haddad", "Osei"]
+    await ana.press("Osei")
+    msg = await ana.next_message()
+    assert "Osei" in msg.text  # the date is asked again, for this match
+    # A button of another step (an old message's) only shows the current step again.
+    forge_press(ana, first, "lg:t:60")
+    await ana.answer()  # the press is answered; the message already shows the date question
+    draft = await draft_of(db, ana)
+    assert draft is not None and draft.state == "day" and draft.data["min"] == 30
+    await ana.press("Yesterday")
+    msg = await ana.next_message()
+    assert "Please check your meeting" in msg.text and "Osei" in msg.text
+    await ana.press("Confirm")
+    await ana.next_message()
+    [meeting] = await stored(db)
+    assert (meeting.match_id, meeting.occurred_on, meeting.duration_minutes) == (
+        world.osei.id,
+        date(2026, 3, 1),
+        30,
+    )
+
+
+async def test_yesterday_before_the_match_started_is_refused(
+    db: Database, clock: ManualClock, tg: Telegram
+) -> None:
+    a = tg.user("Ana")
+    async with building(db, clock.now()) as bd:
+        org = await bd.org()
+        worker = await bd.person(org, Role.WORKER, "Wendy")
+        ana = await bd.person(org, Role.MENTOR, "Ana", telegram_id=a.id)
+        await bd.match(await bd.family(org, "New"), [ana], worker, started_on=date(2026, 3, 2))
+    await a.send("/log")
+    await a.next_message()
+    await a.press("Yesterday")
+    msg = await a.next_message()
+    assert "before the match started" in msg.text
+    await a.press("Today")
+    msg = await a.next_message()
+    assert "How long" in msg.text
