@@ -1,6 +1,7 @@
-"""Concerns, raised: `/concern` for mentors (category, severity, which match, what happened,
-confirm), the `cn:new:<match>` button at the end of a meeting log, and `/problem` for mentees
-(category, then their words). The staff's side is in `handlers.concerns_staff`."""
+"""Concerns, raised by mentors: `/concern` (category, severity, which match, what happened,
+confirm) and the `cn:new:<match>` button at the end of a meeting log. All `cn:` buttons are
+dispatched here; the mentees' `/problem` is in `handlers.concerns_mentee`, the staff's side in
+`handlers.concerns_staff`."""
 
 from __future__ import annotations
 
@@ -10,20 +11,19 @@ from bot.i18n import isolate
 from bot.services import concerns
 from bot.services.concerns import (
     CATEGORY_LABELS,
-    PROBLEM_LABELS,
     SEVERITY_HELP,
     SEVERITY_LABELS,
     SEVERITY_MARKS,
 )
 from bot.services.errors import Invalid, NotAllowed, NotFound
-from handlers import concerns_staff
+from handlers import concerns_mentee, concerns_staff
 from handlers.common import Buttons, Ctx, chunk
 from handlers.router import Router
 from storage.models import ConcernCategory, Draft, Role, Severity
 
 PREFIX = "cn"
 FLOW = "concern"
-FLOW_PROBLEM = "problem"
+FLOW_PROBLEM = concerns_mentee.FLOW
 
 
 def new_concern_button(label: str, match_id: int) -> tuple[str, str]:
@@ -36,13 +36,6 @@ def _int(value: str) -> int:
         return int(value)
     except ValueError:
         raise NotFound("malformed id") from None
-
-
-def _category(value: str) -> ConcernCategory:
-    try:
-        return ConcernCategory(value)
-    except ValueError:
-        raise NotFound("unknown category") from None
 
 
 def _emergency_line(ctx: Ctx, phone: str) -> str:
@@ -181,7 +174,7 @@ async def _on_category(ctx: Ctx, arg: str) -> None:
     if draft is None:
         _stale(ctx, "/concern")
         return
-    category = _category(arg)
+    category = concerns_mentee.category_of(arg)
     await ctx.save_draft(FLOW, "severity", {**draft.data, "category": category.value})
     await _ask_severity(ctx, edit=True)
 
@@ -305,70 +298,6 @@ async def _on_continue(ctx: Ctx) -> None:
     await _ask(ctx, draft, edit=True)
 
 
-# --- mentees: /problem -----------------------------------------------------------------------
-
-
-async def on_problem(ctx: Ctx) -> None:
-    if not await concerns.raisable_matches(ctx.session, ctx.me):
-        ctx.reply(ctx._("You have no mentoring group now. Please phone the office."))
-        return
-    await ctx.save_draft(FLOW_PROBLEM, "category", {})
-    _ask_problem(ctx)
-
-
-def _ask_problem(ctx: Ctx) -> None:
-    buttons = [[(ctx._(label), f"{PREFIX}:p:{c.value}")] for c, label in PROBLEM_LABELS.items()]
-    ctx.reply(ctx._("What is the problem about?"), buttons)
-
-
-async def _on_problem_category(ctx: Ctx, arg: str) -> None:
-    draft = ctx.draft
-    if draft is None or draft.flow != FLOW_PROBLEM or ctx.me.role != Role.MENTEE:
-        _stale(ctx, "/problem")
-        return
-    category = _category(arg)
-    if category == ConcernCategory.SAFETY:
-        phone = await concerns.emergency_phone(ctx.session, ctx.me)
-        ctx.reply(
-            "🚨 <b>"
-            + ctx._("If you are in danger now, call %(phone)s.") % {"phone": isolate(phone)}
-            + "</b>"
-        )
-    await ctx.save_draft(FLOW_PROBLEM, "text", {"category": category.value})
-    ctx.edit(
-        ctx._("%(category)s. Write what happened, in your language. A few words are enough.")
-        % {"category": ctx._(PROBLEM_LABELS[category])}
-    )
-
-
-async def on_problem_text(ctx: Ctx, draft: Draft, text: str) -> None:
-    try:
-        raised = await concerns.raise_problem(
-            ctx.session, ctx.now, ctx.me, draft.data["category"], text
-        )
-    except Invalid as exc:
-        if exc.code == "no_match":
-            await ctx.clear_draft()
-            ctx.reply(ctx._("You have no mentoring group now. Please phone the office."))
-        elif exc.code == "too_long":
-            ctx.reply(ctx._("That is too long. Please write less and send it again."))
-        else:
-            ctx.reply(ctx._("Please write what happened, then send it."))
-        return
-    await ctx.clear_draft()
-    if raised.reached:
-        ctx.reply(ctx._("Thank you. The staff will read it. The answer will come here."))
-    else:
-        ctx.reply(
-            ctx._("Thank you. It is saved. Please also phone the office: %(phone)s.")
-            % {"phone": isolate(raised.office_phone or raised.emergency_phone)}
-        )
-
-
-async def on_problem_choice_text(ctx: Ctx, draft: Draft, text: str) -> None:
-    _ask_problem(ctx)
-
-
 # --- wiring ----------------------------------------------------------------------------------
 
 
@@ -400,18 +329,16 @@ async def _dispatch(ctx: Ctx, args: list[str]) -> None:
     elif action == "rs":
         await _start(ctx, None)
     elif action == "p":
-        await _on_problem_category(ctx, arg)
+        await concerns_mentee.on_category(ctx, arg)
     else:
         raise NotFound("unknown concern button")
 
 
 def register(router: Router) -> None:
     router.command("concern", on_concern, roles=frozenset({Role.MENTOR}))
-    router.command("problem", on_problem, roles=frozenset({Role.MENTEE}))
     router.callback(PREFIX, on_press)
     for state in ("category", "severity", "match", "confirm"):
         router.text_step(FLOW, state, on_choice_text)
     router.text_step(FLOW, "text", on_text)
-    router.text_step(FLOW_PROBLEM, "category", on_problem_choice_text)
-    router.text_step(FLOW_PROBLEM, "text", on_problem_text)
     concerns_staff.register(router)
+    concerns_mentee.register(router)

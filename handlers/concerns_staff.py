@@ -15,6 +15,7 @@ from bot.services.concerns import (
     STATUS_LABELS,
 )
 from bot.services.errors import Invalid, NotAllowed, NotFound
+from bot.services.help import OpenHelp
 from handlers.common import Ctx
 from handlers.router import Router
 from storage.models import ConcernStatus, Draft, Role
@@ -257,16 +258,19 @@ def _concern_line(ctx: Ctx, item: concerns.PendingConcern) -> str:
     return ctx._("%(mark)s #%(id)s %(category)s, %(family)s: open for %(age)s, %(status)s") % values
 
 
-def _help_line(ctx: Ctx, item: concerns.PendingHelp) -> str:
+def _help_line(ctx: Ctx, item: OpenHelp) -> str:
     values = {
         "id": item.id,
         "kind": ctx._(HELP_KIND_LABELS[item.kind]),
+        "name": isolate(item.requester_name),
         "age": ctx.tr.age(concerns.age(ctx.now, item.created_at)),
     }
     if item.answer_due_at is not None:
         values["deadline"] = ctx.tr.when(item.answer_due_at, ctx.tz)
-        return ctx._("#%(id)s %(kind)s: open for %(age)s, answer by %(deadline)s") % values
-    return ctx._("#%(id)s %(kind)s: open for %(age)s, answered") % values
+        return (
+            ctx._("#%(id)s %(kind)s, %(name)s: open for %(age)s, answer by %(deadline)s") % values
+        )
+    return ctx._("#%(id)s %(kind)s, %(name)s: open for %(age)s, answered") % values
 
 
 def register(router: Router) -> None:

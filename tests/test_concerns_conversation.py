@@ -19,10 +19,13 @@ from storage.models import (
     AuditEvent,
     Concern,
     ConcernStatus,
+    HelpKind,
+    HelpRequest,
     Match,
     Person,
     Role,
     Severity,
+    ThreadStatus,
 )
 from tests.conftest import deliver, tick
 from tests.factories import building
@@ -356,12 +359,23 @@ async def test_nobody_acknowledges_and_pending_shows_it_at_the_top(
         await tick(app)
     concern = await the_concern(db)
     assert concern.status == ConcernStatus.UNACKNOWLEDGED
+    async with db.transaction() as s:
+        s.add(
+            HelpRequest(
+                organisation_id=w.match.organisation_id, match_id=w.match.id,
+                requester_id=w.ids["Marta"], worker_id=w.ids["Wendy"], kind=HelpKind.PRACTICAL,
+                status=ThreadStatus.OPEN, created_at=clock.now() - timedelta(hours=3),
+                answer_due_at=clock.now() + timedelta(hours=45),
+            )
+        )  # fmt: skip
     await w.otto.send("/pending")
     listing = await nxt(w.otto)
     lines = listing.text.splitlines()
     assert lines[0] == "Open concerns"
     assert "NOBODY ACKNOWLEDGED" in lines[1] and f"#{concern.id}" in lines[1]
     assert "#1" in lines[2] and "acknowledge by" in lines[2]
+    assert lines[3:5] == ["", "Open help requests"]
+    assert "Marta: open for 3 hours, answer by" in lines[5]
     await w.otto.press(f"#{concern.id} Haddad")
     card = await nxt(w.otto)
     assert "Nobody acknowledged this concern in time" in card.text

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_, Translator, isolate
 from bot.services import audit, outbox, people
+from bot.services import help as help_requests
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from bot.services.escalation import (
     Level,
@@ -33,6 +34,7 @@ from bot.services.escalation import (
     mentee_severity,
     pending_order,
 )
+from bot.services.help import OpenHelp
 from storage.models import (
     Concern,
     ConcernCategory,
@@ -41,7 +43,6 @@ from storage.models import (
     Consent,
     Family,
     HelpKind,
-    HelpRequest,
     Match,
     MatchMentor,
     MatchStatus,
@@ -50,7 +51,6 @@ from storage.models import (
     Person,
     Role,
     Severity,
-    ThreadStatus,
 )
 
 CARD = "concern_card"
@@ -206,17 +206,9 @@ class PendingConcern:
 
 
 @dataclass(frozen=True)
-class PendingHelp:
-    id: int
-    kind: HelpKind
-    created_at: datetime
-    answer_due_at: datetime | None
-
-
-@dataclass(frozen=True)
 class Pending:
     concerns: list[PendingConcern]
-    help: list[PendingHelp]
+    help: list[OpenHelp]  # from bot.services.help
 
 
 # --- who may do what -------------------------------------------------------------------------
@@ -1027,16 +1019,7 @@ async def pending(session: AsyncSession, actor: Person) -> Pending:
         ),
         key=lambda p: pending_order(p.status, p.severity, p.raised_at),
     )
-    return Pending(concerns, await _open_help(session, actor.organisation_id))
-
-
-async def _open_help(session: AsyncSession, org_id: int) -> list[PendingHelp]:
-    rows = await session.execute(
-        select(HelpRequest)
-        .where(HelpRequest.organisation_id == org_id, HelpRequest.status == ThreadStatus.OPEN)
-        .order_by(HelpRequest.created_at, HelpRequest.id)
-    )
-    return [PendingHelp(h.id, h.kind, h.created_at, h.answer_due_at) for h in rows.scalars()]
+    return Pending(concerns, await help_requests.open_requests(session, actor.organisation_id))
 
 
 def age(now: datetime, since: datetime) -> timedelta:
@@ -1053,7 +1036,6 @@ __all__ = [
     "MatchChoice",
     "Pending",
     "PendingConcern",
-    "PendingHelp",
     "Raised",
     "SeverityChoice",
     "WorkerChoice",
