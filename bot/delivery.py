@@ -10,9 +10,9 @@ How a message travels:
 2. **Send**, outside any transaction (the SQLite write lock is never held across network I/O).
    Chats are served concurrently (a bounded number at a time) so that the overall rate is
    actually reached; within one chat, messages go one at a time, in order. Two
-   `aiolimiter.AsyncLimiter`s pace the calls: one overall (`rate_overall`, default 25/s: Telegram
-   allows about 30/s; no bursts above it) and one per chat (`rate_per_chat`, about 1/s, with a
-   burst of a few, kept in a bounded LRU dict).
+   `aiolimiter.AsyncLimiter`s pace the calls: one overall (`rate_overall`, default 25/s, with a
+   bucket of 3: about 28 calls at most in any second, where Telegram allows about 30) and one
+   per chat (`rate_per_chat`, about 1/s, with a burst of 3, kept in a bounded LRU dict).
 3. **Record** each outcome in its own short transaction:
    - sent → SENT, with the Telegram chat and message ids;
    - 429 `RetryAfter` → the whole sender pauses for `retry_after`; a short one (≤ 10 s) is
@@ -132,6 +132,7 @@ class Sender:
         rate_overall: float = 25.0,
         rate_per_chat: float = 1.0,
         per_chat_burst: int = 3,
+        overall_burst: int = 3,
         concurrency: int = 8,
         batch_size: int = 100,
         per_person: int = 10,
@@ -163,8 +164,10 @@ class Sender:
         self.inline_429_seconds = inline_429_seconds
         self.max_inline_429 = max_inline_429
         self.stats = SenderStats()
-        # Capacity 1: calls are spaced 1/rate apart, so no second ever holds more than rate+1.
-        self._overall = AsyncLimiter(1, 1.0 / rate_overall)
+        # A small bucket: a second holds at most about rate + burst calls, and a call that
+        # starts a little late (a busy event loop) is made up for instead of lost.
+        burst = max(1, overall_burst)
+        self._overall = AsyncLimiter(burst, burst / rate_overall)
         self._chats: OrderedDict[int, AsyncLimiter] = OrderedDict()
         self._max_chat_limiters = max_chat_limiters
         self._paused_until = 0.0  # event-loop time; set by a 429
@@ -201,8 +204,9 @@ class Sender:
                 delay = await self._idle_delay()
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("outbox sender failed; retrying")
+            except Exception as exc:
+                # Type only: database errors carry statement parameters (message texts).
+                log.error("outbox sender failed (%s); retrying", type(exc).__name__)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), delay)
             self._wake.clear()
@@ -228,35 +232,71 @@ class Sender:
     # --- one batch -------------------------------------------------------------------------
 
     async def send_due(self, now: datetime | None = None, limit: int | None = None) -> int:
-        """Claim what is due at `now` and send it (within the rate limits); returns how many
-        messages were handled (0: nothing was due). Waits only when a limit makes it wait."""
+        """Send everything due at `now` (default: the clock's time), within the rate limits;
+        returns how many messages were handled (0: nothing was due). Waits only when a limit
+        makes it wait.
+
+        Claims go in batches of `limit`; the next batch is claimed while the last chats of the
+        current one are still being served, so the overall limit stays busy. A person whose
+        messages are being sent is left out of the next claim (their order is kept)."""
         async with self._batch:
-            now = now or self.clock.now()
-            async with self._writes, self.db.transaction() as session:
-                claim = await outbox.claim(
-                    session,
-                    now,
-                    claimer=self.id,
-                    limit=limit or self.batch_size,
-                    lease=self.lease,
-                    per_person=self.per_person,
-                    skip_locked=self.db.supports_skip_locked,
-                )
-            if claim.recovered:
-                self.stats.recovered += claim.recovered
-                log.warning("outbox: %d messages past their lease queued again", claim.recovered)
-            self.stats.claimed += len(claim.messages)
-            lanes: dict[int, list[Claimed]] = {}
-            for message in claim.messages:
-                lanes.setdefault(message.chat_id, []).append(message)
             gate = asyncio.Semaphore(self.concurrency)
+            running: set[asyncio.Task[None]] = set()
+            busy: set[int] = set()  # people with a lane in progress
+            handled = 0
 
-            async def run(lane: list[Claimed]) -> None:
-                async with gate:
-                    await self._send_lane(lane)
+            async def run(person_id: int, lane: list[Claimed]) -> None:
+                try:
+                    async with gate:
+                        await self._send_lane(lane)
+                finally:
+                    busy.discard(person_id)
 
-            await asyncio.gather(*(run(lane) for lane in lanes.values()))
-            return len(claim.messages) + claim.resolved
+            try:
+                while True:
+                    claim = await self._claim(now or self.clock.now(), limit, busy)
+                    handled += len(claim.messages) + claim.resolved
+                    if not claim.messages and not claim.resolved:
+                        break
+                    lanes: dict[int, list[Claimed]] = {}
+                    for message in claim.messages:
+                        lanes.setdefault(message.chat_id, []).append(message)
+                    for lane in lanes.values():
+                        busy.add(lane[0].person_id)
+                        running.add(asyncio.create_task(run(lane[0].person_id, lane)))
+                    # Claim again once every remaining chat is being served.
+                    while len(running) > self.concurrency:
+                        done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                        running -= done
+                        for task in done:
+                            task.result()
+                    if not claim.messages:
+                        continue
+                if running:
+                    await asyncio.gather(*running)
+            except BaseException:
+                for task in running:
+                    task.cancel()
+                raise
+            return handled
+
+    async def _claim(self, now: datetime, limit: int | None, busy: set[int]) -> outbox.Claim:
+        async with self._writes, self.db.transaction() as session:
+            claim = await outbox.claim(
+                session,
+                now,
+                claimer=self.id,
+                limit=limit or self.batch_size,
+                lease=self.lease,
+                per_person=self.per_person,
+                skip_locked=self.db.supports_skip_locked,
+                exclude_people=busy,
+            )
+        if claim.recovered:
+            self.stats.recovered += claim.recovered
+            log.warning("outbox: %d messages past their lease queued again", claim.recovered)
+        self.stats.claimed += len(claim.messages)
+        return claim
 
     async def _send_lane(self, lane: list[Claimed]) -> None:
         """One chat's messages, in order; stops at the first that must wait or cannot go."""
@@ -265,10 +305,15 @@ class Sender:
             rest = [m.id for m in lane[index + 1 :]]
             try:
                 await self._record(message, outcome, rest)
-            except Exception:
+            except Exception as exc:
                 # The outcome could not be stored: the row stays SENDING and comes back after
                 # its lease. Give back the rest of the lane now.
-                log.exception("outbox %d: could not record outcome %s", message.id, outcome.code)
+                log.error(
+                    "outbox %d: could not record outcome %s (%s)",
+                    message.id,
+                    outcome.code,
+                    type(exc).__name__,
+                )
                 if rest:
                     with contextlib.suppress(Exception):
                         await self._hold_back(rest, 0.0)

@@ -4,6 +4,7 @@ users, edits, documents, claims and leases."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import socket
 from collections import Counter
@@ -270,7 +271,11 @@ async def test_network_errors_are_retried_with_backoff_then_fail(
 
 
 async def test_blocked_mentee_is_unreachable_and_their_worker_is_told(
-    db: Database, clock: ManualClock, emulator: Emulator, sender: Sender
+    db: Database,
+    clock: ManualClock,
+    emulator: Emulator,
+    sender: Sender,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     ana = await started(emulator, "Ana")
     wendy = await started(emulator, "Wendy")
@@ -287,7 +292,13 @@ async def test_blocked_mentee_is_unreachable_and_their_worker_is_told(
             outbox.enqueue(b.session, clock.now(), mentee, "reminder", f"reminder {n}")
     ana.block()
 
-    await drain(sender)
+    with caplog.at_level(logging.DEBUG, logger="bot"):
+        await drain(sender)
+    # Logs hold ids and codes: no text, names, phone numbers or token.
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("bot"))
+    assert "403:blocked" in logged
+    for secret in ("reminder 0", "Ana", "Pérez", "612", TOKEN.split(":")[1], "phone them"):
+        assert secret not in logged
     first, second, third, notice = await rows(db)
     assert first.status == OutboxStatus.FAILED
     assert first.last_error is not None and first.last_error.startswith("403:blocked")

@@ -184,10 +184,12 @@ async def claim(
     lease: timedelta,
     per_person: int,
     skip_locked: bool,
+    exclude_people: set[int] | frozenset[int] = frozenset(),
 ) -> Claim:
     """Claim up to `limit` due messages for `claimer` (oldest first, at most `per_person` to one
-    person). With `skip_locked` (PostgreSQL) rows claimed by a concurrent transaction are
-    skipped, so two processes never claim the same row."""
+    person, none to the people in `exclude_people`). With `skip_locked` (PostgreSQL) rows
+    claimed by a concurrent transaction are skipped, so two processes never claim the same
+    row."""
     recovered = await recover_stuck(session, now, lease)
     query = (
         select(OutboxMessage)
@@ -195,6 +197,8 @@ async def claim(
         .order_by(OutboxMessage.id)
         .limit(limit)
     )
+    if exclude_people:
+        query = query.where(OutboxMessage.person_id.not_in(sorted(exclude_people)))
     if skip_locked:
         query = query.with_for_update(skip_locked=True, of=OutboxMessage)
     rows = list((await session.execute(query)).scalars())
