@@ -18,6 +18,7 @@ from storage.db import Database
 from storage.models import (
     AuditEvent,
     Concern,
+    ConcernEvent,
     ConcernStatus,
     HelpKind,
     HelpRequest,
@@ -338,6 +339,22 @@ async def test_a_worker_who_blocked_the_bot_is_skipped(
     assert "Escalated to the coordinators: the worker could not be reached" in card.text
     concern = await the_concern(db)
     assert concern.level == 1
+    async with db.transaction() as s:
+        steps = (
+            await s.execute(
+                select(ConcernEvent.kind, ConcernEvent.detail)
+                .where(ConcernEvent.concern_id == concern.id)
+                .order_by(ConcernEvent.id)
+            )
+        ).all()
+    assert [kind for kind, _ in steps] == [
+        "raised",
+        "notified",
+        "undelivered",
+        "escalated",
+        "notified",
+    ]
+    assert steps[2][1]["person_id"] == w.ids["Wendy"]
 
     # the next concern goes straight to the coordinator
     await raise_concern(app, w.marta, "Low", "Another worry")

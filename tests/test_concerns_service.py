@@ -163,12 +163,12 @@ async def test_raising_sends_the_worker_a_card_with_the_deadline_of_its_severity
         f"cn:ack:{c.id}", f"cn:res:{c.id}", f"cn:rep:{c.id}", f"cn:ra:{c.id}",
     ]  # fmt: skip
     kinds = [e.kind for e in await events(db, c.id)]
-    assert kinds == ["raised", "delivered"]
+    assert kinds == ["raised", "notified"]
     async with db.transaction() as s:
         audited = (
             await s.execute(select(AuditEvent.action).where(AuditEvent.target_id == c.id))
         ).scalars()
-        assert {"concern.raised", "concern.delivered"} <= set(audited)
+        assert {"concern.raised", "concern.notified"} <= set(audited)
 
 
 async def test_the_card_is_in_the_workers_language_and_timezone(
@@ -245,7 +245,7 @@ async def test_a_worker_who_cannot_be_reached_is_skipped_when_raising(
     assert c.level == 1 and c.status == ConcernStatus.OPEN
     assert [m.person_id for m in await cards(db, c.id)] == [w.coordinator.id]
     evs = await events(db, c.id)
-    assert [(e.kind, e.level) for e in evs] == [("raised", 0), ("skipped", 0), ("delivered", 1)]
+    assert [(e.kind, e.level) for e in evs] == [("raised", 0), ("skipped", 0), ("notified", 1)]
 
 
 async def test_nobody_reachable_makes_the_concern_unacknowledged_at_once(
@@ -479,7 +479,7 @@ async def test_another_organisations_staff_may_not_touch_a_concern(
         await act(db, w.worker.id, concerns.acknowledge, clock.now(), cid + 1000)
     c = await concern(db, cid)
     assert c.status == ConcernStatus.OPEN and c.acknowledged_at is None
-    assert [e.kind for e in await events(db, cid)] == ["raised", "delivered"]
+    assert [e.kind for e in await events(db, cid)] == ["raised", "notified"]
 
 
 async def test_acknowledging_tells_the_reporter_in_their_language(
@@ -637,3 +637,34 @@ async def test_cards_are_edited_in_place_when_the_state_changes(
     assert edits[0].buttons is not None
     assert f"cn:ack:{raised.concern_id}" not in str(edits[0].buttons)
     assert "Carme" in edits[0].text
+
+
+async def test_what_became_of_each_card_is_recorded_once(
+    db: Database, clock: ManualClock, w: World
+) -> None:
+    raised = await raise_(db, clock, w, Severity.EMERGENCY)
+    by_person = {m.person_id: m for m in await cards(db, raised.concern_id)}
+    sent_at = clock.now() + timedelta(seconds=2)
+    async with db.transaction() as s:
+        await s.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == by_person[w.worker.id].id)
+            .values(status=OutboxStatus.SENT, sent_at=sent_at, telegram_message_id=9)
+        )
+        await s.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == by_person[w.coordinator.id].id)
+            .values(status=OutboxStatus.FAILED, last_error="blocked")
+        )
+    clock.advance(timedelta(minutes=1))
+    for _ in range(2):  # a second tick records nothing again
+        assert await tick(db, clock) == 0
+        found = [
+            (e.kind, e.detail["person_id"], e.created_at)
+            for e in await events(db, raised.concern_id)
+            if e.kind in ("delivered", "undelivered")
+        ]
+        assert found == [
+            ("delivered", w.worker.id, sent_at),
+            ("undelivered", w.coordinator.id, clock.now()),
+        ]

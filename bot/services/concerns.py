@@ -47,6 +47,7 @@ from storage.models import (
     MatchMentor,
     MatchStatus,
     Organisation,
+    OutboxMessage,
     OutboxStatus,
     Person,
     Role,
@@ -640,7 +641,8 @@ async def _send_cards(
     level: int,
     dedupe: str | None = None,
 ) -> list[int]:
-    """A new card for each recipient (a fresh notification); records who was sent one."""
+    """A new card for each recipient (a fresh notification), queued in the outbox; records
+    who is owed one ("notified"). Whether Telegram took it is recorded later ("delivered")."""
     facts = await _facts(session, concern)
     sent: list[int] = []
     for person in recipients:
@@ -652,7 +654,7 @@ async def _send_cards(
         if message is not None:
             sent.append(person.id)
     if sent:
-        _event(session, now, concern, "delivered", actor_id=None, level=level, to=sent)
+        _event(session, now, concern, "notified", actor_id=None, level=level, to=sent)
     return sent
 
 
@@ -891,11 +893,83 @@ async def reassign(
 # --- escalation (the scheduler's due job) ----------------------------------------------------
 
 
+DELIVERY_LOOKBACK = timedelta(days=7)
+
+
+async def record_deliveries(session: AsyncSession, now: datetime) -> int:
+    """Record what became of each card: "delivered" (Telegram took it, at the time it did) or
+    "undelivered" (the person could not be reached). Once per card; the concerns are claimed
+    like the escalation's, so two processes never record one twice. Returns how many."""
+    cards = (
+        await session.execute(
+            select(
+                OutboxMessage.id,
+                OutboxMessage.ref_id,
+                OutboxMessage.person_id,
+                OutboxMessage.status,
+                OutboxMessage.sent_at,
+            )
+            .where(
+                OutboxMessage.ref_type == REF,
+                OutboxMessage.kind == CARD,
+                OutboxMessage.edit_of_id.is_(None),
+                OutboxMessage.status.in_(
+                    [OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.CANCELLED]
+                ),
+                OutboxMessage.created_at >= now - DELIVERY_LOOKBACK,
+            )
+            .order_by(OutboxMessage.id)
+        )
+    ).all()
+    if not cards:
+        return 0
+    concern_ids = {row.ref_id for row in cards if row.ref_id is not None}
+    known = {
+        (event.detail or {}).get("outbox_id")
+        for event in (
+            await session.execute(
+                select(ConcernEvent).where(
+                    ConcernEvent.concern_id.in_(concern_ids),
+                    ConcernEvent.kind.in_(["delivered", "undelivered"]),
+                )
+            )
+        ).scalars()
+    }
+    todo = [row for row in cards if row.id not in known]
+    if not todo:
+        return 0
+    claimed = {
+        c.id: c
+        for c in (
+            await session.execute(
+                select(Concern)
+                .where(Concern.id.in_({row.ref_id for row in todo}))
+                .with_for_update(skip_locked=True)
+            )
+        ).scalars()
+    }
+    recorded = 0
+    for row in todo:
+        concern = claimed.get(row.ref_id or 0)
+        if concern is None:
+            continue
+        delivered = row.status == OutboxStatus.SENT
+        _event(
+            session, row.sent_at if delivered and row.sent_at else now, concern,
+            "delivered" if delivered else "undelivered", actor_id=None,
+            person_id=row.person_id, outbox_id=row.id,
+        )  # fmt: skip
+        recorded += 1
+    return recorded
+
+
 async def escalate_due(session: AsyncSession, now: datetime, limit: int = 100) -> int:
     """Move on every OPEN concern whose level's deadline has passed, or whose level has nobody
     reachable any more. Rows are claimed (`FOR UPDATE SKIP LOCKED` on PostgreSQL) and each
     decision is re-taken on the claimed row, so two ticks at once, or a tick after a restart,
-    never fire a step twice. Returns how many concerns moved."""
+    never fire a step twice. Returns how many concerns moved. Also records what became of
+    the cards sent so far (`record_deliveries`)."""
+    await record_deliveries(session, now)
     due = select(Concern.id).where(
         Concern.status == ConcernStatus.OPEN, Concern.ack_deadline_at <= now
     )
