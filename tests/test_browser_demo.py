@@ -1,7 +1,7 @@
 """The demo page in headless Chromium (Debian's `chromium` package, driven by Playwright): a
 mentor logs a meeting with button presses, the Arabic-speaking mentee gets her reminder after
-the clock skips a day and taps "I'll be there", the mentor sees her answer, and a concern the
-mentor raises reaches the social worker's phone. Screenshots of every step go to
+the clock skips a day and taps "I'll be there", the mentor sees her answer, a concern the
+mentor raises reaches the social worker's phone, and Reset brings the programme back. Screenshots of every step go to
 artifacts/screenshots/; with MENTORBOT_DOCS_SCREENSHOT=1 the test also refreshes
 docs/demo.png (the README's picture) with the last one."""
 
@@ -192,3 +192,14 @@ async def test_mentor_mentee_and_worker_side_by_side(page: Any) -> None:
     if os.environ.get("MENTORBOT_DOCS_SCREENSHOT") == "1":
         DOCS_SHOT.parent.mkdir(exist_ok=True)
         shutil.copy(last, DOCS_SHOT)
+
+    # 5. Reset: the programme as seeded, the clock back to real time, Tom's chat without
+    # anything he typed.
+    await page.locator("#reset").click()
+    await page.wait_for_function("document.body.dataset.offset === '0'")
+    await page.wait_for_function(
+        "!document.querySelector(`[data-phone='mentor'] .message[data-from='me']`)"
+    )
+    await mentee.el.locator(".document").first.wait_for()
+    assert "real time" in await page.locator("#clock-offset").inner_text()
+    await shot(page, "06-reset")

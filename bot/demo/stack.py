@@ -26,7 +26,7 @@ from bot.config import TELEGRAM_API_URL, Settings
 from bot.demo import seed
 from bot.demo.render import telegram_html
 from bot.runtime import Runtime, runtime_of
-from emulator import Emulator, MessageView, SimulatedUser, UserEvent
+from emulator import Emulator, FloodLimits, MessageView, SimulatedUser, UserEvent
 from emulator.state import ChatState
 from storage.db import Database
 from storage.migrate import upgrade
@@ -38,6 +38,9 @@ DEMO_TOKEN = "4242424242:DEMO-local-emulator-token-not-for-telegram"
 BOT_USERNAME = "mentorbot_demo_bot"
 BOT_NAME = "Mentorbot"
 MAX_SKIP = timedelta(days=31)
+# Telegram's flood control stays on, but with room for a visitor who taps quickly through a
+# conversation (its one-message-a-second pace per chat is kept by the bot's outbox sender).
+DEMO_FLOOD_LIMITS = FloodLimits(per_chat_per_second=5.0, per_chat_burst=20)
 
 
 class DemoError(Exception):
@@ -186,7 +189,9 @@ class Demo:
         self.clock = OffsetClock()
         self.feed = Feed()
         # Messages are dated by the bot's clock, so the phones show the time it believes.
-        self.emulator = Emulator(wall_clock=lambda: self.clock.now().timestamp())
+        self.emulator = Emulator(
+            wall_clock=lambda: self.clock.now().timestamp(), flood_limits=DEMO_FLOOD_LIMITS
+        )
         self.emulator.add_bot(DEMO_TOKEN, username=BOT_USERNAME, first_name=BOT_NAME)
         self.phones: dict[str, Phone] = {}
         self.seeded: seed.Seeded | None = None

@@ -315,8 +315,30 @@ function drawPeople() {
   }
 }
 
-async function load() {
-  const data = await api("/api/state");
+// Loads run one after the other; events that arrive while one runs are applied after it,
+// unless the state it fetched already holds them.
+let loading = Promise.resolve();
+let buffered = null;
+
+function load() {
+  loading = loading.then(loadNow, loadNow);
+  return loading;
+}
+
+async function loadNow() {
+  buffered = [];
+  try {
+    const data = await api("/api/state");
+    draw(data);
+    for (const event of buffered) {
+      if (event.seq > data.seq) applyEvent(event);
+    }
+  } finally {
+    buffered = null;
+  }
+}
+
+function draw(data) {
   const shown = new Map([...state.phones.values()].map((p) => [p.info.key, !p.el.hidden]));
   state.phones.clear();
   const container = $("#phones");
@@ -331,13 +353,17 @@ async function load() {
   }
   drawPeople();
   setClock(data.clock);
-  state.seq = data.seq;
+  state.seq = Math.max(state.seq, data.seq);
   document.body.dataset.ready = "1";
-  return data;
 }
 
 function onEvent(event) {
   state.seq = Math.max(state.seq, event.seq || 0);
+  if (buffered) buffered.push(event);
+  else applyEvent(event);
+}
+
+function applyEvent(event) {
   if (event.type === "reset") {
     setClock(event.clock);
     load().catch((error) => setStatus(error.message));
@@ -379,7 +405,7 @@ async function reset(button) {
   button.disabled = true;
   try {
     await api("/api/reset", {});
-    await load();
+    await load(); // the event stream says so too; this page need not wait for it
   } catch (error) {
     setStatus(error.message);
   } finally {
