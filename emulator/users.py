@@ -104,15 +104,19 @@ class SimulatedUser:
         self.bot.enqueue("edited_message", self.world.message_json(self.bot, chat, msg))
         return self.world.view(self.bot, chat, msg)
 
-    async def press(self, message: HasMessageId | int, callback_data: str) -> str:
-        """Press the inline button carrying ``callback_data`` on a bot message; returns the query id."""
+    async def press(self, message: HasMessageId | int, callback_data: str, *, forged: bool = False) -> str:
+        """Press the inline button carrying ``callback_data`` on a bot message; returns the query id.
+
+        With ``forged=True`` the data need not be on any button: a modified client can send any
+        bytes as callback data, and a bot must refuse what it did not offer.
+        """
         chat = self._begin()
         mid = message if isinstance(message, int) else message.message_id
         msg = chat.messages.get(mid)
         if msg is None or msg.deleted or not msg.from_bot:
             raise LookupError(f"no message {mid} from the bot in the chat with {self!r}")
         rows = (msg.reply_markup or {}).get("inline_keyboard", [])
-        if not any(b.get("callback_data") == callback_data for row in rows for b in row):
+        if not forged and not any(b.get("callback_data") == callback_data for row in rows for b in row):
             view = self.world.view(self.bot, chat, msg)
             raise LookupError(f"message {mid} has no button with callback_data {callback_data!r}: {view.buttons}")
         qid = self.world.new_query_id(self.id)

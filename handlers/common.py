@@ -255,7 +255,8 @@ def wrap(
 async def _refuse(ctx: Ctx, reason: str) -> None:
     """A refused action: nothing of it was stored. Audit it, and say so in the user's words."""
     async with ctx.rt.db.transaction() as session:
-        person = ctx.person
+        # The update's transaction was rolled back: its objects are gone with it.
+        person = await people.by_telegram_id(session, ctx.telegram_id)
         data = ctx.update.callback_query.data if ctx.update.callback_query else None
         audit.record(
             session,

@@ -81,6 +81,18 @@ class Person:
         self._cursor = self.user.mark
         return query_id
 
+    async def press_forged(self, callback_data: str, message: HasMessageId | int | None = None) -> str:
+        """Send a button press with any callback data, as a modified client can, on the latest
+        message from the bot (or ``message``)."""
+        if message is None:
+            sent = [m for m in self.user.messages if m.from_bot and not m.deleted]
+            if not sent:
+                raise AssertionError(f"{self!r} has no message from the bot to press on")
+            message = sent[-1]
+        query_id = await self.user.press(message, callback_data, forged=True)
+        self._cursor = self.user.mark
+        return query_id
+
     def block(self) -> None:
         self.user.block()
         self._cursor = self.user.mark

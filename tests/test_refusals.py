@@ -1,0 +1,43 @@
+"""A service's refusal inside any handler is audited and answered in the user's words."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.clock import ManualClock
+from bot.services.errors import NotAllowed
+from handlers.common import Ctx, wrap
+from storage.db import Database
+from storage.models import AuditEvent, Role
+from tests.factories import building
+from tests.harness import Telegram
+
+
+async def test_a_refused_press_is_audited_and_answered(
+    tg: Telegram, db: Database, clock: ManualClock, app: object
+) -> None:
+    from telegram.ext import CallbackQueryHandler
+
+    async def forbidden(ctx: Ctx) -> None:
+        ctx.reply("x")  # never sent: the service refuses first
+        raise NotAllowed("not yours")
+
+    app.add_handler(CallbackQueryHandler(wrap(forbidden), pattern="^zz"), group=-1)  # type: ignore[attr-defined]
+    alice = tg.user("Alice", language_code="en")
+    async with building(db, clock.now()) as b:
+        org = await b.org()
+        mentor = await b.person(org, Role.MENTOR, telegram_id=alice.id)
+    await alice.send("/help")
+    await alice.next_message()
+    await alice.press_forged("zz:1")
+    refusal = await alice.next_message()
+    assert "not available to you" in refusal.text
+    async with db.transaction() as session:
+        events = (
+            (await session.execute(select(AuditEvent).where(AuditEvent.action == "refused")))
+            .scalars()
+            .all()
+        )
+    assert [(e.actor_id, e.organisation_id, e.detail["callback"]) for e in events] == [
+        (mentor.id, org.id, "zz:1")
+    ]
