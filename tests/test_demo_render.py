@@ -79,3 +79,8 @@ def test_broken_entities_are_ignored() -> None:
         ],
     )
     assert html == "abc&lt;"
+
+
+def test_a_block_ends_its_line() -> None:
+    html = rendered("Before\n<blockquote>quoted</blockquote>\nafter")
+    assert html == "Before\n<blockquote>quoted</blockquote>after"

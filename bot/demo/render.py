@@ -19,6 +19,7 @@ _SIMPLE = {
     "spoiler": "tg-spoiler",
 }
 _VERBATIM = frozenset({"url", "email", "phone_number", "bot_command", "text_link", "code", "pre"})
+_BLOCKS = frozenset({"pre", "blockquote", "expandable_blockquote"})
 _LINK_SCHEMES = ("http://", "https://", "mailto:", "tel:", "tg://")
 # What a client turns into links by itself: commands (tap to send) and web addresses.
 _AUTO = re.compile(
@@ -126,6 +127,8 @@ def _render(text: _Text, start: int, end: int, entities: list[Mapping[str, Any]]
                 inner = _render(text, begin, stop, children)
             out.append(open_tag + inner + close_tag)
             pos = stop
+            if entity.get("type") in _BLOCKS and pos < end and text[pos : pos + 1] == "\n":
+                pos += 1  # the block already ends the line
         i = j
     out.append(_plain(text[pos:end]))
     return "".join(out)

@@ -5,12 +5,11 @@ movable clock, and a feed of what happens in every phone for the web page."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import shutil
 import tempfile
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -266,14 +265,20 @@ class Demo:
         self._unsubscribe.clear()
         app, self._app = self._app, None
         if app is not None:
-            with contextlib.suppress(Exception):
-                if app.updater is not None and app.updater.running:
-                    await app.updater.stop()
-                if app.running:
-                    await app.stop()
-                if app.post_stop is not None:
-                    await app.post_stop(app)
-                await app.shutdown()
+            steps: list[Callable[[], Awaitable[object]]] = []
+            if app.updater is not None and app.updater.running:
+                steps.append(app.updater.stop)
+            if app.running:
+                steps.append(app.stop)
+            if app.post_stop is not None:
+                post_stop = app.post_stop
+                steps.append(lambda: post_stop(app))
+            steps.append(app.shutdown)
+            for step in steps:  # each one even if an earlier one failed
+                try:
+                    await step()
+                except Exception:
+                    log.exception("stopping the bot failed at one step")
         await self.emulator.stop()
         if self._db is not None:
             await self._db.dispose()
