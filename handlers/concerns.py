@@ -302,13 +302,6 @@ async def _on_continue(ctx: Ctx) -> None:
 
 
 async def on_press(ctx: Ctx, args: list[str]) -> None:
-    async def run(c: Ctx) -> None:
-        await _dispatch(c, args)
-
-    await concerns_staff.refusing(run)(ctx)
-
-
-async def _dispatch(ctx: Ctx, args: list[str]) -> None:
     action, arg = [*args, "", ""][:2]
     if action in concerns_staff.ACTIONS:
         await concerns_staff.ACTIONS[action](ctx, args[1:])

@@ -1,6 +1,7 @@
 """Concerns, for the staff: the card's buttons (Acknowledge, Resolve, Reply, Reassign), and
 `/pending`, the organisation's open concerns and help requests. Every press is re-checked by
-the service: a concern of another organisation is refused (and audited by `wrap`)."""
+the service: a concern of another organisation raises NotAllowed, which `wrap` refuses and
+audits."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from bot.services.concerns import (
     SEVERITY_MARKS,
     STATUS_LABELS,
 )
-from bot.services.errors import Invalid, NotAllowed, NotFound
+from bot.services.errors import Invalid, NotFound
 from bot.services.help import OpenHelp
 from handlers.common import Ctx
 from handlers.router import Router
@@ -50,30 +51,6 @@ def _invalid(ctx: Ctx, exc: Invalid) -> None:
         ctx.reply(ctx._("That is too long. Please shorten it and send it again."))
     else:
         ctx.reply(ctx._("Please write it as text, then send it."))
-
-
-def refusing(fn: Callable[[Ctx], Awaitable[None]]) -> Callable[[Ctx], Awaitable[None]]:
-    """Refuse what a service denies (NotFound, NotAllowed) in the person's words, and audit
-    it. The services check who may act before they write anything, so the refusal is recorded
-    in this update's own transaction."""
-
-    async def guarded(ctx: Ctx) -> None:
-        try:
-            await fn(ctx)
-        except (NotAllowed, NotFound) as exc:
-            query = ctx.update.callback_query
-            data = (query.data if query else None) or ""
-            ctx.actions.clear()
-            parts = data.split(":")
-            target = (
-                ("concern", int(parts[2]))
-                if len(parts) > 2 and parts[1] in ACTIONS and parts[2].isdigit()
-                else None
-            )
-            ctx.audit("refused", target, reason=type(exc).__name__, callback=data[:64])
-            ctx.reply(ctx._("Sorry, that is not available to you."))
-
-    return guarded
 
 
 # --- the card's buttons ----------------------------------------------------------------------
@@ -276,18 +253,6 @@ def _help_line(ctx: Ctx, item: OpenHelp) -> str:
 def register(router: Router) -> None:
     """/pending and the typed steps of the card's buttons (the `cn` buttons themselves are
     dispatched by `handlers.concerns`)."""
-    router.command("pending", refusing(on_pending), roles=STAFF)
-    router.text_step(FLOW_RESOLVE, "note", _text_step(on_resolve_note))
-    router.text_step(FLOW_REPLY, "text", _text_step(on_reply_text))
-
-
-def _text_step(
-    fn: Callable[[Ctx, Draft, str], Awaitable[None]],
-) -> Callable[[Ctx, Draft, str], Awaitable[None]]:
-    async def step(ctx: Ctx, draft: Draft, text: str) -> None:
-        async def run(c: Ctx) -> None:
-            await fn(c, draft, text)
-
-        await refusing(run)(ctx)
-
-    return step
+    router.command("pending", on_pending, roles=STAFF)
+    router.text_step(FLOW_RESOLVE, "note", on_resolve_note)
+    router.text_step(FLOW_REPLY, "text", on_reply_text)

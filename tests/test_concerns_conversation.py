@@ -13,7 +13,6 @@ from sqlalchemy import select
 from bot.app import App
 from bot.clock import ManualClock
 from emulator import Emulator, FloodLimits, MessageView
-from emulator.state import CallbackQuery
 from storage.db import Database
 from storage.models import (
     AuditEvent,
@@ -117,29 +116,6 @@ async def the_concern(db: Database) -> Concern:
         return found
 
 
-async def forge_press(user: User, data: str) -> None:
-    """A button press with callback data of the client's choosing, on the user's last message
-    from the bot (a modified client can send any bytes)."""
-    sim = user.user
-    chat = sim._begin()
-    message = sim.last_message
-    assert message is not None
-    stored = chat.messages[message.message_id]
-    qid = sim.world.new_query_id(sim.id)
-    sim.bot.callback_queries[qid] = CallbackQuery(qid, sim.id, message.message_id, data)
-    sim.bot.enqueue(
-        "callback_query",
-        {
-            "id": qid,
-            "from": sim.info.user_json(),
-            "message": sim.world.message_json(sim.bot, chat, stored),
-            "chat_instance": chat.chat_instance,
-            "data": data,
-        },
-    )
-    user._cursor = sim.mark
-
-
 # --- raising ---------------------------------------------------------------------------------
 
 
@@ -194,9 +170,9 @@ async def test_the_emergency_number_comes_first_and_the_coordinator_is_alerted(
 async def test_the_button_after_a_meeting_log_starts_the_flow_for_that_match(
     app: App, db: Database, w: World
 ) -> None:
-    await forge_press(w.marta, f"cn:new:{w.match.id}")
+    await w.marta.press_forged(f"cn:new:{w.match.id}")
     assert "What is the concern about?" in (await nxt(w.marta)).text
-    await forge_press(w.marta, "cn:new:9999")  # not her match
+    await w.marta.press_forged("cn:new:9999")  # not her match
     assert "not available to you" in (await nxt(w.marta)).text
 
 
@@ -272,10 +248,10 @@ async def test_a_forged_press_on_another_organisations_concern_is_refused(
 ) -> None:
     await raised_and_delivered(app, w)
     concern = await the_concern(db)
-    await forge_press(w.xavi, f"cn:ack:{concern.id}")
+    await w.xavi.press_forged(f"cn:ack:{concern.id}")
     assert "not available to you" in (await nxt(w.xavi)).text
     for data in (f"cn:res:{concern.id}", f"cn:to:{concern.id}:{w.ids['Xavi']}", "cn:ack:x"):
-        await forge_press(w.xavi, data)
+        await w.xavi.press_forged(data)
         assert "not available to you" in (await nxt(w.xavi)).text
     async with db.transaction() as s:
         refused = (
@@ -285,12 +261,12 @@ async def test_a_forged_press_on_another_organisations_concern_is_refused(
                 .order_by(AuditEvent.id)
             )
         ).scalars()
-        found = [(e.detail["callback"], e.target_id) for e in refused]
+        found = [(e.detail["callback"], e.detail["reason"]) for e in refused]
     assert found == [
-        (f"cn:ack:{concern.id}", concern.id),
-        (f"cn:res:{concern.id}", concern.id),
-        (f"cn:to:{concern.id}:{w.ids['Xavi']}", concern.id),
-        ("cn:ack:x", None),
+        (f"cn:ack:{concern.id}", "NotAllowed"),
+        (f"cn:res:{concern.id}", "NotAllowed"),
+        (f"cn:to:{concern.id}:{w.ids['Xavi']}", "NotAllowed"),
+        ("cn:ack:x", "NotFound"),
     ]
     after = await the_concern(db)
     assert after.status == ConcernStatus.OPEN and after.acknowledged_at is None
