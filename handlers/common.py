@@ -9,16 +9,18 @@ renders the reply with `ctx._`; it holds no business rules and no SQL.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, RetryAfter
 from telegram.ext import ContextTypes
 
 from bot.i18n import Translator, normalise_locale, translator
@@ -127,9 +129,7 @@ class Ctx:
 
     # conversation state -----------------------------------------------------------------
     async def save_draft(self, flow: str, state: str, data: dict[str, Any]) -> Draft:
-        self.draft = await drafts.save(
-            self.session, self.telegram_id, flow, state, data, self.now
-        )
+        self.draft = await drafts.save(self.session, self.telegram_id, flow, state, data, self.now)
         return self.draft
 
     async def clear_draft(self) -> None:
@@ -148,6 +148,22 @@ class Ctx:
         )
 
 
+async def _patiently(call: Callable[[], Awaitable[object]], attempts: int = 3) -> None:
+    """Make one Bot API call, waiting out Telegram's flood control (429 `retry_after`) a few
+    times rather than losing a reply whose change is already committed."""
+    for attempt in range(attempts):
+        try:
+            await call()
+            return
+        except RetryAfter as exc:
+            if attempt == attempts - 1:
+                raise
+            wait = exc.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            log.info("flood control: reply waits %.0f s", seconds)
+            await asyncio.sleep(seconds)
+
+
 async def flush_actions(ctx: Ctx) -> None:
     """Send the replies a handler asked for, after its transaction committed."""
     bot = ctx.context.bot
@@ -161,25 +177,40 @@ async def flush_actions(ctx: Ctx) -> None:
             answered = True
         elif action.kind == "edit" and query is not None and query.message is not None:
             try:
-                await bot.edit_message_text(
-                    action.text,
-                    chat_id=chat_id,
-                    message_id=query.message.message_id,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=markup,
+                await _patiently(
+                    partial(
+                        bot.edit_message_text,
+                        action.text,
+                        chat_id=chat_id,
+                        message_id=query.message.message_id,
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=markup,
+                    )
                 )
             except BadRequest as exc:
                 if "not modified" not in str(exc):
                     raise
         elif action.kind == "document" and action.document is not None:
             name, content = action.document
-            await bot.send_document(
-                chat_id, document=content, filename=name,
-                caption=action.text or None, parse_mode=ParseMode.HTML,
+            await _patiently(
+                partial(
+                    bot.send_document,
+                    chat_id,
+                    document=content,
+                    filename=name,
+                    caption=action.text or None,
+                    parse_mode=ParseMode.HTML,
+                )
             )
         elif action.kind in ("reply", "edit"):
-            await bot.send_message(
-                chat_id, action.text, parse_mode=ParseMode.HTML, reply_markup=markup
+            await _patiently(
+                partial(
+                    bot.send_message,
+                    chat_id,
+                    action.text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                )
             )
     if query is not None and not answered:
         await query.answer()
