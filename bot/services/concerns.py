@@ -145,6 +145,25 @@ _UNACK_TIMEOUT = N_(
 _UNACK_NOBODY = N_("Nobody acknowledged this concern: nobody on the staff can be reached.")
 
 
+# What the person who raised a concern is told; mentees in simpler words. (kind, mentee)
+_REPORTER_NOTICES: dict[tuple[str, bool], str] = {
+    ("acknowledged", False): N_(
+        "Your concern about %(category)s (%(day)s) was received by %(name)s from the staff."
+    ),
+    ("resolved", False): N_(
+        "Your concern about %(category)s (%(day)s) was marked as resolved by %(name)s."
+    ),
+    ("reply", False): N_("Message from %(name)s about your concern (%(category)s, %(day)s):"),
+    ("acknowledged", True): N_(
+        "%(name)s from the programme has read your message (%(category)s, %(day)s)."
+    ),
+    ("resolved", True): N_(
+        "%(name)s from the programme has closed your problem (%(category)s, %(day)s)."
+    ),
+    ("reply", True): N_("Message from %(name)s about your problem (%(category)s, %(day)s):"),
+}
+
+
 # --- results ---------------------------------------------------------------------------------
 
 
@@ -709,31 +728,16 @@ async def _tell_reporter(
         return False
     rd = await people.reader(session, reporter)
     tr = rd.tr
+    mentee = reporter.role == Role.MENTEE
+    labels = PROBLEM_LABELS if mentee else CATEGORY_LABELS
     values = {
         "name": isolate(actor.name),
-        "category": tr.gettext(CATEGORY_LABELS[concern.category]),
+        "category": tr.gettext(labels[concern.category]),
         "day": tr.day_long(concern.raised_at, tz=rd.tz),
     }
-    if kind == "acknowledged":
-        body = (
-            tr.gettext(
-                "Your concern about %(category)s (%(day)s) was received by %(name)s from the staff."
-            )
-            % values
-        )
-    elif kind == "resolved":
-        body = (
-            tr.gettext(
-                "Your concern about %(category)s (%(day)s) was marked as resolved by %(name)s."
-            )
-            % values
-        )
-    else:
-        body = (
-            tr.gettext("Message from %(name)s about your concern (%(category)s, %(day)s):") % values
-            + "\n"
-            + isolate(text)
-        )
+    body = tr.gettext(_REPORTER_NOTICES[(kind, mentee)]) % values
+    if text is not None:
+        body += "\n" + isolate(text)
     return (
         outbox.enqueue(
             session, now, reporter, f"concern_{kind}", body, ref=("concern_note", concern.id)
