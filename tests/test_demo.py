@@ -368,6 +368,11 @@ async def test_a_foreign_database_is_refused(tmp_path: Path) -> None:
     await db.dispose()
     with pytest.raises(DemoError, match="not the demo's"):
         await Demo(path).start()
+    other = tmp_path / "notes.txt"
+    other.write_text("not a database at all, " * 100)
+    with pytest.raises(DemoError, match="not the demo's"):
+        await Demo(other).start()
+    assert other.read_text().startswith("not a database")
     db = Database(f"sqlite+aiosqlite:///{path}")
     async with db.transaction() as session:  # untouched
         assert (await session.execute(select(Person))).first() is None

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete
+from sqlalchemy import delete, text
+from sqlalchemy.exc import DBAPIError
 
 from bot import commands, jobs
 from bot.app import App, build_application
@@ -50,16 +51,8 @@ def ensure_local(settings: Settings, emulator_url: str) -> None:
     """The demo never talks to Telegram: its Bot API is the emulator on loopback."""
     api = settings.api_base
     host = urlsplit(api).hostname
-    if (
-        api != emulator_url.rstrip("/")
-        or api.startswith(TELEGRAM_API_URL)
-        or host
-        not in (
-            "127.0.0.1",
-            "localhost",
-            "::1",
-        )
-    ):
+    loopback = host in ("127.0.0.1", "localhost", "::1")
+    if api != emulator_url.rstrip("/") or api.startswith(TELEGRAM_API_URL) or not loopback:
         raise DemoError(f"the demo must use the local emulator, not {host}")
 
 
@@ -237,12 +230,8 @@ class Demo:
         )
         ensure_local(settings, self.emulator.base_url)
         self._db = Database(url)
+        await self._refuse_foreign(path)
         await upgrade(self._db)
-        async with self._db.transaction() as session:
-            if await seed.is_demo_database(session) is False:
-                raise DemoError(
-                    f"{path} holds a database that is not the demo's; give another --database"
-                )
         await self._seed()
         self._make_phones()
 
@@ -257,6 +246,25 @@ class Demo:
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0, timeout=10)
         await self._set_menus()
+
+    async def _refuse_foreign(self, path: Path) -> None:
+        """Touch nothing in a database that is not the demo's (a real programme's, say)."""
+        foreign = DemoError(f"{path} is not the demo's database; give another --database")
+        try:
+            async with self.db.transaction() as session:
+                tables = set(
+                    (
+                        await session.execute(
+                            text("SELECT name FROM sqlite_master WHERE type = 'table'")
+                        )
+                    ).scalars()
+                )
+                if not tables - {"alembic_version"}:
+                    return  # new or empty
+                if "organisation" not in tables or await seed.is_demo_database(session) is False:
+                    raise foreign
+        except DBAPIError:
+            raise foreign from None
 
     async def stop(self) -> None:
         self.feed.close()
