@@ -216,10 +216,10 @@ async def _on_duplicate(ctx: Ctx, data: dict[str, Any], choice: str) -> None:
 
 def register(router: Router) -> None:
     router.command("log", on_log, roles=MENTOR)
-    router.callback("lg", views.guarded(on_press), roles=MENTOR)
-    router.text_step(FLOW, "day", views.guarded_text(steps.on_day_text))
-    router.text_step(FLOW, "minutes", views.guarded_text(steps.on_minutes_text))
-    router.text_step(FLOW, "mood", views.guarded_text(steps.on_mood_text))
-    router.text_step(FLOW, "notes", views.guarded_text(steps.on_notes_text))
+    router.callback("lg", on_press, roles=MENTOR)
+    router.text_step(FLOW, "day", steps.on_day_text)
+    router.text_step(FLOW, "minutes", steps.on_minutes_text)
+    router.text_step(FLOW, "mood", steps.on_mood_text)
+    router.text_step(FLOW, "notes", steps.on_notes_text)
     for state in ("match", "acts", "summary", "edit", "dup"):
-        router.text_step(FLOW, state, views.guarded_text(steps.on_button_step_text))
+        router.text_step(FLOW, state, steps.on_button_step_text)

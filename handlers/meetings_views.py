@@ -3,57 +3,15 @@ reasons a typed answer is asked again. Rendering only; the rules are in bot.serv
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
 from datetime import date, timedelta
 from typing import Any
 
 from bot.i18n import isolate
 from bot.services import meetings
-from bot.services.errors import NotAllowed, NotFound
 from bot.services.meetings import ACTIVITIES, COMMON_DURATIONS, EDIT_WINDOW_DAYS, MOOD_LABELS
 from handlers.common import Buttons, Ctx, chunk
-from storage.models import Draft
 
 FLOW = "log"
-
-Press = Callable[[Ctx, list[str]], Awaitable[None]]
-Typed = Callable[[Ctx, Draft, str], Awaitable[None]]
-
-
-@asynccontextmanager
-async def refusing(ctx: Ctx) -> AsyncIterator[None]:
-    """Refusals (another person's record, a forged press, a match closed meanwhile) undo only
-    what this step did, are audited, and are answered in the user's language, while the
-    update's transaction and the person stay usable."""
-    try:
-        async with ctx.session.begin_nested():
-            yield
-    except (NotAllowed, NotFound) as exc:
-        query = ctx.update.callback_query
-        ctx.actions = []
-        ctx.audit(
-            "refused",
-            reason=type(exc).__name__,
-            callback=((query.data if query else None) or "")[:64],
-        )
-        ctx.reply(ctx._("Sorry, that is not available to you."))
-
-
-def guarded(fn: Press) -> Press:
-    async def run(ctx: Ctx, args: list[str]) -> None:
-        async with refusing(ctx):
-            await fn(ctx, args)
-
-    return run
-
-
-def guarded_text(fn: Typed) -> Typed:
-    async def run(ctx: Ctx, draft: Draft, text: str) -> None:
-        async with refusing(ctx):
-            await fn(ctx, draft, text)
-
-    return run
 
 
 def short_duration(ctx: Ctx, minutes: int) -> str:

@@ -15,7 +15,6 @@ from bot.services import meetings, progress
 from bot.services.errors import Invalid
 from bot.services.progress import DOMAINS, RATING_LABELS, RATINGS, RELATIONSHIP_LABELS
 from handlers.common import Buttons, Ctx
-from handlers.meetings_views import guarded, guarded_text
 from handlers.router import Router
 from storage.models import Draft, Role
 
@@ -290,9 +289,9 @@ async def on_button_text(ctx: Ctx, draft: Draft, text: str) -> None:
 
 def register(router: Router) -> None:
     router.command("report", on_report, roles=MENTOR)
-    router.callback("rp", guarded(on_press), roles=MENTOR)
-    router.text_step(FLOW, "comment", guarded_text(on_comment_text))
-    router.text_step(FLOW, "rate", guarded_text(on_scale_text))
-    router.text_step(FLOW, "rel", guarded_text(on_scale_text))
+    router.callback("rp", on_press, roles=MENTOR)
+    router.text_step(FLOW, "comment", on_comment_text)
+    router.text_step(FLOW, "rate", on_scale_text)
+    router.text_step(FLOW, "rel", on_scale_text)
     for state in ("match", "sup", "summary"):
-        router.text_step(FLOW, state, guarded_text(on_button_text))
+        router.text_step(FLOW, state, on_button_text)

@@ -13,8 +13,7 @@ from bot.app import App, build_application
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.i18n import translator
-from emulator import Emulator, FloodLimits, MessageView
-from emulator.state import CallbackQuery
+from emulator import Emulator, FloodLimits
 from storage.db import Database
 from storage.models import AuditEvent, Draft, Match, MatchStatus, Meeting, Person, Role
 from tests.factories import building
@@ -54,28 +53,6 @@ async def make_world(
         osei = await bd.match(await bd.family(org, "Osei"), [ana] if two else [carla], worker)
         kim = await bd.match(await bd.family(org, "Kim"), [carla], worker)
     return World(ana, ben, haddad, osei, kim), a, b
-
-
-def forge_press(who: TgPerson, message: MessageView, data: str) -> None:
-    """A modified client pressing a button that is not on the message, with any data (the
-    emulator's `press` only presses buttons that exist)."""
-    sim = who.user
-    chat = sim.chat
-    sim.mark = len(chat.events)
-    stored_msg = chat.messages[message.message_id]
-    qid = sim.world.new_query_id(sim.id)
-    sim.bot.callback_queries[qid] = CallbackQuery(qid, sim.id, message.message_id, data)
-    sim.bot.enqueue(
-        "callback_query",
-        {
-            "id": qid,
-            "from": sim.info.user_json(),
-            "message": sim.world.message_json(sim.bot, chat, stored_msg),
-            "chat_instance": chat.chat_instance,
-            "data": data,
-        },
-    )
-    who._cursor = sim.mark
 
 
 async def stored(db: Database) -> list[Meeting]:
@@ -369,11 +346,11 @@ async def test_forged_presses_are_refused_and_store_nothing(
     await ana.next_message()
     # A client sends a button Ana was never shown: another family's match.
     last = ana.last_message
-    forge_press(ana, last, f"lg:m:{world.kim.id}")
+    await ana.press_forged(f"lg:m:{world.kim.id}", last)
     msg = await ana.next_message()
     assert "not available to you" in msg.text
     # Or Ben's meeting (same match, but not hers to correct).
-    forge_press(ana, last, f"lg:me:{bens.id}")
+    await ana.press_forged(f"lg:me:{bens.id}", last)
     msg = await ana.next_message()
     assert "not available to you" in msg.text
     assert [m.id for m in await stored(db)] == [bens.id]
@@ -442,7 +419,7 @@ async def test_mylogs_lists_own_recent_meetings_and_corrects_one(
     msg = await ana.next_message()
     assert len(msg.buttons) == 1
     first = min(m.id for m in await stored(db))
-    forge_press(ana, msg, f"lg:me:{first}")
+    await ana.press_forged(f"lg:me:{first}", msg)
     msg = await ana.next_message()
     assert "not available to you" in msg.text
 
@@ -534,7 +511,7 @@ async def test_change_family_from_the_summary_and_old_buttons(
     msg = await ana.next_message()
     assert "Osei" in msg.text  # the date is asked again, for this match
     # A button of another step (an old message's) only shows the current step again.
-    forge_press(ana, first, "lg:t:60")
+    await ana.press_forged("lg:t:60", first)
     await ana.answer()  # the press is answered; the message already shows the date question
     draft = await draft_of(db, ana)
     assert draft is not None and draft.state == "day" and draft.data["min"] == 30

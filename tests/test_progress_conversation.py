@@ -29,7 +29,6 @@ from tests.conftest import deliver, tick
 from tests.factories import building
 from tests.harness import Person as TgPerson
 from tests.harness import Telegram
-from tests.test_meetings_conversation import forge_press
 
 RATE = ("1 · Needs a lot of support", "2 · Some progress", "3 · Good progress", "4 · Doing well")
 
@@ -187,7 +186,7 @@ async def test_forged_report_on_another_match_is_refused(
     ana = world.ana
     await ana.send("/report")
     msg = await ana.next_message()
-    forge_press(ana, msg, f"rp:m:{world.kim.id}")
+    await ana.press_forged(f"rp:m:{world.kim.id}", msg)
     msg = await ana.next_message()
     assert "not available to you" in msg.text
     async with db.transaction() as s:
