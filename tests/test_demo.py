@@ -214,6 +214,26 @@ async def test_a_bot_reply_streams_live(
     assert 'class="tg-command"' in reply["html"]  # commands tap to send, as in Telegram
 
 
+async def test_a_reconnecting_page_catches_up(
+    demo_url: tuple[Demo, str], client: httpx.AsyncClient
+) -> None:
+    demo, _url = demo_url
+    seq = demo.feed.seq
+    await post(client, "/api/phones/worker/send", {"text": "/help"})
+    await demo.phone("worker").user.wait_for_message()
+    # What an EventSource sends when it reconnects: the id of the last event it saw.
+    async with client.stream("GET", "/api/events", headers={"Last-Event-ID": str(seq)}) as stream:
+        seen: list[int] = []
+        async for line in stream.aiter_lines():
+            if line.startswith("data: "):
+                event = json.loads(line[len("data: ") :])
+                seen.append(event["seq"])
+                if event.get("phone") == "worker" and event["message"]["text"] == "/help":
+                    break
+    assert seen[0] == seq + 1 and seen == sorted(seen)
+    assert (await client.get("/api/events?after=x")).status_code == 400
+
+
 async def test_skipping_moves_the_bots_clock_not_the_machines(
     demo_url: tuple[Demo, str], client: httpx.AsyncClient
 ) -> None:
@@ -232,6 +252,10 @@ async def test_skipping_moves_the_bots_clock_not_the_machines(
     assert abs(time.time() - machine.timestamp()) < 60
     assert demo.rt.clock.now() - datetime.now(UTC) > timedelta(hours=23, minutes=59)
     assert body["jobs"]["reminders"] >= 1
+    # The open concern was not acknowledged within its day: it went up to the coordinator.
+    assert body["jobs"]["concern_escalation"] >= 1
+    coordinator = demo.phone("coordinator").user
+    await coordinator.wait_for_message(after=0, timeout=10)
     clock = (await client.get("/api/clock")).json()
     assert clock["offset_seconds"] == 86400 and clock["timezone"] == "Europe/Madrid"
 
