@@ -668,3 +668,80 @@ async def test_what_became_of_each_card_is_recorded_once(
             ("delivered", w.worker.id, sent_at),
             ("undelivered", w.coordinator.id, clock.now()),
         ]
+
+
+async def test_a_crash_in_the_middle_of_a_step_loses_nothing_and_fires_once(
+    db: Database, clock: ManualClock, w: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raised = await raise_(db, clock, w, Severity.HIGH)
+    clock.advance(DURATION[Severity.HIGH])
+    real = concerns._send_cards
+
+    async def crash(*args: object, **kw: object) -> list[int]:
+        raise RuntimeError("the process died here")
+
+    monkeypatch.setattr(concerns, "_send_cards", crash)
+    with pytest.raises(RuntimeError):
+        await tick(db, clock)
+    c = await concern(db, raised.concern_id)
+    assert (c.level, c.status) == (0, ConcernStatus.OPEN)  # the whole step was rolled back
+    assert "escalated" not in [e.kind for e in await events(db, c.id)]
+
+    monkeypatch.setattr(concerns, "_send_cards", real)
+    clock.advance(timedelta(minutes=1))  # the next tick, after the restart
+    assert await tick(db, clock) == 1
+    assert await tick(db, clock) == 0
+    c = await concern(db, raised.concern_id)
+    assert c.level == 1
+    assert [e.kind for e in await events(db, c.id)].count("escalated") == 1
+    assert len([m for m in await cards(db, c.id) if m.person_id == w.coordinator.id]) == 1
+
+
+async def test_an_acknowledgement_racing_the_escalation_leaves_one_consistent_story(
+    db: Database, database_url: str, clock: ManualClock, w: World
+) -> None:
+    raised = await raise_(db, clock, w, Severity.HIGH)
+    clock.advance(DURATION[Severity.HIGH])
+    other = Database(database_url)
+    try:
+        await asyncio.gather(
+            act(db, w.worker.id, concerns.acknowledge, clock.now(), raised.concern_id),
+            tick(other, clock),
+        )
+    finally:
+        await other.dispose()
+    c = await concern(db, raised.concern_id)
+    assert c.status == ConcernStatus.ACKNOWLEDGED and c.ack_deadline_at is None
+    kinds = [e.kind for e in await events(db, c.id)]
+    assert kinds.count("acknowledged") == 1 and kinds.count("escalated") <= 1
+    if "escalated" in kinds:  # the tick went first: then the worker acknowledged
+        assert kinds.index("escalated") < kinds.index("acknowledged")
+        assert c.level == 1
+    else:
+        assert c.level == 0
+    clock.advance(timedelta(days=3))
+    assert await tick(db, clock) == 0
+
+
+async def test_the_longest_card_still_fits_in_one_telegram_message(
+    db: Database, clock: ManualClock, w: World
+) -> None:
+    await set_person(db, w.mentor.id, name="M" * 200)
+    await set_person(db, w.coordinator.id, reachable=False)  # one more line: a skipped level
+    async with db.transaction() as s:
+        mentor = await s.get(Person, w.mentor.id)
+        assert mentor is not None
+        raised = await concerns.raise_concern(
+            s, clock.now(), mentor, w.match.id, ConcernCategory.RELATIONSHIP,
+            "ü" * concerns.DESCRIPTION_MAX, Severity.EMERGENCY,
+        )  # fmt: skip
+    for _ in range(2):
+        clock.advance(DURATION[Severity.EMERGENCY])
+        await tick(db, clock)
+    assert (await concern(db, raised.concern_id)).status == ConcernStatus.UNACKNOWLEDGED
+    await act(
+        db, w.admin.id, concerns.resolve, clock.now(), raised.concern_id, "n" * concerns.NOTE_MAX
+    )
+    texts = [m.text for m in await cards(db, raised.concern_id, edits=True)]
+    assert len(texts) > 5
+    assert max(len(t) for t in texts) < 3600  # room for longer languages

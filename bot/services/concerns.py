@@ -56,8 +56,8 @@ from storage.models import (
 
 CARD = "concern_card"
 REF = "concern"
-DESCRIPTION_MAX = 3000
-NOTE_MAX = 1000
+DESCRIPTION_MAX = 2000  # the card, with its history, stays under 4096 characters
+NOTE_MAX = 500
 REPLY_MAX = 2000
 
 CATEGORY_LABELS: dict[ConcernCategory, str] = {
