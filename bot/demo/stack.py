@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, text
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from bot import commands, jobs
@@ -30,7 +30,6 @@ from emulator import Emulator, FloodLimits, MessageView, SimulatedUser, UserEven
 from emulator.state import ChatState
 from storage.db import Database
 from storage.migrate import upgrade
-from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -378,25 +377,29 @@ class Demo:
     async def reset(self) -> None:
         """Back to the seeded programme: fresh rows, empty chats, the clock at real time."""
         async with self._lock:
-            self.clock.offset = timedelta(0)
-            async with self.db.transaction() as session:
-                # Waits for a send in progress; then nothing old can reach the fresh chats.
-                await session.execute(delete(OutboxMessage))
-            bot = self.emulator.bot(DEMO_TOKEN)
-            for unsubscribe in self._unsubscribe:
-                unsubscribe()
-            self._unsubscribe.clear()
-            for key, phone in list(self.phones.items()):
-                info = phone.user.info
-                bot.chats[info.id] = ChatState(info, started=True)
-                phone.user.mark = 0
-                self._listen(key, phone.user)
-            bot.flood.reset()
-            bot.callback_queries.clear()
-            await self._seed()
-            assert self.seeded is not None
-            for key, phone in list(self.phones.items()):
-                self.phones[key] = Phone(phone.persona, self.seeded.people[key], phone.user)
-            await self._set_menus()
-            self.rt.wake_sender()
+            # No send in flight while the rows and the chats are replaced: nothing of the old
+            # programme can reach the fresh chats.
+            sender = self.rt.sender
+            if sender is not None:
+                await sender.stop()
+            try:
+                self.clock.offset = timedelta(0)
+                await self._seed()  # every table wiped and seeded, in one transaction
+                assert self.seeded is not None
+                bot = self.emulator.bot(DEMO_TOKEN)
+                for unsubscribe in self._unsubscribe:
+                    unsubscribe()
+                self._unsubscribe.clear()
+                for key, phone in list(self.phones.items()):
+                    info = phone.user.info
+                    bot.chats[info.id] = ChatState(info, started=True)
+                    phone.user.mark = 0
+                    self.phones[key] = Phone(phone.persona, self.seeded.people[key], phone.user)
+                    self._listen(key, phone.user)
+                bot.flood.reset()
+                bot.callback_queries.clear()
+                await self._set_menus()
+            finally:
+                if sender is not None:
+                    sender.start()
         self.feed.publish({"type": "reset", "clock": self.clock_json()})
