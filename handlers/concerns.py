@@ -270,6 +270,14 @@ def _sent_text(ctx: Ctx, raised: concerns.Raised) -> str:
         "name": isolate(raised.worker_name),
         "when": ctx.tr.when(raised.deadline, ctx.tz) if raised.deadline else "",
     }
+    if not raised.worker_reached:
+        return (
+            ctx._(
+                "%(name)s cannot be reached through the bot now, so it was sent to other staff "
+                "of the programme. Someone must acknowledge it by %(when)s; you will be told here."
+            )
+            % values
+        )
     if raised.coordinators_alerted:
         return (
             ctx._(

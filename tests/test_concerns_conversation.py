@@ -334,7 +334,7 @@ async def test_a_worker_who_blocked_the_bot_is_skipped(
 
     # the next concern goes straight to the coordinator
     await raise_concern(app, w.marta, "Low", "Another worry")
-    await nxt(w.marta)
+    assert "Wendy cannot be reached through the bot now" in (await nxt(w.marta)).text
     await deliver(app)
     card = await nxt(w.carme)
     assert "Another worry" in card.text and "Skipped the worker" in card.text

@@ -189,7 +189,8 @@ class Raised:
     office_phone: str | None
     reached: bool  # somebody on the staff will receive the card
     worker_name: str
-    coordinators_alerted: bool  # an emergency's coordinators got the card at once
+    worker_reached: bool  # the referring worker got the card (else a later level did)
+    coordinators_alerted: bool  # the coordinators got the card too
 
 
 @dataclass(frozen=True)
@@ -456,7 +457,7 @@ async def raise_concern(
     _skip(session, now, concern, step)
     if step.level is None:
         await _give_up(session, now, concern, reason=Reason.UNREACHABLE)
-        reached, alerted = False, False
+        reached, alerted, worker_reached = False, False, False
     else:
         concern.level = step.level
         recipients = levels.at(step.level)
@@ -466,6 +467,7 @@ async def raise_concern(
         sent = await _send_cards(session, now, concern, _unique(recipients), level=step.level)
         reached = bool(sent)
         alerted = any(p.role == Role.COORDINATOR and p.id in sent for p in recipients)
+        worker_reached = concern.assigned_worker_id in sent
     return Raised(
         concern_id=concern.id,
         severity=severity,
@@ -475,6 +477,7 @@ async def raise_concern(
         office_phone=org.office_phone,
         reached=reached,
         worker_name=levels.people[Level.WORKER][0].name if levels.people[Level.WORKER] else "",
+        worker_reached=worker_reached,
         coordinators_alerted=alerted,
     )
 
