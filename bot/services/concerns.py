@@ -518,7 +518,6 @@ class _Facts:
     concern: Concern
     reporter: Person
     family: str
-    worker: Person | None
     names: dict[int, str]
     events: list[ConcernEvent]
     minutes: int
@@ -546,7 +545,6 @@ async def _facts(session: AsyncSession, concern: Concern) -> _Facts:
         concern=concern,
         reporter=reporter,
         family=family.name if family else "",
-        worker=await session.get(Person, concern.assigned_worker_id),
         names=names,
         events=events,
         minutes=ack_minutes(org.ack_deadlines_minutes, concern.severity),
