@@ -6,9 +6,8 @@ from handlers.router import Router
 
 
 def build_router() -> Router:
-    from handlers import appointments, concerns, mentee, upcoming
+    from handlers import appointments, concerns, meetings, mentee, progress, start, upcoming
     from handlers import help as help_staff
-    from handlers import meetings, progress, start
 
     router = Router()
     for feature in (start, help_staff, concerns, meetings, appointments, upcoming, mentee, progress):
