@@ -354,7 +354,7 @@ def machine() -> str:
 
 def kill_moment(args: argparse.Namespace) -> float:
     """Somewhere in the middle of the fan-out (startup takes about a second)."""
-    duration = args.n / args.rate
+    duration = float(args.n) / float(args.rate)
     return round(1.0 + random.uniform(0.25, 0.6) * duration, 3)
 
 
