@@ -160,6 +160,42 @@ async def test_edit_waits_for_the_original_then_edits_it(
     assert edit_row.telegram_message_id == original_row.telegram_message_id == message.message_id
 
 
+async def test_an_unchanged_edit_counts_as_done(
+    db: Database, clock: ManualClock, emulator: Emulator, sender: Sender
+) -> None:
+    ana = await started(emulator, "Ana")
+    async with building(db, clock.now()) as b:
+        org = await b.org()
+        worker = await b.person(org, Role.WORKER, telegram_id=ana.id)
+        original = outbox.enqueue(b.session, clock.now(), worker, "card", "Same")
+    await drain(sender)
+    async with building(db, clock.now()) as b:
+        again = await b.session.get(Person, worker.id)
+        assert again is not None and original is not None
+        outbox.enqueue(b.session, clock.now(), again, "card", "Same", edit_of=original)
+    await drain(sender)
+    assert [r.status for r in await rows(db)] == [OutboxStatus.SENT, OutboxStatus.SENT]
+
+
+async def test_a_bad_request_fails_at_once_and_the_chat_goes_on(
+    db: Database, clock: ManualClock, emulator: Emulator, sender: Sender
+) -> None:
+    ana = await started(emulator, "Ana")
+    async with building(db, clock.now()) as b:
+        org = await b.org()
+        mentee = await b.person(org, Role.MENTEE, telegram_id=ana.id)
+        outbox.enqueue(b.session, clock.now(), mentee, "test", "<b>unclosed")
+        outbox.enqueue(b.session, clock.now(), mentee, "test", "fine")
+    await drain(sender)
+    bad, good = await rows(db)
+    assert (bad.status, bad.attempts) == (OutboxStatus.FAILED, 1)
+    assert bad.last_error is not None and bad.last_error.startswith("400 ")
+    assert good.status == OutboxStatus.SENT
+    assert [m.text for m in ana.messages] == ["fine"]
+    assert (await person(db, mentee.id)).reachable
+    assert sender.stats.failed == 1
+
+
 async def test_429_is_honoured_and_never_a_failure(
     db: Database, clock: ManualClock, emulator: Emulator, bot: Bot
 ) -> None:
