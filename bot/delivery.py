@@ -13,6 +13,8 @@ How a message travels:
    `aiolimiter.AsyncLimiter`s pace the calls: one overall (`rate_overall`, default 25/s, with a
    bucket of 3: about 28 calls at most in any second, where Telegram allows about 30) and one
    per chat (`rate_per_chat`, about 1/s, with a burst of 3, kept in a bounded LRU dict).
+   The limits are per process: with several processes on one PostgreSQL, divide
+   `rate_overall` between them.
 3. **Record** each outcome in its own short transaction:
    - sent → SENT, with the Telegram chat and message ids;
    - 429 `RetryAfter` → the whole sender pauses for `retry_after`; a short one (≤ 10 s) is
