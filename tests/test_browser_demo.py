@@ -188,6 +188,10 @@ async def test_mentor_mentee_and_worker_side_by_side(page: Any) -> None:
     card = await worker.last_text()
     assert description in card
     assert await worker.bot_messages().last.locator(".key").count() >= 1  # acknowledge, …
+    # (The README's picture, once the "thank you" toast on Amal's phone has faded.)
+    await page.wait_for_function(
+        "[...document.querySelectorAll('.toast')].every(t => t.hidden)", timeout=TIMEOUT
+    )
     last = await shot(page, "05-concern")
     if os.environ.get("MENTORBOT_DOCS_SCREENSHOT") == "1":
         DOCS_SHOT.parent.mkdir(exist_ok=True)
