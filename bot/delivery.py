@@ -32,6 +32,8 @@ Crashes: a row stays SENDING while its process sends it. If the process dies, th
 to QUEUED when its lease (default 2 minutes) has run out (PostgreSQL), or at the next start
 (SQLite). A message that was on the wire at the moment of the crash may therefore be delivered
 twice: at most one duplicate per message in flight, never a lost message. That is the trade-off.
+A normal stop (`stop()`) lets the calls on the wire finish and be recorded, and gives back what
+was claimed but not tried, so a deploy or restart sends nothing twice.
 
 Edits (`edit_of_id`) change the original message once it has been sent (they wait for it);
 documents go out with `send_document`. Logs carry ids and error codes only.
@@ -175,6 +177,7 @@ class Sender:
         self._paused_until = 0.0  # event-loop time; set by a 429
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
         self._batch = asyncio.Lock()  # one batch at a time in this process
         self._writes = asyncio.Lock()  # our own write transactions, one at a time
 
@@ -187,18 +190,32 @@ class Sender:
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name="outbox-sender")
 
-    async def stop(self) -> None:
-        if self._task is not None:
+    async def stop(self, grace_seconds: float = 5.0) -> None:
+        """Stop claiming, let the calls on the wire finish and be recorded, and give back what
+        was claimed but not tried (so a normal restart sends nothing twice); after
+        `grace_seconds`, cancel."""
+        if self._task is None:
+            return
+        self._stopping = True
+        self._wake.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(self._task), grace_seconds)
+        except TimeoutError:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        except asyncio.CancelledError:
+            self._task.cancel()
+            raise
+        finally:
             self._task = None
+            self._stopping = False
 
     async def _run(self) -> None:
         if self.recover_on_start:
             with contextlib.suppress(Exception):
                 await self.recover()
-        while True:
+        while not self._stopping:
             delay = self.poll_seconds
             try:
                 while await self.send_due():
@@ -255,7 +272,7 @@ class Sender:
                     busy.discard(person_id)
 
             try:
-                while True:
+                while not self._stopping:
                     claim = await self._claim(now or self.clock.now(), limit, busy)
                     handled += len(claim.messages) + claim.resolved
                     if not claim.messages and not claim.resolved:
@@ -303,6 +320,9 @@ class Sender:
     async def _send_lane(self, lane: list[Claimed]) -> None:
         """One chat's messages, in order; stops at the first that must wait or cannot go."""
         for index, message in enumerate(lane):
+            if self._stopping:  # shutting down: give back what was not tried
+                await self._hold_back([m.id for m in lane[index:]], 0.0)
+                return
             outcome = await self._attempt(message)
             rest = [m.id for m in lane[index + 1 :]]
             try:

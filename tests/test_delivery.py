@@ -432,6 +432,26 @@ async def test_stuck_sending_rows_come_back_after_the_lease(
     assert [m.text for m in ana.messages] == ["stuck"]
 
 
+async def test_stopping_gives_back_what_was_not_tried(
+    db: Database, clock: ManualClock, emulator: Emulator, sender: Sender
+) -> None:
+    ana = await started(emulator, "Ana")
+    async with building(db, clock.now()) as b:
+        org = await b.org()
+        mentee = await b.person(org, Role.MENTEE, telegram_id=ana.id)
+        for n in range(8):
+            outbox.enqueue(b.session, clock.now(), mentee, "test", f"m{n}")
+    sender.start()
+    # One chat: three go at once (its burst), then one a second.
+    await ana.wait_for_message(lambda m: m.text == "m2", after=0)
+    await sender.stop()
+    statuses = Counter(r.status for r in await rows(db))
+    sent = statuses[OutboxStatus.SENT]
+    assert 3 <= sent < 8 and statuses[OutboxStatus.QUEUED] == 8 - sent
+    assert all(r.attempts == 0 for r in await rows(db) if r.status == OutboxStatus.QUEUED)
+    assert len(sent_texts(emulator, ana.id)) == sent  # everything sent was recorded
+
+
 async def test_sqlite_sender_takes_back_everything_at_start(
     db: Database, clock: ManualClock, emulator: Emulator, sender: Sender
 ) -> None:
