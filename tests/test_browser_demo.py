@@ -164,6 +164,10 @@ async def test_mentor_mentee_and_worker_side_by_side(page: Any) -> None:
     text = await reminder.locator(".text").inner_text()
     assert ARABIC.search(text), f"no Arabic in the reminder: {text!r}"
     assert await mentee.el.locator(".chat").get_attribute("dir") == "rtl"
+    # The open concern's deadline passed too: it went up to the coordinator, whose phone is
+    # not shown; its chip says there is something new.
+    chip = page.locator("label.chip").filter(has=page.locator("[data-toggle='coordinator']"))
+    await chip.locator(".badge").wait_for()
     await shot(page, "03-reminder")
 
     # 3. Amal taps "I'll be there" (found by its callback data: the label is in Arabic once

@@ -278,6 +278,7 @@ function upsertMessage(phone, message) {
     $(".placeholder", chat)?.remove();
     chat.append(el);
     chat.scrollTop = chat.scrollHeight;
+    if (phone.el.hidden && message.from_bot) setUnread(phone, (phone.unread || 0) + 1);
   }
   phone.messages.set(message.id, el);
   phone.el.dataset.version = String(Number(phone.el.dataset.version || 0) + 1);
@@ -288,6 +289,13 @@ function placeholder(phone) {
   p.className = "placeholder";
   p.textContent = "Tap ☰ Menu for the commands, or type /help";
   phone.chat.append(p);
+}
+
+function setUnread(phone, count) {
+  phone.unread = count;
+  if (!phone.badge) return;
+  phone.badge.textContent = String(count);
+  phone.badge.hidden = count === 0;
 }
 
 function drawPeople() {
@@ -306,11 +314,20 @@ function drawPeople() {
     box.dataset.toggle = phone.info.key;
     box.addEventListener("change", () => {
       phone.el.hidden = !box.checked;
-      if (box.checked) phone.chat.scrollTop = phone.chat.scrollHeight;
+      if (box.checked) {
+        phone.chat.scrollTop = phone.chat.scrollHeight;
+        setUnread(phone, 0);
+      }
     });
     const text = document.createElement("span");
     text.textContent = `${phone.info.first_name} (${phone.info.role})`;
-    chip.append(box, text);
+    const badge = document.createElement("span");
+    badge.className = "badge";
+    badge.hidden = true;
+    badge.title = "new messages on this phone";
+    phone.badge = badge;
+    setUnread(phone, phone.unread || 0);
+    chip.append(box, text, badge);
     nav.append(chip);
   }
 }
