@@ -257,6 +257,9 @@ def wrap(
                     tr, tz = rd.tr, rd.tz
                 ctx = Ctx(update, context, rt, session, now, user.id, person, tr, tz)
                 ctx.draft = await drafts.get(session, user.id)
+                if person is not None and update.my_chat_member is None:
+                    # Anyone who writes to the bot can be reached by it again.
+                    await people.reachable_again(session, now, person)
                 if linked and (person is None or person.consent != Consent.GIVEN):
                     ctx.reply(not_linked_text(tr))
                 elif roles is not None and (person is None or person.role not in roles):

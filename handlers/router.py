@@ -7,9 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from telegram import ChatMember
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     MessageHandler,
     filters,
@@ -18,6 +20,7 @@ from telegram.ext import (
     BaseHandler as PTBHandler,
 )
 
+from bot.services import people
 from handlers.common import Ctx, CtxHandler, PressHandler, TextStep, not_linked_text, wrap
 from storage.models import Consent, Role
 
@@ -81,6 +84,11 @@ class Router:
         for handler in self.handlers:
             app.add_handler(handler)
         app.add_handler(
+            ChatMemberHandler(
+                wrap(self._on_membership, linked=False), ChatMemberHandler.MY_CHAT_MEMBER
+            )
+        )
+        app.add_handler(
             MessageHandler(filters.TEXT & ~filters.COMMAND, wrap(self._on_text, linked=False))
         )
         app.add_handler(MessageHandler(filters.COMMAND, wrap(self._on_unknown_command)))
@@ -106,6 +114,17 @@ class Router:
                 return
         if self.fallback is not None:
             await self.fallback(ctx)
+
+    async def _on_membership(self, ctx: Ctx) -> None:
+        """The person blocked the bot (kicked) or unblocked it (member)."""
+        change = ctx.update.my_chat_member
+        if change is None or ctx.person is None:
+            return
+        status = change.new_chat_member.status
+        if status in (ChatMember.BANNED, ChatMember.LEFT):
+            await people.blocked_bot(ctx.session, ctx.now, ctx.person)
+        elif status == ChatMember.MEMBER:
+            await people.reachable_again(ctx.session, ctx.now, ctx.person)
 
     def _allowed(self, ctx: Ctx, flow: str) -> bool:
         if flow in self._public_flows:

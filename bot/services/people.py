@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import DEFAULT_LOCALE, Translator, normalise_locale, translator
-from storage.models import Organisation, Person
+from bot.services import audit
+from storage.models import Organisation, OutboxMessage, OutboxStatus, Person
 
 
 async def organisation_of(session: AsyncSession, person: Person) -> Organisation:
@@ -50,3 +53,53 @@ async def reader(session: AsyncSession, person: Person) -> Reader:
 async def by_telegram_id(session: AsyncSession, telegram_id: int) -> Person | None:
     result = await session.execute(select(Person).where(Person.telegram_id == telegram_id))
     return result.scalar_one_or_none()
+
+
+async def reachable_again(session: AsyncSession, now: datetime, person: Person) -> bool:
+    """The person wrote to the bot (or unblocked it): they can be reached again."""
+    if person.reachable:
+        return False
+    person.reachable, person.unreachable_reason = True, None
+    audit.record(
+        session,
+        now,
+        "person.reachable",
+        actor_id=person.id,
+        organisation_id=person.organisation_id,
+        target=("person", person.id),
+    )
+    return True
+
+
+async def blocked_bot(session: AsyncSession, now: datetime, person: Person) -> list[int]:
+    """The person blocked the bot: mark them unreachable at once (rather than at the next
+    failed message), withdraw what was queued for them, and tell their referring workers so
+    someone phones instead. Returns the ids of the workers told."""
+    from bot.services import outbox
+
+    if not person.reachable:
+        return []
+    person.reachable, person.unreachable_reason = False, "blocked"
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.person_id == person.id, OutboxMessage.status == OutboxStatus.QUEUED)
+        .values(status=OutboxStatus.CANCELLED, last_error="unreachable")
+        .execution_options(synchronize_session=False)
+    )
+    audit.record(
+        session,
+        now,
+        "person.unreachable",
+        actor_id=person.id,
+        organisation_id=person.organisation_id,
+        target=("person", person.id),
+        reason="blocked",
+    )
+    told: list[int] = []
+    for worker in await outbox.referring_workers(session, person):
+        text = await outbox.unreachable_notice(session, person, worker, "blocked")
+        if outbox.enqueue(
+            session, now, worker, outbox.UNREACHABLE_KIND, text, ref=("person", person.id)
+        ):
+            told.append(worker.id)
+    return told
