@@ -36,6 +36,16 @@ CtxHandler = Callable[["Ctx"], Awaitable[None]]
 PressHandler = Callable[["Ctx", list[str]], Awaitable[None]]
 TextStep = Callable[["Ctx", Draft, str], Awaitable[None]]
 
+# The command that takes a person back into a conversation they set aside.
+RESUME_COMMANDS = {
+    "log": "log",
+    "report": "report",
+    "plan": "plan",
+    "concern": "concern",
+    "problem": "problem",
+    "help_ask": "help_staff",
+}
+
 CALLBACK_LIMIT = 64  # bytes, Telegram's limit for callback data
 
 
@@ -90,6 +100,7 @@ class Ctx:
     tz: str
     draft: Draft | None = None
     actions: list[_Action] = field(default_factory=list)
+    resume_hint: str | None = None
     deferred: list[Callable[[], Awaitable[Any]]] = field(default_factory=list)
 
     # language ---------------------------------------------------------------------------
@@ -130,11 +141,29 @@ class Ctx:
     # conversation state -----------------------------------------------------------------
     async def save_draft(self, flow: str, state: str, data: dict[str, Any]) -> Draft:
         self.draft = await drafts.save(self.session, self.telegram_id, flow, state, data, self.now)
+        self.resume_hint = None
         return self.draft
 
-    async def clear_draft(self) -> None:
-        await drafts.clear(self.session, self.telegram_id)
-        self.draft = None
+    async def clear_draft(self, *, everything: bool = False) -> None:
+        """End the conversation in progress. A conversation it had set aside comes back, and
+        the person is told how to go on with it (or `everything`: `/cancel`)."""
+        self.draft = await drafts.clear(
+            self.session, self.telegram_id, self.now, everything=everything
+        )
+        if self.draft is not None:
+            command = RESUME_COMMANDS.get(self.draft.flow)
+            self.resume_hint = (
+                self._(
+                    "You still have an unfinished conversation: send /%(command)s to go on "
+                    "with it, or /cancel to drop it."
+                )
+                % {"command": command}
+                if command
+                else self._(
+                    "You still have an unfinished conversation: your next message "
+                    "goes on with it. Send /cancel to drop it."
+                )
+            )
 
     def audit(self, action: str, target: tuple[str, int] | None = None, **detail: Any) -> None:
         audit.record(
@@ -212,6 +241,10 @@ async def flush_actions(ctx: Ctx) -> None:
                     reply_markup=markup,
                 )
             )
+    if ctx.resume_hint:
+        await _patiently(
+            partial(bot.send_message, chat_id, ctx.resume_hint, parse_mode=ParseMode.HTML)
+        )
     if query is not None and not answered:
         await query.answer()
 

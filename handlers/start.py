@@ -191,7 +191,7 @@ async def on_cancel(ctx: Ctx) -> None:
         ctx.reply(ctx._("There is nothing to stop.") if _linked(ctx) else not_linked_text(ctx.tr))
         return
     was_onboarding = ctx.draft.flow == FLOW
-    await ctx.clear_draft()
+    await ctx.clear_draft(everything=True)
     if was_onboarding:
         ctx.reply(
             ctx._("Stopped. Nothing was saved. To start again, open your invitation link again.")

@@ -3,9 +3,10 @@ Bot API emulator, and the real bot `Application` polling it."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -69,9 +70,7 @@ def _pg_ready() -> Iterator[str | None]:
 
 
 @pytest.fixture
-def database_url(
-    tmp_path: Path, _sqlite_template: Path, _pg_ready: str | None
-) -> str:
+def database_url(tmp_path: Path, _sqlite_template: Path, _pg_ready: str | None) -> str:
     if _pg_ready:
         return _pg_ready
     path = tmp_path / "test.sqlite3"
@@ -163,3 +162,11 @@ async def deliver(app: App) -> int:
     while sent := await rt.sender.send_due(rt.clock.now()):
         total += sent
     return total
+
+
+async def eventually(condition: Callable[[], Awaitable[bool]], within: float = 5.0) -> None:
+    """Wait until the polling bot has handled an update that sends no message back (its effect
+    is in the database): a wait for an event, with a deadline, never for time to pass."""
+    async with asyncio.timeout(within):
+        while not await condition():  # noqa: ASYNC110 (the condition is in the database)
+            await asyncio.sleep(0.01)

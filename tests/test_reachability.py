@@ -3,16 +3,13 @@ again (or unblocking it) makes them reachable again."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
-
 from sqlalchemy import select
 
 from bot.app import App
 from bot.clock import ManualClock
 from storage.db import Database
 from storage.models import AuditEvent, Person, Role
-from tests.conftest import deliver
+from tests.conftest import deliver, eventually
 from tests.factories import building
 from tests.harness import Telegram
 
@@ -30,13 +27,6 @@ async def _unreachable(db: Database, person_id: int) -> bool:
 
 async def _reachable(db: Database, person_id: int) -> bool:
     return (await _person(db, person_id)).reachable
-
-
-async def eventually(condition: Callable[[], Awaitable[bool]], within: float = 5.0) -> None:
-    """Wait until the polling bot has handled an update that sends no message back."""
-    async with asyncio.timeout(within):
-        while not await condition():  # noqa: ASYNC110 (the condition is in the database)
-            await asyncio.sleep(0.01)
 
 
 async def test_block_then_unblock(tg: Telegram, app: App, db: Database, clock: ManualClock) -> None:

@@ -1,5 +1,9 @@
-"""Conversations in progress, one per Telegram account, kept in the database so that an
-interrupted conversation (or a restarted bot) resumes where it was."""
+"""Conversations in progress, kept in the database so that an interrupted conversation (or a
+restarted bot) resumes where it was.
+
+One conversation per Telegram account is active: typed text goes to it. Starting another one
+parks the active one inside it (`data["_parked"]`) instead of losing it; when the new one ends,
+the parked one becomes active again. `/cancel` clears them all."""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Draft
+
+PARKED = "_parked"
 
 
 async def get(session: AsyncSession, telegram_id: int) -> Draft | None:
@@ -24,14 +30,36 @@ async def save(
     data: dict[str, Any],
     now: datetime,
 ) -> Draft:
+    data = dict(data)
     draft = await session.get(Draft, telegram_id)
     if draft is None:
-        draft = Draft(telegram_id=telegram_id, flow=flow, state=state, data=dict(data))
+        draft = Draft(telegram_id=telegram_id, flow=flow, state=state, data=data)
         session.add(draft)
-    draft.flow, draft.state, draft.data, draft.updated_at = flow, state, dict(data), now
+    elif draft.flow != flow:
+        data[PARKED] = {"flow": draft.flow, "state": draft.state, "data": draft.data}
+    elif PARKED in draft.data and PARKED not in data:
+        data[PARKED] = draft.data[PARKED]
+    draft.flow, draft.state, draft.data, draft.updated_at = flow, state, data, now
     return draft
 
 
-async def clear(session: AsyncSession, telegram_id: int) -> bool:
-    result = await session.execute(delete(Draft).where(Draft.telegram_id == telegram_id))
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+async def clear(
+    session: AsyncSession,
+    telegram_id: int,
+    now: datetime | None = None,
+    *,
+    everything: bool = False,
+) -> Draft | None:
+    """End the active conversation; returns the parked one it brings back, if any."""
+    draft = await session.get(Draft, telegram_id)
+    if draft is None:
+        return None
+    parked = draft.data.get(PARKED)
+    if everything or not isinstance(parked, dict):
+        await session.execute(delete(Draft).where(Draft.telegram_id == telegram_id))
+        session.expunge(draft)
+        return None
+    draft.flow, draft.state, draft.data = parked["flow"], parked["state"], dict(parked["data"])
+    if now is not None:
+        draft.updated_at = now
+    return draft
