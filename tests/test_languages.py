@@ -8,6 +8,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from babel import Locale
 
 from bot import commands
 from bot.app import App
@@ -150,5 +151,9 @@ async def test_a_concern_card_in_the_workers_language_with_its_plural_forms(
     assert f"{FSI}No heating since Monday{PDI}" in card.text
     assert f"{FSI}Ana{PDI}" in card.text
     assert in_script(lang, card.text.replace("No heating since Monday", ""))
+    # written by a Catalan-speaking mentor: the language is named, the words are kept
+    assert tr.gettext("Written in %(language)s:") % {
+        "language": Locale.parse("ca").get_display_name(lang)
+    } in card.text
     labels = [label for row in card.buttons for label, _ in row]
     assert tr.gettext("Acknowledge") in labels

@@ -34,7 +34,7 @@ from bot.services.escalation import (
     mentee_severity,
     pending_order,
 )
-from bot.services.help import OpenHelp
+from bot.services.help import OpenHelp, language_label
 from storage.models import (
     Concern,
     ConcernCategory,
@@ -594,8 +594,11 @@ def _render(tr: Translator, tz: str, facts: _Facts) -> CardView:
         _("Raised: %(when)s") % {"when": tr.when(c.raised_at, tz)},
         _("Assigned to: %(name)s") % {"name": isolate(facts.names.get(c.assigned_worker_id, "?"))},
         "",
-        "<blockquote>" + isolate(c.description) + "</blockquote>",
     ]
+    language = language_label(c.language, tr.locale) if c.language != tr.locale else None
+    if language:  # the reporter's own words, never machine-translated: say which language
+        lines.append(_("Written in %(language)s:") % {"language": language})
+    lines.append("<blockquote>" + isolate(c.description) + "</blockquote>")
     chain = [line for e in facts.events if (line := _chain_line(tr, tz, e))]
     if chain:
         lines += ["", *chain]
