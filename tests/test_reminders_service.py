@@ -189,3 +189,38 @@ async def test_the_scan_uses_the_status_due_index(db: Database) -> None:
         plan = (await s.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))).all()
     details = " ".join(str(row[-1]) for row in plan)
     assert "ix_reminder_due" in details, details
+
+
+async def test_a_late_reminder_waits_for_the_end_of_quiet_hours(
+    db: Database, clock: ManualClock
+) -> None:
+    """Back from downtime at 03:00 Madrid time: the overdue reminder is not sent into the
+    night but at 08:00, still before the 17:30 meeting."""
+    _, _, amira, _ = await setup(db, clock)
+    night = datetime(2026, 3, 3, 2, 0, tzinfo=UTC)  # 03:00 in Madrid
+    await run(db, night)
+    assert await queued(db, "reminder") == []
+    [day_before] = [r for r in await rows(db) if r.offset_minutes == 1440]
+    assert day_before.status == JobStatus.PENDING
+    assert day_before.due_at == datetime(2026, 3, 3, 7, 0, tzinfo=UTC)  # 08:00 in Madrid
+    await run(db, datetime(2026, 3, 3, 7, 0, tzinfo=UTC))
+    [message] = await queued(db, "reminder")
+    assert message.person_id == amira.id
+
+
+async def test_a_late_reminder_for_an_early_meeting_is_sent_at_once(
+    db: Database, clock: ManualClock
+) -> None:
+    """A 07:30 meeting: waiting for 08:00 would be too late, so the reminder goes now."""
+    async with building(db, clock.now()) as b:
+        org = await b.org()
+        worker = await b.person(org, Role.WORKER, "Wendy")
+        ana = await b.person(org, Role.MENTOR, "Ana", telegram_id=5001)
+        family = await b.family(org, "Haddad")
+        await b.person(org, Role.MENTEE, "Amira", telegram_id=5002, family=family)
+        match = await b.match(family, [ana], worker)
+    early = datetime(2026, 3, 4, 6, 30, tzinfo=UTC)  # Wednesday 07:30 in Madrid
+    async with db.transaction() as s:
+        await appointments.create(s, ana, match.id, early, "Station", None, clock.now())
+    await run(db, datetime(2026, 3, 4, 3, 0, tzinfo=UTC))  # 04:00 in Madrid, both overdue
+    assert len(await queued(db, "reminder")) == 1

@@ -7,7 +7,7 @@ restart loses none and sends none twice.
 
 Quiet hours are per person, in that person's timezone: a reminder that would fall inside them is
 moved to the end of the quiet window if that is still before the appointment, else to its start:
-never dropped.
+never dropped. The same rule applies again when a reminder is sent late (after downtime).
 """
 
 from __future__ import annotations
@@ -431,6 +431,14 @@ def _handle(
         _finish(outcomes, reminder, JobStatus.SKIPPED, UNREACHABLE)
         return
     reader = people.Reader(person, org)
+    # Late after downtime, or the person's quiet hours or timezone changed since it was
+    # written: never into the night if it can wait for the morning.
+    deferred = out_of_quiet_hours(
+        now, appointment.starts_at, reader.tz, person.quiet_start, person.quiet_end
+    )
+    if deferred > now:
+        reminder.due_at = deferred
+        return
     answer = view.answer_of(person.id)
     queued = outbox.enqueue(
         session,
