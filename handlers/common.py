@@ -76,6 +76,23 @@ def chunk(items: Iterable[tuple[str, str]], per_row: int) -> Buttons:
     return rows
 
 
+def id_arg(value: str) -> int:
+    """An id carried by a button. Callback data is untrusted: a malformed one is refused like
+    a record this person may not see."""
+    try:
+        return int(value)
+    except ValueError:
+        raise NotFound("malformed id") from None
+
+
+def number_arg(value: str) -> int:
+    """A number carried by a button of a conversation step; a malformed one is bad input."""
+    try:
+        return int(value)
+    except ValueError:
+        raise Invalid("bad_data") from None
+
+
 @dataclass
 class _Action:
     kind: str  # reply, edit, toast, document

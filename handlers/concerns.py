@@ -17,7 +17,7 @@ from bot.services.concerns import (
 )
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from handlers import concerns_mentee, concerns_staff
-from handlers.common import Buttons, Ctx, chunk
+from handlers.common import Buttons, Ctx, chunk, id_arg
 from handlers.router import Router
 from storage.models import ConcernCategory, Draft, Role, Severity
 
@@ -29,13 +29,6 @@ FLOW_PROBLEM = concerns_mentee.FLOW
 def new_concern_button(label: str, match_id: int) -> tuple[str, str]:
     """The button other features offer a mentor to raise a concern on a match."""
     return (label, f"{PREFIX}:new:{match_id}")
-
-
-def _int(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise NotFound("malformed id") from None
 
 
 def _emergency_line(ctx: Ctx, phone: str) -> str:
@@ -205,7 +198,7 @@ async def _on_match(ctx: Ctx, arg: str) -> None:
     if draft is None:
         _stale(ctx, "/concern")
         return
-    choice = await concerns.check_match(ctx.session, ctx.me, _int(arg))
+    choice = await concerns.check_match(ctx.session, ctx.me, id_arg(arg))
     await ctx.save_draft(
         FLOW, "text", {**draft.data, "match_id": choice.id, "family": choice.family}
     )
@@ -314,7 +307,7 @@ async def on_press(ctx: Ctx, args: list[str]) -> None:
     if action in concerns_staff.ACTIONS:
         await concerns_staff.ACTIONS[action](ctx, args[1:])
     elif action == "new":
-        await _start(ctx, _int(arg))
+        await _start(ctx, id_arg(arg))
     elif action == "c":
         await _on_category(ctx, arg)
     elif action == "s":

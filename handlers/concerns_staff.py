@@ -15,9 +15,9 @@ from bot.services.concerns import (
     SEVERITY_MARKS,
     STATUS_LABELS,
 )
-from bot.services.errors import Invalid, NotFound
+from bot.services.errors import Invalid
 from bot.services.help import OpenHelp
-from handlers.common import Ctx
+from handlers.common import Ctx, id_arg
 from handlers.router import Router
 from storage.models import ConcernStatus, Draft, Role
 
@@ -28,11 +28,8 @@ STAFF = frozenset({Role.WORKER, Role.COORDINATOR, Role.ADMIN})
 PENDING_BUTTONS = 20
 
 
-def _int(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise NotFound("malformed id") from None
+def _concern_id(args: list[str]) -> int:
+    return id_arg(args[0] if args else "")
 
 
 def _pressed_message_id(ctx: Ctx) -> int | None:
@@ -57,13 +54,13 @@ def _invalid(ctx: Ctx, exc: Invalid) -> None:
 
 
 async def _on_open(ctx: Ctx, args: list[str]) -> None:
-    card = await concerns.view_card(ctx.session, ctx.me, _int(args[0] if args else ""))
+    card = await concerns.view_card(ctx.session, ctx.me, _concern_id(args))
     ctx.reply(card.text, card.buttons)
 
 
 async def _on_acknowledge(ctx: Ctx, args: list[str]) -> None:
     acted = await concerns.acknowledge(
-        ctx.session, ctx.now, ctx.me, _int(args[0] if args else ""),
+        ctx.session, ctx.now, ctx.me, _concern_id(args),
         shown_message_id=_pressed_message_id(ctx),
     )  # fmt: skip
     ctx.edit(acted.card.text, acted.card.buttons)
@@ -77,7 +74,7 @@ async def _on_acknowledge(ctx: Ctx, args: list[str]) -> None:
 
 async def _on_resolve(ctx: Ctx, args: list[str]) -> None:
     try:
-        concern_id = await concerns.can_resolve(ctx.session, ctx.me, _int(args[0] if args else ""))
+        concern_id = await concerns.can_resolve(ctx.session, ctx.me, _concern_id(args))
     except Invalid as exc:
         _invalid(ctx, exc)
         return
@@ -111,7 +108,7 @@ async def on_resolve_note(ctx: Ctx, draft: Draft, text: str) -> None:
 
 
 async def _on_reply(ctx: Ctx, args: list[str]) -> None:
-    concern_id = await concerns.can_reply(ctx.session, ctx.me, _int(args[0] if args else ""))
+    concern_id = await concerns.can_reply(ctx.session, ctx.me, _concern_id(args))
     await ctx.save_draft(FLOW_REPLY, "text", {"concern_id": concern_id})
     ctx.reply(
         ctx._(
@@ -142,7 +139,7 @@ async def on_reply_text(ctx: Ctx, draft: Draft, text: str) -> None:
 
 
 async def _on_reassign(ctx: Ctx, args: list[str]) -> None:
-    concern_id = _int(args[0] if args else "")
+    concern_id = _concern_id(args)
     try:
         options = await concerns.reassign_options(ctx.session, ctx.me, concern_id)
     except Invalid as exc:
@@ -158,7 +155,7 @@ async def _on_reassign(ctx: Ctx, args: list[str]) -> None:
 
 
 async def _on_reassign_to(ctx: Ctx, args: list[str]) -> None:
-    concern_id, worker_id = (_int(a) for a in [*args, "", ""][:2])
+    concern_id, worker_id = (id_arg(a) for a in [*args, "", ""][:2])
     try:
         await concerns.reassign(ctx.session, ctx.now, ctx.me, concern_id, worker_id)
     except Invalid as exc:

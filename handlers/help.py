@@ -14,7 +14,7 @@ from bot.services.help import (
     PREFIX,
     PRESETS,
 )
-from handlers.common import Buttons, Ctx
+from handlers.common import Buttons, Ctx, id_arg
 from handlers.router import Router
 from storage.models import Draft, HelpKind, Role, ThreadStatus
 
@@ -32,13 +32,6 @@ CODE_OF = {kind: code for code, kind in KIND_CODES.items()}
 def need_help_button(ctx: Ctx) -> tuple[str, str]:
     """The "I need help" button, for any message where a mentee might need it."""
     return (ctx._(NEED_HELP_LABEL), NEED_HELP_DATA)
-
-
-def _int(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise NotFound("malformed id") from None
 
 
 # --- mentors ---------------------------------------------------------------------------------
@@ -92,7 +85,7 @@ async def _on_match(ctx: Ctx, arg: str) -> None:
     if kind_value not in KIND_CODES.values():
         await _ask_kind(ctx)  # an old button: begin again
         return
-    choice = await help_requests.mentor_match(ctx.session, ctx.me, _int(arg))
+    choice = await help_requests.mentor_match(ctx.session, ctx.me, id_arg(arg))
     await _ask_text(ctx, HelpKind(str(kind_value)), choice)
 
 
@@ -214,7 +207,7 @@ def _ask_again(ctx: Ctx, exc: Invalid) -> None:
 
 
 async def _on_reply(ctx: Ctx, arg: str) -> None:
-    thread = await help_requests.thread(ctx.session, ctx.me, _int(arg))
+    thread = await help_requests.thread(ctx.session, ctx.me, id_arg(arg))
     if thread.status != ThreadStatus.OPEN:
         ctx.reply(ctx._("This conversation is closed."))
         return
@@ -248,7 +241,7 @@ async def on_reply_text(ctx: Ctx, draft: Draft, text: str) -> None:
 
 
 async def _on_close(ctx: Ctx, arg: str) -> None:
-    closed = await help_requests.close(ctx.session, ctx.now, ctx.me, _int(arg))
+    closed = await help_requests.close(ctx.session, ctx.now, ctx.me, id_arg(arg))
     draft = ctx.draft
     if (
         draft is not None

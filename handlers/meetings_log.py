@@ -16,7 +16,7 @@ from bot.services.errors import Invalid
 from bot.services.meetings import ACTIVITIES, UNWELL_MOOD, Entry
 from handlers import meetings_steps as steps
 from handlers import meetings_views as views
-from handlers.common import Buttons, Ctx
+from handlers.common import Buttons, Ctx, number_arg
 from handlers.meetings_views import FLOW
 from handlers.router import Router
 from storage.models import Draft, Role
@@ -35,13 +35,6 @@ PRESS_STATE = {
     "ef": "edit",
     "dup": "dup",
 }
-
-
-def _int(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise Invalid("bad_data") from None
 
 
 async def on_log(ctx: Ctx) -> None:
@@ -105,10 +98,10 @@ async def _confirm(ctx: Ctx, data: dict[str, Any]) -> None:
 async def on_press(ctx: Ctx, args: list[str]) -> None:
     action, arg = [*args, "", ""][:2]
     if action == "me":  # "Edit" on a meeting listed by /mylogs
-        await steps.load_meeting(ctx, _int(arg))
+        await steps.load_meeting(ctx, number_arg(arg))
         return
     if action == "m":  # authorise before anything else, even an old or forged press
-        await meetings.choice(ctx.session, ctx.me, _int(arg))
+        await meetings.choice(ctx.session, ctx.me, number_arg(arg))
     draft: Draft | None = ctx.draft if ctx.draft and ctx.draft.flow == FLOW else None
     if action == "go":
         if arg == "c" and draft is not None:
@@ -124,18 +117,18 @@ async def on_press(ctx: Ctx, args: list[str]) -> None:
         await steps.goto(ctx, data, state)
         return
     if action == "m":
-        data["m"] = _int(arg)
+        data["m"] = number_arg(arg)
         data.pop("d", None)  # the date is checked against this match's start
         await steps.goto(ctx, data, "day")
     elif action == "d":
-        back = _int(arg)
+        back = number_arg(arg)
         if back not in (0, 1):
             raise Invalid("bad_data")
         today = meetings.local_today(ctx.now, ctx.tz)
         await steps.set_day(ctx, data, today - timedelta(days=back), new=False)
     elif action == "t":
         try:
-            minutes = _int(arg)
+            minutes = number_arg(arg)
             meetings.check_duration(minutes)
         except Invalid as exc:
             await steps.ask_again(ctx, data, "minutes", exc.code, new=False)
@@ -145,7 +138,7 @@ async def on_press(ctx: Ctx, args: list[str]) -> None:
     elif action == "a":
         await _on_activity(ctx, data, arg)
     elif action == "md":
-        mood = _int(arg)
+        mood = number_arg(arg)
         meetings.check_mood(mood)
         data["mood"] = mood
         await steps.goto(ctx, data, steps.next_state(data, "mood"))

@@ -14,7 +14,7 @@ from bot.i18n import isolate
 from bot.services import meetings, progress
 from bot.services.errors import Invalid
 from bot.services.progress import DOMAINS, RATING_LABELS, RATINGS, RELATIONSHIP_LABELS
-from handlers.common import Buttons, Ctx
+from handlers.common import Buttons, Ctx, number_arg
 from handlers.router import Router
 from storage.models import Draft, Role
 
@@ -29,13 +29,6 @@ PRESS_STATE = {
     "ok": "summary",
     "x": "summary",
 }
-
-
-def _int(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise Invalid("bad_data") from None
 
 
 def _domain(data: dict[str, Any]) -> str:
@@ -159,7 +152,7 @@ async def on_press(ctx: Ctx, args: list[str]) -> None:
     action, arg, extra = [*args, "", "", ""][:3]
     draft = _in_progress(ctx)
     if action == "m":  # a family chosen, or "Report now" on the programme's request
-        match_id = _int(arg)
+        match_id = number_arg(arg)
         await meetings.choice(ctx.session, ctx.me, match_id)  # authorise first
         if draft is not None and draft.state != "match":
             if int(draft.data.get("m", 0)) == match_id:
@@ -173,7 +166,7 @@ async def on_press(ctx: Ctx, args: list[str]) -> None:
         if arg == "c" and draft is not None:
             await _goto(ctx, dict(draft.data), draft.state)
         else:
-            await _begin(ctx, _int(extra) if extra else None)
+            await _begin(ctx, number_arg(extra) if extra else None)
         return
     if draft is None:
         ctx.edit(ctx._("This report is no longer in progress. Send /report to start again."))
@@ -183,7 +176,7 @@ async def on_press(ctx: Ctx, args: list[str]) -> None:
         await _goto(ctx, data, state)
         return
     if action == "r":
-        rating = _int(arg)
+        rating = number_arg(arg)
         if rating not in RATINGS:
             raise Invalid("bad_data")
         data["r"] = {**data.get("r", {}), _domain(data): rating}
@@ -191,7 +184,7 @@ async def on_press(ctx: Ctx, args: list[str]) -> None:
     elif action == "c":
         await _after_comment(ctx, data, None, new=False)
     elif action == "rel":
-        rel = _int(arg)
+        rel = number_arg(arg)
         if rel not in RATINGS:
             raise Invalid("bad_data")
         data["rel"] = rel
