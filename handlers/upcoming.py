@@ -70,8 +70,11 @@ async def on_manage_press(ctx: Ctx, args: list[str]) -> None:
     elif action == "y":
         try:
             view = await appointments.cancel(ctx.session, ctx.me, view.id, ctx.now)
-        except Invalid:
-            ctx.edit(ctx._("This meeting was already cancelled."))
+        except Invalid as err:
+            if err.code == "appointment_passed":
+                ctx.edit(ctx._("This meeting has already taken place."))
+            else:
+                ctx.edit(ctx._("This meeting was already cancelled."))
             return
         ctx.edit(
             ctx._("Cancelled: %(when)s. The family is told.")

@@ -21,6 +21,7 @@ from storage.models import (
     AppointmentStatus,
     JobStatus,
     Match,
+    MatchStatus,
     OutboxMessage,
     Person,
     Reminder,
@@ -329,3 +330,23 @@ async def test_upcoming_lists(db: Database, clock: ManualClock, world: World) ->
     assert carla == [] and zed == []
     assert mine[0].status == AppointmentStatus.PLANNED
     assert [a.name for a in mine[0].attendees] == ["Amira", "Omar"]
+
+
+async def test_a_past_meeting_cannot_be_cancelled_nor_a_closed_matchs_moved(
+    db: Database, clock: ManualClock, world: World
+) -> None:
+    view = await plan(db, world, clock.now())
+    async with db.transaction() as s:
+        match = await s.get(Match, world.match.id)
+        assert match is not None
+        match.status = MatchStatus.CLOSED
+    with pytest.raises(Invalid) as err:
+        async with db.transaction() as s:
+            await appointments.move(s, world.ana, view.id, TUESDAY_1730 + timedelta(days=1),
+                                    clock.now())  # fmt: skip
+    assert err.value.code == "match_not_active"
+    clock.set(TUESDAY_1730 + timedelta(hours=1))
+    with pytest.raises(Invalid) as err:
+        async with db.transaction() as s:
+            await appointments.cancel(s, world.ana, view.id, clock.now())
+    assert err.value.code == "appointment_passed"

@@ -386,6 +386,8 @@ async def move(
     appointment, match = await _managed_appointment(session, person, appointment_id)
     if appointment.status != AppointmentStatus.PLANNED:
         raise Invalid("appointment_cancelled")
+    if match.status != MatchStatus.ACTIVE:
+        raise Invalid("match_not_active")
     check_start(starts_at, now)
     appointment.starts_at = starts_at
     if place is not None:
@@ -422,6 +424,8 @@ async def cancel(
     appointment, match = await _managed_appointment(session, person, appointment_id)
     if appointment.status != AppointmentStatus.PLANNED:
         raise Invalid("appointment_cancelled")
+    if appointment.starts_at <= now:
+        raise Invalid("appointment_passed")
     appointment.status = AppointmentStatus.CANCELLED
     appointment.sequence += 1
     appointment.updated_at = now
