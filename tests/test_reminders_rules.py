@@ -15,7 +15,8 @@ MADRID = "Europe/Madrid"
 
 
 def local(tz: str, *args: int) -> datetime:
-    return datetime(*args, tzinfo=ZoneInfo(tz)).astimezone(UTC)  # type: ignore[misc]
+    year, month, day, hour, minute = args
+    return datetime(year, month, day, hour, minute, tzinfo=ZoneInfo(tz)).astimezone(UTC)
 
 
 @pytest.mark.parametrize(
