@@ -112,8 +112,8 @@ def test_every_catalog_is_complete_current_and_consistent(template: Catalog) -> 
 
 def _sample_values(text: str) -> dict[str, object]:
     values: dict[str, object] = {}
-    for m in re.finditer(r"%\((\w+)\)([sdif])", text):
-        values[m.group(1)] = 3 if m.group(2) in "di" else "x"
+    for m in re.finditer(r"%\((\w+)\)[-#0 +]*\d*(?:\.\d+)?([sdifr])", text):
+        values[m.group(1)] = 3 if m.group(2) in "dif" else "x"
     return values
 
 
