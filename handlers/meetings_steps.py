@@ -85,11 +85,9 @@ async def start(ctx: Ctx) -> None:
 async def set_day(ctx: Ctx, data: dict[str, Any], day: date, *, new: bool) -> None:
     try:
         if data.get("mid"):
-            choice = await meetings.choice(ctx.session, ctx.me, int(data["m"]))
-            today = meetings.local_today(ctx.now, ctx.tz)
-            meetings.check_day(day, today, choice.started_on)
-            if not meetings.in_edit_window(day, today):
-                raise Invalid("date_outside_window")
+            await meetings.check_corrected_day(
+                ctx.session, ctx.now, ctx.tz, ctx.me, int(data["mid"]), day
+            )
             duplicate = None
         else:
             duplicate = await meetings.check_new_day(

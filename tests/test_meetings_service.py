@@ -215,6 +215,29 @@ async def test_corrections_only_own_and_within_the_window(
             await meetings.own_meeting(s, clock.now(), TZ, world.ana, mine.id)
 
 
+async def test_a_corrected_day_is_checked_on_the_mentors_own_meeting(
+    db: Database, clock: ManualClock, world: World
+) -> None:
+    async with db.transaction() as s:
+        mine = await meetings.log_meeting(
+            s, clock.now(), TZ, world.ana, entry(world.shared, TODAY - timedelta(days=3))
+        )
+        bens = await meetings.log_meeting(s, clock.now(), TZ, world.ben, entry(world.shared))
+    async with db.transaction() as s:
+        day = TODAY - timedelta(days=1)
+        await meetings.check_corrected_day(s, clock.now(), TZ, world.ana, mine.id, day)
+        for bad, code in (
+            (TODAY + timedelta(days=1), "date_future"),
+            (date(2026, 1, 10), "date_before_match"),
+            (TODAY - timedelta(days=35), "date_outside_window"),
+        ):
+            with pytest.raises(Invalid, match=code):
+                await meetings.check_corrected_day(s, clock.now(), TZ, world.ana, mine.id, bad)
+        # A co-mentor's meeting in the same match is not hers to move.
+        with pytest.raises(NotFound):
+            await meetings.check_corrected_day(s, clock.now(), TZ, world.ana, bens.id, day)
+
+
 async def test_overview_shows_co_mentors_meetings(
     db: Database, clock: ManualClock, world: World
 ) -> None:

@@ -366,6 +366,18 @@ async def _own_meeting(
     return meeting, match
 
 
+async def check_corrected_day(
+    session: AsyncSession, now: datetime, tz: str, mentor: Person, meeting_id: int, day: date
+) -> None:
+    """Check a new date for one of the mentor's own meetings being corrected: the checks of a
+    new log, and inside the correction window."""
+    _, match = await _own_meeting(session, now, tz, mentor, meeting_id)
+    today = local_today(now, tz)
+    check_day(day, today, match.started_on)
+    if not in_edit_window(day, today):
+        raise Invalid("date_outside_window")
+
+
 async def own_meeting(
     session: AsyncSession, now: datetime, tz: str, mentor: Person, meeting_id: int
 ) -> MeetingView:
