@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import phonenumbers
 from babel import Locale, UnknownLocaleError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -690,16 +689,6 @@ def _quoted(tr: Translator, message: HelpMessage) -> str:
     return f"{head}\n<blockquote>{isolate(message.text)}</blockquote>"
 
 
-def _phone(number: str | None) -> str | None:
-    if not number:
-        return None
-    try:
-        parsed = phonenumbers.parse(number, None)
-    except phonenumbers.NumberParseException:
-        return number
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-
-
 def _staff_card(
     tr: Translator,
     tz: str,
@@ -726,8 +715,8 @@ def _staff_card(
         lines.append(tr.gettext("Asked by: %(name)s") % {"name": isolate(requester.name)})
     if family:
         lines.append(tr.gettext("Family: %(family)s") % {"family": isolate(family)})
-    phone = _phone(requester.phone)
-    if phone and author.id == requester.id:
+    if requester.phone and author.id == requester.id:
+        phone = people.international_phone(requester.phone)
         lines.append(tr.gettext("Phone: %(phone)s") % {"phone": isolate(phone)})
     if worker is not None:
         lines.append(tr.gettext("Assigned worker: %(name)s") % {"name": isolate(worker.name)})

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import phonenumbers
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -360,14 +359,6 @@ async def referring_workers(session: AsyncSession, person: Person) -> list[Perso
     return list(workers.scalars())
 
 
-def _dialable(phone: str) -> str:
-    try:
-        parsed = phonenumbers.parse(phone, None)
-    except phonenumbers.NumberParseException:
-        return phone
-    return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
-
-
 async def unreachable_notice(
     session: AsyncSession, person: Person, worker: Person, reason: str
 ) -> str:
@@ -376,7 +367,9 @@ async def unreachable_notice(
     template = UNREACHABLE_TEXTS.get(reason, UNREACHABLE_TEXTS["other"])
     lines = [tr.gettext(template) % {"name": isolate(person.name)}]
     if person.phone:
-        lines.append(tr.gettext(PHONE_LINE) % {"phone": isolate(_dialable(person.phone))})
+        lines.append(
+            tr.gettext(PHONE_LINE) % {"phone": isolate(people.international_phone(person.phone))}
+        )
     else:
         lines.append(tr.gettext(NO_PHONE_LINE))
     return "\n".join(lines)

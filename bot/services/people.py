@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import phonenumbers
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,6 +31,16 @@ def locale_of(person: Person, org: Organisation | None) -> str:
 
 def timezone_of(person: Person, org: Organisation) -> str:
     return person.timezone or org.timezone
+
+
+def international_phone(number: str) -> str:
+    """A stored phone number in the international format staff can dial from anywhere; an
+    unreadable one as written."""
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return number
+    return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
 
 
 class Reader:
