@@ -3,8 +3,11 @@ from __future__ import annotations
 import logging
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from bot.logs import Redact, configure
+from storage.db import Database
 
 
 def test_token_and_phone_are_masked(caplog: pytest.LogCaptureFixture) -> None:
@@ -21,6 +24,21 @@ def test_token_and_phone_are_masked(caplog: pytest.LogCaptureFixture) -> None:
 
 
 def test_configure_quietens_url_logging_libraries() -> None:
-    configure("DEBUG")
-    assert logging.getLogger("httpx").level == logging.WARNING
-    assert any(isinstance(f, Redact) for h in logging.getLogger().handlers for f in h.filters)
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    try:
+        configure("DEBUG")
+        assert logging.getLogger("httpx").level == logging.WARNING
+        assert any(isinstance(f, Redact) for h in root.handlers for f in h.filters)
+    finally:
+        root.setLevel(level)
+        root.handlers[:] = handlers
+
+
+async def test_a_database_error_does_not_carry_what_people_typed(db: Database) -> None:
+    note = "Amal is afraid of losing the flat"
+    with pytest.raises(DBAPIError) as caught:
+        async with db.transaction() as session:
+            await session.execute(text("SELECT :note FROM no_such_table"), {"note": note})
+    assert "no_such_table" in str(caught.value)
+    assert note not in str(caught.value)
