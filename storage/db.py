@@ -38,6 +38,9 @@ def _sqlite_setup(engine: AsyncEngine) -> None:
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    # A database error names its SQL; its parameters (notes, names, phone numbers) stay out
+    # of the message, and so out of the logged traceback.
+    kwargs.setdefault("hide_parameters", True)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database in (None, "", ":memory:"):
