@@ -59,9 +59,9 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.clock import Clock
+from bot.markup import keyboard
 from bot.services import outbox
 from bot.services.outbox import Claimed
-from handlers.common import keyboard
 from storage.db import Database
 
 log = logging.getLogger(__name__)

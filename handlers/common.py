@@ -18,12 +18,14 @@ from functools import partial
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter
 from telegram.ext import ContextTypes
 
 from bot.i18n import Translator, normalise_locale, translator
+from bot.markup import Buttons as Buttons  # re-exported: every feature builds these
+from bot.markup import keyboard
 from bot.runtime import Runtime, runtime_of
 from bot.services import audit, drafts, people
 from bot.services.errors import Invalid, NotAllowed, NotFound
@@ -31,7 +33,6 @@ from storage.models import Consent, Draft, Person, Role
 
 log = logging.getLogger(__name__)
 
-Buttons = list[list[tuple[str, str]]]  # rows of (label, callback data)
 CtxHandler = Callable[["Ctx"], Awaitable[None]]
 PressHandler = Callable[["Ctx", list[str]], Awaitable[None]]
 TextStep = Callable[["Ctx", Draft, str], Awaitable[None]]
@@ -45,22 +46,6 @@ RESUME_COMMANDS = {
     "problem": "problem",
     "help_ask": "help_staff",
 }
-
-CALLBACK_LIMIT = 64  # bytes, Telegram's limit for callback data
-
-
-def keyboard(buttons: Buttons | None) -> InlineKeyboardMarkup | None:
-    if not buttons:
-        return None
-    rows = []
-    for row in buttons:
-        out = []
-        for label, data in row:
-            if len(data.encode()) > CALLBACK_LIMIT:
-                raise ValueError(f"callback data over {CALLBACK_LIMIT} bytes: {data[:20]}…")
-            out.append(InlineKeyboardButton(label, callback_data=data))
-        rows.append(out)
-    return InlineKeyboardMarkup(rows)
 
 
 def chunk(items: Iterable[tuple[str, str]], per_row: int) -> Buttons:

@@ -1,0 +1,23 @@
+"""Inline keyboards, built the same way for a reply and for an outbox message."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+Buttons = list[list[tuple[str, str]]]  # rows of (label, callback data)
+
+CALLBACK_LIMIT = 64  # bytes, Telegram's limit for callback data
+
+
+def keyboard(buttons: Buttons | None) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    rows = []
+    for row in buttons:
+        out = []
+        for label, data in row:
+            if len(data.encode()) > CALLBACK_LIMIT:
+                raise ValueError(f"callback data over {CALLBACK_LIMIT} bytes: {data[:20]}…")
+            out.append(InlineKeyboardButton(label, callback_data=data))
+        rows.append(out)
+    return InlineKeyboardMarkup(rows)
