@@ -11,12 +11,21 @@ _TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
 _PHONE = re.compile(r"\+\d[\d ]{7,}\d")
 
 
+def _mask(text: str) -> str:
+    return _PHONE.sub("[phone]", _TOKEN.sub("[token]", text))
+
+
 class Redact(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        masked = _PHONE.sub("[phone]", _TOKEN.sub("[token]", message))
+        masked = _mask(message)
         if masked != message:
             record.msg, record.args = masked, None
+        # A traceback's messages too: PTB names a rejected token in its exception.
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = _mask(record.exc_text)
         return True
 
 

@@ -23,6 +23,19 @@ def test_token_and_phone_are_masked(caplog: pytest.LogCaptureFixture) -> None:
     assert "[token]" in caplog.text and "[phone]" in caplog.text
 
 
+def test_a_token_in_a_logged_exception_is_masked(caplog: pytest.LogCaptureFixture) -> None:
+    logger = logging.getLogger("test.redact.exception")
+    logger.addFilter(Redact())
+    token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+    with caplog.at_level(logging.ERROR, logger="test.redact.exception"):
+        try:
+            raise RuntimeError(f"The token `{token}` was rejected by the server.")
+        except RuntimeError:
+            logger.exception("start-up failed")
+    assert "rejected by the server" in caplog.text
+    assert token not in caplog.text and "[token]" in caplog.text
+
+
 def test_configure_quietens_url_logging_libraries() -> None:
     root = logging.getLogger()
     level, handlers = root.level, list(root.handlers)
