@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import dateparser
-from babel import Locale
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,6 +26,7 @@ from bot.services.appointment_texts import (
     co_mentor_notice,
     mentee_card,
 )
+from bot.services.dates import read_day
 from bot.services.errors import Invalid, NotFound
 from storage.models import (
     Answer,
@@ -69,32 +69,14 @@ def at_local(day: date, moment: time, tz: str) -> datetime:
     return datetime.combine(day, moment, tzinfo=ZoneInfo(tz)).astimezone(UTC)
 
 
-def date_order(locale: str) -> str:
-    """ "DMY", "MDY" or "YMD": how the locale writes a short date, for reading "12/3"."""
-    pattern = Locale.parse(locale).date_formats["short"].pattern
-    found = {c: pattern.find(c) for c in "dMy" if c in pattern}
-    if len(found) != 3:
-        return "DMY"
-    return "".join(sorted(found, key=found.__getitem__)).upper()
-
-
 def parse_day(text: str, locale: str, tz: str, now: datetime) -> date:
-    """A date typed in the person's language ("jueves", "5 de marzo", "tomorrow", "12/3").
-    Raises Invalid("date_unreadable" | "date_past" | "date_too_far")."""
+    """A date typed in the person's language ("jueves", "5 de marzo", "tomorrow", "12/3",
+    "05.04"). Raises Invalid("date_unreadable" | "date_past" | "date_too_far")."""
     today = local_now(now, tz).replace(tzinfo=None)
-    parsed = dateparser.parse(
-        text,
-        languages=list(dict.fromkeys([locale, "en"])),
-        settings={
-            "PREFER_DATES_FROM": "future",
-            "RELATIVE_BASE": today,
-            "RETURN_AS_TIMEZONE_AWARE": False,
-            "DATE_ORDER": date_order(locale),
-        },
-    )
+    parsed = read_day(text, locale, today, "future")
     if parsed is None:
         raise Invalid("date_unreadable")
-    day = parsed.date()
+    day = parsed
     if day < today.date():
         raise Invalid("date_past")
     if day > today.date() + timedelta(days=HORIZON_DAYS):

@@ -8,19 +8,17 @@ on every call that the acting mentor belongs to the match and that the match is 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
-import dateparser
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_
 from bot.services import audit
+from bot.services.dates import ascii_digits, read_day
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from storage.models import Family, Match, MatchMentor, MatchStatus, Meeting, Person, Role
 
@@ -70,16 +68,11 @@ _MINUTES = re.compile(rf"(\d+)\s*(?:{_MIN_UNITS})?\.?")
 _DECIMAL_HOURS = re.compile(r"(\d+[.,]\d)")
 
 
-def _ascii_digits(text: str) -> str:
-    """Arabic-Indic, Persian and other decimal digits as ASCII, so "٤٥" reads as 45."""
-    return "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in text)
-
-
 def parse_duration(text: str) -> int:
     """Minutes from what a person typed: "45", "90 min", "1:30", "1h30", "1 h 30", "2h",
     "1,5" (a decimal number is hours). Raises Invalid("duration_not_number") for anything
     else, and the range errors of `check_duration`."""
-    s = " ".join(_ascii_digits(text).lower().split())
+    s = " ".join(ascii_digits(text).lower().split())
     minutes: int | None = None
     if m := _COLON.fullmatch(s):
         hours, mins = int(m[1]), int(m[2])
@@ -102,7 +95,7 @@ def parse_duration(text: str) -> int:
 
 def parse_small_number(text: str) -> int | None:
     """A whole number typed alone ("4", "٤"), or None."""
-    s = _ascii_digits(text).strip()
+    s = ascii_digits(text).strip()
     return int(s) if s.isascii() and s.isdigit() and len(s) <= 3 else None
 
 
@@ -119,26 +112,14 @@ def local_today(now: datetime, tz: str) -> date:
 
 
 def parse_day(text: str, locale: str, now: datetime, tz: str) -> date:
-    """A date typed in the person's language and usual format ("ayer", "27/2", "last
-    Friday", "28 de febrero"), read relative to their local today. Raises
+    """A date typed in the person's language and usual format ("ayer", "27/2", "05.02",
+    "last Friday", "28 de febrero"), read relative to their local today. Raises
     Invalid("date_unreadable"). Range checks are `check_day`'s."""
     local_now = now.astimezone(ZoneInfo(tz)).replace(tzinfo=None)
-    settings: Any = {
-        "PREFER_DATES_FROM": "past",
-        "RELATIVE_BASE": local_now,
-        "RETURN_AS_TIMEZONE_AWARE": False,
-        "PREFER_DAY_OF_MONTH": "first",
-    }
-    cleaned = _ascii_digits(text).strip()
-    if not cleaned or not any(ch.isalpha() or ch.isdigit() for ch in cleaned):
+    day = read_day(text, locale, local_now, "past")
+    if day is None:
         raise Invalid("date_unreadable")
-    try:
-        parsed = dateparser.parse(cleaned, languages=[locale], settings=settings)
-    except (ValueError, OverflowError):
-        parsed = None
-    if parsed is None:
-        raise Invalid("date_unreadable")
-    return parsed.date()
+    return day
 
 
 def check_day(day: date, today: date, started_on: date) -> None:
