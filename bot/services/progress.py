@@ -194,7 +194,7 @@ def render_for_worker(
                 "domain": _(label),
                 "rating": tr.number(rating),
                 "scale": tr.number(len(RATINGS)),
-                "label": _(RATING_LABELS.get(rating, "")) if rating in RATING_LABELS else "",
+                "label": _(RATING_LABELS[rating]) if rating in RATING_LABELS else "",
             }
         )
         if item.get("comment"):
@@ -222,10 +222,6 @@ def _start_of(day: date, tz: str) -> datetime:
     return datetime.combine(day, time(0, 0), tzinfo=ZoneInfo(tz))
 
 
-def _for_update(session: AsyncSession) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
-
-
 async def ask_for_reports(session: AsyncSession, now: datetime) -> int:
     """The due job: ask the mentors of each active match whose period has passed without a
     report; remind once those who have not answered after `REMIND_AFTER`. Returns how many
@@ -251,9 +247,8 @@ async def _new_requests(session: AsyncSession, now: datetime) -> int:
         .outerjoin(last_request, last_request.c.match_id == Match.id)
         .where(Match.status == MatchStatus.ACTIVE)
         .order_by(Match.id)
+        .with_for_update(of=Match, skip_locked=True)  # PostgreSQL; SQLite has no row locks
     )
-    if _for_update(session):
-        query = query.with_for_update(of=Match, skip_locked=True)
     queued = 0
     for match, org, reported_at, requested_at in (await session.execute(query)).all():
         anchors = [_start_of(match.started_on, org.timezone), reported_at, requested_at]
@@ -297,9 +292,8 @@ async def _reminders(session: AsyncSession, now: datetime) -> int:
             ReportRequest.remind_at <= now,
         )
         .order_by(ReportRequest.id)
+        .with_for_update(skip_locked=True)
     )
-    if _for_update(session):
-        query = query.with_for_update(skip_locked=True)
     queued = 0
     for request in list((await session.execute(query)).scalars()):
         request.remind_at = None  # once only
