@@ -162,6 +162,8 @@ GETTEXT = {"_", "gettext", "ngettext", "pgettext", "npgettext", "N_"}
 
 
 def _is_literal_text(node: ast.expr) -> bool:
+    """A text written in the code rather than taken from gettext: a literal, an f-string,
+    `"Hello " + name`, `"Hello %s" % name`, `"Hello {}".format(name)`."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return bool(re.search(r"[A-Za-z]{2,}", node.value))
     if isinstance(node, ast.JoinedStr):
@@ -169,6 +171,16 @@ def _is_literal_text(node: ast.expr) -> bool:
             isinstance(v, ast.Constant) and re.search(r"[A-Za-z]{2,}", str(v.value))
             for v in node.values
         )
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mod):
+        return _is_literal_text(node.left) or (
+            isinstance(node.op, ast.Add) and _is_literal_text(node.right)
+        )
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "format"
+    ):
+        return _is_literal_text(node.func.value)
     return False
 
 
@@ -212,10 +224,15 @@ def _literal_texts(tree: ast.AST) -> list[tuple[int, str]]:
 
 def test_the_escape_check_finds_a_literal() -> None:
     code = (
-        'async def f(ctx):\n    ctx.reply("Hello there")\n    ctx.reply(ctx._("Fine"))\n'
+        'async def f(ctx, name):\n    ctx.reply("Hello there")\n    ctx.reply(ctx._("Fine"))\n'
         '    b = [[("Yes please", "lg:yes")]]\n'
+        '    ctx.reply("Hello " + name)\n    ctx.edit("Hello %s" % name)\n'
+        '    ctx.toast("Hi {}".format(name))\n'
+        '    ctx.reply(ctx._("Hello %(name)s") % {"name": name})\n'
+        '    ctx.reply("<b>" + ctx._("Title") + "</b>")\n'
     )
-    assert [kind for _, kind in _literal_texts(ast.parse(code))] == ["reply", "button label"]
+    found = sorted(_literal_texts(ast.parse(code)))
+    assert found == [(2, "reply"), (4, "button label"), (5, "reply"), (6, "edit"), (7, "toast")]
 
 
 def test_no_user_facing_literal_escapes_gettext() -> None:
