@@ -28,10 +28,13 @@ THANKS = {
 async def on_next(ctx: Ctx) -> None:
     """Each coming meeting as its own card with the answer buttons (at most three, within
     Telegram's burst for one chat)."""
-    views = await appointments.upcoming_for_mentee(ctx.session, ctx.me, ctx.now, limit=3)
+    views = await appointments.upcoming_for_mentee(ctx.session, ctx.me, ctx.now, limit=4)
     if not views:
         ctx.reply(ctx._("No meetings are planned yet. Your mentors will tell you here."))
         return
+    if len(views) > 3:
+        views = views[:3]
+        ctx.reply(ctx._("Your next three meetings are below. More are planned after them."))
     for view in views:
         answer = view.answer_of(ctx.me.id)
         ctx.reply(

@@ -398,3 +398,18 @@ async def test_a_press_on_the_card_of_an_earlier_time_shows_the_new_time(
     await cast.amira.next_message()
     async with db.transaction() as s:
         assert len((await s.execute(select(AppointmentAnswer))).scalars().all()) == 1
+
+
+async def test_next_says_when_more_meetings_are_planned(
+    app: App, db: Database, clock: ManualClock, cast: Cast
+) -> None:
+    for week in range(4):
+        await _plan(app, db, clock, cast, TUESDAY_1730 + timedelta(days=7 * week))
+    await cast.amira.send("/next")
+    head, *cards = await cast.amira.next_messages(4)
+    assert head.text == AR.gettext(
+        "Your next three meetings are below. More are planned after them."
+    )
+    assert [
+        AR.when(TUESDAY_1730 + timedelta(days=7 * w), MADRID) in c.text for w, c in enumerate(cards)
+    ] == [True, True, True]
