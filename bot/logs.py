@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import logging
 import re
+import traceback
+from typing import Any
 
 _TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
 _PHONE = re.compile(r"\+\d[\d ]{7,}\d")
@@ -29,9 +31,20 @@ class Redact(logging.Filter):
         return True
 
 
+class Formatter(logging.Formatter):
+    """Tracebacks keep their frames and the exception's type, never its message: an
+    exception's text may hold what someone typed (a name, a note, a phone number)."""
+
+    def formatException(self, ei: Any) -> str:
+        kind, _value, tb = ei
+        frames = "".join(traceback.format_tb(tb)) if tb is not None else ""
+        name = getattr(kind, "__qualname__", str(kind))
+        return f"Traceback (most recent call last):\n{frames}{name} (message withheld)"
+
+
 def configure(level: str = "INFO") -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(Redact())
     root = logging.getLogger()
     root.handlers[:] = [

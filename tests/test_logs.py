@@ -55,3 +55,18 @@ async def test_a_database_error_does_not_carry_what_people_typed(db: Database) -
             await session.execute(text("SELECT :note FROM no_such_table"), {"note": note})
     assert "no_such_table" in str(caught.value)
     assert note not in str(caught.value)
+
+
+def test_tracebacks_withhold_the_exception_message() -> None:
+    from bot.logs import Formatter
+
+    typed = "".join(["Amina Haddad, ", "+34 612 345 678, ", "she cried"])  # not in the source
+    try:
+        raise ValueError(typed)
+    except ValueError:
+        record = logging.LogRecord(
+            "x", logging.ERROR, __file__, 1, "failed", None, exc_info=__import__("sys").exc_info()
+        )
+    text = Formatter("%(message)s").format(record)
+    assert "ValueError (message withheld)" in text and "test_logs.py" in text
+    assert typed not in text and "she cried" not in text
