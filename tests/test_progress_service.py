@@ -105,6 +105,19 @@ def test_rules() -> None:
     assert period_due(start, start + timedelta(days=30), 30)
 
 
+def test_the_workers_copy_names_the_match_by_its_plain_number() -> None:
+    entry = report(Match(id=12345))
+    saved = ProgressReport(
+        match_id=12345, domains=progress.validate(entry), relationship=entry.relationship,
+        needs_support=False, created_at=datetime(2026, 3, 2, 9, 0, tzinfo=UTC),
+    )  # fmt: skip
+    for locale in ("en", "ca", "ru"):
+        text = progress.render_for_worker(
+            translator(locale), "Europe/Madrid", saved, "Haddad", "Ana", 12345
+        )
+        assert "12345" in text  # an id, as staff type it elsewhere: never "12,345"
+
+
 def test_quiet_hours() -> None:
     tz = "Europe/Madrid"  # UTC+1 in March
     noon = datetime(2026, 3, 2, 11, 0, tzinfo=UTC)

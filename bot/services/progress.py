@@ -180,7 +180,7 @@ def render_for_worker(
     _ = tr.gettext
     lines = [
         _("<b>Progress report: %(family)s family</b> (match no. %(match)s)")
-        % {"family": isolate(family_name), "match": tr.number(match_id)},
+        % {"family": isolate(family_name), "match": match_id},
         _("From %(mentor)s, %(when)s")
         % {"mentor": isolate(mentor_name), "when": tr.when(report.created_at, tz)},
         "",
