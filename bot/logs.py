@@ -23,11 +23,9 @@ class Redact(logging.Filter):
         masked = _mask(message)
         if masked != message:
             record.msg, record.args = masked, None
-        # A traceback's messages too: PTB names a rejected token in its exception.
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = _mask(record.exc_text)
+        # A traceback another handler already formatted (with the exception's message) is
+        # not reused: this handler's `Formatter` formats it again, withholding the message.
+        record.exc_text = None
         return True
 
 
