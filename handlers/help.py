@@ -1,25 +1,18 @@
-"""Help from staff: `/help_staff` (mentors), `/needhelp` (mentees), and the thread's Reply and
-Close buttons, for everyone in it."""
+"""Help from staff: `/help_staff` (mentors) and `/needhelp` (mentees); the thread's Reply and
+Close buttons are in `handlers.help_thread`. All `hp:` buttons are dispatched here."""
 
 from __future__ import annotations
 
 from bot.i18n import isolate as _iso
 from bot.services import help as help_requests
 from bot.services.errors import Invalid, NotAllowed, NotFound
-from bot.services.help import (
-    ASK_LABELS,
-    MAX_TEXT,
-    NEED_HELP_DATA,
-    NEED_HELP_LABEL,
-    PREFIX,
-    PRESETS,
-)
+from bot.services.help import ASK_LABELS, PREFIX, PRESETS
+from handlers import help_thread as thread
 from handlers.common import Buttons, Ctx, id_arg
 from handlers.router import Router
-from storage.models import Draft, HelpKind, Role, ThreadStatus
+from storage.models import Draft, HelpKind, Role
 
 FLOW_ASK = "help_ask"
-FLOW_REPLY = "help_reply"
 
 KIND_CODES: dict[str, HelpKind] = {
     "p": HelpKind.PRACTICAL,
@@ -27,11 +20,6 @@ KIND_CODES: dict[str, HelpKind] = {
     "s": HelpKind.SUPPORT,
 }
 CODE_OF = {kind: code for code, kind in KIND_CODES.items()}
-
-
-def need_help_button(ctx: Ctx) -> tuple[str, str]:
-    """The "I need help" button, for any message where a mentee might need it."""
-    return (ctx._(NEED_HELP_LABEL), NEED_HELP_DATA)
 
 
 # --- mentors ---------------------------------------------------------------------------------
@@ -165,14 +153,14 @@ async def on_ask_text(ctx: Ctx, draft: Draft, text: str) -> None:
         )
     except (NotAllowed, NotFound) as exc:
         await ctx.clear_draft()
-        _refused(ctx, exc)
+        thread.refused(ctx, exc)
         return
     except Invalid as exc:
         if exc.code == "no_match":
             await ctx.clear_draft()
             ctx.reply(ctx._("You have no active match now, so there is no worker to ask."))
             return
-        _ask_again(ctx, exc)
+        thread.ask_again(ctx, exc)
         return
     await ctx.clear_draft()
     _said_sent(ctx, sent)
@@ -193,84 +181,7 @@ def _said_sent(ctx: Ctx, sent: help_requests.Sent) -> None:
         )
 
 
-def _ask_again(ctx: Ctx, exc: Invalid) -> None:
-    if exc.code == "too_long":
-        ctx.reply(
-            ctx._("That is too long: please keep it under %(max)s characters and send it again.")
-            % {"max": ctx.tr.number(MAX_TEXT)}
-        )
-    else:
-        ctx.reply(ctx._("Please write your message as text, then send it."))
-
-
-# --- the thread ------------------------------------------------------------------------------
-
-
-async def _on_reply(ctx: Ctx, arg: str) -> None:
-    thread = await help_requests.thread(ctx.session, ctx.me, id_arg(arg))
-    if thread.status != ThreadStatus.OPEN:
-        ctx.reply(ctx._("This conversation is closed."))
-        return
-    await ctx.save_draft(FLOW_REPLY, "text", {"request_id": thread.id})
-    if thread.as_staff:
-        text = ctx._("Write your answer to %(name)s in one message. Send /cancel to stop.") % {
-            "name": _iso(thread.requester_name)
-        }
-    else:
-        text = ctx._("Write your message to the staff in one message. Send /cancel to stop.")
-    ctx.reply(text)
-
-
-async def on_reply_text(ctx: Ctx, draft: Draft, text: str) -> None:
-    request_id = int(draft.data["request_id"])
-    try:
-        await help_requests.reply(ctx.session, ctx.now, ctx.me, request_id, text)
-    except (NotAllowed, NotFound) as exc:
-        await ctx.clear_draft()
-        _refused(ctx, exc, (help_requests.REF, request_id))
-        return
-    except Invalid as exc:
-        if exc.code == "closed":
-            await ctx.clear_draft()
-            ctx.reply(ctx._("This conversation was closed, so your message was not sent."))
-            return
-        _ask_again(ctx, exc)
-        return
-    await ctx.clear_draft()
-    ctx.reply(ctx._("Sent."))
-
-
-async def _on_close(ctx: Ctx, arg: str) -> None:
-    closed = await help_requests.close(ctx.session, ctx.now, ctx.me, id_arg(arg))
-    draft = ctx.draft
-    if (
-        draft is not None
-        and draft.flow == FLOW_REPLY
-        and draft.data.get("request_id") == closed.request_id
-    ):
-        await ctx.clear_draft()
-    if closed.already:
-        ctx.reply(ctx._("This conversation was already closed."))
-    else:
-        buttons = [[need_help_button(ctx)]] if ctx.me.role == Role.MENTEE else None
-        ctx.reply(ctx._("Closed. The others in this conversation were told."), buttons)
-
-
 # --- wiring ----------------------------------------------------------------------------------
-
-
-def _refused(ctx: Ctx, exc: Exception, target: tuple[str, int] | None = None) -> None:
-    """Refuse in the person's words and audit it. The services check who may act before they
-    write anything, so the refusal is recorded in this update's own transaction."""
-    query = ctx.update.callback_query
-    ctx.actions.clear()
-    ctx.audit(
-        "refused",
-        target,
-        reason=type(exc).__name__,
-        callback=((query.data if query else None) or "")[:64],
-    )
-    ctx.reply(ctx._("Sorry, that is not available to you."))
 
 
 async def on_press(ctx: Ctx, args: list[str]) -> None:
@@ -279,15 +190,15 @@ async def on_press(ctx: Ctx, args: list[str]) -> None:
     except (NotAllowed, NotFound) as exc:
         action, arg = [*args, "", ""][:2]
         target = (help_requests.REF, int(arg)) if action in ("r", "c") and arg.isdigit() else None
-        _refused(ctx, exc, target)
+        thread.refused(ctx, exc, target)
 
 
 async def _dispatch(ctx: Ctx, args: list[str]) -> None:
     action, arg = [*args, "", ""][:2]
     if action == "r":
-        await _on_reply(ctx, arg)
+        await thread.on_reply(ctx, arg)
     elif action == "c":
-        await _on_close(ctx, arg)
+        await thread.on_close(ctx, arg)
     elif action == "k":
         await _on_kind(ctx, arg)
     elif action == "m":
@@ -316,4 +227,4 @@ def register(router: Router) -> None:
     router.text_step(FLOW_ASK, "kind", on_choose_text)
     router.text_step(FLOW_ASK, "match", on_choose_text)
     router.text_step(FLOW_ASK, "text", on_ask_text)
-    router.text_step(FLOW_REPLY, "text", on_reply_text)
+    router.text_step(thread.FLOW_REPLY, "text", thread.on_reply_text)

@@ -1,0 +1,93 @@
+"""Help from staff: the thread's Reply and Close buttons, for everyone in it (the requester,
+the assigned worker, the coordinators), and the refusal of a press or message that is not
+theirs to send."""
+
+from __future__ import annotations
+
+from bot.i18n import isolate as _iso
+from bot.services import help as help_requests
+from bot.services.errors import Invalid, NotAllowed, NotFound
+from bot.services.help import MAX_TEXT, NEED_HELP_DATA, NEED_HELP_LABEL
+from handlers.common import Ctx, id_arg
+from storage.models import Draft, Role, ThreadStatus
+
+FLOW_REPLY = "help_reply"
+
+
+def need_help_button(ctx: Ctx) -> tuple[str, str]:
+    """The "I need help" button, for any message where a mentee might need it."""
+    return (ctx._(NEED_HELP_LABEL), NEED_HELP_DATA)
+
+
+async def on_reply(ctx: Ctx, arg: str) -> None:
+    thread = await help_requests.thread(ctx.session, ctx.me, id_arg(arg))
+    if thread.status != ThreadStatus.OPEN:
+        ctx.reply(ctx._("This conversation is closed."))
+        return
+    await ctx.save_draft(FLOW_REPLY, "text", {"request_id": thread.id})
+    if thread.as_staff:
+        text = ctx._("Write your answer to %(name)s in one message. Send /cancel to stop.") % {
+            "name": _iso(thread.requester_name)
+        }
+    else:
+        text = ctx._("Write your message to the staff in one message. Send /cancel to stop.")
+    ctx.reply(text)
+
+
+async def on_reply_text(ctx: Ctx, draft: Draft, text: str) -> None:
+    request_id = int(draft.data["request_id"])
+    try:
+        await help_requests.reply(ctx.session, ctx.now, ctx.me, request_id, text)
+    except (NotAllowed, NotFound) as exc:
+        await ctx.clear_draft()
+        refused(ctx, exc, (help_requests.REF, request_id))
+        return
+    except Invalid as exc:
+        if exc.code == "closed":
+            await ctx.clear_draft()
+            ctx.reply(ctx._("This conversation was closed, so your message was not sent."))
+            return
+        ask_again(ctx, exc)
+        return
+    await ctx.clear_draft()
+    ctx.reply(ctx._("Sent."))
+
+
+async def on_close(ctx: Ctx, arg: str) -> None:
+    closed = await help_requests.close(ctx.session, ctx.now, ctx.me, id_arg(arg))
+    draft = ctx.draft
+    if (
+        draft is not None
+        and draft.flow == FLOW_REPLY
+        and draft.data.get("request_id") == closed.request_id
+    ):
+        await ctx.clear_draft()
+    if closed.already:
+        ctx.reply(ctx._("This conversation was already closed."))
+    else:
+        buttons = [[need_help_button(ctx)]] if ctx.me.role == Role.MENTEE else None
+        ctx.reply(ctx._("Closed. The others in this conversation were told."), buttons)
+
+
+def ask_again(ctx: Ctx, exc: Invalid) -> None:
+    if exc.code == "too_long":
+        ctx.reply(
+            ctx._("That is too long: please keep it under %(max)s characters and send it again.")
+            % {"max": ctx.tr.number(MAX_TEXT)}
+        )
+    else:
+        ctx.reply(ctx._("Please write your message as text, then send it."))
+
+
+def refused(ctx: Ctx, exc: Exception, target: tuple[str, int] | None = None) -> None:
+    """Refuse in the person's words and audit it. The services check who may act before they
+    write anything, so the refusal is recorded in this update's own transaction."""
+    query = ctx.update.callback_query
+    ctx.actions.clear()
+    ctx.audit(
+        "refused",
+        target,
+        reason=type(exc).__name__,
+        callback=((query.data if query else None) or "")[:64],
+    )
+    ctx.reply(ctx._("Sorry, that is not available to you."))
