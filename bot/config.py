@@ -21,7 +21,7 @@ class Settings(BaseSettings):
 
     token: SecretStr | None = Field(default=None, description="Bot token from @BotFather")
     database_url: str = Field(
-        default=f"sqlite+aiosqlite:///{Path.cwd() / 'mentorbot.sqlite3'}",
+        default_factory=lambda: f"sqlite+aiosqlite:///{Path.cwd() / 'mentorbot.sqlite3'}",
         description="SQLAlchemy async URL (sqlite+aiosqlite:/// or postgresql+asyncpg://)",
     )
     api_url: AnyHttpUrl = Field(
@@ -43,9 +43,7 @@ class Settings(BaseSettings):
     @classmethod
     def _known_driver(cls, value: str) -> str:
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
-            raise ValueError(
-                "must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
-            )
+            raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
         return value
 
     @property

@@ -31,6 +31,16 @@ def test_defaults(clean_env: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert settings.webhook_url is None and settings.webhook_port == 8443
 
 
+def test_the_default_database_is_in_the_working_directory_at_load_time(
+    clean_env: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        clean_env.chdir(tmp_path / name)
+        expected = f"sqlite+aiosqlite:///{tmp_path / name / 'mentorbot.sqlite3'}"
+        assert load_settings().database_url == expected
+
+
 def test_environment_and_dotenv(clean_env: pytest.MonkeyPatch, tmp_path: Path) -> None:
     (tmp_path / ".env").write_text(
         "MENTORBOT_TOKEN=123:abc\nMENTORBOT_BOT_USERNAME=casal_bot\n"
