@@ -132,7 +132,7 @@ async def test_agreeing_links_once_and_audits(db: Database, clock: ManualClock) 
         assert linked_event.created_at == clock.now()
 
 
-async def test_a_new_invitation_moves_a_person_to_a_new_account(
+async def test_an_invitation_never_answers_for_another_account_of_a_connected_person(
     db: Database, clock: ManualClock
 ) -> None:
     async with building(db, clock.now()) as b:
@@ -140,12 +140,24 @@ async def test_a_new_invitation_moves_a_person_to_a_new_account(
     async with db.transaction() as session:
         issued = await invites.create(session, clock.now(), person.id)
     async with db.transaction() as session:
-        opened = await onboarding.open_invite(session, clock.now(), issued.token, 701)
-        linked = await onboarding.agree(session, clock.now(), opened.invite_id, 701, "ca", None)
-        assert linked.relinked
+        for attempt in (
+            onboarding.open_invite(session, clock.now(), issued.token, 701),
+            onboarding.still_open(session, clock.now(), issued.invite_id, 701),
+            onboarding.agree(session, clock.now(), issued.invite_id, 701, "ca", None),
+            onboarding.decline(session, clock.now(), issued.invite_id, 701),
+        ):
+            with pytest.raises(Invalid) as refused:
+                await attempt
+            assert refused.value.code == "account_taken"
     async with db.transaction() as session:
         stored = await session.get(Person, person.id)
-        assert stored is not None and stored.telegram_id == 701
+        invite = await session.get(Invite, issued.invite_id)
+        assert stored is not None and invite is not None
+        assert stored.telegram_id == 700 and stored.consent == Consent.GIVEN
+        assert invite.used_at is None
+        # the connected account itself may still answer its new invitation
+        opened = await onboarding.open_invite(session, clock.now(), issued.token, 700)
+        assert opened.person_id == person.id
 
 
 async def test_declining_keeps_the_invitation_usable(db: Database, clock: ManualClock) -> None:

@@ -91,7 +91,9 @@ async def open_link(user: TgPerson, token: str) -> None:
 
 
 # the happy path, for each role ----------------------------------------------------------------
-@pytest.mark.parametrize("role", [Role.MENTOR, Role.MENTEE, Role.WORKER, Role.COORDINATOR])
+@pytest.mark.parametrize(
+    "role", [Role.MENTOR, Role.MENTEE, Role.WORKER, Role.COORDINATOR, Role.ADMIN]
+)
 async def test_an_invited_person_chooses_a_language_agrees_and_gets_their_menu(
     role: Role, tg: Telegram, db: Database, clock: ManualClock, emulator: Emulator
 ) -> None:
@@ -272,6 +274,49 @@ async def test_an_account_linked_to_someone_else_cannot_take_an_invitation(
     assert await counts(db) == before
     assert (await person_row(db, other_id)).telegram_id is None
     assert (await person_row(db, mentor.id)).telegram_id == user.id
+
+
+async def test_a_link_for_someone_connected_to_another_account_is_refused(
+    tg: Telegram, db: Database, clock: ManualClock
+) -> None:
+    owner, stranger = tg.user("Amina", language_code="ar"), tg.user("Eve", language_code="fr")
+    async with building(db, clock.now()) as b:
+        person = await b.person(await b.org(), Role.MENTEE, telegram_id=owner.id, locale="ar")
+    async with db.transaction() as session:  # staff invite the person again
+        token = (await invites.create(session, clock.now(), person.id)).token
+    before, audit_before = await counts(db), await actions(db)
+
+    await open_link(stranger, token)
+    refused = translator("fr").gettext(REFUSALS["account_taken"])
+    assert (await stranger.next_message()).text == refused
+    assert await counts(db) == before and await actions(db) == audit_before
+    stored = await person_row(db, person.id)
+    assert stored.telegram_id == owner.id and stored.consent == Consent.GIVEN
+
+
+async def test_declining_for_someone_connected_meanwhile_to_another_account_changes_nothing(
+    tg: Telegram, db: Database, clock: ManualClock
+) -> None:
+    person_id, token = await invited(db, clock, Role.MENTEE)
+    stranger = tg.user("Eve", language_code="en")
+    await open_link(stranger, token)
+    await stranger.next_message()
+    await stranger.press(language_name("en"))
+    await stranger.next_message()
+    async with db.transaction() as session:  # meanwhile the person is connected elsewhere
+        person = await session.get(Person, person_id)
+        assert person is not None
+        person.telegram_id, person.consent, person.consent_at = 4242, Consent.GIVEN, clock.now()
+    before = await counts(db)
+
+    await stranger.press("I do not agree")
+    assert (await stranger.next_message()).text == REFUSALS["account_taken"]
+    stored = await person_row(db, person_id)
+    assert stored.telegram_id == 4242 and stored.consent == Consent.GIVEN
+    after = await counts(db)
+    assert after["drafts"] == before["drafts"] - 1
+    assert {**after, "drafts": 0} == {**before, "drafts": 0}
+    assert "consent_declined" not in await actions(db)
 
 
 async def test_declining_stores_only_the_refusal_and_the_same_link_works_again(

@@ -37,6 +37,11 @@ class Linked:
 
 
 async def _check_account(session: AsyncSession, person: Person, telegram_id: int) -> None:
+    """Refuse (`account_taken`) when this account is someone else's, or when the person is
+    connected to another account: an invitation never answers for an account it is not
+    connected to, neither to agree nor to decline."""
+    if person.telegram_id is not None and person.telegram_id != telegram_id:
+        raise Invalid("account_taken")
     linked = await people.by_telegram_id(session, telegram_id)
     if linked is not None and linked.id != person.id:
         raise Invalid("account_taken")
@@ -45,7 +50,8 @@ async def _check_account(session: AsyncSession, person: Person, telegram_id: int
 async def open_invite(session: AsyncSession, now: datetime, token: str, telegram_id: int) -> Opened:
     """Check an invitation opened from a Telegram account. Raises `Invalid` with code
     `unknown`, `revoked`, `used`, `expired`, `account_taken` (this account belongs to someone
-    else) or `already_linked` (this person opened their used link again)."""
+    else, or the person is connected to another account) or `already_linked` (this person
+    opened their used link again)."""
     invite = await invites.lookup(session, token)
     if invite is not None and invites.problem(invite, now) == "used":
         person = await session.get(Person, invite.person_id)
