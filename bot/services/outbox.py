@@ -425,12 +425,21 @@ async def mark_unreachable(
         outbox_id=message.id,
         cancelled=withdrawn,
     )
-    notified: list[int] = []
+    notified = await tell_workers_unreachable(session, now, person, reason)
+    return Unreachable(person.id, True, withdrawn, notified)
+
+
+async def tell_workers_unreachable(
+    session: AsyncSession, now: datetime, person: Person, reason: str
+) -> list[int]:
+    """Tell the referring workers of `person`'s active matches, each in their own language,
+    that the bot can no longer reach them, so someone phones instead. Returns their ids."""
+    told: list[int] = []
     for worker in await referring_workers(session, person):
         text = await unreachable_notice(session, person, worker, reason)
         if enqueue(session, now, worker, UNREACHABLE_KIND, text, ref=("person", person.id)):
-            notified.append(worker.id)
-    return Unreachable(person.id, True, withdrawn, notified)
+            told.append(worker.id)
+    return told
 
 
 async def next_due_at(session: AsyncSession) -> datetime | None:

@@ -106,11 +106,4 @@ async def blocked_bot(session: AsyncSession, now: datetime, person: Person) -> l
         target=("person", person.id),
         reason="blocked",
     )
-    told: list[int] = []
-    for worker in await outbox.referring_workers(session, person):
-        text = await outbox.unreachable_notice(session, person, worker, "blocked")
-        if outbox.enqueue(
-            session, now, worker, outbox.UNREACHABLE_KIND, text, ref=("person", person.id)
-        ):
-            told.append(worker.id)
-    return told
+    return await outbox.tell_workers_unreachable(session, now, person, "blocked")
