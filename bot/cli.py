@@ -66,10 +66,20 @@ def _parser() -> argparse.ArgumentParser:
     org_add.add_argument("--name", required=True)
     org_add.add_argument("--timezone", required=True, help="e.g. Europe/Madrid")
     org_add.add_argument("--locale", required=True, help="default language, e.g. ca")
-    org_add.add_argument("--emergency-phone", help="emergency number (default 112)")
     org_add.add_argument(
         "--country", help="ISO country code for phone numbers (default: from the timezone)"
     )
+    org_set = org_sub.add_parser(
+        "set",
+        parents=[out],
+        help="change an organisation's contacts and policy",
+        description="Change only the settings given; an empty text clears an office phone, "
+        "office hours or address.",
+    )
+    org_set.add_argument("org", metavar="ORG", help="organisation name or id")
+    org_set.add_argument("--country", help="ISO country code for phone numbers")
+    for parser_ in (org_add, org_set):
+        _org_policy_arguments(parser_)
     org_sub.add_parser("list", parents=[out], help="list organisations")
 
     family = sub.add_parser("family", help="families (households of mentees)")
@@ -138,6 +148,53 @@ def _parser() -> argparse.ArgumentParser:
     for name, (_module, text) in DELEGATED.items():
         sub.add_parser(name, help=text, add_help=False)
     return parser
+
+
+def _org_policy_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--emergency-phone", help="emergency number (default 112)")
+    parser.add_argument("--office-phone", help="the office's phone number")
+    parser.add_argument("--office-hours", metavar="TEXT", help="opening hours, as text")
+    parser.add_argument("--address", metavar="TEXT", help="the office's address")
+    parser.add_argument(
+        "--reminders",
+        metavar="MINUTES,…",
+        help="reminders before an appointment, in minutes (default 1440,120; at most 5, "
+        "each at most 14 days)",
+    )
+    parser.add_argument(
+        "--confirm-by-minutes",
+        metavar="N",
+        help="minutes before an appointment when mentors hear that nobody answered "
+        "(default 120; less than the earliest reminder)",
+    )
+    parser.add_argument(
+        "--report-cadence-days", metavar="N", help="days between progress reports (7-180)"
+    )
+    parser.add_argument(
+        "--help-target-hours",
+        metavar="N",
+        help="hours staff have to answer a request for help (1-336)",
+    )
+    parser.add_argument(
+        "--ack-deadlines",
+        metavar="SEVERITY=MINUTES,…",
+        help="minutes to acknowledge a concern per severity, e.g. "
+        "emergency=15,high=240,medium=1440,low=4320 (all four)",
+    )
+
+
+def _org_policy(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "emergency_phone": args.emergency_phone,
+        "office_phone": args.office_phone,
+        "office_hours": args.office_hours,
+        "address": args.address,
+        "reminders": args.reminders,
+        "confirm_by_minutes": args.confirm_by_minutes,
+        "report_cadence_days": args.report_cadence_days,
+        "help_target_hours": args.help_target_hours,
+        "ack_deadlines": args.ack_deadlines,
+    }
 
 
 def _date(text: str) -> date:
@@ -222,12 +279,22 @@ def _admin(args: argparse.Namespace, settings: Settings) -> None:
                     name=args.name,
                     timezone=args.timezone,
                     locale=args.locale,
-                    emergency_phone=args.emergency_phone,
                     country=args.country,
+                    **_org_policy(args),
                 ),
             )
         )
         _print_json(org) if as_json else print(org.id)
+    elif command == "org" and action == "set":
+        changed = asyncio.run(
+            _in_transaction(
+                settings,
+                lambda s, now: admin.set_org(
+                    s, now, args.org, country=args.country, **_org_policy(args)
+                ),
+            )
+        )
+        _print_json(changed) if as_json else print(changed.id)
     elif command == "org" and action == "list":
         orgs = asyncio.run(_in_transaction(settings, lambda s, now: admin.list_orgs(s)))
         if as_json:

@@ -5,16 +5,27 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from bot.clock import ManualClock
-from bot.services import admin, importer, invites, onboarding
+from bot.services import admin, appointments, concerns, help, importer, invites, onboarding
 from bot.services.errors import Invalid, NotFound
 from storage.db import Database
-from storage.models import AuditEvent, Consent, Invite, Person, Role
+from storage.models import (
+    AuditEvent,
+    ConcernCategory,
+    Consent,
+    HelpKind,
+    HelpRequest,
+    Invite,
+    Person,
+    Reminder,
+    ReminderKind,
+    Role,
+)
 from tests.factories import building
 
 
@@ -186,6 +197,58 @@ async def test_set_language_rejects_unsupported_locales(db: Database, clock: Man
         assert await onboarding.set_language(session, clock.now(), me, "uk-UA") == "uk"
         with pytest.raises(Invalid):
             await onboarding.set_language(session, clock.now(), me, "tlh")
+
+
+# an organisation's policy -----------------------------------------------------------------------
+async def test_an_organisations_policy_takes_effect(db: Database, clock: ManualClock) -> None:
+    """Set with `set_org`, the reminders of a new appointment, the deadline of a concern and
+    the answer time of a help request follow the organisation's settings."""
+    async with building(db, clock.now()) as b:
+        org = await b.org()
+        worker = await b.person(org, Role.WORKER, telegram_id=4001)
+        mentor = await b.person(org, Role.MENTOR, telegram_id=4002)
+        family = await b.family(org)
+        mentee = await b.person(org, Role.MENTEE, telegram_id=4003, family=family)
+        match = await b.match(family, [mentor], worker)
+    async with db.transaction() as session:
+        info = await admin.set_org(
+            session,
+            clock.now(),
+            str(org.id),
+            reminders="30,2880",
+            confirm_by_minutes="20",
+            ack_deadlines="emergency=5,high=90,medium=100,low=200",
+            help_target_hours=6,
+        )
+        assert info.reminder_offsets_minutes == [2880, 30]
+    starts_at = datetime(2026, 3, 5, 16, 30, tzinfo=UTC)  # Thursday 17:30 in Madrid
+    async with db.transaction() as session:
+        me = await session.get(Person, mentor.id)
+        assert me is not None
+        view = await appointments.create(
+            session, me, match.id, starts_at, "Library", None, clock.now()
+        )
+        raised = await concerns.raise_concern(
+            session, clock.now(), me, match.id, ConcernCategory.HOUSING, "No heating", "high"
+        )
+        await help.ask(session, clock.now(), me, HelpKind.PRACTICAL, "Forms", match_id=match.id)
+    async with db.transaction() as session:
+        written = list(
+            await session.scalars(
+                select(Reminder)
+                .where(Reminder.appointment_id == view.id)
+                .order_by(Reminder.offset_minutes)
+            )
+        )
+        assert [(r.kind, r.person_id, r.offset_minutes) for r in written] == [
+            (ReminderKind.NO_ANSWER, mentor.id, 20),
+            (ReminderKind.REMINDER, mentee.id, 30),
+            (ReminderKind.REMINDER, mentee.id, 2880),
+        ]
+        assert all(r.due_at == starts_at - timedelta(minutes=r.offset_minutes) for r in written)
+        assert raised.deadline == clock.now() + timedelta(minutes=90)
+        request = (await session.scalars(select(HelpRequest))).one()
+        assert request.answer_due_at == clock.now() + timedelta(hours=6)
 
 
 # matches ---------------------------------------------------------------------------------------

@@ -283,6 +283,211 @@ async def test_org_names_are_unique(run: Cli, db: Database) -> None:
     assert await snapshot(db) == before
 
 
+DEFAULT_POLICY = {
+    "reminder_offsets_minutes": [1440, 120],
+    "confirm_by_minutes": 120,
+    "report_cadence_days": 30,
+    "help_target_hours": 48,
+    "ack_deadlines_minutes": {"emergency": 15, "high": 240, "medium": 1440, "low": 4320},
+}
+
+
+async def org_audits(db: Database) -> list[AuditEvent]:
+    async with db.transaction() as session:
+        return list(
+            await session.scalars(
+                select(AuditEvent).where(AuditEvent.action == "org_updated").order_by(AuditEvent.id)
+            )
+        )
+
+
+async def test_org_set_changes_contacts_and_policy(run: Cli, db: Database) -> None:
+    org_id = (await setup(run))["org"]
+    listed = (await run.ok("org", "list", "--json")).json()[0]
+    assert {k: listed[k] for k in DEFAULT_POLICY} == DEFAULT_POLICY
+    assert listed["office_phone"] is None and listed["address"] is None
+
+    changed = (
+        await run.ok(
+            "org",
+            "set",
+            "Casal Raval",
+            "--emergency-phone",
+            "934 000 111",
+            "--office-phone",
+            "93 412 34 56",
+            "--office-hours",
+            "  Mon-Fri   9:00-14:00 ",
+            "--address",
+            "Carrer de la Riereta 4, Barcelona",
+            "--reminders",
+            "2880, 60,1440",
+            "--confirm-by-minutes",
+            "90",
+            "--report-cadence-days",
+            "14",
+            "--help-target-hours",
+            "24",
+            "--ack-deadlines",
+            "low=2000,emergency=10,medium=600,high=120",
+            "--json",
+        )
+    ).json()
+    expected = {
+        "id": org_id,
+        "emergency_phone": "+34934000111",
+        "office_phone": "+34934123456",
+        "office_hours": "Mon-Fri 9:00-14:00",
+        "address": "Carrer de la Riereta 4, Barcelona",
+        "reminder_offsets_minutes": [2880, 1440, 60],
+        "confirm_by_minutes": 90,
+        "report_cadence_days": 14,
+        "help_target_hours": 24,
+        "ack_deadlines_minutes": {"emergency": 10, "high": 120, "medium": 600, "low": 2000},
+    }
+    assert {k: changed[k] for k in expected} == expected
+    listed = (await run.ok("org", "list", "--json")).json()
+    assert {k: listed[0][k] for k in expected} == expected
+    assert {k: listed[1][k] for k in DEFAULT_POLICY} == DEFAULT_POLICY  # the other one
+    events = await org_audits(db)
+    assert len(events) == 1 and events[0].target_id == org_id
+    assert events[0].detail["fields"] == sorted(expected.keys() - {"id"})
+    assert "Riereta" not in str(events[0].detail) and "934" not in str(events[0].detail)
+
+    # one setting at a time, by id; the rest stays; an empty text clears; the emergency
+    # number back to 112
+    assert (await run.ok("org", "set", str(org_id), "--help-target-hours", "336")).out.strip() == (
+        str(org_id)
+    )
+    await run.ok("org", "set", str(org_id), "--office-hours", "", "--emergency-phone", "112")
+    after = (await run.ok("org", "list", "--json")).json()[0]
+    assert after["help_target_hours"] == 336 and after["office_hours"] is None
+    assert after["emergency_phone"] == "112" and after["confirm_by_minutes"] == 90
+    assert after["reminder_offsets_minutes"] == [2880, 1440, 60]
+    # bounds are inclusive
+    await run.ok("org", "set", "Casal Raval", "--report-cadence-days", "7")
+    await run.ok("org", "set", "Casal Raval", "--report-cadence-days", "180")
+    await run.ok("org", "set", "Casal Raval", "--help-target-hours", "1")
+    await run.ok("org", "set", "Casal Raval", "--reminders", "20160,1,2,3,4")
+    await run.ok("org", "set", "Casal Raval", "--confirm-by-minutes", "20159")
+    await run.ok(
+        "org", "set", "Casal Raval", "--ack-deadlines", "emergency=5,high=5,medium=5,low=5"
+    )
+
+
+async def test_org_add_takes_the_same_settings(run: Cli, db: Database) -> None:
+    made = (
+        await run.ok(
+            "org",
+            "add",
+            "--name",
+            "Kyiv Hub",
+            "--timezone",
+            "Europe/Kyiv",
+            "--locale",
+            "uk",
+            "--office-phone",
+            "044 123 4567",
+            "--office-hours",
+            "Mon-Thu 10-17",
+            "--address",
+            "Khreshchatyk 1",
+            "--reminders",
+            "720",
+            "--confirm-by-minutes",
+            "30",
+            "--report-cadence-days",
+            "60",
+            "--help-target-hours",
+            "72",
+            "--ack-deadlines",
+            "emergency=30,high=300,medium=2000,low=5000",
+            "--json",
+        )
+    ).json()
+    assert made["office_phone"] == "+380441234567" and made["address"] == "Khreshchatyk 1"
+    assert made["reminder_offsets_minutes"] == [720] and made["confirm_by_minutes"] == 30
+    assert made["report_cadence_days"] == 60 and made["help_target_hours"] == 72
+    assert made["ack_deadlines_minutes"]["low"] == 5000
+    assert (await run.ok("org", "list", "--json")).json() == [made]
+    before = await snapshot(db)
+    await run.fails(
+        "org",
+        "add",
+        "--name",
+        "Other",
+        "--timezone",
+        "UTC",
+        "--locale",
+        "en",
+        "--reminders",
+        "60",
+        reason="confirm-by (120 minutes) must be less than the earliest reminder",
+    )
+    assert await snapshot(db) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        ([], "nothing to change"),
+        (["--office-phone", "12ab"], "malformed phone number"),
+        (["--office-phone", "612 34"], "malformed phone number"),
+        (["--emergency-phone", "999999"], "malformed phone number"),
+        (["--office-hours", "x" * 301], "longer than 300"),
+        (["--address", "x" * 301], "longer than 300"),
+        (["--reminders", ""], "at least one reminder"),
+        (["--reminders", "1440,abc"], "whole number"),
+        (["--reminders", "1440,0"], "between 1 and 20160"),
+        (["--reminders", "1440,-5"], "between 1 and 20160"),
+        (["--reminders", "20161,130"], "between 1 and 20160"),
+        (["--reminders", "1440,1440"], "different"),
+        (["--reminders", "600,500,400,300,200,150"], "at most 5"),
+        (["--reminders", "120,60"], "confirm-by (120 minutes)"),
+        (["--confirm-by-minutes", "1440"], "less than the earliest reminder (1440"),
+        (["--confirm-by-minutes", "0"], "between 1 and"),
+        (["--confirm-by-minutes", "1.5"], "whole number"),
+        (["--reminders", "300", "--confirm-by-minutes", "300"], "less than the earliest"),
+        (["--report-cadence-days", "6"], "between 7 and 180"),
+        (["--report-cadence-days", "181"], "between 7 and 180"),
+        (["--report-cadence-days", "monthly"], "whole number"),
+        (["--help-target-hours", "0"], "between 1 and 336"),
+        (["--help-target-hours", "337"], "between 1 and 336"),
+        (["--ack-deadlines", "emergency=15,high=240,medium=1440"], "no deadline for low"),
+        (["--ack-deadlines", "emergency=15,high=240,medium=1440,low=4320,extra=1"], "unknown"),
+        (["--ack-deadlines", "emergency=15,high=240,medium=1440,low"], "malformed deadlines"),
+        (["--ack-deadlines", "emergency=15,emergency=16,high=1,medium=2,low=3"], "twice"),
+        (["--ack-deadlines", "emergency=0,high=240,medium=1440,low=4320"], "between 1 and"),
+        (["--ack-deadlines", "emergency=15,high=x,medium=1440,low=4320"], "whole number"),
+        (
+            ["--ack-deadlines", "emergency=300,high=240,medium=1440,low=4320"],
+            "emergency deadline (300) is longer than the high one (240)",
+        ),
+        (
+            ["--ack-deadlines", "emergency=15,high=240,medium=5000,low=4320"],
+            "medium deadline (5000) is longer than the low one",
+        ),
+        (["--country", "QQ", "--office-phone", "612345678"], "unknown country code"),
+        # one bad setting among good ones: nothing of it is stored
+        (["--help-target-hours", "24", "--report-cadence-days", "1000"], "between 7 and 180"),
+    ],
+)
+async def test_org_set_rejects_bad_input(
+    run: Cli, db: Database, args: list[str], reason: str
+) -> None:
+    await run.ok("org", "add", "--name", "Casal", "--timezone", "Europe/Madrid", "--locale", "ca")
+    before = await snapshot(db)
+    await run.fails("org", "set", "Casal", *args, reason=reason)
+    assert await snapshot(db) == before
+
+
+async def test_org_set_of_an_unknown_organisation(run: Cli, db: Database) -> None:
+    before = await snapshot(db)
+    await run.fails("org", "set", "Nowhere", "--help-target-hours", "2", reason="unknown organ")
+    await run.fails("org", "set", "42", "--help-target-hours", "2", reason="unknown organ")
+    assert await snapshot(db) == before
+
+
 # people and families -------------------------------------------------------------------------------
 async def test_person_add_validates_and_stores_e164(run: Cli, db: Database) -> None:
     await run.ok(

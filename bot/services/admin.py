@@ -8,9 +8,11 @@ for the operator, and audits what it created or changed (ids and codes only).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import pairwise
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import phonenumbers
@@ -29,10 +31,20 @@ from storage.models import (
     Organisation,
     Person,
     Role,
+    Severity,
 )
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 OPEN_STATUSES = (MatchStatus.PROPOSED, MatchStatus.ACTIVE)
+
+# An organisation's policy: the limits its settings must keep to.
+MAX_REMINDERS = 5
+MAX_REMINDER_MINUTES = 14 * 24 * 60
+MAX_ACK_MINUTES = 30 * 24 * 60
+CADENCE_DAYS = (7, 180)
+HELP_TARGET_HOURS = (1, 336)
+SEVERITY_ORDER = (Severity.EMERGENCY, Severity.HIGH, Severity.MEDIUM, Severity.LOW)
+TEXT_LIMIT = 300  # office hours, address
 
 
 # results ----------------------------------------------------------------------------------
@@ -44,6 +56,14 @@ class OrgInfo:
     locale: str
     emergency_phone: str
     region: str | None
+    office_phone: str | None = None
+    office_hours: str | None = None
+    address: str | None = None
+    reminder_offsets_minutes: list[int] = field(default_factory=list)
+    confirm_by_minutes: int | None = None
+    report_cadence_days: int | None = None
+    help_target_hours: int | None = None
+    ack_deadlines_minutes: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -86,7 +106,22 @@ class MatchInfo:
 
 def _org_info(org: Organisation) -> OrgInfo:
     return OrgInfo(
-        org.id, org.name, org.timezone, org.locale, org.emergency_phone, region_of(org.timezone)
+        org.id,
+        org.name,
+        org.timezone,
+        org.locale,
+        org.emergency_phone,
+        region_of(org.timezone),
+        office_phone=org.office_phone,
+        office_hours=org.office_hours,
+        address=org.address,
+        reminder_offsets_minutes=[int(m) for m in org.reminder_offsets_minutes or []],
+        confirm_by_minutes=org.confirm_by_minutes,
+        report_cadence_days=org.report_cadence_days,
+        help_target_hours=org.help_target_hours,
+        ack_deadlines_minutes={
+            str(k): int(v) for k, v in (org.ack_deadlines_minutes or {}).items()
+        },
     )
 
 
@@ -202,6 +237,139 @@ def check_role(value: str | Role) -> Role:
         raise Invalid("role", f"unknown role {value!r} (one of {names})") from None
 
 
+def _whole(value: int | str, what: str, low: int, high: int, unit: str) -> int:
+    text = str(value).strip()
+    if not re.fullmatch(r"[+-]?\d+", text):
+        raise Invalid("number", f"{what} must be a whole number of {unit}, not {value!r}")
+    number = int(text)
+    if not low <= number <= high:
+        raise Invalid("range", f"{what} must be between {low} and {high} {unit}, not {number}")
+    return number
+
+
+def check_reminders(value: str | Sequence[int]) -> list[int]:
+    """Reminder offsets, minutes before an appointment ("1440,120"): 1 to 5 distinct positive
+    numbers of at most 14 days; stored largest first."""
+    items = value.split(",") if isinstance(value, str) else list(value)
+    if not [i for i in items if str(i).strip()]:
+        raise Invalid("reminders", "give at least one reminder offset in minutes, e.g. 1440,120")
+    offsets = [_whole(i, "a reminder offset", 1, MAX_REMINDER_MINUTES, "minutes") for i in items]
+    if len(offsets) > MAX_REMINDERS:
+        raise Invalid("reminders", f"at most {MAX_REMINDERS} reminders, not {len(offsets)}")
+    if len(set(offsets)) != len(offsets):
+        raise Invalid("reminders", "the reminder offsets must be different from each other")
+    return sorted(offsets, reverse=True)
+
+
+def check_ack_deadlines(value: str | Mapping[str, Any]) -> dict[str, int]:
+    """Minutes each level has to acknowledge a concern, for every severity
+    ("emergency=15,high=240,medium=1440,low=4320"), never shorter for a graver one."""
+    pairs: dict[str, Any] = {}
+    if isinstance(value, str):
+        for item in value.split(","):
+            name, sep, minutes = item.partition("=")
+            key = name.strip().lower()
+            if not sep or not key:
+                raise Invalid(
+                    "ack_deadlines",
+                    f"malformed deadlines {value!r} (use emergency=15,high=240,medium=1440,low=4320)",
+                )
+            if key in pairs:
+                raise Invalid("ack_deadlines", f"the severity {key!r} is given twice")
+            pairs[key] = minutes
+    else:
+        pairs = {str(k).strip().lower(): v for k, v in value.items()}
+    names = [s.value for s in SEVERITY_ORDER]
+    unknown = sorted(set(pairs) - set(names))
+    if unknown:
+        raise Invalid(
+            "ack_deadlines", f"unknown severity {unknown[0]!r} (one of {', '.join(names)})"
+        )
+    missing = [n for n in names if n not in pairs]
+    if missing:
+        raise Invalid("ack_deadlines", f"no deadline for {', '.join(missing)}: give all four")
+    deadlines = {
+        n: _whole(pairs[n], f"the {n} deadline", 1, MAX_ACK_MINUTES, "minutes") for n in names
+    }
+    for graver, lighter in pairwise(names):
+        if deadlines[graver] > deadlines[lighter]:
+            raise Invalid(
+                "ack_deadlines",
+                f"the {graver} deadline ({deadlines[graver]}) is longer than the {lighter} "
+                f"one ({deadlines[lighter]})",
+            )
+    return deadlines
+
+
+def check_text(value: str | None, what: str) -> str | None:
+    """A short free text (office hours, address); empty clears it."""
+    if value is None:
+        return None
+    text = " ".join(value.split())
+    if len(text) > TEXT_LIMIT:
+        raise Invalid("too_long", f"the {what} is longer than {TEXT_LIMIT} characters")
+    return text
+
+
+def _policy(
+    org: Organisation | None,
+    region: str | None,
+    *,
+    emergency_phone: str | None,
+    office_phone: str | None,
+    office_hours: str | None,
+    address: str | None,
+    reminders: str | Sequence[int] | None,
+    confirm_by_minutes: int | str | None,
+    report_cadence_days: int | str | None,
+    help_target_hours: int | str | None,
+    ack_deadlines: str | Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """The organisation's columns to write, validated; a setting not given (None) is left
+    as it is (or, for a new organisation, at its default). An empty text clears an office
+    phone, office hours or an address."""
+    values: dict[str, Any] = {}
+    if emergency_phone is not None:
+        values["emergency_phone"] = check_emergency_phone(emergency_phone, region)
+    if office_phone is not None:
+        values["office_phone"] = check_phone(office_phone, region)
+    for key, text, what in (
+        ("office_hours", office_hours, "office hours"),
+        ("address", address, "address"),
+    ):
+        if text is not None:
+            values[key] = check_text(text, what) or None
+    if reminders is not None:
+        values["reminder_offsets_minutes"] = check_reminders(reminders)
+    if confirm_by_minutes is not None:
+        values["confirm_by_minutes"] = _whole(
+            confirm_by_minutes, "confirm-by", 1, MAX_REMINDER_MINUTES, "minutes"
+        )
+    if report_cadence_days is not None:
+        values["report_cadence_days"] = _whole(
+            report_cadence_days, "the report cadence", *CADENCE_DAYS, "days"
+        )
+    if help_target_hours is not None:
+        values["help_target_hours"] = _whole(
+            help_target_hours, "the help target", *HELP_TARGET_HOURS, "hours"
+        )
+    if ack_deadlines is not None:
+        values["ack_deadlines_minutes"] = check_ack_deadlines(ack_deadlines)
+    offsets = values.get("reminder_offsets_minutes")
+    if offsets is None:
+        offsets = list(org.reminder_offsets_minutes or []) if org else [1440, 120]
+    confirm_by = values.get("confirm_by_minutes")
+    if confirm_by is None:
+        confirm_by = org.confirm_by_minutes if org else 120
+    if offsets and confirm_by >= max(int(m) for m in offsets):
+        raise Invalid(
+            "confirm_by",
+            f"confirm-by ({confirm_by} minutes) must be less than the earliest reminder "
+            f"({max(int(m) for m in offsets)} minutes before)",
+        )
+    return values
+
+
 # look-ups ---------------------------------------------------------------------------------
 async def find_org(session: AsyncSession, ref: str | int) -> Organisation:
     """An organisation by id or exact name."""
@@ -249,6 +417,14 @@ async def add_org(
     locale: str,
     emergency_phone: str | None = None,
     country: str | None = None,
+    office_phone: str | None = None,
+    office_hours: str | None = None,
+    address: str | None = None,
+    reminders: str | Sequence[int] | None = None,
+    confirm_by_minutes: int | str | None = None,
+    report_cadence_days: int | str | None = None,
+    help_target_hours: int | str | None = None,
+    ack_deadlines: str | Mapping[str, Any] | None = None,
 ) -> OrgInfo:
     clean_name = check_name(name, "organisation name")
     tz = check_timezone(timezone)
@@ -259,11 +435,29 @@ async def add_org(
         raise Invalid("locale", "the locale is required")
     region = check_region(country) or region_of(tz)
     emergency = check_emergency_phone(emergency_phone, region)
+    policy = _policy(
+        None,
+        region,
+        emergency_phone=None,
+        office_phone=office_phone,
+        office_hours=office_hours,
+        address=address,
+        reminders=reminders,
+        confirm_by_minutes=confirm_by_minutes,
+        report_cadence_days=report_cadence_days,
+        help_target_hours=help_target_hours,
+        ack_deadlines=ack_deadlines,
+    )
     taken = await session.execute(select(Organisation.id).where(Organisation.name == clean_name))
     if taken.first() is not None:
         raise Invalid("org_exists", f"an organisation named {clean_name!r} already exists")
     org = Organisation(
-        name=clean_name, timezone=tz, locale=loc, emergency_phone=emergency, created_at=now
+        name=clean_name,
+        timezone=tz,
+        locale=loc,
+        emergency_phone=emergency,
+        created_at=now,
+        **policy,
     )
     session.add(org)
     await session.flush()
@@ -276,6 +470,55 @@ async def add_org(
         target=("organisation", org.id),
     )
     return _org_info(org)
+
+
+async def set_org(
+    session: AsyncSession,
+    now: datetime,
+    org: str | int,
+    *,
+    emergency_phone: str | None = None,
+    office_phone: str | None = None,
+    office_hours: str | None = None,
+    address: str | None = None,
+    reminders: str | Sequence[int] | None = None,
+    confirm_by_minutes: int | str | None = None,
+    report_cadence_days: int | str | None = None,
+    help_target_hours: int | str | None = None,
+    ack_deadlines: str | Mapping[str, Any] | None = None,
+    country: str | None = None,
+) -> OrgInfo:
+    """Change an organisation's contacts and policy; settings not given stay as they are."""
+    organisation = await find_org(session, org)
+    region = check_region(country) or region_of(organisation.timezone)
+    values = _policy(
+        organisation,
+        region,
+        emergency_phone=emergency_phone,
+        office_phone=office_phone,
+        office_hours=office_hours,
+        address=address,
+        reminders=reminders,
+        confirm_by_minutes=confirm_by_minutes,
+        report_cadence_days=report_cadence_days,
+        help_target_hours=help_target_hours,
+        ack_deadlines=ack_deadlines,
+    )
+    if not values:
+        raise Invalid("nothing", "nothing to change: give at least one setting")
+    for key, value in values.items():
+        setattr(organisation, key, value)
+    await session.flush()
+    audit.record(
+        session,
+        now,
+        "org_updated",
+        actor_id=None,
+        organisation_id=organisation.id,
+        target=("organisation", organisation.id),
+        fields=sorted(values),
+    )
+    return _org_info(organisation)
 
 
 async def list_orgs(session: AsyncSession) -> list[OrgInfo]:
