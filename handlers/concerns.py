@@ -1,13 +1,12 @@
 """Concerns, raised by mentors: `/concern` (category, severity, which match, what happened,
 confirm) and the `cn:new:<match>` button at the end of a meeting log. All `cn:` buttons are
 dispatched here; the mentees' `/problem` is in `handlers.concerns_mentee`, the staff's side in
-`handlers.concerns_staff`."""
+`handlers.concerns_staff`, the summary and the answers once sent in `handlers.concerns_views`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from bot.i18n import isolate
 from bot.services import concerns
 from bot.services.concerns import (
     CATEGORY_LABELS,
@@ -17,9 +16,10 @@ from bot.services.concerns import (
 )
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from handlers import concerns_mentee, concerns_staff
+from handlers import concerns_views as views
 from handlers.common import Buttons, Ctx, chunk, id_arg
 from handlers.router import Router
-from storage.models import ConcernCategory, Draft, Role, Severity
+from storage.models import Draft, Role, Severity
 
 PREFIX = "cn"
 FLOW = "concern"
@@ -29,24 +29,6 @@ FLOW_PROBLEM = concerns_mentee.FLOW
 def new_concern_button(label: str, match_id: int) -> tuple[str, str]:
     """The button other features offer a mentor to raise a concern on a match."""
     return (label, f"{PREFIX}:new:{match_id}")
-
-
-def _emergency_line(ctx: Ctx, phone: str) -> str:
-    return (
-        "🚨 <b>"
-        + ctx._(
-            "If anyone is in danger right now, call %(phone)s first, and stay with the person "
-            "if it is safe for you."
-        )
-        % {"phone": isolate(phone)}
-        + "</b>"
-    )
-
-
-def _stale(ctx: Ctx, command: str) -> None:
-    ctx.edit(
-        ctx._("This question is closed. Send %(command)s to start again.") % {"command": command}
-    )
 
 
 # --- mentors: /concern -----------------------------------------------------------------------
@@ -119,24 +101,8 @@ def _ask_text(ctx: Ctx, *, edit: bool) -> None:
     (ctx.edit if edit else ctx.reply)(text)
 
 
-def _summary(ctx: Ctx, data: dict[str, Any]) -> str:
-    severity = Severity(data["severity"])
-    return "\n".join(
-        [
-            "<b>" + ctx._("Your concern") + "</b>",
-            ctx._("Category: %(category)s")
-            % {"category": ctx._(CATEGORY_LABELS[ConcernCategory(data["category"])])},
-            ctx._("Severity: %(severity)s")
-            % {"severity": f"{SEVERITY_MARKS[severity]} {ctx._(SEVERITY_LABELS[severity])}"},
-            ctx._("Family: %(family)s") % {"family": isolate(data.get("family", ""))},
-            "",
-            "<blockquote>" + isolate(data.get("text", "")) + "</blockquote>",
-        ]
-    )
-
-
 def _ask_confirm(ctx: Ctx, data: dict[str, Any], *, edit: bool) -> None:
-    text = _summary(ctx, data) + "\n\n" + ctx._("Send it to the staff?")
+    text = views.summary(ctx, data) + "\n\n" + ctx._("Send it to the staff?")
     buttons = [[(ctx._("Send"), f"{PREFIX}:ok"), (ctx._("Cancel"), f"{PREFIX}:x")]]
     (ctx.edit if edit else ctx.reply)(text, buttons)
 
@@ -165,7 +131,7 @@ def _draft(ctx: Ctx, *states: str) -> Draft | None:
 async def _on_category(ctx: Ctx, arg: str) -> None:
     draft = _draft(ctx, "category")
     if draft is None:
-        _stale(ctx, "/concern")
+        views.stale(ctx, "/concern")
         return
     category = concerns_mentee.category_of(arg)
     await ctx.save_draft(FLOW, "severity", {**draft.data, "category": category.value})
@@ -175,7 +141,7 @@ async def _on_category(ctx: Ctx, arg: str) -> None:
 async def _on_severity(ctx: Ctx, arg: str) -> None:
     draft = _draft(ctx, "severity")
     if draft is None:
-        _stale(ctx, "/concern")
+        views.stale(ctx, "/concern")
         return
     try:
         severity = Severity(arg)
@@ -184,7 +150,7 @@ async def _on_severity(ctx: Ctx, arg: str) -> None:
     data = {**draft.data, "severity": severity.value}
     if severity == Severity.EMERGENCY:
         # Before anything else: what to do now.
-        ctx.reply(_emergency_line(ctx, await concerns.emergency_phone(ctx.session, ctx.me)))
+        ctx.reply(views.emergency_line(ctx, await concerns.emergency_phone(ctx.session, ctx.me)))
     if "match_id" in data:
         await ctx.save_draft(FLOW, "text", data)
         _ask_text(ctx, edit=True)
@@ -196,7 +162,7 @@ async def _on_severity(ctx: Ctx, arg: str) -> None:
 async def _on_match(ctx: Ctx, arg: str) -> None:
     draft = _draft(ctx, "match")
     if draft is None:
-        _stale(ctx, "/concern")
+        views.stale(ctx, "/concern")
         return
     choice = await concerns.check_match(ctx.session, ctx.me, id_arg(arg))
     await ctx.save_draft(
@@ -228,7 +194,7 @@ async def on_choice_text(ctx: Ctx, draft: Draft, text: str) -> None:
 async def _on_confirm(ctx: Ctx) -> None:
     draft = _draft(ctx, "confirm")
     if draft is None:
-        _stale(ctx, "/concern")
+        views.stale(ctx, "/concern")
         return
     data = draft.data
     try:
@@ -246,43 +212,11 @@ async def _on_confirm(ctx: Ctx) -> None:
         _ask_text(ctx, edit=False)
         return
     await ctx.clear_draft()
-    text = _summary(ctx, data) + "\n\n" + _sent_text(ctx, raised)
+    text = views.summary(ctx, data) + "\n\n" + views.sent_text(ctx, raised)
     if raised.severity == Severity.EMERGENCY:
         # What to do now comes first, in the same message (no extra message to wait for).
-        text = _emergency_line(ctx, raised.emergency_phone) + "\n\n" + text
+        text = views.emergency_line(ctx, raised.emergency_phone) + "\n\n" + text
     ctx.edit(text)
-
-
-def _sent_text(ctx: Ctx, raised: concerns.Raised) -> str:
-    if not raised.reached:
-        return ctx._(
-            "Your concern is saved, but nobody on the staff can be reached through the bot right "
-            "now. Please phone the office: %(phone)s."
-        ) % {"phone": isolate(raised.office_phone or raised.emergency_phone)}
-    values = {
-        "name": isolate(raised.worker_name),
-        "when": ctx.tr.when(raised.deadline, ctx.tz) if raised.deadline else "",
-    }
-    if not raised.worker_reached:
-        return (
-            ctx._(
-                "%(name)s cannot be reached through the bot now, so it was sent to other staff "
-                "of the programme. Someone must acknowledge it by %(when)s; you will be told here."
-            )
-            % values
-        )
-    if raised.coordinators_alerted:
-        return (
-            ctx._(
-                "Sent to %(name)s and the coordinators. Someone must acknowledge it by %(when)s; "
-                "you will be told here."
-            )
-            % values
-        )
-    return (
-        ctx._("Sent to %(name)s, who must acknowledge it by %(when)s. You will be told here.")
-        % values
-    )
 
 
 async def _on_cancel(ctx: Ctx) -> None:

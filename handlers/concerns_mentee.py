@@ -7,6 +7,7 @@ from bot.i18n import isolate
 from bot.services import concerns
 from bot.services.concerns import PROBLEM_LABELS
 from bot.services.errors import Invalid, NotFound
+from handlers import concerns_views as views
 from handlers.common import Ctx
 from handlers.router import Router
 from storage.models import ConcernCategory, Draft, Role
@@ -38,10 +39,7 @@ def _ask_problem(ctx: Ctx) -> None:
 async def on_category(ctx: Ctx, arg: str) -> None:
     draft = ctx.draft
     if draft is None or draft.flow != FLOW or ctx.me.role != Role.MENTEE:
-        ctx.edit(
-            ctx._("This question is closed. Send %(command)s to start again.")
-            % {"command": "/problem"}
-        )
+        views.stale(ctx, "/problem")
         return
     category = category_of(arg)
     if category == ConcernCategory.SAFETY:
