@@ -104,6 +104,31 @@ def _parser() -> argparse.ArgumentParser:
         "--family", help="a mentee's family, name or id (made if new; default: their own)"
     )
     person_add.add_argument("--country", help="ISO country code for --phone")
+    person_set = person_sub.add_parser(
+        "set",
+        parents=[out],
+        help="change a person's details",
+        description="Change only the settings given; an empty text clears a locale, "
+        "timezone, phone or email.",
+    )
+    person_set.add_argument("person", metavar="PERSON", help="person id")
+    person_set.add_argument("--locale", help="language, e.g. ar")
+    person_set.add_argument("--timezone", help='e.g. Europe/Madrid ("" for the organisation\'s)')
+    person_set.add_argument("--phone", help="read in the organisation's country unless +…")
+    person_set.add_argument("--country", help="ISO country code for --phone")
+    person_set.add_argument("--email")
+    person_set.add_argument(
+        "--share-phone", metavar="yes|no", help="mentees of their matches see the phone"
+    )
+    person_set.add_argument(
+        "--share-email", metavar="yes|no", help="mentees of their matches see the email"
+    )
+    person_set.add_argument(
+        "--quiet-hours",
+        metavar="HH:MM-HH:MM",
+        help="local hours without reminders, e.g. 21:00-08:00 (the same time twice: none)",
+    )
+    person_set.add_argument("--active", metavar="yes|no", help="no: the person has left")
     person_list = person_sub.add_parser("list", parents=[out], help="list people")
     person_list.add_argument("--org", help="only this organisation")
     person_list.add_argument("--role", choices=ROLES, help="only this role")
@@ -345,6 +370,27 @@ def _admin(args: argparse.Namespace, settings: Settings) -> None:
             )
         )
         _print_json(person) if as_json else print(person.id)
+    elif command == "person" and action == "set":
+        updated = asyncio.run(
+            _in_transaction(
+                settings,
+                lambda s, now: admin.set_person(
+                    s,
+                    now,
+                    args.person,
+                    locale=args.locale,
+                    timezone=args.timezone,
+                    phone=args.phone,
+                    email=args.email,
+                    share_phone=args.share_phone,
+                    share_email=args.share_email,
+                    quiet_hours=args.quiet_hours,
+                    active=args.active,
+                    country=args.country,
+                ),
+            )
+        )
+        _print_json(updated) if as_json else print(updated.id)
     elif command == "person" and action == "list":
         found = asyncio.run(
             _in_transaction(settings, lambda s, now: admin.list_people(s, args.org, args.role))

@@ -251,6 +251,40 @@ async def test_an_organisations_policy_takes_effect(db: Database, clock: ManualC
         assert request.answer_due_at == clock.now() + timedelta(hours=6)
 
 
+async def test_a_persons_details_are_changed_with_the_rules_of_adding(
+    db: Database, clock: ManualClock
+) -> None:
+    async with building(db, clock.now()) as b:
+        org = await b.org()
+        person = await b.person(org, Role.MENTOR, "Ana")
+    async with db.transaction() as session:
+        info = await admin.set_person(
+            session,
+            clock.now(),
+            person.id,
+            phone="612 34 56 78",
+            share_phone="yes",
+            quiet_hours="22:30-7:00",
+            locale="uk-UA",
+        )
+        assert info.phone == "+34612345678"  # read in the organisation's country
+        assert info.share_phone and info.quiet_hours == "22:30-07:00" and info.locale == "uk"
+        # as when adding: a national number is read in the country of the person's timezone
+        info = await admin.set_person(
+            session, clock.now(), person.id, timezone="Europe/Kyiv", phone="050 123 4567"
+        )
+        assert info.timezone == "Europe/Kyiv" and info.phone == "+380501234567"
+        with pytest.raises(Invalid) as unshared:
+            await admin.set_person(session, clock.now(), person.id, phone="")
+        assert unshared.value.code == "share_phone"
+    async with db.transaction() as session:
+        stored = await session.get(Person, person.id)
+        assert stored is not None
+        assert (stored.quiet_start, stored.quiet_end) == ("22:30", "07:00")
+        with pytest.raises(NotFound):
+            await admin.set_person(session, clock.now(), 9999, active="no")
+
+
 # matches ---------------------------------------------------------------------------------------
 async def test_a_family_has_one_open_match(db: Database, clock: ManualClock) -> None:
     async with building(db, clock.now()) as b:

@@ -663,6 +663,127 @@ async def test_person_add_rejects_bad_input(
     assert await snapshot(db) == before
 
 
+async def test_person_set_changes_only_what_is_given(run: Cli, db: Database) -> None:
+    ids = await setup(run)
+    mentor = str(ids["mentor"])
+    changed = (
+        await run.ok(
+            "person",
+            "set",
+            mentor,
+            "--locale",
+            "uk-UA",
+            "--phone",
+            "612 34 56 78",
+            "--email",
+            "jordi@example.org",
+            "--share-phone",
+            "yes",
+            "--share-email",
+            "YES",
+            "--quiet-hours",
+            "22:00-7:30",
+            "--json",
+        )
+    ).json()
+    assert changed["id"] == ids["mentor"] and changed["locale"] == "uk"
+    assert changed["phone"] == "+34612345678" and changed["email"] == "jordi@example.org"
+    assert changed["share_phone"] is True and changed["share_email"] is True
+    assert changed["quiet_hours"] == "22:00-07:30" and changed["active"] is True
+    assert changed["timezone"] is None and changed["name"] == "Jordi"
+
+    out = await run.ok("person", "set", mentor, "--timezone", "Europe/Kyiv")
+    assert out.out.strip() == mentor
+    await run.ok("person", "set", mentor, "--phone", "+44 20 7946 0018", "--share-email", "no")
+    await run.ok("person", "set", mentor, "--phone", "06 12 34 56 78", "--country", "FR")
+    await run.ok("person", "set", mentor, "--active", "no", "--quiet-hours", "00:00-00:00")
+    async with db.transaction() as session:
+        stored = await session.get(Person, ids["mentor"])
+        assert stored is not None
+        assert stored.timezone == "Europe/Kyiv" and stored.locale == "uk"
+        assert stored.phone == "+33612345678" and stored.share_phone is True
+        assert stored.share_email is False and stored.email == "jordi@example.org"
+        assert (stored.quiet_start, stored.quiet_end) == ("00:00", "00:00")
+        assert stored.active is False
+        events = list(
+            await session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.action == "person_updated")
+                .order_by(AuditEvent.id)
+            )
+        )
+    assert [e.target_id for e in events] == [ids["mentor"]] * 5
+    assert events[0].detail["fields"] == sorted(
+        ["locale", "phone", "email", "share_phone", "share_email", "quiet_start", "quiet_end"]
+    )
+    assert "612" not in str([e.detail for e in events]) and "jordi" not in str(
+        [e.detail for e in events]
+    )
+    # empty texts clear; sharing goes before the number it shares
+    await run.ok(
+        "person",
+        "set",
+        mentor,
+        "--share-phone",
+        "no",
+        "--phone",
+        "",
+        "--email",
+        "",
+        "--timezone",
+        "",
+    )
+    cleared = [
+        p for p in (await run.ok("person", "list", "--json")).json() if p["id"] == ids["mentor"]
+    ]
+    assert cleared[0]["phone"] is None and cleared[0]["email"] is None
+    assert cleared[0]["timezone"] is None and cleared[0]["share_phone"] is False
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        ([], "nothing to change"),
+        (["--locale", "klingon"], "unsupported locale"),
+        (["--timezone", "Mars/Base"], "unknown timezone"),
+        (["--phone", "12345"], "malformed phone number"),
+        (["--phone", "+1 555 0100 999"], "malformed phone number"),
+        (["--phone", "612345678", "--country", "QQ"], "unknown country code"),
+        (["--email", "nope"], "malformed email"),
+        (["--share-phone", "maybe"], "--share-phone must be yes or no"),
+        (["--share-email", ""], "--share-email must be yes or no"),
+        (["--active", "sometimes"], "--active must be yes or no"),
+        (["--share-phone", "yes"], "has no phone number to share"),
+        (["--share-email", "yes"], "has no email address to share"),
+        (["--quiet-hours", "21:00"], "malformed quiet hours"),
+        (["--quiet-hours", "25:00-08:00"], "malformed quiet hours"),
+        (["--quiet-hours", "21:00-08:60"], "malformed quiet hours"),
+        (["--quiet-hours", "9pm-8am"], "malformed quiet hours"),
+        (["--quiet-hours", "21:00-08:00-09:00"], "malformed quiet hours"),
+        # one bad setting among good ones: nothing of it is stored
+        (["--locale", "es", "--email", "bad@"], "malformed email"),
+    ],
+)
+async def test_person_set_rejects_bad_input(
+    run: Cli, db: Database, args: list[str], reason: str
+) -> None:
+    ids = await setup(run)
+    before = await snapshot(db)
+    await run.fails("person", "set", str(ids["mentor"]), *args, reason=reason)
+    assert await snapshot(db) == before
+
+
+async def test_person_set_refuses_to_drop_a_shared_number(run: Cli, db: Database) -> None:
+    ids = await setup(run)
+    mentor = str(ids["mentor"])
+    await run.ok("person", "set", mentor, "--phone", "612345678", "--share-phone", "yes")
+    before = await snapshot(db)
+    await run.fails("person", "set", mentor, "--phone", "", reason="--share-phone no")
+    await run.fails("person", "set", "4242", "--active", "no", reason="unknown person")
+    await run.fails("person", "set", "Jordi", "--active", "no", reason="unknown person")
+    assert await snapshot(db) == before
+
+
 async def test_person_add_rejects_an_unknown_role(run: Cli) -> None:
     result = await run("person", "add", "--org", "1", "--role", "boss", "--name", "X")
     assert result.code == 2 and "invalid choice" in result.err

@@ -36,6 +36,7 @@ from storage.models import (
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 OPEN_STATUSES = (MatchStatus.PROPOSED, MatchStatus.ACTIVE)
+HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 # An organisation's policy: the limits its settings must keep to.
 MAX_REMINDERS = 5
@@ -80,6 +81,9 @@ class PersonInfo:
     linked: bool
     consent: str
     active: bool
+    share_phone: bool = False
+    share_email: bool = False
+    quiet_hours: str | None = None
 
 
 @dataclass(frozen=True)
@@ -139,6 +143,9 @@ def _person_info(p: Person) -> PersonInfo:
         linked=p.telegram_id is not None,
         consent=p.consent.value,
         active=p.active,
+        share_phone=p.share_phone,
+        share_email=p.share_email,
+        quiet_hours=f"{p.quiet_start}-{p.quiet_end}" if p.quiet_start and p.quiet_end else None,
     )
 
 
@@ -235,6 +242,30 @@ def check_role(value: str | Role) -> Role:
     except ValueError:
         names = ", ".join(r.value for r in Role)
         raise Invalid("role", f"unknown role {value!r} (one of {names})") from None
+
+
+def check_yes_no(value: str | bool | None, what: str) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    text = value.strip().lower()
+    if text in ("yes", "y", "true", "1"):
+        return True
+    if text in ("no", "n", "false", "0"):
+        return False
+    raise Invalid("yes_no", f"{what} must be yes or no, not {value!r}")
+
+
+def check_quiet_hours(value: str | None) -> tuple[str, str] | None:
+    """Quiet hours as two local times, "21:00-08:00" (crossing midnight is fine; the same
+    time twice means none)."""
+    if value is None:
+        return None
+    parts = value.replace(" ", "").split("-")
+    found = [HHMM.match(p) for p in parts] if len(parts) == 2 else []
+    if len(found) != 2 or not all(found):
+        raise Invalid("quiet_hours", f"malformed quiet hours {value!r} (use HH:MM-HH:MM)")
+    start, end = (f"{int(m.group(1)):02d}:{m.group(2)}" for m in found if m)
+    return start, end
 
 
 def _whole(value: int | str, what: str, low: int, high: int, unit: str) -> int:
@@ -637,6 +668,74 @@ async def add_person(
         role=person_role.value,
     )
     return _person_info(person)
+
+
+async def set_person(
+    session: AsyncSession,
+    now: datetime,
+    person: str | int,
+    *,
+    locale: str | None = None,
+    timezone: str | None = None,
+    phone: str | None = None,
+    email: str | None = None,
+    share_phone: str | bool | None = None,
+    share_email: str | bool | None = None,
+    quiet_hours: str | None = None,
+    active: str | bool | None = None,
+    country: str | None = None,
+) -> PersonInfo:
+    """Change a person's details with the rules of `add_person`; settings not given (None)
+    stay as they are, and an empty text clears a locale, timezone, phone or email. A phone
+    or email can be shared only while the person has one."""
+    found = await find_person(session, person)
+    organisation = await session.get(Organisation, found.organisation_id)
+    assert organisation is not None
+    values: dict[str, Any] = {}
+    if locale is not None:
+        values["locale"] = check_locale(locale)
+    if timezone is not None:
+        values["timezone"] = check_timezone(timezone)
+    if phone is not None:
+        tz = values.get("timezone", found.timezone) or organisation.timezone
+        values["phone"] = check_phone(phone, check_region(country) or region_of(tz))
+    elif country is not None:
+        check_region(country)
+    if email is not None:
+        values["email"] = check_email(email)
+    for key, given, what in (
+        ("share_phone", share_phone, "--share-phone"),
+        ("share_email", share_email, "--share-email"),
+        ("active", active, "--active"),
+    ):
+        flag = check_yes_no(given, what)
+        if flag is not None:
+            values[key] = flag
+    quiet = check_quiet_hours(quiet_hours)
+    if quiet is not None:
+        values["quiet_start"], values["quiet_end"] = quiet
+    if not values:
+        raise Invalid("nothing", "nothing to change: give at least one setting")
+    for key, what in (("phone", "phone number"), ("email", "email address")):
+        shared = values.get(f"share_{key}", getattr(found, f"share_{key}"))
+        if shared and values.get(key, getattr(found, key)) is None:
+            raise Invalid(
+                f"share_{key}",
+                f"person {found.id} has no {what} to share: give --{key}, or --share-{key} no",
+            )
+    for key, value in values.items():
+        setattr(found, key, value)
+    await session.flush()
+    audit.record(
+        session,
+        now,
+        "person_updated",
+        actor_id=None,
+        organisation_id=found.organisation_id,
+        target=("person", found.id),
+        fields=sorted(values),
+    )
+    return _person_info(found)
 
 
 async def list_people(
