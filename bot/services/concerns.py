@@ -34,7 +34,7 @@ from bot.services.escalation import (
     mentee_severity,
     pending_order,
 )
-from bot.services.help import OpenHelp, language_label
+from bot.services.help import OpenHelp, clean_text, language_label
 from storage.models import (
     Concern,
     ConcernCategory,
@@ -396,15 +396,6 @@ async def _levels(session: AsyncSession, concern: Concern) -> _Levels:
 # --- raising ---------------------------------------------------------------------------------
 
 
-def _clean(text: str, limit: int) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise Invalid("empty")
-    if len(text) > limit:
-        raise Invalid("too_long", f"{len(text)} > {limit}")
-    return text
-
-
 async def raise_concern(
     session: AsyncSession,
     now: datetime,
@@ -428,7 +419,7 @@ async def raise_concern(
     except ValueError as exc:
         raise Invalid("bad_choice") from exc
     await check_match(session, reporter, match_id)
-    description = _clean(description, DESCRIPTION_MAX)
+    description = clean_text(description, DESCRIPTION_MAX)
     match = await session.get(Match, match_id)
     assert match is not None
     org = await people.organisation_of(session, reporter)
@@ -802,7 +793,7 @@ async def resolve(
     concern = await _staff_concern(session, actor, concern_id, lock=True)
     if concern.status == ConcernStatus.RESOLVED:
         raise Invalid("resolved")
-    note = _clean(note, NOTE_MAX)
+    note = clean_text(note, NOTE_MAX)
     if concern.acknowledged_at is None:
         await _mark_acknowledged(session, now, concern, actor, "resolved")
     concern.status = ConcernStatus.RESOLVED
@@ -826,7 +817,7 @@ async def reply(
     """Relay a message from the staff to the person who raised the concern. Answering them
     also acknowledges the concern."""
     concern = await _staff_concern(session, actor, concern_id, lock=True)
-    text = _clean(text, REPLY_MAX)
+    text = clean_text(text, REPLY_MAX)
     if concern.status in (ConcernStatus.OPEN, ConcernStatus.UNACKNOWLEDGED):
         await _mark_acknowledged(session, now, concern, actor, "reply")
         await _tell_reporter(session, now, concern, "acknowledged", actor)

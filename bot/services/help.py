@@ -207,13 +207,13 @@ async def open_requests(session: AsyncSession, org_id: int) -> list[OpenHelp]:
 # --- asking ----------------------------------------------------------------------------------
 
 
-def clean_text(text: str) -> str:
-    """The typed question, or Invalid("empty" / "too_long")."""
+def clean_text(text: str, limit: int = MAX_TEXT) -> str:
+    """A typed message without its surrounding blanks, or Invalid("empty" / "too_long")."""
     text = (text or "").strip()
     if not text:
         raise Invalid("empty")
-    if len(text) > MAX_TEXT:
-        raise Invalid("too_long", f"{len(text)} characters")
+    if len(text) > limit:
+        raise Invalid("too_long", f"{len(text)} > {limit} characters")
     return text
 
 
