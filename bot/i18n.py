@@ -47,10 +47,6 @@ def normalise_locale(code: str | None) -> str | None:
     return base if base in SUPPORTED_LOCALES else None
 
 
-def is_valid_locale(code: str) -> bool:
-    return normalise_locale(code) is not None
-
-
 def is_valid_timezone(name: str) -> bool:
     try:
         ZoneInfo(name)
@@ -130,7 +126,7 @@ class Translator:
         return format_date(day, format=fmt, locale=self._babel)
 
     def day_long(self, day: date | datetime, tz: str | None = None) -> str:
-        """"Tuesday, 3 March" in the reader's words and order."""
+        """ "Tuesday, 3 March" in the reader's words and order."""
         if isinstance(day, datetime) and tz:
             day = self.local(day, tz)
         skeleton = self._babel.datetime_skeletons.get("MMMMEd")
@@ -155,19 +151,17 @@ class Translator:
         return format_decimal(value, locale=self._babel)
 
     def duration(self, minutes: int) -> str:
-        """"1 hour and 30 minutes", with the plural forms of the reader's language."""
+        """ "1 hour and 30 minutes", with the plural forms of the reader's language."""
         hours, mins = divmod(minutes, 60)
         parts = []
         if hours:
             parts.append(self.ngettext("%(num)d hour", "%(num)d hours", hours) % {"num": hours})
         if mins or not hours:
-            parts.append(
-                self.ngettext("%(num)d minute", "%(num)d minutes", mins) % {"num": mins}
-            )
+            parts.append(self.ngettext("%(num)d minute", "%(num)d minutes", mins) % {"num": mins})
         return self.join(parts)
 
     def age(self, delta: timedelta) -> str:
-        """"3 hours", "2 days": a rounded span of time."""
+        """ "3 hours", "2 days": a rounded span of time."""
         return str(format_timedelta(delta, format="long", locale=self._babel))
 
     def join(self, items: list[str]) -> str:
