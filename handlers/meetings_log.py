@@ -17,6 +17,7 @@ from bot.services.meetings import ACTIVITIES, UNWELL_MOOD, Entry
 from handlers import meetings_steps as steps
 from handlers import meetings_views as views
 from handlers.common import Buttons, Ctx, number_arg
+from handlers.concerns import new_concern_button
 from handlers.meetings_views import FLOW
 from handlers.router import Router
 from storage.models import Draft, Role
@@ -91,7 +92,7 @@ async def _confirm(ctx: Ctx, data: dict[str, Any]) -> None:
         text += "\n\n" + ctx._(
             "The family did not seem well. If you are worried, you can tell the staff."
         )
-        buttons = [[(ctx._("Raise a concern"), f"cn:new:{entry.match_id}")]]
+        buttons = [[new_concern_button(ctx._("Raise a concern"), entry.match_id)]]
     ctx.edit(text, buttons or None)
 
 
