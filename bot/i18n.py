@@ -126,7 +126,7 @@ class Translator:
         return format_date(day, format=fmt, locale=self._babel)
 
     def day_long(self, day: date | datetime, tz: str | None = None) -> str:
-        """ "Tuesday, 3 March" in the reader's words and order."""
+        """"Tuesday, 3 March" in the reader's words and order."""
         if isinstance(day, datetime) and tz:
             day = self.local(day, tz)
         skeleton = self._babel.datetime_skeletons.get("MMMMEd")
@@ -151,17 +151,19 @@ class Translator:
         return format_decimal(value, locale=self._babel)
 
     def duration(self, minutes: int) -> str:
-        """ "1 hour and 30 minutes", with the plural forms of the reader's language."""
+        """"1 hour and 30 minutes", with the plural forms of the reader's language."""
         hours, mins = divmod(minutes, 60)
         parts = []
         if hours:
             parts.append(self.ngettext("%(num)d hour", "%(num)d hours", hours) % {"num": hours})
         if mins or not hours:
-            parts.append(self.ngettext("%(num)d minute", "%(num)d minutes", mins) % {"num": mins})
+            parts.append(
+                self.ngettext("%(num)d minute", "%(num)d minutes", mins) % {"num": mins}
+            )
         return self.join(parts)
 
     def age(self, delta: timedelta) -> str:
-        """ "3 hours", "2 days": a rounded span of time."""
+        """"3 hours", "2 days": a rounded span of time."""
         return str(format_timedelta(delta, format="long", locale=self._babel))
 
     def join(self, items: list[str]) -> str:
