@@ -294,7 +294,7 @@ def check_reminders(value: str | Sequence[int]) -> list[int]:
 
 def check_ack_deadlines(value: str | Mapping[str, Any]) -> dict[str, int]:
     """Minutes each level has to acknowledge a concern, for every severity
-    ("emergency=15,high=240,medium=1440,low=4320"), never shorter for a graver one."""
+    ("emergency=15,high=240,medium=1440,low=4320"), never longer for a graver one."""
     pairs: dict[str, Any] = {}
     if isinstance(value, str):
         for item in value.split(","):
