@@ -129,6 +129,11 @@ def _parser() -> argparse.ArgumentParser:
         help="local hours without reminders, e.g. 21:00-08:00 (the same time twice: none)",
     )
     person_set.add_argument("--active", metavar="yes|no", help="no: the person has left")
+    person_set.add_argument(
+        "--unlink",
+        action="store_true",
+        help="disconnect their Telegram account (a lost phone); then send a new invite",
+    )
     person_list = person_sub.add_parser("list", parents=[out], help="list people")
     person_list.add_argument("--org", help="only this organisation")
     person_list.add_argument("--role", choices=ROLES, help="only this role")
@@ -387,6 +392,7 @@ def _admin(args: argparse.Namespace, settings: Settings) -> None:
                     quiet_hours=args.quiet_hours,
                     active=args.active,
                     country=args.country,
+                    unlink=args.unlink,
                 ),
             )
         )

@@ -20,7 +20,7 @@ from sqlalchemy import func, select, text
 from bot import cli
 from emulator import Emulator
 from storage.db import Database
-from storage.models import AuditEvent, Base, Family, Invite, Match, MatchMentor, Person
+from storage.models import AuditEvent, Base, Consent, Family, Invite, Match, MatchMentor, Person
 from tests.conftest import BOT_USERNAME, TOKEN
 from tests.harness import Telegram
 
@@ -1134,3 +1134,25 @@ async def test_run_answers_an_invited_mentor(
         bot.terminate()
         _, stderr = await bot.communicate()
     assert b"Traceback" not in stderr, stderr.decode()[-2000:]
+
+
+async def test_person_set_unlink_disconnects_a_lost_phone(run: Cli, db: Database) -> None:
+    ids = await setup(run)
+    async with db.transaction() as session:
+        person = await session.get(Person, ids["mentor"])
+        assert person is not None
+        person.telegram_id, person.consent, person.reachable = 777, Consent.GIVEN, False
+    await run.ok("person", "set", str(ids["mentor"]), "--unlink")
+    async with db.transaction() as session:
+        person = await session.get(Person, ids["mentor"])
+        assert person is not None
+        assert (person.telegram_id, person.consent, person.reachable) == (
+            None,
+            Consent.PENDING,
+            True,
+        )
+    before = await snapshot(db)
+    await run.fails(
+        "person", "set", str(ids["mentor"]), "--unlink", reason="no Telegram account to unlink"
+    )
+    assert await snapshot(db) == before

@@ -24,6 +24,7 @@ from bot.i18n import is_valid_timezone, normalise_locale
 from bot.services import audit
 from bot.services.errors import Invalid, NotFound
 from storage.models import (
+    Consent,
     Family,
     Match,
     MatchMentor,
@@ -684,10 +685,13 @@ async def set_person(
     quiet_hours: str | None = None,
     active: str | bool | None = None,
     country: str | None = None,
+    unlink: bool = False,
 ) -> PersonInfo:
     """Change a person's details with the rules of `add_person`; settings not given (None)
     stay as they are, and an empty text clears a locale, timezone, phone or email. A phone
-    or email can be shared only while the person has one."""
+    or email can be shared only while the person has one. `unlink` disconnects their
+    Telegram account (a lost phone): a new invitation connects the new one, asking for their
+    agreement again."""
     found = await find_person(session, person)
     organisation = await session.get(Organisation, found.organisation_id)
     assert organisation is not None
@@ -714,6 +718,16 @@ async def set_person(
     quiet = check_quiet_hours(quiet_hours)
     if quiet is not None:
         values["quiet_start"], values["quiet_end"] = quiet
+    if unlink:
+        if found.telegram_id is None:
+            raise Invalid("not_linked", f"person {found.id} has no Telegram account to unlink")
+        values.update(
+            telegram_id=None,
+            consent=Consent.PENDING,
+            consent_at=None,
+            reachable=True,
+            unreachable_reason=None,
+        )
     if not values:
         raise Invalid("nothing", "nothing to change: give at least one setting")
     for key, what in (("phone", "phone number"), ("email", "email address")):
