@@ -336,7 +336,7 @@ async def _refuse(ctx: Ctx, reason: str) -> None:
             reason=reason,
             callback=(data or "")[:64],
         )
-    ctx.actions = []
+    ctx.actions, ctx.resume_hint = [], None
     if reason == "Invalid":
         ctx.reply(ctx._("Sorry, that did not work. Please try again."))
     else:

@@ -41,3 +41,28 @@ async def test_a_refused_press_is_audited_and_answered(
     assert [(e.actor_id, e.organisation_id, e.detail["callback"]) for e in events] == [
         (mentor.id, org.id, "zz:1")
     ]
+
+
+async def test_a_refusal_does_not_announce_a_conversation_coming_back(
+    tg: Telegram, db: Database, clock: ManualClock, app: object
+) -> None:
+    """The handler's change is rolled back: nothing it said would happen has happened."""
+    from telegram.ext import CallbackQueryHandler
+
+    async def ends_then_refused(ctx: Ctx) -> None:
+        await ctx.save_draft("log", "day", {})
+        await ctx.save_draft("report", "rate", {})  # sets the meeting log aside
+        await ctx.clear_draft()  # the meeting log comes back…
+        raise NotAllowed("not yours")  # …but the service refuses: all of it is undone
+
+    app.add_handler(CallbackQueryHandler(wrap(ends_then_refused), pattern="^zy"), group=-1)  # type: ignore[attr-defined]
+    alice = tg.user("Alice", language_code="en")
+    async with building(db, clock.now()) as b:
+        org = await b.org()
+        await b.person(org, Role.MENTOR, telegram_id=alice.id)
+    await alice.send("/help")
+    await alice.next_message()
+    await alice.press_forged("zy:1")
+    refusal = await alice.next_message()
+    assert "not available to you" in refusal.text
+    await alice.expect_no_message()
