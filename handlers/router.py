@@ -92,6 +92,8 @@ class Router:
             MessageHandler(filters.TEXT & ~filters.COMMAND, wrap(self._on_text, linked=False))
         )
         app.add_handler(MessageHandler(filters.COMMAND, wrap(self._on_unknown_command)))
+        # A button no feature claims (an old one, or forged): stop the spinner, say why.
+        app.add_handler(CallbackQueryHandler(wrap(self._on_unknown_press, linked=False)))
         # Photos, stickers, voice notes… outside any feature: answered like typed text.
         others = filters.UpdateType.MESSAGE & ~filters.TEXT & ~filters.StatusUpdate.ALL
         app.add_handler(MessageHandler(others, wrap(self._on_other, linked=False)))
@@ -130,6 +132,9 @@ class Router:
         if flow in self._public_flows:
             return True
         return ctx.person is not None and ctx.person.consent == Consent.GIVEN
+
+    async def _on_unknown_press(self, ctx: Ctx) -> None:
+        ctx.toast(ctx._("Sorry, that is not available to you."))
 
     async def _on_unknown_command(self, ctx: Ctx) -> None:
         ctx.reply(ctx._("I do not know that command. Send /help to see what I can do."))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.clock import ManualClock
+from bot.i18n import translator
 from bot.services.errors import NotAllowed
 from handlers.common import Ctx, wrap
 from storage.db import Database
@@ -65,4 +66,22 @@ async def test_a_refusal_does_not_announce_a_conversation_coming_back(
     await alice.press_forged("zy:1")
     refusal = await alice.next_message()
     assert "not available to you" in refusal.text
+    await alice.expect_no_message()
+
+
+async def test_a_button_of_no_feature_is_answered(
+    tg: Telegram, db: Database, clock: ManualClock, app: object
+) -> None:
+    """An old button (of a feature that changed) or a forged one: the spinner stops with a
+    reason, and nothing else happens."""
+    alice = tg.user("Alice", language_code="en")
+    async with building(db, clock.now()) as b:
+        org = await b.org()
+        await b.person(org, Role.MENTOR, telegram_id=alice.id, locale="es")
+    await alice.send("/help")
+    await alice.next_message()
+    await alice.press_forged("qq:1")
+    assert await alice.answer(timeout=3) == translator("es").gettext(
+        "Sorry, that is not available to you."
+    )
     await alice.expect_no_message()
