@@ -35,14 +35,28 @@ def new_concern_button(label: str, match_id: int) -> tuple[str, str]:
 
 
 async def on_concern(ctx: Ctx) -> None:
-    draft = ctx.draft
-    if draft is not None and draft.flow == FLOW:
-        ctx.reply(
-            ctx._("You were writing a concern. Continue it, or start over?"),
-            [[(ctx._("Continue"), f"{PREFIX}:go"), (ctx._("Start over"), f"{PREFIX}:rs")]],
-        )
+    if ctx.draft is not None and ctx.draft.flow == FLOW:
+        _ask_continue(ctx, None)
         return
     await _start(ctx, None)
+
+
+async def _on_new(ctx: Ctx, match_id: int) -> None:
+    """The button at the end of a meeting log: a concern on that match (checked first). A
+    concern already being written is not dropped: continue it, or start over on this match."""
+    await concerns.check_match(ctx.session, ctx.me, match_id)
+    if ctx.draft is not None and ctx.draft.flow == FLOW:
+        _ask_continue(ctx, match_id)
+        return
+    await _start(ctx, match_id)
+
+
+def _ask_continue(ctx: Ctx, match_id: int | None) -> None:
+    again = f"{PREFIX}:rs:{match_id}" if match_id is not None else f"{PREFIX}:rs"
+    ctx.reply(
+        ctx._("You were writing a concern. Continue it, or start over?"),
+        [[(ctx._("Continue"), f"{PREFIX}:go"), (ctx._("Start over"), again)]],
+    )
 
 
 async def _start(ctx: Ctx, match_id: int | None) -> None:
@@ -241,7 +255,7 @@ async def on_press(ctx: Ctx, args: list[str]) -> None:
     if action in concerns_staff.ACTIONS:
         await concerns_staff.ACTIONS[action](ctx, args[1:])
     elif action == "new":
-        await _start(ctx, id_arg(arg))
+        await _on_new(ctx, id_arg(arg))
     elif action == "c":
         await _on_category(ctx, arg)
     elif action == "s":
@@ -255,7 +269,7 @@ async def on_press(ctx: Ctx, args: list[str]) -> None:
     elif action == "go":
         await _on_continue(ctx)
     elif action == "rs":
-        await _start(ctx, None)
+        await _start(ctx, id_arg(arg) if arg else None)
     elif action == "p":
         await concerns_mentee.on_category(ctx, arg)
     else:

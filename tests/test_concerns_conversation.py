@@ -176,6 +176,28 @@ async def test_the_button_after_a_meeting_log_starts_the_flow_for_that_match(
     assert "not available to you" in (await nxt(w.marta)).text
 
 
+async def test_the_button_after_a_meeting_log_keeps_a_concern_being_written(
+    app: App, db: Database, w: World
+) -> None:
+    await w.marta.send("/concern")
+    await nxt(w.marta)
+    await w.marta.press("Wellbeing or mental health")
+    assert "How urgent is it?" in (await nxt(w.marta)).text
+    await w.marta.press_forged(f"cn:new:{w.match.id}")
+    assert "Continue it, or start over?" in (await nxt(w.marta)).text
+    await w.marta.press("Continue")
+    assert "How urgent is it?" in (await nxt(w.marta)).text  # the category chosen is kept
+    await w.marta.press_forged(f"cn:new:{w.match.id}")
+    await nxt(w.marta)
+    await w.marta.press("Start over")
+    assert "What is the concern about?" in (await nxt(w.marta)).text
+    await w.marta.press("Wellbeing or mental health")
+    await nxt(w.marta)
+    await w.marta.press("High")
+    # Started over on that match: what happened comes next.
+    assert "Describe what you noticed" in (await nxt(w.marta)).text
+
+
 # --- the staff's buttons ---------------------------------------------------------------------
 
 
