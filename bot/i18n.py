@@ -55,13 +55,14 @@ def is_valid_timezone(name: str) -> bool:
     return True
 
 
-def language_name(code: str) -> str:
-    """A language's name in that language ("Español", "العربية")."""
+def language_name(code: str, *, in_sentence: bool = False) -> str:
+    """A language's name in that language: "Español" on a button, "español" inside a
+    sentence (`in_sentence`, as that language writes it there)."""
     try:
         name = Locale.parse(code).get_display_name(code) or code
     except (UnknownLocaleError, ValueError):
         return code
-    return name[:1].upper() + name[1:]
+    return name if in_sentence else name[:1].upper() + name[1:]
 
 
 @lru_cache(maxsize=32)
@@ -126,7 +127,7 @@ class Translator:
         return format_date(day, format=fmt, locale=self._babel)
 
     def day_long(self, day: date | datetime, tz: str | None = None) -> str:
-        """"Tuesday, 3 March" in the reader's words and order."""
+        """ "Tuesday, 3 March" in the reader's words and order."""
         if isinstance(day, datetime) and tz:
             day = self.local(day, tz)
         skeleton = self._babel.datetime_skeletons.get("MMMMEd")
@@ -151,19 +152,17 @@ class Translator:
         return format_decimal(value, locale=self._babel)
 
     def duration(self, minutes: int) -> str:
-        """"1 hour and 30 minutes", with the plural forms of the reader's language."""
+        """ "1 hour and 30 minutes", with the plural forms of the reader's language."""
         hours, mins = divmod(minutes, 60)
         parts = []
         if hours:
             parts.append(self.ngettext("%(num)d hour", "%(num)d hours", hours) % {"num": hours})
         if mins or not hours:
-            parts.append(
-                self.ngettext("%(num)d minute", "%(num)d minutes", mins) % {"num": mins}
-            )
+            parts.append(self.ngettext("%(num)d minute", "%(num)d minutes", mins) % {"num": mins})
         return self.join(parts)
 
     def age(self, delta: timedelta) -> str:
-        """"3 hours", "2 days": a rounded span of time."""
+        """ "3 hours", "2 days": a rounded span of time."""
         return str(format_timedelta(delta, format="long", locale=self._babel))
 
     def join(self, items: list[str]) -> str:

@@ -181,7 +181,7 @@ async def on_language_press(ctx: Ctx, args: list[str]) -> None:
     tr = translator_for(chosen)
     ctx.edit(
         tr.gettext("Done: I will write to you in %(language)s.")
-        % {"language": language_name(chosen)}
+        % {"language": language_name(chosen, in_sentence=True)}
     )
     _set_menu(ctx, ctx.me.role, chosen)
 

@@ -417,7 +417,7 @@ async def test_language_can_be_switched_at_any_time(
     fr = translator("fr")
     done = await user.next_message()
     assert done.text == fr.gettext("Done: I will write to you in %(language)s.") % {
-        "language": language_name("fr")
+        "language": "français"  # lower case inside a French sentence
     }
     assert (await person_row(db, mentor.id)).locale == "fr"
     await user.send("/help")

@@ -151,7 +151,7 @@ def answer_notice(tr: Translator, tz: str, view: AppointmentView, name: str, ans
 
 def no_answer_notice(tr: Translator, tz: str, view: AppointmentView) -> str:
     return tr.gettext(
-        "Nobody from %(family)s has confirmed the meeting on %(when)s at %(place)s. "
+        "Nobody from the %(family)s family has confirmed the meeting on %(when)s at %(place)s. "
         "You may want to phone them."
     ) % {
         "family": isolate(view.family_name),
@@ -169,11 +169,15 @@ def co_mentor_notice(tr: Translator, tz: str, view: AppointmentView, actor: str,
         "place": isolate(view.place),
     }
     if kind == "planned":
-        text = tr.gettext("%(name)s planned a meeting with %(family)s on %(when)s at %(place)s.")
+        text = tr.gettext(
+            "%(name)s planned a meeting with the %(family)s family on %(when)s at %(place)s."
+        )
     elif kind == "moved":
-        text = tr.gettext("%(name)s moved the meeting with %(family)s to %(when)s at %(place)s.")
+        text = tr.gettext(
+            "%(name)s moved the meeting with the %(family)s family to %(when)s at %(place)s."
+        )
     else:
-        text = tr.gettext("%(name)s cancelled the meeting with %(family)s on %(when)s.")
+        text = tr.gettext("%(name)s cancelled the meeting with the %(family)s family on %(when)s.")
     return text % values
 
 

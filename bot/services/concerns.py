@@ -158,7 +158,7 @@ _REPORTER_NOTICES: dict[tuple[str, bool], str] = {
         "%(name)s from the programme has read your message (%(category)s, %(day)s)."
     ),
     ("resolved", True): N_(
-        "%(name)s from the programme has closed your problem (%(category)s, %(day)s)."
+        "%(name)s from the programme has finished following up your problem (%(category)s, %(day)s)."
     ),
     ("reply", True): N_("Message from %(name)s about your problem (%(category)s, %(day)s):"),
 }
