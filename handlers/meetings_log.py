@@ -40,12 +40,26 @@ PRESS_STATE = {
 
 async def on_log(ctx: Ctx) -> None:
     if ctx.draft is not None and ctx.draft.flow == FLOW:
-        ctx.reply(
-            ctx._("You have a meeting log in progress. Continue it, or start over?"),
-            [[(ctx._("Continue"), "lg:go:c"), (ctx._("Start over"), "lg:go:n")]],
-        )
+        _ask_continue(ctx, "lg:go:n")
         return
     await steps.start(ctx)
+
+
+def _ask_continue(ctx: Ctx, start_over: str) -> None:
+    ctx.reply(
+        ctx._("You have a meeting log in progress. Continue it, or start over?"),
+        [[(ctx._("Continue"), "lg:go:c"), (ctx._("Start over"), start_over)]],
+    )
+
+
+async def _on_edit_meeting(ctx: Ctx, meeting_id: int, *, drop_draft: bool) -> None:
+    """The Edit button of a meeting listed by /mylogs (checked first). A log already in
+    progress is not dropped unasked: continue it, or start over on this meeting."""
+    await meetings.own_meeting(ctx.session, ctx.now, ctx.tz, ctx.me, meeting_id)
+    if not drop_draft and ctx.draft is not None and ctx.draft.flow == FLOW:
+        _ask_continue(ctx, f"lg:me:{meeting_id}:n")
+        return
+    await steps.load_meeting(ctx, meeting_id)
 
 
 async def _confirm(ctx: Ctx, data: dict[str, Any]) -> None:
@@ -97,9 +111,9 @@ async def _confirm(ctx: Ctx, data: dict[str, Any]) -> None:
 
 
 async def on_press(ctx: Ctx, args: list[str]) -> None:
-    action, arg = [*args, "", ""][:2]
-    if action == "me":  # "Edit" on a meeting listed by /mylogs
-        await steps.load_meeting(ctx, number_arg(arg))
+    action, arg, extra = [*args, "", "", ""][:3]
+    if action == "me":
+        await _on_edit_meeting(ctx, number_arg(arg), drop_draft=extra == "n")
         return
     if action == "m":  # authorise before anything else, even an old or forged press
         await meetings.choice(ctx.session, ctx.me, number_arg(arg))

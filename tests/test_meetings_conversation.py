@@ -424,6 +424,29 @@ async def test_mylogs_lists_own_recent_meetings_and_corrects_one(
     assert "not available to you" in msg.text
 
 
+async def test_edit_from_mylogs_does_not_drop_a_log_in_progress(
+    db: Database, clock: ManualClock, tg: Telegram
+) -> None:
+    _, ana, _ = await make_world(db, clock, tg, two=False)
+    await log_quickly(ana, "Yesterday")
+    await ana.send("/mylogs")
+    mylogs = await ana.next_message()
+    await ana.send("/log")
+    await ana.next_message()
+    await ana.press("Today")
+    assert "How long was the meeting?" in (await ana.next_message()).text
+    await ana.press("Edit 1", mylogs)
+    assert "Continue it, or start over?" in (await ana.next_message()).text
+    await ana.press("Continue")
+    assert "How long was the meeting?" in (await ana.next_message()).text  # still today's log
+    await ana.press("Edit 1", mylogs)
+    await ana.next_message()
+    await ana.press("Start over")
+    assert "What do you want to change?" in (await ana.next_message()).text
+    draft = await draft_of(db, ana)
+    assert draft is not None and draft.data["mid"] == (await stored(db))[0].id
+
+
 async def test_a_match_closed_mid_conversation_refuses_the_next_answer(
     db: Database, clock: ManualClock, tg: Telegram
 ) -> None:
