@@ -48,8 +48,8 @@ def enqueue(
     edit_of: OutboxMessage | None = None,
 ) -> OutboxMessage | None:
     """Queue a message for `recipient`. Returns None (queues nothing) for a person the bot
-    cannot reach: not linked to Telegram, or marked unreachable."""
-    if recipient.telegram_id is None or not recipient.reachable:
+    cannot reach: not linked to Telegram, marked unreachable, or no longer active."""
+    if recipient.telegram_id is None or not recipient.reachable or not recipient.active:
         return None
     message = OutboxMessage(
         person_id=recipient.id,
