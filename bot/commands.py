@@ -17,7 +17,10 @@ COMMON = [
     ("language", N_("Change your language")),
     ("cancel", N_("Stop what you are doing")),
 ]
-STAFF = [("pending", N_("Open concerns and help requests"))]
+STAFF = [
+    ("pending", N_("Open concerns and help requests")),
+    ("match", N_("Open a match: /match and its number")),
+]
 
 MENUS: dict[Role | None, list[tuple[str, str]]] = {
     None: [("start", N_("Start with your invitation link")), *COMMON],

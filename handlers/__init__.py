@@ -8,8 +8,10 @@ from handlers.router import Router
 def build_router() -> Router:
     from handlers import appointments, concerns, meetings, mentee, progress, start, upcoming
     from handlers import help as help_staff
+    from handlers import matches as match_cards
 
     router = Router()
     for feature in (start, help_staff, concerns, meetings, appointments, upcoming, mentee, progress):
         feature.register(router)
+    match_cards.register(router)
     return router

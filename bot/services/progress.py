@@ -152,6 +152,7 @@ async def submit(
             worker,
             "progress_report",
             text,
+            buttons=[[(rd.tr.gettext("Open the match"), f"mt:{match.id}")]],
             ref=("progress_report", report.id),
             dedupe_key=f"progress_report:{report.id}",
         )
