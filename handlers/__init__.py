@@ -11,7 +11,16 @@ def build_router() -> Router:
     from handlers import matches as match_cards
 
     router = Router()
-    for feature in (start, help_staff, concerns, meetings, appointments, upcoming, mentee, progress):
+    for feature in (
+        start,
+        help_staff,
+        concerns,
+        meetings,
+        appointments,
+        upcoming,
+        mentee,
+        progress,
+        match_cards,
+    ):
         feature.register(router)
-    match_cards.register(router)
     return router
