@@ -536,21 +536,34 @@ async def set_org(
         help_target_hours=help_target_hours,
         ack_deadlines=ack_deadlines,
     )
+    await _update(session, now, organisation, values, "org_updated", organisation.id)
+    return _org_info(organisation)
+
+
+async def _update(
+    session: AsyncSession,
+    now: datetime,
+    record: Organisation | Person,
+    values: dict[str, Any],
+    action: str,
+    organisation_id: int,
+) -> None:
+    """Write the changed settings of an organisation or a person, audited by field name."""
     if not values:
         raise Invalid("nothing", "nothing to change: give at least one setting")
     for key, value in values.items():
-        setattr(organisation, key, value)
+        setattr(record, key, value)
     await session.flush()
+    target = ("organisation" if isinstance(record, Organisation) else "person", record.id)
     audit.record(
         session,
         now,
-        "org_updated",
+        action,
         actor_id=None,
-        organisation_id=organisation.id,
-        target=("organisation", organisation.id),
+        organisation_id=organisation_id,
+        target=target,
         fields=sorted(values),
     )
-    return _org_info(organisation)
 
 
 async def list_orgs(session: AsyncSession) -> list[OrgInfo]:
@@ -737,18 +750,7 @@ async def set_person(
                 f"share_{key}",
                 f"person {found.id} has no {what} to share: give --{key}, or --share-{key} no",
             )
-    for key, value in values.items():
-        setattr(found, key, value)
-    await session.flush()
-    audit.record(
-        session,
-        now,
-        "person_updated",
-        actor_id=None,
-        organisation_id=found.organisation_id,
-        target=("person", found.id),
-        fields=sorted(values),
-    )
+    await _update(session, now, found, values, "person_updated", found.organisation_id)
     return _person_info(found)
 
 

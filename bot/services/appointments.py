@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import dateparser
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
@@ -253,24 +253,31 @@ async def last_place(session: AsyncSession, person: Person, match_id: int) -> st
     return result.scalar_one_or_none()
 
 
+async def _upcoming(
+    session: AsyncSession, query: Select[Appointment, Match], now: datetime, limit: int
+) -> list[AppointmentView]:
+    result = await session.execute(
+        query.where(Appointment.status == AppointmentStatus.PLANNED, Appointment.starts_at > now)
+        .order_by(Appointment.starts_at)
+        .limit(limit)
+    )
+    return [await view_of(session, a, m) for a, m in result.all()]
+
+
 async def upcoming_for_manager(
     session: AsyncSession, person: Person, now: datetime, limit: int = 10
 ) -> list[AppointmentView]:
     """A mentor's coming appointments, over all their matches."""
-    result = await session.execute(
+    query = (
         select(Appointment, Match)
         .join(Match, Match.id == Appointment.match_id)
         .join(MatchMentor, MatchMentor.match_id == Match.id)
         .where(
             MatchMentor.mentor_id == person.id,
             Match.organisation_id == person.organisation_id,
-            Appointment.status == AppointmentStatus.PLANNED,
-            Appointment.starts_at > now,
         )
-        .order_by(Appointment.starts_at)
-        .limit(limit)
     )
-    return [await view_of(session, a, m) for a, m in result.all()]
+    return await _upcoming(session, query, now, limit)
 
 
 async def upcoming_for_mentee(
@@ -279,19 +286,15 @@ async def upcoming_for_mentee(
     """The coming appointments of the person's family."""
     if person.role != Role.MENTEE or person.family_id is None:
         return []
-    result = await session.execute(
+    query = (
         select(Appointment, Match)
         .join(Match, Match.id == Appointment.match_id)
         .where(
             Match.family_id == person.family_id,
             Match.organisation_id == person.organisation_id,
-            Appointment.status == AppointmentStatus.PLANNED,
-            Appointment.starts_at > now,
         )
-        .order_by(Appointment.starts_at)
-        .limit(limit)
     )
-    return [await view_of(session, a, m) for a, m in result.all()]
+    return await _upcoming(session, query, now, limit)
 
 
 async def get_for_family(
