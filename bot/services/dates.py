@@ -3,8 +3,8 @@
 Words ("yesterday", "anteayer", "jueves", "3 de febrero") are read by dateparser in the
 person's language. All-number dates ("5/2", "05.02", "5.2.2026") are read in the order the
 person's locale writes a short date (Babel's CLDR data: day first in most of the world, month
-first in US English; a date that only makes sense the other way round is read that way), because dateparser takes "05.02" for the clock time 05:02. A bare time
-("10:30") is not a day.
+first in US English; a date that only makes sense the other way round is read that way),
+because dateparser takes "05.02" for the clock time 05:02. A bare time ("10:30") is not a day.
 """
 
 from __future__ import annotations
