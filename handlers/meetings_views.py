@@ -56,7 +56,7 @@ def reason(ctx: Ctx, code: str, started_on: date | None = None) -> str:
         "duration_too_long": ctx._(
             "That is more than 12 hours. Please check the duration of the meeting."
         ),
-        "mood_not_number": ctx._("Please choose a number from 1 to 5 with the buttons."),
+        "mood_not_number": ctx._("Please tap one of the buttons to say how the family seemed."),
         "activities": ctx._("Please choose at least one activity."),
         "notes_too_long": ctx._("That note is too long. Please keep it shorter."),
         "use_buttons": ctx._("Please answer with the buttons above."),

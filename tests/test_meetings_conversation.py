@@ -150,7 +150,7 @@ async def test_a_full_log_with_typed_answers_and_two_matches(
         (("Today",), "0", "more than zero"),
         (("Today",), "13 hours", "more than 12 hours"),
         (("Today",), "about an hour", "as a number"),
-        (("Today", "1 h", "Sport", "Done"), "very good", "number from 1 to 5"),
+        (("Today", "1 h", "Sport", "Done"), "very good", "tap one of the buttons"),
     ],
 )
 async def test_bad_input_is_asked_again_with_a_reason(
