@@ -314,6 +314,39 @@ async def get_for_manager(
 # Use cases ---------------------------------------------------------------------------------------
 
 
+AUDIT_ACTIONS = {
+    "planned": "appointment.created",
+    "moved": "appointment.moved",
+    "cancelled": "appointment.cancelled",
+}
+
+
+async def _announce(
+    session: AsyncSession,
+    person: Person,
+    appointment: Appointment,
+    match: Match,
+    org: Organisation,
+    kind: str,
+    now: datetime,
+) -> AppointmentView:
+    """After a plan, a move or a cancellation: tell the family and the other mentors, and
+    audit it."""
+    view = await view_of(session, appointment, match)
+    await _tell_family(session, appointment, view, org, kind, now)
+    await _tell_co_mentors(session, person, view, org, kind, now)
+    audit.record(
+        session,
+        now,
+        AUDIT_ACTIONS[kind],
+        actor_id=person.id,
+        organisation_id=match.organisation_id,
+        target=("appointment", appointment.id),
+        sequence=appointment.sequence,
+    )
+    return view
+
+
 async def create(
     session: AsyncSession,
     person: Person,
@@ -344,18 +377,7 @@ async def create(
     await session.flush()
     org = await _org(session, match)
     await reminders.schedule(session, appointment, match, org, now)
-    view = await view_of(session, appointment, match)
-    await _tell_family(session, appointment, view, org, "planned", now)
-    await _tell_co_mentors(session, person, view, org, "planned", now)
-    audit.record(
-        session,
-        now,
-        "appointment.created",
-        actor_id=person.id,
-        organisation_id=match.organisation_id,
-        target=("appointment", appointment.id),
-    )
-    return view
+    return await _announce(session, person, appointment, match, org, "planned", now)
 
 
 async def move(
@@ -386,19 +408,7 @@ async def move(
     await session.flush()
     org = await _org(session, match)
     await reminders.schedule(session, appointment, match, org, now)
-    view = await view_of(session, appointment, match)
-    await _tell_family(session, appointment, view, org, "moved", now)
-    await _tell_co_mentors(session, person, view, org, "moved", now)
-    audit.record(
-        session,
-        now,
-        "appointment.moved",
-        actor_id=person.id,
-        organisation_id=match.organisation_id,
-        target=("appointment", appointment.id),
-        sequence=appointment.sequence,
-    )
-    return view
+    return await _announce(session, person, appointment, match, org, "moved", now)
 
 
 async def cancel(
@@ -417,18 +427,7 @@ async def cancel(
     await reminders.withdraw(session, appointment.id, reminders.CANCELLED, now)
     await session.flush()
     org = await _org(session, match)
-    view = await view_of(session, appointment, match)
-    await _tell_family(session, appointment, view, org, "cancelled", now)
-    await _tell_co_mentors(session, person, view, org, "cancelled", now)
-    audit.record(
-        session,
-        now,
-        "appointment.cancelled",
-        actor_id=person.id,
-        organisation_id=match.organisation_id,
-        target=("appointment", appointment.id),
-    )
-    return view
+    return await _announce(session, person, appointment, match, org, "cancelled", now)
 
 
 @dataclass(frozen=True)
