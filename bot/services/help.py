@@ -217,6 +217,23 @@ def clean_text(text: str, limit: int = MAX_TEXT) -> str:
     return text
 
 
+async def _add_message(
+    session: AsyncSession,
+    hr: HelpRequest,
+    author: Person,
+    text: str,
+    language: str,
+    now: datetime,
+) -> HelpMessage:
+    """A message of a thread, kept in its author's words and language."""
+    message = HelpMessage(
+        help_request_id=hr.id, author_id=author.id, text=text, language=language, created_at=now
+    )
+    session.add(message)
+    await session.flush()
+    return message
+
+
 async def ask(
     session: AsyncSession,
     now: datetime,
@@ -280,15 +297,7 @@ async def ask(
     )
     session.add(hr)
     await session.flush()
-    message = HelpMessage(
-        help_request_id=hr.id,
-        author_id=requester.id,
-        text=text,
-        language=author_reader.locale,
-        created_at=now,
-    )
-    session.add(message)
-    await session.flush()
+    message = await _add_message(session, hr, requester, text, author_reader.locale, now)
 
     family = await _family_name(session, hr)
     queued = 0
@@ -346,15 +355,7 @@ async def reply(
         raise Invalid("closed")
     text = clean_text(text)
     author_reader = await people.reader(session, author)
-    message = HelpMessage(
-        help_request_id=hr.id,
-        author_id=author.id,
-        text=text,
-        language=author_reader.locale,
-        created_at=now,
-    )
-    session.add(message)
-    await session.flush()
+    message = await _add_message(session, hr, author, text, author_reader.locale, now)
     first_answer = as_staff and hr.answer_due_at is not None
     if as_staff:
         hr.answer_due_at = None
