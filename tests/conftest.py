@@ -35,6 +35,17 @@ def pytest_report_header() -> str:
     return f"database: {'PostgreSQL' if PG_URL else 'SQLite'}"
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The demo keeps its own SQLite file whatever the database under test, so the browser
+    test drives the same thing on both: it runs in the SQLite pass only."""
+    if not PG_URL:
+        return
+    browser = [item for item in items if item.get_closest_marker("browser")]
+    if browser:
+        config.hook.pytest_deselected(items=browser)
+        items[:] = [item for item in items if not item.get_closest_marker("browser")]
+
+
 @pytest.fixture(scope="session")
 def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import asyncio
