@@ -18,7 +18,6 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
-from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
 from bot.i18n import DOMAIN, LOCALES_DIR, SUPPORTED_LOCALES
@@ -26,6 +25,41 @@ from bot.i18n import DOMAIN, LOCALES_DIR, SUPPORTED_LOCALES
 _PERCENT = re.compile(r"%(?:\((\w+)\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc%]")
 _BRACES = re.compile(r"(?<!\{)\{(\w*)(?:[!:][^{}]*)?\}(?!\})")
 _TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9-]*)[^>]*>")
+
+
+# The gettext plural rule of each catalog, fixed here rather than taken from whichever Babel is
+# installed: newer CLDR data gives Spanish, Catalan and French a third category ("many", for
+# numbers like 1,000,000) and Persian a second one, which would change the number of forms
+# every plural message needs and the form gettext picks. The traditional gettext rules are
+# kept; a new language gets its rule here, in the same form, when its catalog is created.
+PLURAL_FORMS: dict[str, tuple[int, str]] = {
+    "en": (2, "(n != 1)"),
+    "es": (2, "(n != 1)"),
+    "ca": (2, "(n != 1)"),
+    "fr": (2, "(n > 1)"),
+    "ar": (
+        6,
+        "(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : "
+        "n%100>=0 && n%100<=2 ? 4 : 5)",
+    ),
+    "uk": (
+        3,
+        "(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2)",
+    ),
+    "ru": (
+        3,
+        "(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2)",
+    ),
+    "fa": (1, "0"),
+    "ps": (2, "(n != 1)"),
+    "ti": (2, "(n != 1)"),
+}
+
+
+def plural_forms(locale: str) -> str:
+    """The `Plural-Forms` header a catalog of this language must have."""
+    count, expr = PLURAL_FORMS[locale]
+    return f"nplurals={count}; plural={expr};"
 
 
 @dataclass(frozen=True)
@@ -63,14 +97,14 @@ def load(path: Path, locale: str | None = None) -> Catalog:
 def check_catalog(catalog: Catalog, template: Catalog, locale: str) -> list[Problem]:
     """Everything wrong with one language's catalog, against the template."""
     problems: list[Problem] = []
-    expected_plurals = get_plural(locale).num_plurals
-    if catalog.num_plurals != expected_plurals:
+    expected_plurals = PLURAL_FORMS[locale][0]
+    if catalog.plural_forms != plural_forms(locale):
         problems.append(
             Problem(
                 locale,
                 "",
                 "plural",
-                f"header has {catalog.num_plurals} forms, the language has {expected_plurals}",
+                f"header {catalog.plural_forms!r}, expected {plural_forms(locale)!r}",
             )
         )
     translated = {_key(m): m for m in catalog if m.id}
@@ -198,6 +232,7 @@ def update_all(root: Path | None = None) -> Path:
                 "# This file is distributed under the same license as mentorbot.\n"
                 f"# {REVIEW_PREFIX} not reviewed by a native speaker"
             )
+        catalog._num_plurals, catalog._plural_expr = PLURAL_FORMS[locale]  # type: ignore[assignment]
         catalog.fuzzy = False
         catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 
-from bot.catalogs import check_all, check_catalog, extract, load, placeholders
+from bot.catalogs import (
+    PLURAL_FORMS,
+    check_all,
+    check_catalog,
+    extract,
+    load,
+    placeholders,
+    plural_forms,
+)
 from bot.i18n import DOMAIN, LOCALES_DIR, SUPPORTED_LOCALES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,8 +33,8 @@ def _catalog(
     locale: str, entries: list[tuple[object, object]], plural_forms: str | None = None
 ) -> Catalog:
     catalog = Catalog(locale=locale)
-    if plural_forms:
-        catalog._num_plurals, catalog._plural_expr = plural_forms.split("|")  # type: ignore[attr-defined]
+    count, expr = plural_forms.split("|") if plural_forms else PLURAL_FORMS[locale]
+    catalog._num_plurals, catalog._plural_expr = int(count), expr  # type: ignore[attr-defined]
     for msgid, msgstr in entries:
         catalog.add(msgid, msgstr)  # type: ignore[arg-type]
     return catalog
@@ -99,6 +107,15 @@ def test_wrong_number_of_plural_forms_is_caught() -> None:
     arabic = _catalog("ar", [(source, ("%(num)d يوم", "%(num)d أيام"))])
     kinds = [p.kind for p in check_catalog(arabic, _template([source]), "ar")]
     assert "plural" in kinds  # Arabic has six forms, not two
+
+
+def test_a_plural_header_other_than_the_fixed_one_is_caught() -> None:
+    # Newer CLDR data gives Spanish a third category ("many"); the catalogs keep gettext's two.
+    source = ("%(num)d day", "%(num)d days")
+    three = "3|(n == 1) ? 0 : ((n != 0 && n % 1000000 == 0) ? 1 : 2)"
+    spanish = _catalog("es", [(source, ("%(num)d día", "%(num)d días", "%(num)d días"))], three)
+    kinds = [p.kind for p in check_catalog(spanish, _template([source]), "es")]
+    assert kinds == ["plural", "plural"]  # the header, and three forms where two are wanted
 
 
 # The real catalogs ---------------------------------------------------------------------------
@@ -242,3 +259,46 @@ def test_no_user_facing_literal_escapes_gettext() -> None:
             for line, kind in _literal_texts(ast.parse(path.read_text(), str(path))):
                 offenders.append(f"{path.relative_to(ROOT)}:{line} ({kind})")
     assert not offenders, "texts sent without gettext:\n" + "\n".join(offenders)
+
+
+# The plural rule of every catalog is fixed, not whatever Babel's CLDR data says today.
+EXPECTED_PLURAL_HEADERS = {
+    "es": "nplurals=2; plural=(n != 1);",
+    "ca": "nplurals=2; plural=(n != 1);",
+    "fr": "nplurals=2; plural=(n > 1);",
+    "fa": "nplurals=1; plural=0;",
+    "ps": "nplurals=2; plural=(n != 1);",
+    "ti": "nplurals=2; plural=(n != 1);",
+    "ar": "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : "
+    "n%100>=0 && n%100<=2 ? 4 : 5);",
+    "ru": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
+    "(n%100<10 || n%100>=20) ? 1 : 2);",
+    "uk": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
+    "(n%100<10 || n%100>=20) ? 1 : 2);",
+}
+
+
+@pytest.mark.parametrize("locale", sorted(EXPECTED_PLURAL_HEADERS))
+def test_each_catalog_has_its_fixed_plural_header(locale: str) -> None:
+    assert set(EXPECTED_PLURAL_HEADERS) == set(SUPPORTED_LOCALES) - {"en"}
+    path = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    header = next(
+        line for line in path.read_text(encoding="utf-8").split("\n") if "Plural-Forms" in line
+    )
+    assert plural_forms(locale) == EXPECTED_PLURAL_HEADERS[locale]
+    assert load(path, locale).plural_forms == EXPECTED_PLURAL_HEADERS[locale], header
+
+
+@pytest.mark.parametrize(
+    ("locale", "count", "form"),
+    [("es", 1, 0), ("es", 1_000_000, 1), ("fr", 0, 0), ("fr", 2, 1), ("fa", 5, 0), ("ru", 22, 1)],
+)
+def test_gettext_picks_the_fixed_rules_form(locale: str, count: int, form: int) -> None:
+    from bot.i18n import translator
+
+    singular, plural = "%(num)d hour", "%(num)d hours"
+    path = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    message = load(path, locale)[singular]
+    assert message is not None and isinstance(message.string, tuple)
+    got = translator(locale).ngettext(singular, plural, count)
+    assert got == message.string[form]
