@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -91,13 +92,30 @@ def isolate(text: str | None) -> str:
     return f"{FSI}{html.escape(text or '', quote=False)}{PDI}"
 
 
-class Translator:
-    """gettext and Babel formatting for one reader's locale."""
+def formatting_locale(language: str, region: str | None) -> Locale:
+    """The CLDR locale whose dates, times and numbers a reader of `language` in the country
+    `region` expects: the language as written in that country when CLDR knows it ("en_ES":
+    "Tuesday 3 March, 17:30"); for English elsewhere outside the US, British usage (day before
+    month, 24-hour clock) rather than American; otherwise the language's own."""
+    if region:
+        try:
+            return Locale.parse(f"{language}_{region.upper()}")
+        except (UnknownLocaleError, ValueError):
+            if language == "en" and region.upper() != "US":
+                return Locale.parse("en_GB")
+    return Locale.parse(language)
 
-    def __init__(self, locale: str) -> None:
+
+class Translator:
+    """gettext and Babel formatting for one reader's locale (and the country whose usage
+    dates follow)."""
+
+    def __init__(self, locale: str, region: str | None = None) -> None:
         self.locale = normalise_locale(locale) or DEFAULT_LOCALE
         self._t = _catalog(self.locale)
-        self._babel = Locale.parse(self.locale)
+        self._babel = formatting_locale(self.locale, region)
+        # The CLDR locale of dates and numbers ("en_ES"), for reading dates people type.
+        self.formats = str(self._babel)
 
     @property
     def rtl(self) -> bool:
@@ -126,13 +144,25 @@ class Translator:
             day = self.local(day, tz)
         return format_date(day, format=fmt, locale=self._babel)
 
+    def _skeleton(self, day: date, skeleton: str, fallback: str, weekday: str = "") -> str:
+        found = self._babel.datetime_skeletons.get(skeleton)
+        pattern = str(found.pattern) if found is not None else fallback
+        if weekday:  # the weekday spelt out in full ("Tuesday", not "Tue")
+            pattern = re.sub(r"E+|c+", weekday, pattern)
+        return format_date(day, format=pattern, locale=self._babel)
+
     def day_long(self, day: date | datetime, tz: str | None = None) -> str:
-        """ "Tuesday, 3 March" in the reader's words and order."""
+        """ "Tuesday 3 March" in the reader's words and order, the weekday in full."""
         if isinstance(day, datetime) and tz:
             day = self.local(day, tz)
-        skeleton = self._babel.datetime_skeletons.get("MMMMEd")
-        pattern = skeleton.pattern if skeleton is not None else "EEEE d MMMM"
-        return format_date(day, format=pattern, locale=self._babel)
+        return self._skeleton(day, "MMMMEd", "EEEE d MMMM", weekday="EEEE")
+
+    def day_button(self, day: date | datetime, tz: str | None = None) -> str:
+        """ "Tue 3 Mar": a day on a button, short, with words so that no one reads the day as
+        the month."""
+        if isinstance(day, datetime) and tz:
+            day = self.local(day, tz)
+        return self._skeleton(day, "MMMEd", "EEE d MMM")
 
     def hour(self, moment: datetime | time, tz: str | None = None) -> str:
         if isinstance(moment, datetime) and tz:
@@ -169,9 +199,9 @@ class Translator:
         return format_list(items, locale=self._babel) if items else ""
 
 
-@lru_cache(maxsize=32)
-def translator(locale: str | None) -> Translator:
-    return Translator(locale or DEFAULT_LOCALE)
+@lru_cache(maxsize=128)
+def translator(locale: str | None, region: str | None = None) -> Translator:
+    return Translator(locale or DEFAULT_LOCALE, region)
 
 
 def reload_catalogs() -> None:

@@ -6,9 +6,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from babel import Locale
-from babel.dates import format_date
-
 from bot.i18n import N_, isolate
 from bot.services import appointments
 from bot.services.appointment_texts import mentor_line
@@ -152,13 +149,8 @@ async def _on_match(ctx: Ctx, arg: str) -> None:
 async def ask_day(ctx: Ctx, data: dict[str, object], problem: str | None = None) -> None:
     await ctx.save_draft(FLOW, "day", data)
     today = _local_today(ctx)
-    skeleton = Locale.parse(ctx.tr.locale).datetime_skeletons.get("MMMEd")
-    pattern = skeleton.pattern if skeleton is not None else "EEE d MMM"
     days = [today + timedelta(days=i) for i in range(DAYS_OFFERED)]
-    buttons = chunk(
-        ((format_date(d, pattern, locale=ctx.tr.locale), f"{PREFIX}:d:{d:%Y%m%d}") for d in days),
-        2,
-    )
+    buttons = chunk(((ctx.tr.day_button(d), f"{PREFIX}:d:{d:%Y%m%d}") for d in days), 2)
     question = ctx._("Which day? Tap one, or write a date.")
     ctx.reply(f"{problem}\n{question}" if problem else question, buttons)
 
@@ -172,7 +164,7 @@ async def _on_day(ctx: Ctx, draft: Draft, day: date) -> None:
 
 async def on_day_text(ctx: Ctx, draft: Draft, text: str) -> None:
     try:
-        day = appointments.parse_day(text, ctx.tr.locale, ctx.tz, ctx.now)
+        day = appointments.parse_day(text, ctx.tr.formats, ctx.tz, ctx.now)
     except Invalid as err:
         await ask_day(ctx, draft.data, _reason(ctx, err))
         return

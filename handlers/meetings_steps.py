@@ -130,7 +130,7 @@ async def load_meeting(ctx: Ctx, meeting_id: int) -> None:
 async def on_day_text(ctx: Ctx, draft: Draft, text: str) -> None:
     data = dict(draft.data)
     try:
-        day = meetings.parse_day(text, ctx.tr.locale, ctx.now, ctx.tz)
+        day = meetings.parse_day(text, ctx.tr.formats, ctx.now, ctx.tz)
     except Invalid as exc:
         await ask_again(ctx, data, "day", exc.code, new=True)
         return

@@ -24,7 +24,7 @@ def _int(value: str) -> int:
 def _manage_buttons(ctx: Ctx, views: list[AppointmentView]) -> Buttons:
     rows: Buttons = []
     for view in views:
-        day = ctx.tr.day(view.starts_at, "short", ctx.tz)
+        day = ctx.tr.day_button(view.starts_at, ctx.tz)
         rows.append([
             (ctx._("Move %(day)s") % {"day": day}, f"{MANAGE_PREFIX}:m:{view.id}"),
             (ctx._("Cancel %(day)s") % {"day": day}, f"{MANAGE_PREFIX}:c:{view.id}"),

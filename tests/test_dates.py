@@ -45,3 +45,45 @@ def test_the_order_comes_from_the_locale() -> None:
     assert date_order("es") == "DMY"
     assert date_order("uk") == "DMY"
     assert date_order("fa") == "YMD"
+
+
+# English follows the organisation's country --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "region", "expected"),
+    [
+        ("en", "ES", "en_ES"),
+        ("en", "GB", "en_GB"),
+        ("en", "US", "en_US"),
+        ("en", "AF", "en_GB"),  # CLDR has no English of Afghanistan: British usage
+        ("en", None, "en"),
+        ("es", "ES", "es_ES"),
+        ("ar", "ES", "ar"),  # no Arabic of Spain: Arabic's own
+        ("fr", "BE", "fr_BE"),
+    ],
+)
+def test_the_formatting_locale_follows_the_country(
+    language: str, region: str | None, expected: str
+) -> None:
+    from bot.i18n import formatting_locale
+
+    assert str(formatting_locale(language, region)) == expected
+
+
+def test_an_english_reader_in_spain_reads_spanish_order_and_clock() -> None:
+    from datetime import UTC
+
+    from bot.i18n import translator
+
+    moment = datetime(2026, 3, 3, 16, 30, tzinfo=UTC)  # 17:30 in Madrid
+    in_spain, in_us = translator("en", "ES"), translator("en", "US")
+    assert in_spain.when(moment, "Europe/Madrid") == "Tuesday 3 March, 17:30"
+    assert in_spain.day_button(date(2026, 12, 3)) == "Thu, 3 Dec"
+    assert in_spain.day(date(2026, 11, 28), "short") == "28/11/2026"
+    assert in_us.day(date(2026, 11, 28), "short") == "11/28/26"
+    assert date_order(in_spain.formats) == "DMY" and date_order(in_us.formats) == "MDY"
+    # A date typed as the example shows it is read that way round; words still in English.
+    assert read_day("3/12", in_spain.formats, NOW, "future") == date(2026, 12, 3)
+    assert read_day("3/12", in_us.formats, NOW, "future") == date(2026, 3, 12)
+    assert read_day("yesterday", in_spain.formats, NOW, "past") == date(2026, 3, 1)

@@ -145,7 +145,7 @@ async def test_an_empty_match_in_english(
     assert lines[:6] == [
         f"Match no. {world.kim.id}: the Kim family",
         "The match is active.",
-        "Started on Jan 1, 2026",
+        "Started on 1 Jan 2026",
         "No family member is registered.",
         "The match has no mentor.",
         "Referring worker: Xavi",

@@ -125,7 +125,7 @@ async def test_a_full_log_with_typed_answers_and_two_matches(
     await ana.next_message()
     await ana.send("Worried about the <rent> & the landlord")
     msg = await ana.next_message()
-    assert translator("en").day_long(date(2026, 2, 27)) in msg.text  # "Friday 27 February"
+    assert translator("en", "ES").day_long(date(2026, 2, 27)) in msg.text  # "Friday 27 February"
     assert "1 hour and 30 minutes" in msg.text
     assert "Language practice and Paperwork or appointments" in msg.text.replace(",", "")
     assert "<rent> & the landlord" in msg.text  # shown as typed (escaped in HTML)
@@ -376,7 +376,7 @@ async def test_co_mentors_see_each_others_meetings(
         await ben.next_message()
     await ana.send("/mymatches")
     msg = await ana.next_message()
-    en = translator("en")
+    en = translator("en", "ES")
     text = msg.text.replace("\u2068", "").replace("\u2069", "")  # bidi isolates
     assert "The Haddad family" in text and "The Osei family" in text
     assert "Mentors with you: Ben" in text
@@ -397,7 +397,7 @@ async def test_mylogs_lists_own_recent_meetings_and_corrects_one(
     await ana.send("/mylogs")
     msg = await ana.next_message()
     assert len(msg.buttons) == 2  # her two meetings, not Ben's
-    en = translator("en")
+    en = translator("en", "ES")
     newest, older = en.day(date(2026, 3, 7)), en.day(date(2026, 3, 1))
     assert msg.text.index(newest) < msg.text.index(older)  # newest first
     await ana.press(msg.button_labels[1])  # the older one

@@ -32,7 +32,7 @@ from tests.harness import Person as TgPerson
 from tests.harness import Telegram
 from tests.test_appointments_conversation import _forge
 
-EN, ES, AR = translator("en"), translator("es"), translator("ar")
+EN, ES, AR = translator("en", "ES"), translator("es"), translator("ar")
 MADRID, CANARY = "Europe/Madrid", "Atlantic/Canary"
 TUESDAY_1730 = datetime(2026, 3, 3, 16, 30, tzinfo=UTC)  # 17:30 Madrid, 16:30 Canary
 

@@ -119,7 +119,7 @@ async def test_no_answer_alerts_every_mentor_unless_someone_answered(
     alerts = await queued(db, "no_answer")
     assert {m.person_id for m in alerts} == {ana.id, ben.id}
     spanish = next(m for m in alerts if m.person_id == ben.id)
-    assert "mar, 3 de marzo" in spanish.text and "Haddad" in spanish.text
+    assert "martes, 3 de marzo" in spanish.text and "Haddad" in spanish.text
 
 
 async def test_no_alert_when_the_family_answered(db: Database, clock: ManualClock) -> None:

@@ -83,9 +83,10 @@ def read_day(
         "RETURN_AS_TIMEZONE_AWARE": False,
         "DATE_ORDER": date_order(locale),
     }
+    language = locale.replace("-", "_").split("_")[0]  # "en_ES" reads English words
     try:
         parsed = dateparser.parse(
-            cleaned, languages=list(dict.fromkeys([locale, "en"])), settings=settings
+            cleaned, languages=list(dict.fromkeys([language, "en"])), settings=settings
         )
     except (ValueError, OverflowError):
         return None

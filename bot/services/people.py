@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import DEFAULT_LOCALE, Translator, normalise_locale, translator
-from bot.services import audit
+from bot.services import audit, contacts
 from storage.models import Organisation, OutboxMessage, OutboxStatus, Person
 
 
@@ -49,7 +49,7 @@ class Reader:
     def __init__(self, person: Person, org: Organisation) -> None:
         self.person = person
         self.org = org
-        self.tr: Translator = translator(locale_of(person, org))
+        self.tr: Translator = translator(locale_of(person, org), contacts.region_of(org))
         self.tz = timezone_of(person, org)
 
     @property
