@@ -34,14 +34,26 @@ class ManualClock:
         return self._now
 
 
-class OffsetClock:
-    """The system clock plus an offset that can only grow (the demo's "skip ahead")."""
+class DemoClock:
+    """The demo's clock: it starts at a chosen base time (not the machine's), runs at the pace
+    of a wall clock from there, and can be moved ahead (the demo's "skip ahead"). Nothing the
+    demo shows then depends on the hour at which someone starts it."""
 
-    def __init__(self) -> None:
+    def __init__(self, base: datetime, wall: Clock | None = None) -> None:
+        self._wall = wall or SystemClock()
         self.offset = timedelta(0)
+        self.restart(base)
+
+    def restart(self, base: datetime) -> None:
+        """Back to `base`, no skips."""
+        if base.tzinfo is None:
+            raise ValueError("base must be timezone-aware")
+        self.base = base.astimezone(UTC)
+        self.offset = timedelta(0)
+        self._started = self._wall.now()
 
     def now(self) -> datetime:
-        return datetime.now(UTC) + self.offset
+        return self.base + (self._wall.now() - self._started) + self.offset
 
     def advance(self, delta: timedelta) -> datetime:
         self.offset += delta

@@ -21,6 +21,7 @@ import uvicorn
 from bot import logs
 
 if TYPE_CHECKING:
+    from bot.clock import Clock
     from bot.demo.stack import Demo
 
 DEFAULT_PORT = 8080
@@ -89,14 +90,17 @@ class Served:
 
 @contextlib.asynccontextmanager
 async def running(
-    sock: socket.socket, database: Path | None = None, tick_seconds: float = 2.0
+    sock: socket.socket,
+    database: Path | None = None,
+    tick_seconds: float = 2.0,
+    wall: Clock | None = None,
 ) -> AsyncIterator[Served]:
     """The demo and its page served on `sock`, until the block ends (or the server is told to
     exit: `server.should_exit = True`)."""
     from bot.demo.stack import Demo
     from bot.demo.web import create_app
 
-    demo = Demo(database, tick_seconds=tick_seconds)
+    demo = Demo(database, tick_seconds=tick_seconds, wall=wall)
     await demo.start()
     try:
         config = uvicorn.Config(

@@ -103,6 +103,18 @@ class Seeded:
     concern_id: int = 0
 
 
+DAY_STARTS = time(10, 0)
+
+
+def base_time(wall_now: datetime, tz: str = TIMEZONE) -> datetime:
+    """Where the demo's clock starts: 10:00 in Barcelona on the machine's date there, whatever
+    the hour, so that skipping a day lands in the morning and every step of the walkthrough
+    (reminders, answers, escalations) happens as described, at any hour of the day."""
+    zone = ZoneInfo(tz)
+    local = datetime.combine(wall_now.astimezone(zone).date(), DAY_STARTS, zone)
+    return local.astimezone(wall_now.tzinfo)
+
+
 def appointment_time(now: datetime, tz: str = TIMEZONE) -> datetime:
     """The next half hour, in daytime (10:00–18:30 local), at least 25 hours from `now`: its
     day-before reminder is due within the next day, never in anyone's quiet hours."""

@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError
 
 from bot import commands, jobs
 from bot.app import App, build_application
-from bot.clock import OffsetClock
+from bot.clock import Clock, DemoClock, SystemClock
 from bot.config import TELEGRAM_API_URL, Settings
 from bot.demo import seed
 from bot.demo.render import telegram_html
@@ -174,10 +174,14 @@ def message_json(view: MessageView) -> dict[str, Any]:
 class Demo:
     """The emulator, the bot, the database and the clock, started and stopped together."""
 
-    def __init__(self, database: Path | None = None, *, tick_seconds: float = 2.0) -> None:
+    def __init__(
+        self, database: Path | None = None, *, tick_seconds: float = 2.0, wall: Clock | None = None
+    ) -> None:
         self.database_path = database
         self.tick_seconds = tick_seconds
-        self.clock = OffsetClock()
+        # The machine's clock only sets the date and the pace; the demo's day starts at 10:00.
+        self._wall = wall or SystemClock()
+        self.clock = DemoClock(seed.base_time(self._wall.now()), self._wall)
         self.feed = Feed()
         # Messages are dated by the bot's clock, so the phones show the time it believes.
         self.emulator = Emulator(
@@ -349,6 +353,7 @@ class Demo:
         return {
             "now": now.isoformat(),
             "offset_seconds": int(self.clock.offset.total_seconds()),
+            "base": self.clock.base.isoformat(),
             "timezone": seed.TIMEZONE,
         }
 
@@ -375,7 +380,8 @@ class Demo:
         return total
 
     async def reset(self) -> None:
-        """Back to the seeded programme: fresh rows, empty chats, the clock at real time."""
+        """Back to the seeded programme: fresh rows, empty chats, the clock at the start of
+        the demo's day."""
         async with self._lock:
             # No send in flight while the rows and the chats are replaced: nothing of the old
             # programme can reach the fresh chats.
@@ -383,7 +389,7 @@ class Demo:
             if sender is not None:
                 await sender.stop()
             try:
-                self.clock.offset = timedelta(0)
+                self.clock.restart(seed.base_time(self._wall.now()))
                 await self._seed()  # every table wiped and seeded, in one transaction
                 assert self.seeded is not None
                 bot = self.emulator.bot(DEMO_TOKEN)
