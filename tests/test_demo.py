@@ -157,8 +157,10 @@ async def test_the_page_lists_linked_phones(
     demo, _url = demo_url
     page = await client.get("/")
     assert page.status_code == 200 and "/static/app.js" in page.text
-    for name in ("app.js", "style.css"):
+    for name in ("app.js", "style.css", "favicon.svg"):
         assert (await client.get(f"/static/{name}")).status_code == 200
+    icon = await client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
 
     phones = (await client.get("/api/phones")).json()
     keys = [p["key"] for p in phones]

@@ -1,6 +1,7 @@
 """The demo's web page and its JSON API (Starlette), with server-sent events for live phones.
 
 GET  /                              the page
+GET  /favicon.ico                   its icon
 GET  /api/state                     the clock and every phone: person, command menu, messages
 GET  /api/phones                    the phones (who is behind each one)
 GET  /api/phones/{key}              one phone's state
@@ -66,6 +67,10 @@ def create_app(demo: Demo) -> Starlette:
 
     async def index(request: Request) -> Response:
         return FileResponse(STATIC / "index.html", headers=NO_CACHE)
+
+    async def favicon(request: Request) -> Response:
+        # Browsers ask for /favicon.ico whatever the page says.
+        return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
 
     async def state(request: Request) -> Response:
         return JSONResponse(
@@ -186,6 +191,7 @@ def create_app(demo: Demo) -> Starlette:
 
     routes = [
         Route("/", index),
+        Route("/favicon.ico", favicon),
         Route("/api/state", state),
         Route("/api/phones", phones),
         Route("/api/phones/{key}", phone_state),
