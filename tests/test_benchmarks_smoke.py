@@ -1,0 +1,48 @@
+"""Smoke runs of the benchmarks in benchmarks/, at tiny sizes, so that they cannot rot. They
+check that each runs to the end and reports its figures; the figures themselves are read by
+people (benchmarks/README.md), never asserted against a time."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.skipif(
+    bool(os.environ.get("TEST_DATABASE_URL")),
+    reason="the benchmarks make their own SQLite database: run once, in the SQLite pass",
+)
+
+
+def test_throughput_reports_both_bots() -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "benchmarks/throughput.py",
+            "--seconds",
+            "1",
+            "--warmup",
+            "0.5",
+            "--users",
+            "4",
+            "--families",
+            "10",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = {line.split()[0]: line.split() for line in done.stdout.splitlines() if line.strip()}
+    for bot in ("echo", "mentorbot"):
+        assert bot in rows, done.stdout
+        updates_per_second, lost = float(rows[bot][1]), int(rows[bot][8])
+        assert updates_per_second > 0 and lost == 0, done.stdout
+    assert re.search(r"load average \d", done.stdout)
