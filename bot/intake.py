@@ -142,7 +142,11 @@ class Dispatcher:
                 failures += 1
                 self.stats.database_waits += 1
                 log.warning("inbox unavailable (%s); waiting", type(exc).__name__)
-                await _backoff(failures, self.retry_seconds)
+                # Back off, but try at once when the poller or the webhook stored something
+                # (the database is back).
+                with contextlib.suppress(TimeoutError):
+                    delay = min(10.0, self.retry_seconds * 2 ** min(failures, 10))
+                    await asyncio.wait_for(self._wake.wait(), delay)
                 continue
             lanes: dict[int, list[OpenUpdate]] = {}
             for row in rows:

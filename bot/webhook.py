@@ -16,7 +16,7 @@ import contextlib
 import hmac
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -96,6 +96,15 @@ def build_webhook_app(
     return Starlette(routes=[Route(path, receive, methods=["POST"])])
 
 
+class _Server(uvicorn.Server):
+    """uvicorn, leaving SIGINT and SIGTERM to `bot.intake.serve` (which stops everything in
+    order)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
 class WebhookServer:
     """The endpoint, served by uvicorn in this process's event loop."""
 
@@ -122,7 +131,7 @@ class WebhookServer:
         config = uvicorn.Config(
             self.app, host=listen, port=port, log_level="warning", access_log=False, lifespan="off"
         )
-        self.server = uvicorn.Server(config)
+        self.server = _Server(config)
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
