@@ -1,5 +1,6 @@
-"""What every handler shares: one transaction per update, the person behind it, their
-language, and replies sent only once the transaction has committed.
+"""What every handler shares: one transaction per update (which also marks the update handled
+in the inbox and stores the replies it owes), the person behind it, their language, and
+replies sent only once the transaction has committed (bot/intake.py, bot/replies.py).
 
 A feature handler is `async def step(ctx: Ctx) -> None` (commands), `async def on_press(ctx, args)`
 (buttons: callback data `"<prefix>:<arg>:<arg>"`) or `async def on_text(ctx, draft, text)`
