@@ -40,6 +40,7 @@ from sqlalchemy import text  # noqa: E402
 from bot.app import build_application  # noqa: E402
 from bot.clock import SystemClock  # noqa: E402
 from bot.config import Settings  # noqa: E402
+from bot.intake import start_bot, stop_bot  # noqa: E402
 from emulator import Emulator, FloodLimits, UserEvent  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
@@ -130,12 +131,7 @@ async def main(args: argparse.Namespace) -> None:
             tick_seconds=3600,
         )
         app = build_application(settings, db, SystemClock(), tick=False, set_menus=False)
-        await app.initialize()
-        if app.post_init is not None:
-            await app.post_init(app)
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0, timeout=10)
+        await start_bot(app, db, SystemClock(), poll_timeout=10)
         tg = Telegram(emulator, timeout=30)
         pairs: list[tuple[Person, Person]] = []
         try:
@@ -171,11 +167,7 @@ async def main(args: argparse.Namespace) -> None:
                 await asyncio.sleep(args.gap)
             elapsed = time.perf_counter() - started
         finally:
-            await app.updater.stop()
-            await app.stop()
-            if app.post_stop is not None:
-                await app.post_stop(app)
-            await app.shutdown()
+            await stop_bot(app)
             await emulator.stop()
             await db.dispose()
 

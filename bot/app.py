@@ -10,7 +10,7 @@ from telegram import LinkPreviewOptions
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import HTTPXRequest
 
-from bot import commands, jobs
+from bot import commands, jobs, replies
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.delivery import Sender
@@ -35,8 +35,10 @@ def build_application(
     tick: bool = True,
     set_menus: bool = True,
     sender_poll_seconds: float = 5.0,
+    api_timeout: float = 15.0,
 ) -> App:
-    """The bot, ready for `run_polling`/`run_webhook` or manual start (tests, demo)."""
+    """The bot, ready to start (`bot.intake.serve`, or by hand in tests and the demo). Updates
+    reach it through the inbox (`bot.intake.Intake`), never through PTB's `Updater`."""
     token = settings.require_token()
     rt = Runtime(settings=settings, db=db, clock=clock or SystemClock())
     api = settings.api_base
@@ -46,8 +48,13 @@ def build_application(
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
         .defaults(Defaults(parse_mode="HTML", link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        .request(HTTPXRequest(connection_pool_size=16, read_timeout=15, write_timeout=15))
+        .request(
+            HTTPXRequest(
+                connection_pool_size=16, read_timeout=api_timeout, write_timeout=api_timeout
+            )
+        )
         .get_updates_request(HTTPXRequest(read_timeout=40))
+        .updater(None)
     )
 
     async def post_init(app: App) -> None:
@@ -88,6 +95,9 @@ def build_application(
 async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     # Never log the update itself: it holds what people typed.
     err = context.error
+    handling = replies.current.get()
+    if handling is not None:  # the inbox counts it, and sets the update aside if it repeats
+        handling.error = type(err).__name__
     log.error(
         "error while handling an update: %s", type(err).__name__, exc_info=err
     )

@@ -560,7 +560,7 @@ def _check_webhook(settings: Settings) -> None:
 
 
 def _run(settings: Settings, webhook: bool) -> None:
-    from bot.app import build_application
+    from bot.intake import serve
 
     settings.require_token()
     if webhook:
@@ -574,18 +574,8 @@ def _run(settings: Settings, webhook: bool) -> None:
             await db.dispose()
 
     asyncio.run(check())
-    db = Database(settings.database_url)
-    app = build_application(settings, db)
-    if webhook:
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        app.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            webhook_url=str(settings.webhook_url),
-            secret_token=secret,
-        )
-    else:
-        app.run_polling()
+    # Updates are stored in the inbox before Telegram is told they arrived (bot/intake.py).
+    asyncio.run(serve(settings, webhook=webhook))
 
 
 async def _db(settings: Settings, action: str) -> None:

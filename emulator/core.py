@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,7 +78,12 @@ class Emulator:
         self.record_calls = record_calls
         self.max_recorded_calls = max_recorded_calls
         self.calls: list[CallRecord] = []
-        self.webhooks = updates.Webhooks(self.world)
+        self.webhooks = updates.Webhooks(self.world, self._confirmed)
+        # Updates Telegram regards as received: (update_id, "offset" | "webhook"), in order.
+        self.confirmations: list[tuple[int, str]] = []
+        # Awaited when updates are confirmed, before the bot is answered (tests check that
+        # the bot stored them first): by a getUpdates offset, or by a webhook's 2xx answer.
+        self.on_confirm: Callable[[list[int], str], Awaitable[None]] | None = None
         self._users: dict[tuple[str, int], SimulatedUser] = {}
         self._call_signal = Signal()
         self._http: HttpServer | None = None
@@ -218,7 +223,9 @@ class Emulator:
             if handler is not None:
                 result = handler(self.world, bot, params)
             elif name == "getUpdates":
-                return self._finish_async(record, updates.get_updates(self.world, bot, params))
+                confirmed = updates.confirmed_by(bot, params.get("offset"))
+                work = updates.get_updates(self.world, bot, params)
+                return self._finish_async(record, work, confirmed)
             elif name in _WEBHOOK_METHODS:
                 result = _WEBHOOK_METHODS[name](self.world, bot, params)
                 self.webhooks.sync(bot)
@@ -230,7 +237,21 @@ class Emulator:
         record.result = result
         return result
 
-    async def _finish_async(self, record: CallRecord, work: Awaitable[Any]) -> Any:
+    async def _confirmed(self, update_ids: list[int], how: str) -> None:
+        if not update_ids:
+            return
+        self.confirmations.extend((update_id, how) for update_id in update_ids)
+        if self.on_confirm is not None:
+            await self.on_confirm(update_ids, how)
+
+    async def _finish_async(
+        self, record: CallRecord, work: Coroutine[Any, Any, Any], confirmed: list[int]
+    ) -> Any:
+        try:
+            await self._confirmed(confirmed, "offset")
+        except BaseException:
+            work.close()
+            raise
         try:
             record.result = await work
         except ApiError as exc:

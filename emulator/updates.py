@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from collections.abc import Awaitable, Callable
 from itertools import islice
 from typing import Any
 
@@ -42,6 +43,13 @@ def _confirm(bot: BotState, offset: int | None) -> None:
     else:
         while len(updates) > -offset:
             updates.popleft()
+
+
+def confirmed_by(bot: BotState, offset: Any) -> list[int]:
+    """The ids of the pending updates a getUpdates call with `offset` confirms."""
+    if not offset or int(offset) <= 0:
+        return []
+    return [u["update_id"] for u in bot.updates if u["update_id"] < int(offset)]
 
 
 def _select(bot: BotState, allowed: frozenset[str], limit: int) -> list[dict[str, Any]]:
@@ -134,8 +142,11 @@ def get_webhook_info(world: World, bot: BotState, p: dict[str, Any]) -> Any:
 class Webhooks:
     """POSTs pending updates to each bot's webhook, one at a time, in order, retrying on failure."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(
+        self, world: World, confirmed: Callable[[list[int], str], Awaitable[None]] | None = None
+    ) -> None:
         self.world = world
+        self.confirmed = confirmed
         self._tasks: dict[str, tuple[WebhookConfig, asyncio.Task[None]]] = {}
         self._client: httpx.AsyncClient | None = None
 
@@ -175,6 +186,8 @@ class Webhooks:
             except httpx.HTTPError as exc:
                 error = f"Connection failed: {exc.__class__.__name__}"
             if error is None:
+                if self.confirmed is not None:
+                    await self.confirmed([update["update_id"]], "webhook")
                 if updates and updates[0] is update:
                     updates.popleft()
                 backoff = 0.05

@@ -1,5 +1,6 @@
-"""What every handler shares: one transaction per update, the person behind it, their
-language, and replies sent only once the transaction has committed.
+"""What every handler shares: one transaction per update (which also marks the update handled
+in the inbox and stores the replies it owes), the person behind it, their language, and
+replies sent only once the transaction has committed (bot/intake.py, bot/replies.py).
 
 A feature handler is `async def step(ctx: Ctx) -> None` (commands), `async def on_press(ctx, args)`
 (buttons: callback data `"<prefix>:<arg>:<arg>"`) or `async def on_text(ctx, draft, text)`
@@ -9,25 +10,22 @@ renders the reply with `ctx._`; it holds no business rules and no SQL.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from functools import partial
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, RetryAfter
 from telegram.ext import ContextTypes
 
+from bot import replies
 from bot.i18n import Translator, normalise_locale, translator
 from bot.markup import Buttons as Buttons  # re-exported: every feature builds these
-from bot.markup import keyboard
+from bot.replies import Reply
 from bot.runtime import Runtime, runtime_of
-from bot.services import audit, drafts, people
+from bot.services import audit, drafts, inbox, people
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from storage.models import Consent, Draft, Person, Role
 
@@ -179,76 +177,49 @@ class Ctx:
         )
 
 
-async def _patiently(call: Callable[[], Awaitable[object]], attempts: int = 3) -> None:
-    """Make one Bot API call, waiting out Telegram's flood control (429 `retry_after`) a few
-    times rather than losing a reply whose change is already committed."""
-    for attempt in range(attempts):
-        try:
-            await call()
-            return
-        except RetryAfter as exc:
-            if attempt == attempts - 1:
-                raise
-            wait = exc.retry_after
-            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-            log.info("flood control: reply waits %.0f s", seconds)
-            await asyncio.sleep(seconds)
+class AlreadyHandled(Exception):
+    """The inbox update was handled by an earlier run."""
 
 
-async def flush_actions(ctx: Ctx) -> None:
-    """Send the replies a handler asked for, after its transaction committed."""
-    bot = ctx.context.bot
+def planned_replies(ctx: Ctx) -> list[Reply]:
+    """The replies a handler asked for, as stored with its changes (see bot/replies.py)."""
     query = ctx.update.callback_query
     chat_id = ctx.update.effective_chat.id if ctx.update.effective_chat else ctx.telegram_id
-    answered = False
-    for action in ctx.actions:
-        markup = keyboard(action.buttons)
-        if action.kind == "toast" and query is not None and not answered:
-            await query.answer(action.text or None, show_alert=action.alert)
-            answered = True
-        elif action.kind == "edit" and query is not None and query.message is not None:
-            try:
-                await _patiently(
-                    partial(
-                        bot.edit_message_text,
-                        action.text,
-                        chat_id=chat_id,
-                        message_id=query.message.message_id,
-                        parse_mode=ParseMode.HTML,
-                        reply_markup=markup,
-                    )
-                )
-            except BadRequest as exc:
-                if "not modified" not in str(exc):
-                    raise
-        elif action.kind == "document" and action.document is not None:
-            name, content = action.document
-            await _patiently(
-                partial(
-                    bot.send_document,
-                    chat_id,
-                    document=content,
-                    filename=name,
-                    caption=action.text or None,
-                    parse_mode=ParseMode.HTML,
-                )
-            )
-        elif action.kind in ("reply", "edit"):
-            await _patiently(
-                partial(
-                    bot.send_message,
-                    chat_id,
-                    action.text,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=markup,
-                )
-            )
-    if ctx.resume_hint:
-        await _patiently(
-            partial(bot.send_message, chat_id, ctx.resume_hint, parse_mode=ParseMode.HTML)
-        )
-    if query is not None and not answered:
-        await query.answer()
+    return replies.plan(
+        chat_id,
+        [(a.kind, a.text, a.buttons, a.alert, a.document) for a in ctx.actions],
+        query_id=query.id if query is not None else None,
+        query_message_id=(
+            query.message.message_id if query is not None and query.message is not None else None
+        ),
+        resume_hint=ctx.resume_hint,
+    )
+
+
+async def _record(ctx: Ctx, session: AsyncSession) -> list[Reply]:
+    """Plan the replies; when the update comes from the inbox, mark it handled with them in
+    this (the handler's) transaction."""
+    planned = planned_replies(ctx)
+    handling = replies.current.get()
+    if handling is not None and not await inbox.handled(
+        session, ctx.now, handling.update_id, planned
+    ):
+        # Handled already (a commit whose answer was lost): undo this second run.
+        raise AlreadyHandled(handling.update_id)
+    return planned
+
+
+async def _after_commit(ctx: Ctx, planned: list[Reply]) -> None:
+    """Replies and deferred work once the transaction committed: handed to the dispatcher that
+    delivers them (inbox), or delivered here (an update processed outside the inbox)."""
+    handling = replies.current.get()
+    if handling is not None:
+        handling.recorded, handling.replies = True, planned
+        handling.deferred.extend(ctx.deferred)
+        return
+    await replies.deliver(ctx.context.bot, planned)
+    for deferred in ctx.deferred:
+        await deferred()
 
 
 def client_translator(update: Update) -> Translator:
@@ -281,6 +252,7 @@ def wrap(
         now = rt.clock.now()
         ctx: Ctx | None = None
         refused: str | None = None
+        planned: list[Reply] = []
         try:
             async with rt.db.transaction() as session:
                 person = await people.by_telegram_id(session, user.id)
@@ -301,6 +273,7 @@ def wrap(
                     ctx.reply(tr.gettext("This command is not available to you."))
                 else:
                     await fn(ctx)
+                planned = await _record(ctx, session)
         except (NotAllowed, NotFound) as exc:
             refused = type(exc).__name__
         except Invalid as exc:
@@ -311,18 +284,18 @@ def wrap(
             return
         if ctx is not None:
             rt.wake_sender()
-            try:
-                await flush_actions(ctx)
-                for deferred in ctx.deferred:
-                    await deferred()
-            except Forbidden:
-                log.info("user %s blocked the bot while being answered", ctx.telegram_id)
+            await _after_commit(ctx, planned)
 
     return callback
 
 
 async def _refuse(ctx: Ctx, reason: str) -> None:
     """A refused action: nothing of it was stored. Audit it, and say so in the user's words."""
+    ctx.actions, ctx.resume_hint, ctx.deferred = [], None, []
+    if reason == "Invalid":
+        ctx.reply(ctx._("Sorry, that did not work. Please try again."))
+    else:
+        ctx.reply(ctx._("Sorry, that is not available to you."))
     async with ctx.rt.db.transaction() as session:
         # The update's transaction was rolled back: its objects are gone with it.
         person = await people.by_telegram_id(session, ctx.telegram_id)
@@ -336,9 +309,5 @@ async def _refuse(ctx: Ctx, reason: str) -> None:
             reason=reason,
             callback=(data or "")[:64],
         )
-    ctx.actions, ctx.resume_hint = [], None
-    if reason == "Invalid":
-        ctx.reply(ctx._("Sorry, that did not work. Please try again."))
-    else:
-        ctx.reply(ctx._("Sorry, that is not available to you."))
-    await flush_actions(ctx)
+        planned = await _record(ctx, session)
+    await _after_commit(ctx, planned)

@@ -453,3 +453,31 @@ class Draft(Base):
     state: Mapped[str] = mapped_column(String(32))
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     updated_at: Mapped[datetime]
+
+
+class InboxStatus(enum.StrEnum):
+    PENDING = "pending"  # stored, not handled yet
+    REPLYING = "replying"  # handled and committed; its replies are owed
+    DONE = "done"  # handled, replies delivered (or nothing to say)
+    FAILED = "failed"  # set aside after failing repeatedly (error code kept)
+    REPLY_FAILED = "reply_failed"  # handled, but a reply could not be delivered
+
+
+class InboxUpdate(Base):
+    """An update from Telegram, stored before Telegram is told it arrived, and handled from
+    here. The payload (what the person typed) is cleared once the update is handled; errors
+    are kept as codes only."""
+
+    __tablename__ = "inbox_update"
+    __table_args__ = (Index("ix_inbox_open", "status", "chat_id", "update_id"),)
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chat_id: Mapped[int] = mapped_column(BigInteger)  # per-chat order (0: no chat)
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    status: Mapped[InboxStatus] = mapped_column(_enum(InboxStatus), default=InboxStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    replies: Mapped[list[Any] | None] = mapped_column(JSON)  # owed replies (see bot/intake.py)
+    replies_sent: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(String(64))  # an error code, never personal data
+    received_at: Mapped[datetime]
+    handled_at: Mapped[datetime | None]

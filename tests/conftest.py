@@ -17,6 +17,7 @@ from sqlalchemy import text
 from bot.app import App, build_application
 from bot.clock import ManualClock
 from bot.config import Settings
+from bot.intake import start_bot, stop_bot
 from bot.runtime import Runtime, runtime_of
 from emulator import Emulator, FloodLimits
 from storage.db import Database
@@ -128,21 +129,13 @@ def settings(emulator: Emulator, database_url: str) -> Settings:
 
 @pytest.fixture
 async def app(settings: Settings, db: Database, clock: ManualClock) -> AsyncIterator[App]:
-    """The real bot, built by the project's wiring, long-polling the emulator. The scheduler
-    does not tick on its own: tests call `tick(app)` after moving the clock."""
+    """The real bot, built by the project's wiring, long-polling the emulator through its
+    durable intake (the inbox). The scheduler does not tick on its own: tests call
+    `tick(app)` after moving the clock."""
     application = build_application(settings, db, clock, tick=False, set_menus=False)
-    await application.initialize()
-    if application.post_init is not None:  # run_polling would call it; we start by hand
-        await application.post_init(application)
-    await application.start()
-    assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0, timeout=10)
+    await start_bot(application, db, clock, poll_timeout=10)
     yield application
-    await application.updater.stop()
-    await application.stop()
-    if application.post_stop is not None:
-        await application.post_stop(application)
-    await application.shutdown()
+    await stop_bot(application)
 
 
 @pytest.fixture

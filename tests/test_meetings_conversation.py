@@ -13,6 +13,7 @@ from bot.app import App, build_application
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.i18n import translator
+from bot.intake import intake_of, start_bot, stop_bot
 from emulator import Emulator, FloodLimits
 from storage.db import Database
 from storage.models import AuditEvent, Draft, Match, MatchStatus, Meeting, Person, Role
@@ -194,14 +195,10 @@ async def test_interrupted_log_resumes_after_a_restart(
     assert draft.data["min"] == 45 and draft.data["d"] == "2026-03-01"
 
     # The bot restarts: this process stops polling, a new Application on the same DB starts.
-    assert app.updater is not None
-    await app.updater.stop()
+    await intake_of(app).stop()
     await app.stop()
     second = build_application(settings, db, clock, tick=False, set_menus=False)
-    await second.initialize()
-    await second.start()
-    assert second.updater is not None
-    await second.updater.start_polling(poll_interval=0, timeout=10)
+    await start_bot(second, db, clock, poll_timeout=10)
     try:
         await ana.send("/log")
         msg = await ana.next_message()
@@ -216,11 +213,9 @@ async def test_interrupted_log_resumes_after_a_restart(
         await ana.press("Confirm")
         await ana.next_message()
     finally:
-        await second.updater.stop()
-        await second.stop()
-        await second.shutdown()
+        await stop_bot(second)
         await app.start()
-        await app.updater.start_polling(poll_interval=0, timeout=10)
+        await intake_of(app).start_polling(poll_timeout=10)
     [meeting] = await stored(db)
     assert (meeting.match_id, meeting.occurred_on, meeting.duration_minutes) == (
         world.haddad.id,

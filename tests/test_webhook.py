@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
@@ -12,9 +13,11 @@ import pytest
 from bot.app import App, build_application
 from bot.clock import ManualClock
 from bot.config import Settings
+from bot.intake import start_bot, stop_bot
+from bot.webhook import MAX_BODY_BYTES
 from emulator import Emulator
 from storage.db import Database
-from storage.models import Role
+from storage.models import InboxUpdate, Role
 from tests.factories import building
 from tests.harness import Telegram
 
@@ -32,26 +35,13 @@ async def webhook_app(
     settings: Settings, db: Database, clock: ManualClock
 ) -> AsyncIterator[tuple[App, str]]:
     port = free_port()
-    url = f"http://127.0.0.1:{port}/telegram"
+    # The path of MENTORBOT_WEBHOOK_URL is the path the server listens on.
+    url = f"http://127.0.0.1:{port}/telegram/hook"
     application = build_application(settings, db, clock, tick=False, set_menus=False)
-    await application.initialize()
-    assert application.post_init is not None
-    await application.post_init(application)
-    await application.start()
-    assert application.updater is not None
-    await application.updater.start_webhook(
-        listen="127.0.0.1",
-        port=port,
-        url_path="telegram",
-        webhook_url=url,
-        secret_token=SECRET,
-    )
+    webhook = {"listen": "127.0.0.1", "port": port, "webhook_url": url, "secret_token": SECRET}
+    await start_bot(application, db, clock, webhook=webhook)
     yield application, url
-    await application.updater.stop()
-    await application.stop()
-    assert application.post_stop is not None
-    await application.post_stop(application)
-    await application.shutdown()
+    await stop_bot(application)
 
 
 async def test_updates_arrive_by_webhook_with_the_secret(
@@ -76,3 +66,47 @@ async def test_updates_arrive_by_webhook_with_the_secret(
             url, json={"update_id": 2}, headers={"X-Telegram-Bot-Api-Secret-Token": "guess"}
         )
     assert forged.status_code == 403 and wrong.status_code == 403
+
+
+async def test_the_webhook_refuses_other_paths_and_large_bodies(
+    webhook_app: tuple[App, str],
+) -> None:
+    _, url = webhook_app
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    async with httpx.AsyncClient() as client:
+        elsewhere = await client.post(url.rsplit("/", 1)[0], json={"update_id": 1}, headers=headers)
+        large = await client.post(url, content=b"{" + b" " * MAX_BODY_BYTES + b"}", headers=headers)
+        not_an_update = await client.post(url, content=b"[1, 2]", headers=headers)
+    assert elsewhere.status_code == 404
+    assert large.status_code == 413
+    assert not_an_update.status_code == 400
+
+
+async def test_the_webhook_answers_503_while_the_database_is_down(
+    webhook_app: tuple[App, str], db: Database
+) -> None:
+    _, url = webhook_app
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    update = {
+        "update_id": 991,
+        "message": {"message_id": 1, "date": 0, "chat": {"id": 5, "type": "private"}},
+    }
+    real = db.transaction
+
+    def down() -> Any:
+        raise ConnectionRefusedError("database down")
+
+    db.transaction = down  # type: ignore[method-assign]
+    try:
+        async with httpx.AsyncClient() as client:
+            refused = await client.post(url, json=update, headers=headers)
+    finally:
+        db.transaction = real  # type: ignore[method-assign]
+    assert refused.status_code == 503
+    async with db.transaction() as session:
+        assert await session.get(InboxUpdate, 991) is None
+    async with httpx.AsyncClient() as client:
+        accepted = await client.post(url, json=update, headers=headers)
+    assert accepted.status_code == 200
+    async with db.transaction() as session:
+        assert await session.get(InboxUpdate, 991) is not None

@@ -9,7 +9,7 @@ import logging
 import shutil
 import tempfile
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -25,6 +25,7 @@ from bot.clock import Clock, DemoClock, SystemClock
 from bot.config import TELEGRAM_API_URL, Settings
 from bot.demo import seed
 from bot.demo.render import telegram_html
+from bot.intake import start_bot, stop_bot
 from bot.runtime import Runtime, runtime_of
 from emulator import Emulator, FloodLimits, MessageView, SimulatedUser, UserEvent
 from emulator.state import ChatState
@@ -242,12 +243,8 @@ class Demo:
         if not app.bot.base_url.startswith(self.emulator.base_url):
             raise DemoError("the bot is not pointed at the local emulator")
         self._app = app
-        await app.initialize()
-        if self.rt.sender is None and app.post_init is not None:
-            await app.post_init(app)  # run_polling would call it; we start by hand
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0, timeout=10)
+        # The same durable intake as `mentorbot run`: updates go through the inbox.
+        await start_bot(app, self._db, self.clock, poll_timeout=10)
         await self._set_menus()
 
     async def _refuse_foreign(self, path: Path) -> None:
@@ -276,20 +273,7 @@ class Demo:
         self._unsubscribe.clear()
         app, self._app = self._app, None
         if app is not None:
-            steps: list[Callable[[], Awaitable[object]]] = []
-            if app.updater is not None and app.updater.running:
-                steps.append(app.updater.stop)
-            if app.running:
-                steps.append(app.stop)
-            if app.post_stop is not None:
-                post_stop = app.post_stop
-                steps.append(lambda: post_stop(app))
-            steps.append(app.shutdown)
-            for step in steps:  # each one even if an earlier one failed
-                try:
-                    await step()
-                except Exception:
-                    log.exception("stopping the bot failed at one step")
+            await stop_bot(app)  # each step even if an earlier one failed
         await self.emulator.stop()
         if self._db is not None:
             await self._db.dispose()

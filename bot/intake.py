@@ -1,0 +1,498 @@
+"""Durable intake: updates are stored in the inbox before Telegram is told they arrived, and
+handled from there. It replaces PTB's `Updater`, which confirms updates (the `getUpdates`
+offset, or the webhook's 200) as soon as they are queued in memory.
+
+- **Polling** (`Poller`): `getUpdates` with the last offset; the batch is committed to the
+  inbox (idempotent on `update_id`) and only then is the offset advanced, by the next call.
+  While the database is down the batch is kept and stored again, so nothing is confirmed:
+  Telegram keeps unconfirmed updates about 24 hours.
+- **Webhook** (`bot.webhook`): answers 200 only after the inbox commit, 503 while the
+  database is down (Telegram sends the update again).
+- **Dispatcher**: feeds stored updates to the PTB `Application` (`process_update`), oldest
+  first, one at a time per chat, several chats at once. The handler's transaction marks the
+  update handled and stores the replies it owes (handlers/common.py); the replies are then
+  delivered with retries (bot/replies.py) and the row is closed. After a crash, what was
+  stored and not handled, or handled and not answered, is taken up first, in order per chat.
+  An update whose handler fails `max_attempts` times is set aside (`failed`, with the error's
+  type as its code) and counted, so the person's later updates go on; an outage of the
+  database is waited out and never counted against an update.
+
+One dispatcher per database: the per-chat order is kept in this process's memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from telegram import Update
+from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.ext import Application
+
+from bot import replies
+from bot.clock import Clock
+from bot.config import Settings
+from bot.delivery import retry_after_seconds
+from bot.services import inbox
+from bot.services.inbox import OpenUpdate
+from storage.db import Database
+from storage.models import InboxStatus
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+App = Application[Any, Any, Any, Any, Any, Any]
+
+
+@dataclass
+class IntakeStats:
+    stored: int = 0  # new updates committed to the inbox
+    handled: int = 0
+    set_aside: int = 0  # failed repeatedly
+    reply_failed: int = 0
+    handler_errors: int = 0
+    database_waits: int = 0  # times the database was found down
+
+
+async def _backoff(attempt: int, base: float = 0.5, cap: float = 10.0) -> None:
+    await asyncio.sleep(min(cap, base * 2 ** min(attempt, 10)))
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        app: App,
+        db: Database,
+        clock: Clock,
+        *,
+        concurrency: int = 16,
+        batch_size: int = 200,
+        max_attempts: int = 3,
+        retry_seconds: float = 0.5,
+        poll_seconds: float = 5.0,
+        reply_policy: replies.Policy | None = None,
+    ) -> None:
+        self.app, self.db, self.clock = app, db, clock
+        self.concurrency = concurrency
+        self.batch_size = batch_size
+        self.max_attempts = max_attempts
+        self.retry_seconds = retry_seconds
+        self.poll_seconds = poll_seconds
+        self.reply_policy = reply_policy or replies.Policy()
+        self.stats = IntakeStats()
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._lanes: dict[int, asyncio.Task[None]] = {}
+        self._gate = asyncio.Semaphore(concurrency)
+        self._stopping = False
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        if self._task is None:
+            self._stopping = False
+            self._task = asyncio.create_task(self._run(), name="inbox-dispatcher")
+
+    async def stop(self, grace_seconds: float = 5.0) -> None:
+        """Stop taking updates; let the ones in progress finish (or cancel them after
+        `grace_seconds`: what was not committed is handled again after the restart)."""
+        if self._task is None:
+            return
+        self._stopping = True
+        self._wake.set()
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        self._task = None
+        lanes = list(self._lanes.values())
+        if lanes:
+            _, late = await asyncio.wait(lanes, timeout=grace_seconds)
+            for task in late:
+                task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.gather(*late, return_exceptions=True)
+        self._lanes.clear()
+
+    async def idle(self) -> bool:
+        """True when nothing is stored and unhandled and no chat is in progress (tests)."""
+        if self._lanes:
+            return False
+        async with self.db.transaction() as session:
+            return not await inbox.open_updates(session, limit=1)
+
+    # --- the loop ---------------------------------------------------------------------------
+
+    async def _run(self) -> None:
+        failures = 0
+        while not self._stopping:
+            self._wake.clear()
+            try:
+                async with self.db.transaction() as session:
+                    rows = await inbox.open_updates(
+                        session, limit=self.batch_size, exclude_chats=self._lanes.keys()
+                    )
+                failures = 0
+            except Exception as exc:
+                failures += 1
+                self.stats.database_waits += 1
+                log.warning("inbox unavailable (%s); waiting", type(exc).__name__)
+                # Back off, but try at once when the poller or the webhook stored something
+                # (the database is back).
+                with contextlib.suppress(TimeoutError):
+                    delay = min(10.0, self.retry_seconds * 2 ** min(failures, 10))
+                    await asyncio.wait_for(self._wake.wait(), delay)
+                continue
+            lanes: dict[int, list[OpenUpdate]] = {}
+            for row in rows:
+                lanes.setdefault(row.chat_id, []).append(row)
+            for chat_id, lane in lanes.items():
+                task = asyncio.create_task(self._lane(chat_id, lane), name=f"inbox-chat-{chat_id}")
+                self._lanes[chat_id] = task
+            # More to fetch when the batch was full; else wait for news.
+            if len(rows) < self.batch_size or not lanes:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+
+    async def _lane(self, chat_id: int, rows: list[OpenUpdate]) -> None:
+        try:
+            async with self._gate:
+                for row in rows:
+                    if self._stopping or not await self._one(row):
+                        return
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a bug here must not stop the other chats
+            log.error("inbox: chat lane failed (%s)", type(exc).__name__, exc_info=exc)
+        finally:
+            self._lanes.pop(chat_id, None)
+            self._wake.set()
+
+    async def _database_up(self) -> bool:
+        try:
+            await self.db.ping()
+        except Exception:
+            return False
+        return True
+
+    async def _write(self, fn: Callable[[Any], Awaitable[T]]) -> T:
+        """One short write, retried until the database takes it (or the dispatcher stops)."""
+        attempt = 0
+        while True:
+            try:
+                async with self.db.transaction() as session:
+                    return await fn(session)
+            except Exception as exc:
+                if self._stopping:
+                    raise
+                attempt += 1
+                self.stats.database_waits += 1
+                log.warning("inbox: write failed (%s); retrying", type(exc).__name__)
+                await _backoff(attempt, self.retry_seconds)
+
+    async def _one(self, row: OpenUpdate) -> bool:
+        """Handle one stored update and deliver its replies. False: stop this chat's lane
+        for now (the database is down; the update stays and is taken up again)."""
+        if row.status == InboxStatus.PENDING:
+            handling = await self._handle(row)
+            if handling is None:
+                return False
+            planned, start, deferred = handling.replies, 0, handling.deferred
+        else:
+            planned, start, deferred = row.replies, row.replies_sent, []
+        if planned:
+            await self._reply(row.update_id, planned, start)
+        for fn in deferred:
+            try:
+                await fn()
+            except Exception as exc:
+                log.warning("inbox: deferred step failed (%s)", type(exc).__name__)
+        return True
+
+    async def _handle(self, row: OpenUpdate) -> replies.Handling | None:
+        """Run the handlers on a stored update. None: not handled now (the lane stops and the
+        row is read again, so a commit whose answer was lost is not handled twice)."""
+        handling = replies.Handling(row.update_id)
+        token = replies.current.set(handling)
+        try:
+            update = Update.de_json(row.payload or {"update_id": row.update_id}, self.app.bot)
+            await self.app.process_update(update)
+        except Exception as exc:  # de_json of a malformed payload
+            handling.error = type(exc).__name__
+        finally:
+            replies.current.reset(token)
+        if handling.error is None:
+            if not handling.recorded:
+                # No handler of ours took it (nothing to answer): it is done.
+                await self._write(lambda s: inbox.handled(s, self.clock.now(), row.update_id, []))
+            self.stats.handled += 1
+            return handling
+        self.stats.handler_errors += 1
+        if not await self._database_up():
+            self.stats.database_waits += 1
+            log.warning("inbox: database unavailable while handling; the update waits")
+            return None  # not the update's fault: not counted
+        code = handling.error
+        set_aside = await self._write(
+            lambda s: inbox.attempt_failed(
+                s, self.clock.now(), row.update_id, code, self.max_attempts
+            )
+        )
+        if set_aside:
+            self.stats.set_aside += 1
+            log.error("update %d set aside after failing repeatedly (%s)", row.update_id, code)
+            return replies.Handling(row.update_id)
+        await _backoff(row.attempts, self.retry_seconds)
+        return None
+
+    async def _reply(self, update_id: int, planned: list[replies.Reply], start: int) -> None:
+        async def progress(sent: int) -> None:
+            with contextlib.suppress(Exception):  # best effort; the close below is retried
+                async with self.db.transaction() as session:
+                    await inbox.replies_progress(session, update_id, sent)
+
+        result = await replies.deliver(
+            self.app.bot, planned, start=start, policy=self.reply_policy, progress=progress
+        )
+        if result.error is not None and result.error != "403":
+            self.stats.reply_failed += 1
+        error = result.error
+        await self._write(lambda s: inbox.replied(s, update_id, error))
+
+
+class Poller:
+    """`getUpdates`, with the offset advanced only once a batch is in the inbox."""
+
+    def __init__(
+        self,
+        app: App,
+        db: Database,
+        clock: Clock,
+        on_stored: Callable[[], None],
+        *,
+        timeout: float = 30.0,
+        retry_seconds: float = 0.5,
+    ) -> None:
+        self.app, self.db, self.clock = app, db, clock
+        self.on_stored = on_stored
+        self.timeout = timeout
+        self.retry_seconds = retry_seconds
+        self.stats = IntakeStats()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        if self._task is not None:
+            return
+        attempt = 0
+        while True:  # a webhook set earlier would make getUpdates fail with 409
+            try:
+                await self.app.bot.delete_webhook(drop_pending_updates=False)
+                break
+            except NetworkError as exc:
+                attempt += 1
+                log.warning("deleteWebhook failed (%s); retrying", type(exc).__name__)
+                await _backoff(attempt, self.retry_seconds)
+        self._task = asyncio.create_task(self._run(), name="inbox-poller")
+
+    async def stop(self) -> None:
+        """Stop at once: a batch being fetched or stored is not confirmed, and comes back."""
+        if self._task is None:
+            return
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        self._task = None
+
+    async def _run(self) -> None:
+        offset: int | None = None
+        failures = 0
+        while True:
+            try:
+                updates = await self.app.bot.get_updates(
+                    offset=offset,
+                    timeout=int(self.timeout),
+                    read_timeout=self.timeout + 10,
+                    allowed_updates=Update.ALL_TYPES,
+                )
+                failures = 0
+            except RetryAfter as exc:
+                await asyncio.sleep(retry_after_seconds(exc))
+                continue
+            except InvalidToken:
+                log.error("getUpdates: the token was refused; retrying in a minute")
+                await asyncio.sleep(60)
+                continue
+            except (NetworkError, TelegramError) as exc:
+                failures += 1
+                log.warning("getUpdates failed (%s); retrying", type(exc).__name__)
+                await _backoff(failures, self.retry_seconds)
+                continue
+            if not updates:
+                continue
+            payloads = [u.to_dict() for u in updates]
+            await self._store(payloads)
+            # The next getUpdates confirms this batch: it is in the inbox now.
+            offset = max(u.update_id for u in updates) + 1
+            self.on_stored()
+
+    async def _store(self, payloads: list[dict[str, Any]]) -> None:
+        attempt = 0
+        while True:
+            try:
+                async with self.db.transaction() as session:
+                    self.stats.stored += await inbox.store(session, self.clock.now(), payloads)
+                return
+            except Exception as exc:
+                attempt += 1
+                self.stats.database_waits += 1
+                log.warning(
+                    "inbox unavailable (%s): %d updates wait, unconfirmed",
+                    type(exc).__name__,
+                    len(payloads),
+                )
+                await _backoff(attempt, self.retry_seconds)
+
+
+class Intake:
+    """The dispatcher, with polling or the webhook server in front of it."""
+
+    def __init__(self, app: App, db: Database, clock: Clock, **dispatcher: Any) -> None:
+        self.app, self.db, self.clock = app, db, clock
+        self.dispatcher = Dispatcher(app, db, clock, **dispatcher)
+        self.poller: Poller | None = None
+        self.webhook: Any = None  # bot.webhook.WebhookServer
+
+    async def start_polling(self, poll_timeout: float = 30.0, retry_seconds: float = 0.5) -> None:
+        self.dispatcher.start()
+        self.poller = Poller(
+            self.app,
+            self.db,
+            self.clock,
+            self.dispatcher.wake,
+            timeout=poll_timeout,
+            retry_seconds=retry_seconds,
+        )
+        await self.poller.start()
+
+    async def start_webhook(
+        self,
+        *,
+        listen: str,
+        port: int,
+        webhook_url: str,
+        secret_token: str,
+        max_body_bytes: int | None = None,
+    ) -> None:
+        from bot.webhook import WebhookServer
+
+        self.dispatcher.start()
+        self.webhook = WebhookServer(
+            self.db,
+            self.clock,
+            self.dispatcher.wake,
+            listen=listen,
+            port=port,
+            webhook_url=webhook_url,
+            secret_token=secret_token,
+            max_body_bytes=max_body_bytes,
+        )
+        await self.webhook.start()
+        await self.app.bot.set_webhook(
+            webhook_url, secret_token=secret_token, allowed_updates=Update.ALL_TYPES
+        )
+
+    async def stop(self) -> None:
+        if self.poller is not None:
+            await self.poller.stop()
+            self.poller = None
+        if self.webhook is not None:
+            await self.webhook.stop()
+            self.webhook = None
+        await self.dispatcher.stop()
+
+
+INTAKE_KEY = "mentorbot.intake"
+
+
+def intake_of(app: App) -> Intake:
+    found = app.bot_data[INTAKE_KEY]
+    assert isinstance(found, Intake)
+    return found
+
+
+async def start_bot(
+    app: App,
+    db: Database,
+    clock: Clock,
+    *,
+    poll_timeout: float = 30.0,
+    webhook: dict[str, Any] | None = None,
+    **dispatcher: Any,
+) -> Intake:
+    """Initialise and start the bot, then its intake: polling, or with `webhook` (the keyword
+    arguments of `Intake.start_webhook`) the webhook server."""
+    await app.initialize()
+    if app.post_init is not None:
+        await app.post_init(app)
+    await app.start()
+    intake = Intake(app, db, clock, **dispatcher)
+    app.bot_data[INTAKE_KEY] = intake
+    if webhook is not None:
+        await intake.start_webhook(**webhook)
+    else:
+        await intake.start_polling(poll_timeout=poll_timeout)
+    return intake
+
+
+async def stop_bot(app: App) -> None:
+    """Stop the intake, then the bot; each step even if an earlier one failed."""
+    intake = app.bot_data.get(INTAKE_KEY)
+    steps: list[Callable[[], Awaitable[object]]] = []
+    if isinstance(intake, Intake):
+        steps.append(intake.stop)
+    if app.running:
+        steps.append(app.stop)
+    if app.post_stop is not None:
+        post_stop = app.post_stop
+        steps.append(lambda: post_stop(app))
+    steps.append(app.shutdown)
+    for step in steps:
+        try:
+            await step()
+        except Exception:
+            log.exception("stopping the bot failed at one step")
+
+
+async def serve(settings: Settings, *, webhook: bool) -> None:
+    """`mentorbot run`: the bot with its durable intake, until SIGINT or SIGTERM."""
+    from bot.app import build_application
+    from bot.clock import SystemClock
+
+    db = Database(settings.database_url)
+    clock = SystemClock()
+    app = build_application(settings, db, clock)
+    options: dict[str, Any] | None = None
+    if webhook:
+        assert settings.webhook_url is not None and settings.webhook_secret is not None
+        options = {
+            "listen": settings.webhook_listen,
+            "port": settings.webhook_port,
+            "webhook_url": str(settings.webhook_url),
+            "secret_token": settings.webhook_secret.get_secret_value(),
+        }
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await start_bot(app, db, clock, webhook=options)
+        log.info("mentorbot is running (%s)", "webhook" if webhook else "polling")
+        await stop.wait()
+    finally:
+        await stop_bot(app)
+        await db.dispose()
