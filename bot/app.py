@@ -14,17 +14,13 @@ from bot import commands, jobs
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.delivery import Sender
-from bot.runtime import RUNTIME_KEY, Runtime, runtime_of
+from bot.runtime import RUNTIME_KEY, Runtime
 from handlers import build_router
 from storage.db import Database
 
 log = logging.getLogger(__name__)
 
 App = Application[Any, Any, Any, Any, Any, Any]
-
-
-async def _tick(context: ContextTypes.DEFAULT_TYPE) -> None:
-    await jobs.tick(runtime_of(context.bot_data))
 
 
 def build_application(
@@ -45,7 +41,9 @@ def build_application(
         .token(token)
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
-        .defaults(Defaults(parse_mode="HTML", link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .defaults(
+            Defaults(parse_mode="HTML", link_preview_options=LinkPreviewOptions(is_disabled=True))
+        )
         .request(HTTPXRequest(connection_pool_size=16, read_timeout=15, write_timeout=15))
         .get_updates_request(HTTPXRequest(read_timeout=40))
     )
@@ -63,18 +61,16 @@ def build_application(
             rate_per_chat=settings.rate_per_chat,
         )
         rt.sender.start()
-        if tick and app.job_queue is not None:
-            app.job_queue.run_repeating(
-                _tick,
-                interval=settings.tick_seconds,
-                first=1.0,
-                name="tick",
-                # A tick that runs late still runs (never skipped after a stall); ticks that
-                # piled up during a stall run once.
-                job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
-            )
+        if tick:
+            # Our own loop on the monotonic clock, not the job queue: see bot.jobs.Ticker.
+            ticker = jobs.Ticker(rt, settings.tick_seconds)
+            rt.extras["ticker"] = ticker
+            ticker.start()
 
     async def post_stop(app: App) -> None:
+        ticker = rt.extras.pop("ticker", None)
+        if isinstance(ticker, jobs.Ticker):
+            await ticker.stop()
         if rt.sender is not None:
             await rt.sender.stop()
 
@@ -88,6 +84,4 @@ def build_application(
 async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     # Never log the update itself: it holds what people typed.
     err = context.error
-    log.error(
-        "error while handling an update: %s", type(err).__name__, exc_info=err
-    )
+    log.error("error while handling an update: %s", type(err).__name__, exc_info=err)
