@@ -6,15 +6,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import LinkPreviewOptions
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram import LinkPreviewOptions, Update
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, TypeHandler
 from telegram.request import HTTPXRequest
 
-from bot import commands, jobs
+from bot import commands, jobs, metrics
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.delivery import Sender
-from bot.runtime import RUNTIME_KEY, Runtime
+from bot.preflight import classify
+from bot.runtime import RUNTIME_KEY, Runtime, runtime_of
 from handlers import build_router
 from storage.db import Database
 
@@ -31,8 +32,10 @@ def build_application(
     tick: bool = True,
     set_menus: bool = True,
     sender_poll_seconds: float = 5.0,
+    health: bool = False,
 ) -> App:
-    """The bot, ready for `run_polling`/`run_webhook` or manual start (tests, demo)."""
+    """The bot, ready for `run_polling`/`run_webhook` or manual start (tests, demo). With
+    `health`, `/healthz` and `/metrics` are served on `settings.health_port` (not 0)."""
     token = settings.require_token()
     rt = Runtime(settings=settings, db=db, clock=clock or SystemClock())
     api = settings.api_base
@@ -59,8 +62,20 @@ def build_application(
             poll_seconds=sender_poll_seconds,
             rate_overall=settings.rate_overall,
             rate_per_chat=settings.rate_per_chat,
+            on_fatal=rt.fatal,
         )
         rt.sender.start()
+        if health and settings.health_port:
+            from bot.health import HealthServer
+
+            server = HealthServer(rt, settings.health_listen, settings.health_port)
+            await server.start()
+            rt.extras["health"] = server
+            log.info(
+                "health and metrics on http://%s:%d/healthz and /metrics",
+                settings.health_listen,
+                server.port,
+            )
         if tick:
             # Our own loop on the monotonic clock, not the job queue: see bot.jobs.Ticker.
             ticker = jobs.Ticker(rt, settings.tick_seconds)
@@ -72,16 +87,28 @@ def build_application(
         if isinstance(ticker, jobs.Ticker):
             await ticker.stop()
         if rt.sender is not None:
-            await rt.sender.stop()
+            await rt.sender.stop(grace_seconds=3.0)
+        server = rt.extras.pop("health", None)
+        if server is not None:
+            await server.stop()
 
     app: App = builder.post_init(post_init).post_stop(post_stop).build()
     app.bot_data[RUNTIME_KEY] = rt
+    app.add_handler(TypeHandler(Update, _count), group=-1000)
     build_router().install(app)
     app.add_error_handler(_on_error)
     return app
 
 
+async def _count(_update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+    metrics.UPDATES.inc()
+
+
 async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     # Never log the update itself: it holds what people typed.
     err = context.error
+    metrics.UPDATES_FAILED.inc()
+    if err is not None and not classify(err).transient:
+        runtime_of(context.bot_data).fatal(classify(err).line)
+        return
     log.error("error while handling an update: %s", type(err).__name__, exc_info=err)

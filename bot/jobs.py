@@ -25,11 +25,13 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import metrics
+from bot.preflight import classify
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
-BATCH = 200  # rows one batch of one job claims
+BATCH = 100  # rows one batch of one job claims (a batch of reminders: ~30-60 ms)
 BUDGET_SECONDS = 2.0  # work of one tick before it stops and leaves the rest to the next
 
 
@@ -160,6 +162,8 @@ async def tick(
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
+                if not classify(exc).transient:
+                    raise  # the Ticker stops the bot: waiting does not mend it
                 # Type only: database errors carry statement parameters.
                 log.error("job %s failed (%s); it runs again next tick", name, type(exc).__name__)
                 log.debug("job %s failed", name, exc_info=True)
@@ -191,6 +195,8 @@ async def tick(
     state.last_finished = time.monotonic()
     state.last_seconds = state.last_finished - started
     state.last_left_work = left
+    metrics.TICK_SECONDS.observe(state.last_seconds)
+    metrics.TICK_LEFT_WORK.set(1 if left else 0)
     observe = rt.extras.get("metrics.tick")
     if callable(observe):
         observe(state.last_seconds)
@@ -209,6 +215,7 @@ class Ticker:
         *,
         first: float = 1.0,
         budget_seconds: float = BUDGET_SECONDS,
+        batch: int = BATCH,
         backlog_pause: float = 1.0,
         hard_timeout: float | None = None,
     ) -> None:
@@ -216,6 +223,7 @@ class Ticker:
         self.interval = interval
         self.first = first
         self.budget_seconds = budget_seconds
+        self.batch = batch
         self.backlog_pause = min(backlog_pause, interval)
         self.hard_timeout = hard_timeout or max(budget_seconds * 10, 60.0)
         self._stop = asyncio.Event()
@@ -247,11 +255,15 @@ class Ticker:
             started = time.monotonic()
             try:
                 async with asyncio.timeout(self.hard_timeout):
-                    await tick(self.rt, budget_seconds=self.budget_seconds)
+                    await tick(self.rt, budget_seconds=self.budget_seconds, batch=self.batch)
             except TimeoutError:
                 log.error("tick cut off after %.0f s; the next one goes on", self.hard_timeout)
                 state_of(self.rt).last_left_work = True
             except Exception as exc:
+                fault = classify(exc)
+                if not fault.transient:
+                    self.rt.fatal(f"scheduler stopped: {fault.line}")
+                    return
                 log.error("tick failed (%s); the next one goes on", type(exc).__name__)
             if state_of(self.rt).last_left_work:
                 delay = self.backlog_pause

@@ -23,7 +23,7 @@ async def test_tick_runs_after_a_two_second_stall(
 ) -> None:
     ticked = asyncio.Event()
 
-    async def probe(session: AsyncSession, now: datetime) -> int:
+    async def probe(session: AsyncSession, now: datetime, limit: int, cursor: jobs.Cursor) -> int:
         ticked.set()
         return 0
 
@@ -33,7 +33,7 @@ async def test_tick_runs_after_a_two_second_stall(
     )
     await app.initialize()
     assert app.post_init is not None and app.job_queue is not None
-    await app.post_init(app)  # schedules the tick: first run one second from now
+    await app.post_init(app)  # starts the ticker: first tick one second from now
     control_ran: list[bool] = []
 
     async def control(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -134,6 +134,43 @@ async def test_5000_due_reports_are_asked_over_several_bounded_ticks(
     assert await count(db, select(func.count(OutboxMessage.id))) == 5000
 
 
+async def test_the_walk_over_matches_skips_those_not_due_and_goes_on_next_tick(
+    db: Database, clock: ManualClock, rt: Runtime
+) -> None:
+    await seed_matches(db, clock.now(), 60)
+    async with db.transaction() as s:  # every other match was asked yesterday: not due
+        odd = (await s.execute(select(Match.id).where(Match.id % 2 == 1))).scalars().all()
+        for match_id in odd:
+            mentor = (
+                await s.execute(
+                    select(MatchMentor.mentor_id).where(MatchMentor.match_id == match_id)
+                )
+            ).scalar_one()
+            s.add(
+                ReportRequest(
+                    match_id=match_id,
+                    mentor_id=mentor,
+                    requested_at=clock.now() - timedelta(days=1),
+                    remind_at=None,
+                    status=JobStatus.PENDING,
+                )
+            )
+    per_tick = []
+    for _ in range(30):
+        per_tick.append((await jobs.tick(rt, batch=4, max_batches=1))["report_requests"])
+        if not jobs.state_of(rt).last_left_work:
+            break
+    assert sum(per_tick) == 30 and max(per_tick) <= 4, per_tick
+    asked = await count(
+        db,
+        select(func.count(func.distinct(ReportRequest.match_id))).where(
+            ReportRequest.requested_at == clock.now()
+        ),
+    )
+    assert asked == 30
+    assert (await jobs.tick(rt))["report_requests"] == 0
+
+
 async def test_a_failing_job_does_not_stop_the_others(
     db: Database, clock: ManualClock, rt: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -244,20 +244,22 @@ async def ask_for_reports(session: AsyncSession, now: datetime) -> int:
 
 
 async def request_batch(
-    session: AsyncSession, now: datetime, after: int, limit: int
+    session: AsyncSession, now: datetime, after: int, limit: int, scan: int | None = None
 ) -> tuple[int, int | None]:
-    """Look at up to `limit` active matches with an id above `after`, and ask the mentors of
-    those whose period has passed for a report. Returns (messages queued, the last match id
-    looked at, or None when no match was left to look at). A handful of queries whatever the
-    batch size; the matches are locked (`FOR UPDATE SKIP LOCKED` on PostgreSQL) before what
-    was already asked for is read, so two processes never ask twice."""
+    """Look at up to `scan` (default 10 × `limit`) active matches with an id above `after`,
+    and ask the mentors of the first `limit` whose period has passed for a report. Returns
+    (messages queued, the match id to go on after, or None when the walk reached the end).
+    A handful of queries whatever the batch size; the matches are locked (`FOR UPDATE SKIP
+    LOCKED` on PostgreSQL) before what was already asked for is read, so two processes never
+    ask twice."""
+    scan = scan or limit * 10
     rows = (
         await session.execute(
             select(Match, Organisation)
             .join(Organisation, Organisation.id == Match.organisation_id)
             .where(Match.status == MatchStatus.ACTIVE, Match.id > after)
             .order_by(Match.id)
-            .limit(limit)
+            .limit(scan)
             .with_for_update(of=Match, skip_locked=True)  # PostgreSQL; SQLite has no row locks
         )
     ).all()
@@ -292,7 +294,12 @@ async def request_batch(
         anchor = max(a for a in anchors if a is not None)
         if period_due(anchor, now, org.report_cadence_days):
             due.append((match, org))
-    last = rows[-1][0].id
+    # The walk goes on after the last match asked for (when more were due than `limit`), else
+    # after the last one looked at; it ends with the table.
+    last: int | None = rows[-1][0].id if len(rows) >= scan else None
+    if len(due) > limit:
+        due = due[:limit]
+        last = due[-1][0].id
     if not due:
         return 0, last
     due_ids = [match.id for match, _org in due]
