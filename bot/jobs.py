@@ -33,6 +33,19 @@ log = logging.getLogger(__name__)
 
 BATCH = 100  # rows one batch of one job claims (a batch of reminders: ~30-60 ms)
 BUDGET_SECONDS = 2.0  # work of one tick before it stops and leaves the rest to the next
+BATCH_SECONDS = 0.05  # what one batch should take: the longest an update waits behind it
+MIN_BATCH = 5
+
+
+def next_size(size: int, seconds: float, target: float, maximum: int) -> int:
+    """The next batch size of a job whose last batch of `size` rows took `seconds`: halved
+    while batches take longer than `target` (a slow or busy machine), doubled back up to
+    `maximum` while they take less than half of it."""
+    if seconds > target:
+        return max(MIN_BATCH, size // 2)
+    if seconds < target / 2:
+        return min(maximum, size * 2)
+    return size
 
 
 @dataclass
@@ -106,6 +119,7 @@ class TickState:
     """What the scheduler knows of itself, for the next tick, `/healthz` and `/metrics`."""
 
     cursors: dict[str, Cursor] = field(default_factory=dict)
+    sizes: dict[str, int] = field(default_factory=dict)  # adapted batch sizes
     ticks: int = 0
     last_started: float | None = None  # time.monotonic()
     last_finished: float | None = None
@@ -131,11 +145,14 @@ async def tick(
     budget_seconds: float | None = None,
     batch: int = BATCH,
     max_batches: int | None = None,
+    batch_seconds: float | None = None,
 ) -> dict[str, int]:
     """One tick: the jobs take turns, a batch each in a transaction of its own, until none has
     work left, `budget_seconds` of work are done or `max_batches` batches that found work ran
-    (tests use it for a bound that does not depend on the machine's speed). Returns how much each job did
-    (-1 for a job that failed; it runs again next tick)."""
+    (tests use it for a bound that does not depend on the machine's speed). With
+    `batch_seconds`, each job's batch size adapts (`next_size`, at most `batch`) so that a
+    batch takes about that long. Returns how much each job did (-1 for a job that failed; it
+    runs again next tick)."""
     now = now or rt.clock.now()
     state = state_of(rt)
     budget = BUDGET_SECONDS if budget_seconds is None else budget_seconds
@@ -155,9 +172,11 @@ async def tick(
     while active and not out_of_budget:
         for name in list(active):
             cursor = state.cursors[name]
+            size = state.sizes.get(name, batch) if batch_seconds else batch
+            began = time.monotonic()
             try:
                 async with rt.db.transaction() as session:
-                    did = await by_name[name](session, now, batch, cursor)
+                    did = await by_name[name](session, now, size, cursor)
                 done[name] += did
             except asyncio.CancelledError:
                 raise
@@ -176,6 +195,9 @@ async def tick(
                 active.remove(name)
             if did or cursor.more:
                 batches += 1
+                if batch_seconds:
+                    took = time.monotonic() - began
+                    state.sizes[name] = next_size(size, took, batch_seconds, batch)
             rt.wake_sender()
             # Let the updates that arrived meanwhile through before the next batch.
             await asyncio.sleep(0)
@@ -216,6 +238,7 @@ class Ticker:
         first: float = 1.0,
         budget_seconds: float = BUDGET_SECONDS,
         batch: int = BATCH,
+        batch_seconds: float | None = BATCH_SECONDS,
         backlog_pause: float = 1.0,
         hard_timeout: float | None = None,
     ) -> None:
@@ -224,6 +247,7 @@ class Ticker:
         self.first = first
         self.budget_seconds = budget_seconds
         self.batch = batch
+        self.batch_seconds = batch_seconds
         self.backlog_pause = min(backlog_pause, interval)
         self.hard_timeout = hard_timeout or max(budget_seconds * 10, 60.0)
         self._stop = asyncio.Event()
@@ -255,7 +279,12 @@ class Ticker:
             started = time.monotonic()
             try:
                 async with asyncio.timeout(self.hard_timeout):
-                    await tick(self.rt, budget_seconds=self.budget_seconds, batch=self.batch)
+                    await tick(
+                        self.rt,
+                        budget_seconds=self.budget_seconds,
+                        batch=self.batch,
+                        batch_seconds=self.batch_seconds,
+                    )
             except TimeoutError:
                 log.error("tick cut off after %.0f s; the next one goes on", self.hard_timeout)
                 state_of(self.rt).last_left_work = True

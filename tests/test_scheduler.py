@@ -346,3 +346,21 @@ async def test_a_tick_that_fails_or_overruns_never_stops_the_next(
             await asyncio.sleep(0.001)
     await ticker.stop()
     assert ticks[:4] == ["tick 1", "tick 2", "tick 3", "tick 4"]
+
+
+def test_batches_shrink_on_a_slow_machine_and_grow_back() -> None:
+    size, sizes = 100, []
+    for seconds in (0.2, 0.2, 0.2, 0.04, 0.01, 0.01, 0.01):
+        size = jobs.next_size(size, seconds, 0.05, 100)
+        sizes.append(size)
+    assert sizes == [50, 25, 12, 12, 24, 48, 96]
+    assert jobs.next_size(5, 1.0, 0.05, 100) == jobs.MIN_BATCH
+    assert jobs.next_size(96, 0.0, 0.05, 100) == 100
+
+
+async def test_the_ticker_adapts_batch_sizes(db: Database, clock: ManualClock, rt: Runtime) -> None:
+    await seed_matches(db, clock.now(), 50)
+    # Batches "slower" than a target of ~0 s halve at every batch: 40 due, then the other 10.
+    done = await jobs.tick(rt, batch=40, batch_seconds=1e-9)
+    assert done["report_requests"] == 50
+    assert jobs.state_of(rt).sizes["report_requests"] == 10
