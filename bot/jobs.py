@@ -33,8 +33,8 @@ log = logging.getLogger(__name__)
 
 BATCH = 100  # rows one batch of one job claims (a batch of reminders: ~30-60 ms)
 BUDGET_SECONDS = 2.0  # work of one tick before it stops and leaves the rest to the next
-BATCH_SECONDS = 0.05  # what one batch should take: the longest an update waits behind it
-MIN_BATCH = 5
+BATCH_SECONDS = 0.1  # what one batch should take: the longest an update waits behind it
+MIN_BATCH = 20  # below this, the per-transaction cost would stall the drain
 
 
 def next_size(size: int, seconds: float, target: float, maximum: int) -> int:

@@ -353,14 +353,14 @@ def test_batches_shrink_on_a_slow_machine_and_grow_back() -> None:
     for seconds in (0.2, 0.2, 0.2, 0.04, 0.01, 0.01, 0.01):
         size = jobs.next_size(size, seconds, 0.05, 100)
         sizes.append(size)
-    assert sizes == [50, 25, 12, 12, 24, 48, 96]
+    assert sizes == [50, 25, jobs.MIN_BATCH, 20, 40, 80, 100]
     assert jobs.next_size(5, 1.0, 0.05, 100) == jobs.MIN_BATCH
     assert jobs.next_size(96, 0.0, 0.05, 100) == 100
 
 
 async def test_the_ticker_adapts_batch_sizes(db: Database, clock: ManualClock, rt: Runtime) -> None:
     await seed_matches(db, clock.now(), 50)
-    # Batches "slower" than a target of ~0 s halve at every batch: 40 due, then the other 10.
+    # Batches "slower" than a target of ~0 s halve at every batch, down to the minimum.
     done = await jobs.tick(rt, batch=40, batch_seconds=1e-9)
     assert done["report_requests"] == 50
-    assert jobs.state_of(rt).sizes["report_requests"] == 10
+    assert jobs.state_of(rt).sizes["report_requests"] == jobs.MIN_BATCH == 20
