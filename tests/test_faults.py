@@ -298,3 +298,38 @@ async def test_a_second_run_polling_the_same_bot_refuses_with_one_line(
     finally:
         first.terminate()
         await first.communicate()
+
+
+async def test_a_send_in_flight_at_stop_is_cancelled_and_never_recorded_as_sent(
+    db: Database, clock: ManualClock
+) -> None:
+    from sqlalchemy import select
+
+    from storage.models import OutboxMessage, OutboxStatus, Person, Role
+    from tests.factories import building
+
+    async with building(db, clock.now()) as b:
+        org = await b.org()
+        ana = await b.person(org, Role.MENTOR, "Ana", telegram_id=4001)
+    async with db.transaction() as s:
+        person = await s.get(Person, ana.id)
+        assert person is not None
+        outbox.enqueue(s, clock.now(), person, "test", "hello")
+    on_the_wire = asyncio.Event()
+
+    class Hanging:  # a Bot API call that never answers
+        async def send_message(self, *_args: object, **_kw: object) -> object:
+            on_the_wire.set()
+            await asyncio.Event().wait()
+            raise AssertionError("unreachable")
+
+    sender = Sender(db, Hanging(), clock, recover_on_start=False)  # type: ignore[arg-type]
+    sender.start()
+    async with asyncio.timeout(5):
+        await on_the_wire.wait()
+    started = time.monotonic()
+    await sender.stop(grace_seconds=0.2)
+    assert time.monotonic() - started < 2
+    async with db.transaction() as s:
+        row = (await s.execute(select(OutboxMessage))).scalar_one()
+    assert row.status != OutboxStatus.SENT and row.sent_at is None
