@@ -333,3 +333,22 @@ async def test_a_send_in_flight_at_stop_is_cancelled_and_never_recorded_as_sent(
     async with db.transaction() as s:
         row = (await s.execute(select(OutboxMessage))).scalar_one()
     assert row.status != OutboxStatus.SENT and row.sent_at is None
+
+
+async def test_the_running_bot_stops_on_a_permanent_fault_of_its_sender(
+    app: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.runtime import runtime_of
+
+    rt = runtime_of(app.bot_data)  # type: ignore[attr-defined]
+    stopped = asyncio.Event()
+    rt.on_fatal = lambda _line: stopped.set()  # `mentorbot run` stops the application here
+
+    async def read_only(*_args: object, **_kw: object) -> outbox.Claim:
+        raise wrapped(sqlite3.OperationalError("attempt to write a readonly database"))
+
+    monkeypatch.setattr(outbox, "claim", read_only)
+    rt.wake_sender()
+    async with asyncio.timeout(5):
+        await stopped.wait()
+    assert rt.fatal_line is not None and "read-only" in rt.fatal_line
