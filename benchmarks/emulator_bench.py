@@ -33,7 +33,16 @@ def free_port() -> int:
 
 def start_server(port: int) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "emulator", "--port", str(port), "--token", TOKEN, "--no-flood-limit"],
+        [
+            sys.executable,
+            "-m",
+            "emulator",
+            "--port",
+            str(port),
+            "--token",
+            TOKEN,
+            "--no-flood-limit",
+        ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
     )
@@ -52,7 +61,9 @@ def cpu_seconds(pid: int) -> float:
 
 
 def post_json(url: str, payload: dict[str, object]) -> dict[str, object]:
-    req = urllib.request.Request(url, json.dumps(payload).encode(), {"Content-Type": "application/json"})
+    req = urllib.request.Request(
+        url, json.dumps(payload).encode(), {"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(req) as r:
         result: dict[str, object] = json.loads(r.read())
         return result
@@ -89,8 +100,14 @@ async def httpx_client(port: int, form: dict[str, str], stop_at: float, counts: 
     counts.append(n)
 
 
-async def run(port: int, seconds: float, connections: int, client: str, chat_id: int) -> tuple[float, int]:
-    form = {"chat_id": str(chat_id), "text": "Hello! This is a benchmark message with <b>some</b> text.", "parse_mode": "HTML"}
+async def run(
+    port: int, seconds: float, connections: int, client: str, chat_id: int
+) -> tuple[float, int]:
+    form = {
+        "chat_id": str(chat_id),
+        "text": "Hello! This is a benchmark message with <b>some</b> text.",
+        "parse_mode": "HTML",
+    }
     counts: list[int] = []
     started = time.perf_counter()
     stop_at = started + seconds
@@ -98,7 +115,9 @@ async def run(port: int, seconds: float, connections: int, client: str, chat_id:
         body = urlencode(form).encode()
         await asyncio.gather(*(raw_client(port, body, stop_at, counts) for _ in range(connections)))
     else:
-        await asyncio.gather(*(httpx_client(port, form, stop_at, counts) for _ in range(connections)))
+        await asyncio.gather(
+            *(httpx_client(port, form, stop_at, counts) for _ in range(connections))
+        )
     return sum(counts) / (time.perf_counter() - started), sum(counts)
 
 
@@ -116,14 +135,20 @@ def main(argv: list[str] | None = None) -> int:
         post_json(f"{base}/users/{user['id']}/send", {"text": "/start"})
         asyncio.run(run(port, 1.0, args.connections, args.client, int(str(user["id"]))))  # warm-up
         cpu_before = cpu_seconds(proc.pid)
-        rate, calls = asyncio.run(run(port, args.seconds, args.connections, args.client, int(str(user["id"]))))
+        rate, calls = asyncio.run(
+            run(port, args.seconds, args.connections, args.client, int(str(user["id"])))
+        )
         server_cpu = cpu_seconds(proc.pid) - cpu_before
     finally:
         proc.terminate()
         proc.wait()
-    print(f"sendMessage: {rate:,.0f} calls/s ({args.client} client, {args.connections} connections, {args.seconds:g} s)")
+    print(
+        f"sendMessage: {rate:,.0f} calls/s ({args.client} client, {args.connections} connections, {args.seconds:g} s)"
+    )
     per_call = server_cpu / calls * 1e6
-    print(f"server CPU: {per_call:.0f} µs per call, i.e. at most {1e6 / per_call:,.0f} calls/s on one core")
+    print(
+        f"server CPU: {per_call:.0f} µs per call, i.e. at most {1e6 / per_call:,.0f} calls/s on one core"
+    )
     return 0
 
 

@@ -6,14 +6,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import LinkPreviewOptions
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram import LinkPreviewOptions, Update
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, TypeHandler
 from telegram.request import HTTPXRequest
 
-from bot import commands, jobs, replies
+from bot import commands, jobs, metrics, replies
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.delivery import Sender
+from bot.preflight import classify
 from bot.runtime import RUNTIME_KEY, Runtime, runtime_of
 from handlers import build_router
 from storage.db import Database
@@ -21,10 +22,6 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 App = Application[Any, Any, Any, Any, Any, Any]
-
-
-async def _tick(context: ContextTypes.DEFAULT_TYPE) -> None:
-    await jobs.tick(runtime_of(context.bot_data))
 
 
 def build_application(
@@ -36,9 +33,11 @@ def build_application(
     set_menus: bool = True,
     sender_poll_seconds: float = 5.0,
     api_timeout: float = 15.0,
+    health: bool = False,
 ) -> App:
     """The bot, ready to start (`bot.intake.serve`, or by hand in tests and the demo). Updates
-    reach it through the inbox (`bot.intake.Intake`), never through PTB's `Updater`."""
+    reach it through the inbox (`bot.intake.Intake`), never through PTB's `Updater`. With
+    `health`, `/healthz` and `/metrics` are served on `settings.health_port` (not 0)."""
     token = settings.require_token()
     rt = Runtime(settings=settings, db=db, clock=clock or SystemClock())
     api = settings.api_base
@@ -47,7 +46,9 @@ def build_application(
         .token(token)
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
-        .defaults(Defaults(parse_mode="HTML", link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .defaults(
+            Defaults(parse_mode="HTML", link_preview_options=LinkPreviewOptions(is_disabled=True))
+        )
         .request(
             HTTPXRequest(
                 connection_pool_size=16, read_timeout=api_timeout, write_timeout=api_timeout
@@ -68,28 +69,46 @@ def build_application(
             poll_seconds=sender_poll_seconds,
             rate_overall=settings.rate_overall,
             rate_per_chat=settings.rate_per_chat,
+            on_fatal=rt.fatal,
         )
         rt.sender.start()
-        if tick and app.job_queue is not None:
-            app.job_queue.run_repeating(
-                _tick,
-                interval=settings.tick_seconds,
-                first=1.0,
-                name="tick",
-                # A tick that runs late still runs (never skipped after a stall); ticks that
-                # piled up during a stall run once.
-                job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+        if health and settings.health_port:
+            from bot.health import HealthServer
+
+            server = HealthServer(rt, settings.health_listen, settings.health_port)
+            await server.start()
+            rt.extras["health"] = server
+            log.info(
+                "health and metrics on http://%s:%d/healthz and /metrics",
+                settings.health_listen,
+                server.port,
             )
+        if tick:
+            # Our own loop on the monotonic clock, not the job queue: see bot.jobs.Ticker.
+            ticker = jobs.Ticker(rt, settings.tick_seconds)
+            rt.extras["ticker"] = ticker
+            ticker.start()
 
     async def post_stop(app: App) -> None:
+        ticker = rt.extras.pop("ticker", None)
+        if isinstance(ticker, jobs.Ticker):
+            await ticker.stop()
         if rt.sender is not None:
-            await rt.sender.stop()
+            await rt.sender.stop(grace_seconds=3.0)
+        server = rt.extras.pop("health", None)
+        if server is not None:
+            await server.stop()
 
     app: App = builder.post_init(post_init).post_stop(post_stop).build()
     app.bot_data[RUNTIME_KEY] = rt
+    app.add_handler(TypeHandler(Update, _count), group=-1000)
     build_router().install(app)
     app.add_error_handler(_on_error)
     return app
+
+
+async def _count(_update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+    metrics.UPDATES.inc()
 
 
 async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -98,6 +117,8 @@ async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     handling = replies.current.get()
     if handling is not None:  # the inbox counts it, and sets the update aside if it repeats
         handling.error = type(err).__name__
-    log.error(
-        "error while handling an update: %s", type(err).__name__, exc_info=err
-    )
+    metrics.UPDATES_FAILED.inc()
+    if err is not None and not classify(err).transient:
+        runtime_of(context.bot_data).fatal(classify(err).line)
+        return
+    log.error("error while handling an update: %s", type(err).__name__, exc_info=err)

@@ -11,8 +11,11 @@ import asyncio
 import dataclasses
 import json
 import logging
+import os
 import re
 import sys
+import threading
+import traceback
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -559,23 +562,45 @@ def _check_webhook(settings: Settings) -> None:
         )
 
 
+STOP_SECONDS = 9.0  # after SIGTERM, the process is gone within this, whatever hangs
+
+
+def _force_exit() -> None:
+    sys.stderr.write(
+        f"mentorbot: still stopping {STOP_SECONDS:.0f} s after the signal: exiting now "
+        "(messages being sent are sent again at the next start)\n"
+    )
+    sys.stderr.flush()
+    os._exit(1)
+
+
 def _run(settings: Settings, webhook: bool) -> None:
+    from bot import preflight
     from bot.intake import serve
 
     settings.require_token()
     if webhook:
         _check_webhook(settings)
+    # Transient faults (database restarting, network) wait here with backoff; permanent ones
+    # end the command with one line.
+    asyncio.run(preflight.check(settings))
+    watchdog: list[threading.Timer] = []
 
-    async def check() -> None:
-        db = Database(settings.database_url)
-        try:
-            await check_schema(db)
-        finally:
-            await db.dispose()
+    def on_signal() -> None:
+        if not watchdog:  # the first signal: stop in order, but within STOP_SECONDS
+            timer = threading.Timer(STOP_SECONDS, _force_exit)
+            timer.daemon = True
+            timer.start()
+            watchdog.append(timer)
 
-    asyncio.run(check())
-    # Updates are stored in the inbox before Telegram is told they arrived (bot/intake.py).
-    asyncio.run(serve(settings, webhook=webhook))
+    try:
+        # Updates are stored in the inbox before Telegram is told they arrived (bot/intake.py).
+        fatal = asyncio.run(serve(settings, webhook=webhook, on_signal=on_signal))
+    finally:
+        for timer in watchdog:
+            timer.cancel()
+    if fatal is not None:
+        raise CliError(fatal)
 
 
 async def _db(settings: Settings, action: str) -> None:
@@ -617,6 +642,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and args_list[0] in DELEGATED:
         return _delegate(args_list[0], args_list[1:])
+    # --debug, anywhere: show the traceback of an error instead of its one line.
+    debug = "--debug" in args_list
+    args_list = [a for a in args_list if a != "--debug"]
     try:
         args = _parser().parse_args(args_list)
     except SystemExit as exc:  # --help, or a usage error already explained by argparse
@@ -625,7 +653,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         from bot import logs
 
-        logs.configure(settings.log_level if args.command == "run" else "WARNING")
+        logs.configure(
+            "DEBUG" if debug else settings.log_level if args.command == "run" else "WARNING"
+        )
         logging.getLogger("alembic").setLevel(logging.WARNING)
         if args.command == "run":
             _run(settings, args.webhook)
@@ -634,8 +664,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             _admin(args, settings)
     except (SettingsError, SchemaMismatch, CliError, ServiceError) as exc:
+        if debug:
+            traceback.print_exc()
         print(f"mentorbot: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        # Anything else: one line that says what failed, and whether waiting may help.
+        from bot.preflight import PermanentFault, classify
+
+        if debug:
+            traceback.print_exc()
+        fault = classify(exc)
+        known = isinstance(exc, PermanentFault) or not fault.line.startswith("unexpected")
+        line = (
+            fault.line if known else f"unexpected error ({type(exc).__name__}): {_first_line(exc)}"
+        )
+        hint = "" if debug or known else " (--debug shows the traceback)"
+        print(f"mentorbot: {line}{hint}", file=sys.stderr)
+        return 1
     return 0
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:200] if text else "no details"

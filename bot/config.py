@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = Field(default=None, description="Secret token header")
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
+    health_listen: str = Field(
+        default="127.0.0.1", description="Address of /healthz and /metrics (keep it private)"
+    )
+    health_port: int = Field(default=9464, ge=0, le=65535, description="0 turns it off")
     tick_seconds: float = Field(default=20.0, gt=0, description="Scheduler tick interval")
     rate_overall: float = Field(default=25.0, gt=0, description="Messages a second, overall")
     rate_per_chat: float = Field(default=1.0, gt=0, description="Messages a second, per chat")

@@ -49,6 +49,7 @@ import secrets
 import socket
 import warnings
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
@@ -58,8 +59,10 @@ from telegram import Bot, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot import metrics
 from bot.clock import Clock
 from bot.markup import keyboard
+from bot.preflight import classify
 from bot.services import outbox
 from bot.services.outbox import Claimed
 from storage.db import Database
@@ -149,6 +152,8 @@ class Sender:
         max_chat_limiters: int = 10_000,
         inline_429_seconds: float = 10.0,
         max_inline_429: int = 3,
+        on_fatal: Callable[[str], None] | None = None,
+        fault_backoff_cap: float = 30.0,
     ) -> None:
         self.db = db
         self.bot = bot
@@ -168,6 +173,9 @@ class Sender:
         self.inline_429_seconds = inline_429_seconds
         self.max_inline_429 = max_inline_429
         self.stats = SenderStats()
+        self.on_fatal = on_fatal
+        self.fault_backoff_cap = fault_backoff_cap
+        self.fatal: str | None = None  # the permanent fault that stopped the sender
         # A small bucket: a second holds at most about rate + burst calls, and a call that
         # starts a little late (a busy event loop) is made up for instead of lost.
         burst = max(1, overall_burst)
@@ -215,17 +223,35 @@ class Sender:
         if self.recover_on_start:
             with contextlib.suppress(Exception):
                 await self.recover()
+        failing = 0.0  # the pause after the last failure; 0 while all is well
         while not self._stopping:
             delay = self.poll_seconds
             try:
                 while await self.send_due():
                     pass
                 delay = await self._idle_delay()
+                failing = 0.0
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
+                fault = classify(exc)
+                if not fault.transient:
+                    # A read-only database or a refused token does not mend itself: stop, and
+                    # let the process say so and exit, instead of failing every second.
+                    self.fatal = f"outbox sender stopped: {fault.line}"
+                    log.critical("%s", self.fatal)
+                    if self.on_fatal is not None:
+                        self.on_fatal(self.fatal)
+                    return
+                failing = min(max(failing * 2, 1.0), self.fault_backoff_cap)
+                delay = failing
                 # Type only: database errors carry statement parameters (message texts).
-                log.error("outbox sender failed (%s); retrying", type(exc).__name__)
+                log.error(
+                    "outbox sender failed (%s: %s); trying again in %.0f s",
+                    type(exc).__name__,
+                    fault.line,
+                    delay,
+                )
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), delay)
             self._wake.clear()
@@ -368,6 +394,7 @@ class Sender:
                     # Telegram does not say whether the limit hit was the chat's or the bot's:
                     # the whole sender waits.
                     delay = retry_after_seconds(exc)
+                    metrics.TOO_MANY.inc()
                     loop_now = asyncio.get_running_loop().time()
                     self._paused_until = max(self._paused_until, loop_now + delay)
                     return Outcome(Result.RETRY_AFTER, delay=delay, code="429", error=str(exc))
@@ -435,6 +462,7 @@ class Sender:
         now = self.clock.now()
         stats = self.stats
         stats.codes[outcome.code] = stats.codes.get(outcome.code, 0) + 1
+        metrics.SENDS.labels(outcome=outcome.result.value).inc()
         async with self._writes, self.db.transaction() as session:
             match outcome.result:
                 case Result.SENT:

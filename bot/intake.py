@@ -468,14 +468,23 @@ async def stop_bot(app: App) -> None:
             log.exception("stopping the bot failed at one step")
 
 
-async def serve(settings: Settings, *, webhook: bool) -> None:
-    """`mentorbot run`: the bot with its durable intake, until SIGINT or SIGTERM."""
+async def serve(
+    settings: Settings, *, webhook: bool, on_signal: Callable[[], None] | None = None
+) -> str | None:
+    """`mentorbot run`: the bot with its durable intake, until SIGINT or SIGTERM, or until a
+    permanent fault stops it (returned as its one line). In polling mode one process per bot:
+    a second one refuses to start (`preflight.PollingLock`)."""
+    from bot import preflight
     from bot.app import build_application
     from bot.clock import SystemClock
+    from bot.runtime import runtime_of
 
+    lock = None if webhook else preflight.PollingLock(settings)
+    if lock is not None:
+        await lock.acquire()
     db = Database(settings.database_url)
     clock = SystemClock()
-    app = build_application(settings, db, clock)
+    app = build_application(settings, db, clock, health=True)
     options: dict[str, Any] | None = None
     if webhook:
         assert settings.webhook_url is not None and settings.webhook_secret is not None
@@ -486,9 +495,17 @@ async def serve(settings: Settings, *, webhook: bool) -> None:
             "secret_token": settings.webhook_secret.get_secret_value(),
         }
     stop = asyncio.Event()
+    rt = runtime_of(app.bot_data)
+    rt.on_fatal = lambda _line: stop.set()
     loop = asyncio.get_running_loop()
+
+    def signalled() -> None:
+        if on_signal is not None:
+            on_signal()
+        stop.set()
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+        loop.add_signal_handler(sig, signalled)
     try:
         await start_bot(app, db, clock, webhook=options)
         log.info("mentorbot is running (%s)", "webhook" if webhook else "polling")
@@ -496,3 +513,6 @@ async def serve(settings: Settings, *, webhook: bool) -> None:
     finally:
         await stop_bot(app)
         await db.dispose()
+        if lock is not None:
+            await lock.release()
+    return rt.fatal_line

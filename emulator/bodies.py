@@ -43,8 +43,14 @@ def parse_multipart(body: bytes, boundary: str) -> dict[str, Any]:
         if field is None:
             continue
         if "filename" in disposition or "filename*" in disposition:
-            filename = disposition.get("filename") or disposition.get("filename*", "").split("''")[-1] or ""
-            out[field] = UploadedFile(filename, headers.get("content-type", "application/octet-stream"), content)
+            filename = (
+                disposition.get("filename")
+                or disposition.get("filename*", "").split("''")[-1]
+                or ""
+            )
+            out[field] = UploadedFile(
+                filename, headers.get("content-type", "application/octet-stream"), content
+            )
         else:
             out[field] = content.decode("utf-8")
     return out

@@ -15,15 +15,28 @@ DEFAULT_TOKEN = "123456:TEST-TOKEN"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="emulator", description="A local Telegram Bot API emulator.")
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8081, help="port (0 = any free port; default 8081)")
+    parser = argparse.ArgumentParser(
+        prog="emulator", description="A local Telegram Bot API emulator."
+    )
     parser.add_argument(
-        "--token", action="append", default=[], help=f"bot token to accept (repeatable; default {DEFAULT_TOKEN})"
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
+    parser.add_argument(
+        "--port", type=int, default=8081, help="port (0 = any free port; default 8081)"
+    )
+    parser.add_argument(
+        "--token",
+        action="append",
+        default=[],
+        help=f"bot token to accept (repeatable; default {DEFAULT_TOKEN})",
     )
     parser.add_argument("--bot-username", default=DEFAULT_USERNAME, help="username of the bot(s)")
-    parser.add_argument("--no-flood-limit", action="store_true", help="never answer 429 Too Many Requests")
-    parser.add_argument("--lenient", action="store_true", help="ignore unknown parameters instead of answering 400")
+    parser.add_argument(
+        "--no-flood-limit", action="store_true", help="never answer 429 Too Many Requests"
+    )
+    parser.add_argument(
+        "--lenient", action="store_true", help="ignore unknown parameters instead of answering 400"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="more logging")
     return parser
 

@@ -117,7 +117,9 @@ class Emulator:
 
     # --- bots and users ------------------------------------------------------------------
 
-    def add_bot(self, token: str, username: str = DEFAULT_USERNAME, first_name: str = DEFAULT_FIRST_NAME) -> BotState:
+    def add_bot(
+        self, token: str, username: str = DEFAULT_USERNAME, first_name: str = DEFAULT_FIRST_NAME
+    ) -> BotState:
         """Register a bot; its token is accepted from now on."""
         return self.world.add_bot(token, username, first_name)
 
@@ -149,7 +151,11 @@ class Emulator:
             info = self.world.users[user_id]
         else:
             info = self.world.add_user(
-                id=user_id, first_name=first_name, last_name=last_name, username=username, language_code=language_code
+                id=user_id,
+                first_name=first_name,
+                last_name=last_name,
+                username=username,
+                language_code=language_code,
             )
         return self.user_by_id(info.id, bot=bot_state.token)
 

@@ -59,7 +59,9 @@ class FloodControl:
         if len(recent) >= limits.global_per_second:
             raise too_many_requests(max(1, math.ceil(recent[0] + limits.window - now)))
         tokens, last = self._buckets.get(chat_id, (float(limits.per_chat_burst), now))
-        tokens = min(float(limits.per_chat_burst), tokens + (now - last) * limits.per_chat_per_second)
+        tokens = min(
+            float(limits.per_chat_burst), tokens + (now - last) * limits.per_chat_per_second
+        )
         if tokens < 1.0:
             raise too_many_requests(max(1, math.ceil((1.0 - tokens) / limits.per_chat_per_second)))
         self._buckets[chat_id] = (tokens - 1.0, now)

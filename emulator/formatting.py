@@ -103,7 +103,9 @@ def parse_html(text: str) -> tuple[str, list[Entity]]:
             raise ParseError(f"Unclosed start tag at byte offset {_byte_offset(text, begin)}")
         tag = text[begin + 1 : i].lower()
         if tag not in _TAGS:
-            raise ParseError(f'Unsupported start tag "{tag}" at byte offset {_byte_offset(text, begin)}')
+            raise ParseError(
+                f'Unsupported start tag "{tag}" at byte offset {_byte_offset(text, begin)}'
+            )
         opened = _Open(tag, pos16)
         i = _attributes(text, begin, i, opened)
         if tag == "span" and opened.language != "spoiler":
@@ -124,7 +126,9 @@ def _attributes(text: str, begin: int, i: int, opened: _Open) -> int:
         while i < n and text[i].isspace():
             i += 1
         if i >= n:
-            raise ParseError(f'Unclosed start tag "{tag}" at byte offset {_byte_offset(text, begin)}')
+            raise ParseError(
+                f'Unclosed start tag "{tag}" at byte offset {_byte_offset(text, begin)}'
+            )
         if text[i] == ">":
             return i + 1
         name_start = i
@@ -132,7 +136,9 @@ def _attributes(text: str, begin: int, i: int, opened: _Open) -> int:
             i += 1
         name = text[name_start:i].lower()
         if not name:
-            raise ParseError(f'Empty attribute name in the tag "{tag}" at byte offset {_byte_offset(text, begin)}')
+            raise ParseError(
+                f'Empty attribute name in the tag "{tag}" at byte offset {_byte_offset(text, begin)}'
+            )
         while i < n and text[i].isspace():
             i += 1
         if i >= n or text[i] != "=":
@@ -147,14 +153,18 @@ def _attributes(text: str, begin: int, i: int, opened: _Open) -> int:
         while i < n and text[i].isspace():
             i += 1
         if i >= n:
-            raise ParseError(f'Unclosed start tag "{tag}" at byte offset {_byte_offset(text, begin)}')
+            raise ParseError(
+                f'Unclosed start tag "{tag}" at byte offset {_byte_offset(text, begin)}'
+            )
         if text[i] not in "'\"":
             tok = i
             while i < n and (text[i].isalnum() or text[i] in ".-"):
                 i += 1
             value = text[tok:i].lower()
             if i < n and not text[i].isspace() and text[i] != ">":
-                raise ParseError(f"Unexpected end of name token at byte offset {_byte_offset(text, tok)}")
+                raise ParseError(
+                    f"Unexpected end of name token at byte offset {_byte_offset(text, tok)}"
+                )
         else:
             quote = text[i]
             i += 1
@@ -183,7 +193,9 @@ def _attributes(text: str, begin: int, i: int, opened: _Open) -> int:
             opened.expandable = True
 
 
-def _close_tag(text: str, begin: int, i: int, stack: list[_Open], entities: list[Entity], pos16: int) -> int:
+def _close_tag(
+    text: str, begin: int, i: int, stack: list[_Open], entities: list[Entity], pos16: int
+) -> int:
     n = len(text)
     if not stack:
         raise ParseError(f"Unexpected end tag at byte offset {_byte_offset(text, begin)}")
@@ -224,7 +236,11 @@ def _entity(opened: _Open, length: int) -> Entity | None:
         if url.startswith("tg://user?id="):
             uid = url[len("tg://user?id=") :]
             if uid.isdigit():
-                return {"type": "text_mention", **base, "user": {"id": int(uid), "is_bot": False, "first_name": ""}}
+                return {
+                    "type": "text_mention",
+                    **base,
+                    "user": {"id": int(uid), "is_bot": False, "first_name": ""},
+                }
         if not url:
             return None
         return {"type": "text_link", **base, "url": url}
@@ -253,7 +269,9 @@ def trim(text: str, entities: list[Entity]) -> tuple[str, list[Entity]]:
     return stripped, kept
 
 
-def render(text: str, parse_mode: str | None, entities: list[Entity] | None) -> tuple[str, list[Entity]]:
+def render(
+    text: str, parse_mode: str | None, entities: list[Entity] | None
+) -> tuple[str, list[Entity]]:
     """Apply parse_mode (or explicit entities) to a text; returns (text as shown, entities)."""
     if parse_mode is not None and entities is None:
         mode = parse_mode.lower()
@@ -289,4 +307,13 @@ def check_entities(entities: Any) -> list[Entity]:
     return entities
 
 
-__all__ = ["ApiError", "Entity", "ParseError", "check_entities", "parse_html", "render", "trim", "utf16_len"]
+__all__ = [
+    "ApiError",
+    "Entity",
+    "ParseError",
+    "check_entities",
+    "parse_html",
+    "render",
+    "trim",
+    "utf16_len",
+]

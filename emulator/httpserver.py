@@ -161,7 +161,9 @@ class _Connection(asyncio.Protocol):
             result = self.app(request)
         except Exception:
             log.exception("error handling %s %s", request.method, request.path)
-            result = Response.json(500, {"ok": False, "error_code": 500, "description": "Internal Server Error"})
+            result = Response.json(
+                500, {"ok": False, "error_code": 500, "description": "Internal Server Error"}
+            )
         if isinstance(result, Response):
             self._write(result, keep)
         else:
@@ -178,7 +180,12 @@ class _Connection(asyncio.Protocol):
             return
         except Exception:
             log.exception("error in async handler")
-            self._write(Response.json(500, {"ok": False, "error_code": 500, "description": "Internal Server Error"}), False)
+            self._write(
+                Response.json(
+                    500, {"ok": False, "error_code": 500, "description": "Internal Server Error"}
+                ),
+                False,
+            )
         finally:
             self.task = None
         while self.pending and self.task is None and not self.closing:
@@ -234,7 +241,9 @@ class HttpServer:
 
     async def start(self, host: str, port: int) -> int:
         loop = asyncio.get_running_loop()
-        self._server = await loop.create_server(lambda: _Connection(self.app, self), host, port, backlog=1024)
+        self._server = await loop.create_server(
+            lambda: _Connection(self.app, self), host, port, backlog=1024
+        )
         sock = self._server.sockets[0]
         return int(sock.getsockname()[1])
 

@@ -60,14 +60,22 @@ def parse_markdown_v2(text: str) -> tuple[str, list[Entity]]:
             continue
         if at_line_start and quote_start is not None and i > 0:
             if out.pos - 1 > quote_start:
-                entities.append({"type": "blockquote", "offset": quote_start, "length": out.pos - 1 - quote_start})
+                entities.append(
+                    {
+                        "type": "blockquote",
+                        "offset": quote_start,
+                        "length": out.pos - 1 - quote_start,
+                    }
+                )
             quote_start = None
         if ch == "\\":
             if i + 1 < n and 0 < ord(text[i + 1]) < 127:
                 out.add(text[i + 1])
                 i += 2
                 continue
-            raise ParseError("Character '\\' is reserved and must be escaped with the preceding '\\'")
+            raise ParseError(
+                "Character '\\' is reserved and must be escaped with the preceding '\\'"
+            )
         if ch == "`":
             begin = i
             if text.startswith("```", i):
@@ -118,9 +126,18 @@ def parse_markdown_v2(text: str) -> tuple[str, list[Entity]]:
             if out.pos > start:
                 if kind == "custom_emoji":
                     emoji_id = url.split("id=", 1)[-1]
-                    entities.append({"type": kind, "offset": start, "length": out.pos - start, "custom_emoji_id": emoji_id})
+                    entities.append(
+                        {
+                            "type": kind,
+                            "offset": start,
+                            "length": out.pos - start,
+                            "custom_emoji_id": emoji_id,
+                        }
+                    )
                 else:
-                    entities.append({"type": kind, "offset": start, "length": out.pos - start, "url": url})
+                    entities.append(
+                        {"type": kind, "offset": start, "length": out.pos - start, "url": url}
+                    )
             continue
         marker = text[i : i + 2] if text[i : i + 2] in ("__", "||") else ch
         if marker in _TOGGLES_V2:
@@ -134,11 +151,15 @@ def parse_markdown_v2(text: str) -> tuple[str, list[Entity]]:
             i += len(marker)
             continue
         if ch in _RESERVED_V2:
-            raise ParseError(f"Character '{ch}' is reserved and must be escaped with the preceding '\\'")
+            raise ParseError(
+                f"Character '{ch}' is reserved and must be escaped with the preceding '\\'"
+            )
         out.add(ch)
         i += 1
     if quote_start is not None and out.pos > quote_start:
-        entities.append({"type": "blockquote", "offset": quote_start, "length": out.pos - quote_start})
+        entities.append(
+            {"type": "blockquote", "offset": quote_start, "length": out.pos - quote_start}
+        )
     if stack:
         raise _unterminated(text, stack[-1][2])
     entities.sort(key=lambda e: (e["offset"], -e["length"]))
@@ -191,7 +212,14 @@ def parse_markdown(text: str) -> tuple[str, list[Entity]]:
             start = out.pos
             out.add(text[i + 1 : close])
             if out.pos > start:
-                entities.append({"type": "text_link", "offset": start, "length": out.pos - start, "url": text[close + 2 : end]})
+                entities.append(
+                    {
+                        "type": "text_link",
+                        "offset": start,
+                        "length": out.pos - start,
+                        "url": text[close + 2 : end],
+                    }
+                )
             i = end + 1
             continue
         out.add(ch)

@@ -34,7 +34,9 @@ def method(name: str) -> Callable[[Handler], Handler]:
     return register
 
 
-def _render(p: dict[str, Any], text_key: str, entities_key: str) -> tuple[str, list[dict[str, Any]]]:
+def _render(
+    p: dict[str, Any], text_key: str, entities_key: str
+) -> tuple[str, list[dict[str, Any]]]:
     entities = check_entities(p[entities_key]) if entities_key in p else None
     return render(p.get(text_key, ""), p.get("parse_mode"), entities)
 
@@ -97,8 +99,14 @@ def _input_file(world: World, value: Any, kind: str) -> StoredFile:
             raise bad_request("file must be non-empty")
         if len(value.data) > (MAX_PHOTO_BYTES if kind == "photos" else MAX_UPLOAD_BYTES):
             raise ApiError(413, "Request Entity Too Large")
-        mime = value.content_type if value.content_type not in ("", "application/octet-stream") else None
-        return world.files.add(value.data, kind=kind, file_name=value.filename or None, mime_type=mime)
+        mime = (
+            value.content_type
+            if value.content_type not in ("", "application/octet-stream")
+            else None
+        )
+        return world.files.add(
+            value.data, kind=kind, file_name=value.filename or None, mime_type=mime
+        )
     if isinstance(value, str):
         known = world.files.by_id.get(value)
         if known is not None:
@@ -182,7 +190,12 @@ def edit_message_text(world: World, bot: BotState, p: dict[str, Any]) -> Any:
     markup = _markup(p)
     if text == msg.text and entities == msg.entities and markup == _inline(msg.reply_markup):
         raise bad_request(NOT_MODIFIED)
-    msg.text, msg.entities, msg.source, msg.parse_mode = text, entities, p["text"], p.get("parse_mode")
+    msg.text, msg.entities, msg.source, msg.parse_mode = (
+        text,
+        entities,
+        p["text"],
+        p.get("parse_mode"),
+    )
     msg.reply_markup = markup
     return _apply_edit(world, bot, chat, msg)
 
@@ -195,9 +208,18 @@ def edit_message_caption(world: World, bot: BotState, p: dict[str, Any]) -> Any:
     caption, entities = _render(p, "caption", "caption_entities")
     check_caption(caption)
     markup = _markup(p)
-    if caption == (msg.text or "") and entities == msg.entities and markup == _inline(msg.reply_markup):
+    if (
+        caption == (msg.text or "")
+        and entities == msg.entities
+        and markup == _inline(msg.reply_markup)
+    ):
         raise bad_request(NOT_MODIFIED)
-    msg.text, msg.entities, msg.source, msg.parse_mode = caption, entities, p.get("caption", ""), p.get("parse_mode")
+    msg.text, msg.entities, msg.source, msg.parse_mode = (
+        caption,
+        entities,
+        p.get("caption", ""),
+        p.get("parse_mode"),
+    )
     msg.reply_markup = markup
     return _apply_edit(world, bot, chat, msg)
 
@@ -264,7 +286,9 @@ def send_chat_action(world: World, bot: BotState, p: dict[str, Any]) -> Any:
     return True
 
 
-def _commands_key(world: World, bot: BotState, p: dict[str, Any]) -> tuple[tuple[str, int, int], str]:
+def _commands_key(
+    world: World, bot: BotState, p: dict[str, Any]
+) -> tuple[tuple[str, int, int], str]:
     key = scope_key(p.get("scope"))
     if key[0] in ("chat", "chat_administrators", "chat_member"):
         world.existing_chat(bot, key[1])
@@ -337,7 +361,10 @@ def get_chat_menu_button(world: World, bot: BotState, p: dict[str, Any]) -> Any:
 @method("getChat")
 def get_chat(world: World, bot: BotState, p: dict[str, Any]) -> Any:
     chat = world.existing_chat(bot, p["chat_id"])
-    gifts = {k: False for k in ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription")}
+    gifts = {
+        k: False
+        for k in ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription")
+    }
     gifts["gifts_from_channels"] = False
     return {
         **chat.user.chat_json(),

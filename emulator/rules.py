@@ -58,16 +58,22 @@ def check_reply_markup(markup: Any) -> dict[str, Any]:
 
 def _check_inline_keyboard(rows: Any) -> None:
     if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
-        raise bad_request('field "inline_keyboard" of the InlineKeyboardMarkup should be an Array of Arrays')
+        raise bad_request(
+            'field "inline_keyboard" of the InlineKeyboardMarkup should be an Array of Arrays'
+        )
     count = 0
     for row in rows:
         for button in row:
             count += 1
             if not isinstance(button, dict):
-                raise bad_request("can't parse inline keyboard button: InlineKeyboardButton should be an Object")
+                raise bad_request(
+                    "can't parse inline keyboard button: InlineKeyboardButton should be an Object"
+                )
             text = button.get("text")
             if not isinstance(text, str):
-                raise bad_request('can\'t parse inline keyboard button: Field "text" must be of type String')
+                raise bad_request(
+                    'can\'t parse inline keyboard button: Field "text" must be of type String'
+                )
             if not text.strip():
                 raise bad_request("BUTTON_TEXT_EMPTY")
             kinds = [k for k in _INLINE_KINDS if k in button]
@@ -77,26 +83,41 @@ def _check_inline_keyboard(rows: Any) -> None:
                 )
             if "callback_data" in button:
                 data = button["callback_data"]
-                if not isinstance(data, str) or not 1 <= len(data.encode("utf-8")) <= MAX_CALLBACK_DATA:
+                if (
+                    not isinstance(data, str)
+                    or not 1 <= len(data.encode("utf-8")) <= MAX_CALLBACK_DATA
+                ):
                     raise bad_request("BUTTON_DATA_INVALID")
             if "url" in button:
                 url = button["url"]
                 if not isinstance(url, str) or not _URL_RE.match(url):
-                    raise bad_request(f"inline keyboard button URL '{url}' is invalid: Wrong HTTP URL")
+                    raise bad_request(
+                        f"inline keyboard button URL '{url}' is invalid: Wrong HTTP URL"
+                    )
     if count > MAX_INLINE_BUTTONS:
         raise bad_request("reply markup is too long")
 
 
 def _check_reply_keyboard(rows: Any) -> None:
     if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
-        raise bad_request('field "keyboard" of the ReplyKeyboardMarkup should be an Array of Arrays')
+        raise bad_request(
+            'field "keyboard" of the ReplyKeyboardMarkup should be an Array of Arrays'
+        )
     count = 0
     for row in rows:
         for button in row:
             count += 1
-            text = button if isinstance(button, str) else button.get("text") if isinstance(button, dict) else None
+            text = (
+                button
+                if isinstance(button, str)
+                else button.get("text")
+                if isinstance(button, dict)
+                else None
+            )
             if not isinstance(text, str) or not text:
-                raise bad_request("can't parse keyboard button: Field \"text\" must be of type String")
+                raise bad_request(
+                    'can\'t parse keyboard button: Field "text" must be of type String'
+                )
     if count > MAX_REPLY_BUTTONS:
         raise bad_request("reply markup is too long")
 

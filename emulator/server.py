@@ -26,7 +26,10 @@ def _error(exc: ApiError) -> Response:
 
 
 def _ok(result: Any) -> Response:
-    return Response(200, _HEAD_OK + json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode() + b"}")
+    return Response(
+        200,
+        _HEAD_OK + json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode() + b"}",
+    )
 
 
 async def _await_call(work: Awaitable[Any]) -> Response:
@@ -59,7 +62,9 @@ def make_app(emu: Emulator) -> App:
         stored = emu.world.files.by_path.get(path)
         if stored is None or stored.data is None:
             return _error(NOT_FOUND)
-        return Response(200, stored.data, content_type=stored.mime_type or "application/octet-stream")
+        return Response(
+            200, stored.data, content_type=stored.mime_type or "application/octet-stream"
+        )
 
     def app(request: Request) -> Result:
         path = request.path

@@ -26,7 +26,11 @@ _MISSING = {
     "message_id": "message identifier is not specified",
     "callback_query_id": "QUERY_ID_INVALID",
 }
-_JSON_NAMES = {"reply_markup": "reply keyboard markup", "entities": "entities", "caption_entities": "caption entities"}
+_JSON_NAMES = {
+    "reply_markup": "reply keyboard markup",
+    "entities": "entities",
+    "caption_entities": "caption entities",
+}
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,8 @@ class BotApiSpec:
         self.methods: dict[str, MethodSpec] = {}
         for name, fields in data["methods"].items():
             specs = {
-                fname: FieldSpec(fname, tuple(f["types"]), bool(f["required"])) for fname, f in fields.items()
+                fname: FieldSpec(fname, tuple(f["types"]), bool(f["required"]))
+                for fname, f in fields.items()
             }
             required = tuple(f.name for f in specs.values() if f.required)
             self.methods[name] = MethodSpec(name, specs, required)
@@ -61,7 +66,9 @@ class BotApiSpec:
         """The method's official name (Telegram matches method names case-insensitively)."""
         return self._lower.get(method.lower())
 
-    def normalize(self, method: str, raw: Mapping[str, Any], *, strict: bool = True) -> dict[str, Any]:
+    def normalize(
+        self, method: str, raw: Mapping[str, Any], *, strict: bool = True
+    ) -> dict[str, Any]:
         """Check parameters against the description and convert them to their types.
 
         Raises ApiError 400 for unknown parameters (when strict), missing required ones and
@@ -157,7 +164,10 @@ def derive_spec(api_json: str | Path, target: str | Path = SPEC_PATH) -> None:
         "release_date": data.get("release_date"),
         "source": "derived from PaulSonOfLars/telegram-bot-api-spec api.json (MIT)",
         "methods": {
-            name: {f["name"]: {"types": f["types"], "required": f["required"]} for f in m.get("fields", [])}
+            name: {
+                f["name"]: {"types": f["types"], "required": f["required"]}
+                for f in m.get("fields", [])
+            }
             for name, m in sorted(data["methods"].items())
         },
     }

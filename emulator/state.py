@@ -152,12 +152,19 @@ class BotState:
         self.webhook: WebhookConfig | None = None
         self.commands: dict[tuple[tuple[str, int, int], str], list[dict[str, str]]] = {}
         self.callback_queries: dict[str, CallbackQuery] = {}
-        self.texts: dict[tuple[str, str], str] = {}  # (name|description|short_description, language)
+        self.texts: dict[
+            tuple[str, str], str
+        ] = {}  # (name|description|short_description, language)
         self.menu_buttons: dict[int, dict[str, Any]] = {}
         self.poll_owner: object | None = None
 
     def user_json(self) -> dict[str, Any]:
-        return {"id": self.id, "is_bot": True, "first_name": self.first_name, "username": self.username}
+        return {
+            "id": self.id,
+            "is_bot": True,
+            "first_name": self.first_name,
+            "username": self.username,
+        }
 
     def me_json(self) -> dict[str, Any]:
         return {
@@ -247,7 +254,9 @@ class World:
 
     # --- rendering -----------------------------------------------------------------
 
-    def message_json(self, bot: BotState, chat: ChatState, msg: StoredMessage, *, nested: bool = False) -> dict[str, Any]:
+    def message_json(
+        self, bot: BotState, chat: ChatState, msg: StoredMessage, *, nested: bool = False
+    ) -> dict[str, Any]:
         out: dict[str, Any] = {
             "message_id": msg.message_id,
             "from": bot.user_json() if msg.from_bot else chat.user.user_json(),
@@ -284,7 +293,8 @@ class World:
         reply_keyboard = None
         if "keyboard" in markup:
             reply_keyboard = tuple(
-                tuple(b if isinstance(b, str) else str(b.get("text", "")) for b in row) for row in markup["keyboard"]
+                tuple(b if isinstance(b, str) else str(b.get("text", "")) for b in row)
+                for row in markup["keyboard"]
             )
         fv = None
         if msg.file is not None:
@@ -326,7 +336,9 @@ class World:
             def render() -> MessageView:
                 return self.view(bot, chat, snapshot)
 
-        event = UserEvent(seq=len(chat.events) + 1, kind=kind, answer=answer, action=action, render=render)
+        event = UserEvent(
+            seq=len(chat.events) + 1, kind=kind, answer=answer, action=action, render=render
+        )
         chat.events.append(event)
         chat.signal.fire()
         for listener in list(chat.listeners):

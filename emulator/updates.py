@@ -15,7 +15,9 @@ from .errors import bad_request, conflict
 from .state import DEFAULT_UPDATES, BotState, WebhookConfig, World
 
 WEBHOOK_ACTIVE = "can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
-POLL_TERMINATED = "terminated by other getUpdates request; make sure that only one bot instance is running"
+POLL_TERMINATED = (
+    "terminated by other getUpdates request; make sure that only one bot instance is running"
+)
 _SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}\Z")
 MAX_POLL_TIMEOUT = 50.0
 
@@ -107,7 +109,10 @@ def set_webhook(world: World, bot: BotState, p: dict[str, Any]) -> Any:
     allowed = _allowed(p["allowed_updates"]) if "allowed_updates" in p else bot.allowed_updates
     bot.allowed_updates = allowed
     bot.webhook = WebhookConfig(
-        url=url, secret_token=secret, max_connections=int(p.get("max_connections", 40)), allowed_updates=allowed
+        url=url,
+        secret_token=secret,
+        max_connections=int(p.get("max_connections", 40)),
+        allowed_updates=allowed,
     )
     bot.update_signal.fire()
     return True
@@ -161,7 +166,9 @@ class Webhooks:
         if bot.webhook is not None:
             if self._client is None:
                 self._client = httpx.AsyncClient(timeout=httpx.Timeout(60.0, connect=5.0))
-            task = asyncio.get_running_loop().create_task(self._deliver(bot, bot.webhook, self._client))
+            task = asyncio.get_running_loop().create_task(
+                self._deliver(bot, bot.webhook, self._client)
+            )
             self._tasks[bot.token] = (bot.webhook, task)
 
     async def _deliver(self, bot: BotState, hook: WebhookConfig, client: httpx.AsyncClient) -> None:
@@ -180,7 +187,9 @@ class Webhooks:
                 continue
             error: str | None = None
             try:
-                response = await client.post(hook.url, content=json.dumps(update).encode(), headers=headers)
+                response = await client.post(
+                    hook.url, content=json.dumps(update).encode(), headers=headers
+                )
                 if not 200 <= response.status_code < 300:
                     error = f"Wrong response from the webhook: {response.status_code} {response.reason_phrase}"
             except httpx.HTTPError as exc:

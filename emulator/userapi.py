@@ -38,12 +38,25 @@ def _json(status: int, payload: Any) -> Response:
 
 
 def _user_json(user: SimulatedUser) -> dict[str, Any]:
-    return {**user.info.user_json(), "blocked": user.blocked, "bot": user.bot.username, "last_seq": user.last_seq}
+    return {
+        **user.info.user_json(),
+        "blocked": user.blocked,
+        "bot": user.bot.username,
+        "last_seq": user.last_seq,
+    }
 
 
 def _call_json(call: CallRecord) -> dict[str, Any]:
-    params = {k: (f"<file {v.filename!r}, {len(v.data)} bytes>" if hasattr(v, "data") else v) for k, v in call.params.items()}
-    out: dict[str, Any] = {"method": call.method, "params": params, "time": call.time, "ok": call.ok}
+    params = {
+        k: (f"<file {v.filename!r}, {len(v.data)} bytes>" if hasattr(v, "data") else v)
+        for k, v in call.params.items()
+    }
+    out: dict[str, Any] = {
+        "method": call.method,
+        "params": params,
+        "time": call.time,
+        "ok": call.ok,
+    }
     if call.error is not None:
         out["error"] = call.error.to_json()
     return out
@@ -61,7 +74,9 @@ def handle_user_api(emu: Emulator, request: Request) -> Result:
         return _json(400, {"ok": False, "error": str(exc)})
 
 
-def _route(emu: Emulator, method: str, parts: list[str], query: dict[str, str], body: dict[str, Any]) -> Result:
+def _route(
+    emu: Emulator, method: str, parts: list[str], query: dict[str, str], body: dict[str, Any]
+) -> Result:
     bot = query.get("bot") or body.get("bot")
     if parts == ["bots"]:
         return _json(200, [{**b.user_json(), "token": b.token} for b in emu.bots.values()])
@@ -88,10 +103,16 @@ def _route(emu: Emulator, method: str, parts: list[str], query: dict[str, str], 
     return _json(404, {"ok": False, "error": "no such route"})
 
 
-def _user_route(user: SimulatedUser, method: str, rest: list[str], query: dict[str, str], body: dict[str, Any]) -> Result:
+def _user_route(
+    user: SimulatedUser, method: str, rest: list[str], query: dict[str, str], body: dict[str, Any]
+) -> Result:
     action = rest[0] if rest else ""
     if action == "":
-        payload = {**_user_json(user), "messages": [message_json(m) for m in user.messages], "commands": user.commands}
+        payload = {
+            **_user_json(user),
+            "messages": [message_json(m) for m in user.messages],
+            "commands": user.commands,
+        }
         return _json(200, payload)
     if action == "messages":
         return _json(200, [message_json(m) for m in user.history if m.from_bot or query.get("all")])
@@ -145,4 +166,12 @@ async def _sse(user: SimulatedUser, after: int) -> AsyncIterator[bytes]:
         yield f"id: {event.seq}\nevent: {event.kind}\ndata: {json.dumps(event.to_json())}\n\n".encode()
 
 
-_ALL_KINDS: tuple[EventKind, ...] = ("message", "edit", "delete", "callback_answer", "chat_action", "user_message", "user_edit")
+_ALL_KINDS: tuple[EventKind, ...] = (
+    "message",
+    "edit",
+    "delete",
+    "callback_answer",
+    "chat_action",
+    "user_message",
+    "user_edit",
+)

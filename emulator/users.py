@@ -19,7 +19,11 @@ MESSAGE_KINDS: tuple[EventKind, ...] = ("message", "edit")
 def command_entities(text: str) -> list[dict[str, Any]]:
     """bot_command entities, as Telegram adds them to incoming messages."""
     return [
-        {"type": "bot_command", "offset": utf16_len(text[: m.start()]), "length": utf16_len(m.group())}
+        {
+            "type": "bot_command",
+            "offset": utf16_len(text[: m.start()]),
+            "length": utf16_len(m.group()),
+        }
         for m in _COMMAND_RE.finditer(text)
     ]
 
@@ -76,7 +80,9 @@ class SimulatedUser:
         if not text.strip():
             raise ValueError("Telegram clients do not send empty messages")
         reply = chat.messages.get(reply_to) if reply_to is not None else None
-        msg = self._user_message(chat, text=text, entities=command_entities(text), source=text, reply_to=reply)
+        msg = self._user_message(
+            chat, text=text, entities=command_entities(text), source=text, reply_to=reply
+        )
         self.bot.enqueue("message", self.world.message_json(self.bot, chat, msg))
         return self.world.view(self.bot, chat, msg)
 
@@ -85,7 +91,9 @@ class SimulatedUser:
     ) -> MessageView:
         """Send a file to the bot (as a document)."""
         chat = self._begin()
-        stored = self.world.files.add(data, kind="documents", file_name=file_name, mime_type=mime_type)
+        stored = self.world.files.add(
+            data, kind="documents", file_name=file_name, mime_type=mime_type
+        )
         msg = self._user_message(chat, text=caption, source=caption, file=stored, kind="document")
         self.bot.enqueue("message", self.world.message_json(self.bot, chat, msg))
         return self.world.view(self.bot, chat, msg)
@@ -104,7 +112,9 @@ class SimulatedUser:
         self.bot.enqueue("edited_message", self.world.message_json(self.bot, chat, msg))
         return self.world.view(self.bot, chat, msg)
 
-    async def press(self, message: HasMessageId | int, callback_data: str, *, forged: bool = False) -> str:
+    async def press(
+        self, message: HasMessageId | int, callback_data: str, *, forged: bool = False
+    ) -> str:
         """Press the inline button carrying ``callback_data`` on a bot message; returns the query id.
 
         With ``forged=True`` the data need not be on any button: a modified client can send any
@@ -116,9 +126,13 @@ class SimulatedUser:
         if msg is None or msg.deleted or not msg.from_bot:
             raise LookupError(f"no message {mid} from the bot in the chat with {self!r}")
         rows = (msg.reply_markup or {}).get("inline_keyboard", [])
-        if not forged and not any(b.get("callback_data") == callback_data for row in rows for b in row):
+        if not forged and not any(
+            b.get("callback_data") == callback_data for row in rows for b in row
+        ):
             view = self.world.view(self.bot, chat, msg)
-            raise LookupError(f"message {mid} has no button with callback_data {callback_data!r}: {view.buttons}")
+            raise LookupError(
+                f"message {mid} has no button with callback_data {callback_data!r}: {view.buttons}"
+            )
         qid = self.world.new_query_id(self.id)
         self.bot.callback_queries[qid] = CallbackQuery(qid, self.id, mid, callback_data)
         payload = {
@@ -131,7 +145,9 @@ class SimulatedUser:
         self.bot.enqueue("callback_query", payload)
         return qid
 
-    def find_button(self, label: str, message: HasMessageId | int | None = None) -> tuple[MessageView, dict[str, Any]]:
+    def find_button(
+        self, label: str, message: HasMessageId | int | None = None
+    ) -> tuple[MessageView, dict[str, Any]]:
         """The button labelled ``label`` (exact, else unique substring) on the latest message having it."""
         views = [v for v in self.messages if not v.deleted and v.keyboard]
         if message is not None:
@@ -146,9 +162,13 @@ class SimulatedUser:
                 if len(found) == 1 or (found and exact):
                     return view, found[0]
                 if len(found) > 1:
-                    raise LookupError(f"label {label!r} matches several buttons: {[b.get('text') for b in found]}")
+                    raise LookupError(
+                        f"label {label!r} matches several buttons: {[b.get('text') for b in found]}"
+                    )
         available = [f"#{v.message_id}: {v.button_labels}" for v in views[-5:]]
-        raise LookupError(f"no button labelled {label!r}; buttons on recent messages: {available or 'none'}")
+        raise LookupError(
+            f"no button labelled {label!r}; buttons on recent messages: {available or 'none'}"
+        )
 
     async def press_button(self, label: str, message: HasMessageId | int | None = None) -> str:
         """Press a callback button by its visible label."""

@@ -17,7 +17,9 @@ class HasMessageId(Protocol):
     def message_id(self) -> int: ...
 
 
-EventKind = Literal["message", "edit", "delete", "callback_answer", "chat_action", "user_message", "user_edit"]
+EventKind = Literal[
+    "message", "edit", "delete", "callback_answer", "chat_action", "user_message", "user_edit"
+]
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,10 @@ class MessageView:
     @property
     def buttons(self) -> list[list[Button]]:
         """Inline keyboard rows as (text, callback_data or url)."""
-        return [[(b.get("text", ""), b.get("callback_data", b.get("url"))) for b in row] for row in self.keyboard]
+        return [
+            [(b.get("text", ""), b.get("callback_data", b.get("url"))) for b in row]
+            for row in self.keyboard
+        ]
 
     @property
     def button_labels(self) -> list[str]:
@@ -68,7 +73,9 @@ class MessageView:
         return self.text if (self.document or self.photo) else None
 
     def describe(self) -> str:
-        flags = "".join(f" [{f}]" for f, on in (("edited", self.edited), ("deleted", self.deleted)) if on)
+        flags = "".join(
+            f" [{f}]" for f, on in (("edited", self.edited), ("deleted", self.deleted)) if on
+        )
         parts = [f"#{self.message_id}{flags}: {self.text!r}"]
         if self.document:
             parts.append(f"document={self.document.file_name!r} ({len(self.document.data)} bytes)")
@@ -140,5 +147,10 @@ def message_json(view: MessageView) -> dict[str, Any]:
     }
     for name, fv in (("document", view.document), ("photo", view.photo)):
         if fv is not None:
-            out[name] = {"file_id": fv.file_id, "file_name": fv.file_name, "mime_type": fv.mime_type, "size": len(fv.data)}
+            out[name] = {
+                "file_id": fv.file_id,
+                "file_name": fv.file_name,
+                "mime_type": fv.mime_type,
+                "size": len(fv.data),
+            }
     return out

@@ -1,7 +1,7 @@
 """Write a new migration by comparing the models with an upgraded database.
 
-    python -m storage.autogen "what changed"
-    python -m storage.autogen --initial      # rewrite 0001 (only before the first release)
+python -m storage.autogen "what changed"
+python -m storage.autogen --initial      # rewrite 0001 (only before the first release)
 """
 
 from __future__ import annotations

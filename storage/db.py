@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -58,6 +59,13 @@ class Database:
         self.url = url
         self.engine = create_engine(url, **engine_kwargs)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one writer, and every transaction here writes (BEGIN IMMEDIATE). Waiting
+        # for SQLite's lock means its busy handler's sleeps, which a loop of short
+        # transactions (the scheduler's batches) can win again and again; so transactions of
+        # this process queue first, in order, on an asyncio lock (one per event loop).
+        self._turns: dict[asyncio.AbstractEventLoop, asyncio.Lock] | None = (
+            {} if self.is_sqlite else None
+        )
 
     @property
     def is_sqlite(self) -> bool:
@@ -69,8 +77,18 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """One session in one transaction: committed on success, rolled back on error."""
-        async with self.sessions() as session, session.begin():
+        """One session in one transaction: committed on success, rolled back on error. On
+        SQLite, the transactions of one event loop take turns, first come first served (so
+        never open one inside another)."""
+        if self._turns is None:
+            async with self.sessions() as session, session.begin():
+                yield session
+            return
+        loop = asyncio.get_running_loop()
+        turn = self._turns.get(loop)
+        if turn is None:
+            turn = self._turns[loop] = asyncio.Lock()
+        async with turn, self.sessions() as session, session.begin():
             yield session
 
     async def ping(self) -> None:

@@ -55,9 +55,7 @@ async def check_schema(db: Database) -> None:
     if current == head:
         return
     if current is None:
-        raise SchemaMismatch(
-            "the database has no mentorbot schema yet: run `mentorbot db upgrade`"
-        )
+        raise SchemaMismatch("the database has no mentorbot schema yet: run `mentorbot db upgrade`")
     scripts = ScriptDirectory.from_config(alembic_config())
     try:
         scripts.get_revision(current)

@@ -369,9 +369,7 @@ class Concern(Base):
     severity: Mapped[Severity] = mapped_column(_enum(Severity))
     description: Mapped[str] = mapped_column(Text)
     language: Mapped[str | None] = mapped_column(String(16))
-    status: Mapped[ConcernStatus] = mapped_column(
-        _enum(ConcernStatus), default=ConcernStatus.OPEN
-    )
+    status: Mapped[ConcernStatus] = mapped_column(_enum(ConcernStatus), default=ConcernStatus.OPEN)
     assigned_worker_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     level: Mapped[int] = mapped_column(default=0)  # 0 worker, 1 coordinators, 2 admins
     raised_at: Mapped[datetime]
@@ -413,9 +411,7 @@ class OutboxMessage(Base):
     ref_type: Mapped[str | None] = mapped_column(String(32))
     ref_id: Mapped[int | None]
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
-    status: Mapped[OutboxStatus] = mapped_column(
-        _enum(OutboxStatus), default=OutboxStatus.QUEUED
-    )
+    status: Mapped[OutboxStatus] = mapped_column(_enum(OutboxStatus), default=OutboxStatus.QUEUED)
     attempts: Mapped[int] = mapped_column(default=0)
     not_before: Mapped[datetime]
     claimed_by: Mapped[str | None] = mapped_column(String(64))

@@ -71,8 +71,9 @@ class Builder:
         return person
 
     async def family(self, org: Organisation, name: str | None = None) -> Family:
-        family = Family(organisation_id=org.id, name=name or f"Family {next(_ids)}",
-                        created_at=self.now)
+        family = Family(
+            organisation_id=org.id, name=name or f"Family {next(_ids)}", created_at=self.now
+        )
         self.session.add(family)
         await self.session.flush()
         return family
@@ -106,8 +107,8 @@ class Builder:
 async def building(db: Database, now: datetime) -> AsyncIterator[Builder]:
     """Write test data in one committed transaction:
 
-        async with building(db, clock.now()) as b:
-            org = await b.org()
+    async with building(db, clock.now()) as b:
+        org = await b.org()
     """
     async with db.transaction() as session:
         yield Builder(session, now)

@@ -60,11 +60,15 @@ class Person:
         try:
             query_id = await self.user.press_button(label, message)
         except LookupError as exc:
-            raise AssertionError(f"{self!r} cannot press {label!r}: {exc}\n{self.transcript()}") from None
+            raise AssertionError(
+                f"{self!r} cannot press {label!r}: {exc}\n{self.transcript()}"
+            ) from None
         self._cursor = self.user.mark
         return query_id
 
-    async def press_data(self, callback_data: str, message: HasMessageId | int | None = None) -> str:
+    async def press_data(
+        self, callback_data: str, message: HasMessageId | int | None = None
+    ) -> str:
         """Press the button carrying ``callback_data`` (on the latest message having it by default)."""
         if message is None:
             candidates = [
@@ -72,7 +76,9 @@ class Person:
                 if not m.deleted and any(b.get("callback_data") == callback_data for row in m.keyboard for b in row)
             ]  # fmt: skip
             if not candidates:
-                raise AssertionError(f"{self!r} has no button with data {callback_data!r}\n{self.transcript()}")
+                raise AssertionError(
+                    f"{self!r} has no button with data {callback_data!r}\n{self.transcript()}"
+                )
             message = candidates[0]
         try:
             query_id = await self.user.press(message, callback_data)
@@ -81,7 +87,9 @@ class Person:
         self._cursor = self.user.mark
         return query_id
 
-    async def press_forged(self, callback_data: str, message: HasMessageId | int | None = None) -> str:
+    async def press_forged(
+        self, callback_data: str, message: HasMessageId | int | None = None
+    ) -> str:
         """Send a button press with any callback data, as a modified client can, on the latest
         message from the bot (or ``message``)."""
         if message is None:
@@ -136,15 +144,21 @@ class Person:
         except TimeoutError:
             return
         assert event.message is not None
-        raise AssertionError(f"{self!r} unexpectedly received {event.kind}: {event.message.describe()}")
+        raise AssertionError(
+            f"{self!r} unexpectedly received {event.kind}: {event.message.describe()}"
+        )
 
     async def answer(self, timeout: float | None = None) -> str | None:  # noqa: ASYNC109
         """The text of the next answerCallbackQuery after the last action (None if no text)."""
         limit = self.tg.timeout if timeout is None else timeout
         try:
-            event = await self.user.wait_for_event(self._cursor, kinds=("callback_answer",), timeout=limit)
+            event = await self.user.wait_for_event(
+                self._cursor, kinds=("callback_answer",), timeout=limit
+            )
         except TimeoutError:
-            raise AssertionError(f"the bot did not answer {self!r}'s button press within {limit}s") from None
+            raise AssertionError(
+                f"the bot did not answer {self!r}'s button press within {limit}s"
+            ) from None
         assert event.answer is not None
         return event.answer.text
 
@@ -189,7 +203,9 @@ def _short(params: dict[str, object]) -> str:
 class Telegram:
     """The test's view of Telegram: creates people who talk to the bot."""
 
-    def __init__(self, emulator: Emulator, *, bot_token: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(
+        self, emulator: Emulator, *, bot_token: str | None = None, timeout: float = DEFAULT_TIMEOUT
+    ) -> None:
         self.emulator = emulator
         self.bot_token = bot_token
         self.timeout = timeout

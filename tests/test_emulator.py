@@ -76,7 +76,9 @@ async def bot(emu: Emulator) -> AsyncIterator[Bot]:
 
 
 def keyboard(*labels_and_data: tuple[str, str]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(t, callback_data=d)] for t, d in labels_and_data])
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(t, callback_data=d)] for t, d in labels_and_data]
+    )
 
 
 # --- a tiny bot -------------------------------------------------------------------------
@@ -96,7 +98,9 @@ async def on_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     assert query is not None and query.data is not None
     await query.answer("Saved")
     greeting = {"lang:en": "Hello", "lang:es": "Hola"}[query.data]
-    await query.edit_message_text(f"{greeting}, {query.from_user.first_name} &amp; co", parse_mode=ParseMode.HTML)
+    await query.edit_message_text(
+        f"{greeting}, {query.from_user.first_name} &amp; co", parse_mode=ParseMode.HTML
+    )
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -170,7 +174,9 @@ async def test_command_entity_and_update_shape(emu: Emulator, bot: Bot) -> None:
     assert update.message.from_user.language_code == "en"
 
 
-async def test_next_message_fails_fast_and_lists_what_was_received(emu: Emulator, polling_app: Application) -> None:  # type: ignore[type-arg]
+async def test_next_message_fails_fast_and_lists_what_was_received(
+    emu: Emulator, polling_app: Application
+) -> None:  # type: ignore[type-arg]
     tg = Telegram(emu, timeout=0.2)
     alice = tg.user("Alice")
     await alice.send("/start")
@@ -244,9 +250,13 @@ async def test_callback_data_limit_in_bytes(emu: Emulator, bot: Bot) -> None:
 async def test_too_many_buttons(emu: Emulator, bot: Bot) -> None:
     user = emu.user()
     await user.send("/start")
-    await bot.send_message(user.id, "ok", reply_markup=keyboard(*[(str(i), str(i)) for i in range(100)]))
+    await bot.send_message(
+        user.id, "ok", reply_markup=keyboard(*[(str(i), str(i)) for i in range(100)])
+    )
     with pytest.raises(BadRequest, match="Reply markup is too long"):
-        await bot.send_message(user.id, "no", reply_markup=keyboard(*[(str(i), str(i)) for i in range(101)]))
+        await bot.send_message(
+            user.id, "no", reply_markup=keyboard(*[(str(i), str(i)) for i in range(101)])
+        )
 
 
 @pytest.mark.parametrize(
@@ -276,12 +286,20 @@ async def test_edits(emu: Emulator, bot: Bot) -> None:
     markup = keyboard(("A", "a"))
     sent = await bot.send_message(user.id, "one", reply_markup=markup)
     with pytest.raises(BadRequest, match="Message is not modified: specified new message content"):
-        await bot.edit_message_text("one", chat_id=user.id, message_id=sent.message_id, reply_markup=markup)
-    edited = await bot.edit_message_text("two", chat_id=user.id, message_id=sent.message_id, reply_markup=markup)
+        await bot.edit_message_text(
+            "one", chat_id=user.id, message_id=sent.message_id, reply_markup=markup
+        )
+    edited = await bot.edit_message_text(
+        "two", chat_id=user.id, message_id=sent.message_id, reply_markup=markup
+    )
     assert not isinstance(edited, bool) and edited.edit_date is not None and edited.text == "two"
     with pytest.raises(BadRequest, match="Message is not modified"):
-        await bot.edit_message_reply_markup(chat_id=user.id, message_id=sent.message_id, reply_markup=markup)
-    await bot.edit_message_reply_markup(chat_id=user.id, message_id=sent.message_id, reply_markup=None)
+        await bot.edit_message_reply_markup(
+            chat_id=user.id, message_id=sent.message_id, reply_markup=markup
+        )
+    await bot.edit_message_reply_markup(
+        chat_id=user.id, message_id=sent.message_id, reply_markup=None
+    )
     with pytest.raises(BadRequest, match="Message to edit not found"):
         await bot.edit_message_text("x", chat_id=user.id, message_id=12345)
     await bot.delete_message(user.id, sent.message_id)
@@ -449,8 +467,12 @@ async def test_commands_per_scope_and_language(emu: Emulator, bot: Bot) -> None:
     await bot.set_my_commands([BotCommand("help", "Help")], scope=BotCommandScopeAllPrivateChats())
     assert [c.description for c in await bot.get_my_commands()] == ["Start"]
     assert [c.description for c in await bot.get_my_commands(language_code="es")] == ["Empezar"]
-    assert [c.command for c in await bot.get_my_commands(scope=BotCommandScopeAllPrivateChats())] == ["help"]
-    assert await bot.get_my_commands(scope=BotCommandScopeAllPrivateChats(), language_code="es") == ()
+    assert [
+        c.command for c in await bot.get_my_commands(scope=BotCommandScopeAllPrivateChats())
+    ] == ["help"]
+    assert (
+        await bot.get_my_commands(scope=BotCommandScopeAllPrivateChats(), language_code="es") == ()
+    )
     assert user.commands == [{"command": "help", "description": "Help"}]
     await bot.set_my_commands([BotCommand("menu", "Menú")], scope=BotCommandScopeChat(user.id))
     assert [c["command"] for c in user.commands] == ["menu"]
@@ -465,12 +487,18 @@ async def test_send_document_multipart(emu: Emulator, bot: Bot) -> None:
     user = emu.user()
     await user.send("/start")
     data = b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n" + bytes(range(256))
-    sent = await bot.send_document(user.id, data, filename="meeting.ics", caption="<i>Your</i> meeting", parse_mode="HTML")
+    sent = await bot.send_document(
+        user.id, data, filename="meeting.ics", caption="<i>Your</i> meeting", parse_mode="HTML"
+    )
     assert sent.document is not None and sent.document.file_name == "meeting.ics"
     assert sent.document.file_size == len(data) and sent.document.mime_type == "text/calendar"
     assert sent.caption == "Your meeting"
     view = user.messages[-1]
-    assert view.document is not None and view.document.data == data and view.document.file_name == "meeting.ics"
+    assert (
+        view.document is not None
+        and view.document.data == data
+        and view.document.file_name == "meeting.ics"
+    )
     file = await bot.get_file(sent.document.file_id)
     assert bytes(await file.download_as_bytearray()) == data
     again = await bot.send_document(user.id, sent.document.file_id)
@@ -485,7 +513,12 @@ async def test_send_photo(emu: Emulator, bot: Bot) -> None:
 
     user = emu.user()
     await user.send("/start")
-    png = b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + struct.pack(">IIBBBBB", 3, 2, 8, 2, 0, 0, 0)
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + struct.pack(">I", 13)
+        + b"IHDR"
+        + struct.pack(">IIBBBBB", 3, 2, 8, 2, 0, 0, 0)
+    )
     png += struct.pack(">I", zlib.crc32(png[12:29]))
     sent = await bot.send_photo(user.id, png, caption="pic")
     assert sent.photo and (sent.photo[-1].width, sent.photo[-1].height) == (3, 2)

@@ -45,13 +45,23 @@ def free_port() -> int:
 
 async def test_error_shapes(http: httpx.AsyncClient) -> None:
     r = await http.post("/bot1:nope/getMe")
-    assert (r.status_code, r.json()) == (401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+    assert (r.status_code, r.json()) == (
+        401,
+        {"ok": False, "error_code": 401, "description": "Unauthorized"},
+    )
     r = await http.post(f"/bot{TOKEN}/noSuchMethod")
-    assert (r.status_code, r.json()) == (404, {"ok": False, "error_code": 404, "description": "Not Found"})
+    assert (r.status_code, r.json()) == (
+        404,
+        {"ok": False, "error_code": 404, "description": "Not Found"},
+    )
     r = await http.get(f"/bot{TOKEN}/getme")  # method names are case-insensitive, GET works
     assert r.status_code == 200 and r.json()["result"]["username"] == "mentorbot_demo_bot"
     r = await http.post(f"/bot{TOKEN}/sendMessage", json={"chat_id": 5, "text": "x", "bogus": 1})
-    assert r.json() == {"ok": False, "error_code": 400, "description": "Bad Request: unknown parameter bogus"}
+    assert r.json() == {
+        "ok": False,
+        "error_code": 400,
+        "description": "Bad Request: unknown parameter bogus",
+    }
     r = await http.post(f"/bot{TOKEN}/sendMessage", json={"chat_id": 5})
     assert r.json()["description"] == "Bad Request: message text is empty"
 
@@ -60,16 +70,25 @@ async def test_json_form_and_query_bodies(emu: Emulator, http: httpx.AsyncClient
     user = emu.user(first_name="Dana")
     await user.send("/start")
     markup = {"inline_keyboard": [[{"text": "Go", "callback_data": "go"}]]}
-    r = await http.post(f"/bot{TOKEN}/sendMessage", json={"chat_id": user.id, "text": "json", "reply_markup": markup})
+    r = await http.post(
+        f"/bot{TOKEN}/sendMessage",
+        json={"chat_id": user.id, "text": "json", "reply_markup": markup},
+    )
     assert r.json()["result"]["reply_markup"] == markup
     form = {"chat_id": str(user.id), "text": "form", "reply_markup": json.dumps(markup)}
     r = await http.post(f"/bot{TOKEN}/sendMessage", data=form)
     result = r.json()["result"]
-    assert result["text"] == "form" and result["chat"] == {"id": user.id, "type": "private", "first_name": "Dana"}
+    assert result["text"] == "form" and result["chat"] == {
+        "id": user.id,
+        "type": "private",
+        "first_name": "Dana",
+    }
     assert result["from"]["is_bot"] is True
     r = await http.get(f"/bot{TOKEN}/sendMessage", params={"chat_id": user.id, "text": "query"})
     assert r.json()["ok"] is True
-    r = await http.post(f"/bot{TOKEN}/sendMessage", data={"chat_id": user.id, "text": "x", "reply_markup": "{oops"})
+    r = await http.post(
+        f"/bot{TOKEN}/sendMessage", data={"chat_id": user.id, "text": "x", "reply_markup": "{oops"}
+    )
     assert r.json()["description"] == "Bad Request: can't parse reply keyboard markup JSON object"
     assert [m.text for m in user.messages] == ["json", "form", "query"]
     assert user.messages[0].buttons == [[("Go", "go")]]
@@ -82,7 +101,11 @@ async def test_multipart_document(emu: Emulator, http: httpx.AsyncClient) -> Non
     data = {"chat_id": str(user.id), "caption": "<b>R</b>", "parse_mode": "HTML"}
     r = await http.post(f"/bot{TOKEN}/sendDocument", data=data, files=files)
     doc = r.json()["result"]["document"]
-    assert doc["file_name"] == "report.pdf" and doc["mime_type"] == "application/pdf" and doc["file_size"] == 13
+    assert (
+        doc["file_name"] == "report.pdf"
+        and doc["mime_type"] == "application/pdf"
+        and doc["file_size"] == 13
+    )
     r = await http.get(f"/bot{TOKEN}/getFile", params={"file_id": doc["file_id"]})
     path = r.json()["result"]["file_path"]
     r = await http.get(f"/file/bot{TOKEN}/{path}")
@@ -95,11 +118,15 @@ async def test_user_api(emu: Emulator, http: httpx.AsyncClient) -> None:
     user = r.json()
     assert user["first_name"] == "Eve" and user["language_code"] == "uk"
     uid = user["id"]
-    events = asyncio.create_task(http.get(f"/_emulator/users/{uid}/events", params={"after": 1, "timeout": 5}))
+    events = asyncio.create_task(
+        http.get(f"/_emulator/users/{uid}/events", params={"after": 1, "timeout": 5})
+    )
     r = await http.post(f"/_emulator/users/{uid}/send", json={"text": "/start"})
     assert r.json()["ok"] and r.json()["last_seq"] == 1
     markup = {"inline_keyboard": [[{"text": "Yes", "callback_data": "y"}]]}
-    sent = await emu.api("sendMessage", chat_id=uid, text="<i>Sure?</i>", parse_mode="HTML", reply_markup=markup)
+    sent = await emu.api(
+        "sendMessage", chat_id=uid, text="<i>Sure?</i>", parse_mode="HTML", reply_markup=markup
+    )
     got = (await asyncio.wait_for(events, 5)).json()
     assert [e["kind"] for e in got["events"]] == ["message"]
     assert got["events"][0]["message"]["text"] == "Sure?"
@@ -111,11 +138,18 @@ async def test_user_api(emu: Emulator, http: httpx.AsyncClient) -> None:
     assert r.json()[0]["html"] == "<i>Sure?</i>" and r.json()[0]["message_id"] == sent["message_id"]
     await http.post(f"/_emulator/users/{uid}/block")
     r = await http.post(f"/bot{TOKEN}/sendMessage", json={"chat_id": uid, "text": "x"})
-    assert (r.status_code, r.json()["description"]) == (403, "Forbidden: bot was blocked by the user")
+    assert (r.status_code, r.json()["description"]) == (
+        403,
+        "Forbidden: bot was blocked by the user",
+    )
     r = await http.get("/_emulator/calls", params={"method": "sendMessage"})
     assert [c["ok"] for c in r.json()] == [True, False]
     updates = await emu.api("getUpdates")
-    assert [next(k for k in u if k != "update_id") for u in updates] == ["message", "callback_query", "my_chat_member"]
+    assert [next(k for k in u if k != "update_id") for u in updates] == [
+        "message",
+        "callback_query",
+        "my_chat_member",
+    ]
 
 
 async def test_user_event_stream(emu: Emulator, http: httpx.AsyncClient) -> None:
@@ -124,7 +158,9 @@ async def test_user_event_stream(emu: Emulator, http: httpx.AsyncClient) -> None
     received: list[dict[str, Any]] = []
 
     async def listen() -> None:
-        async with http.stream("GET", f"/_emulator/users/{user.id}/stream", params={"after": 1}) as r:
+        async with http.stream(
+            "GET", f"/_emulator/users/{user.id}/stream", params={"after": 1}
+        ) as r:
             async for line in r.aiter_lines():
                 if line.startswith("data: "):
                     received.append(json.loads(line[6:]))
@@ -244,5 +280,12 @@ async def test_cli_runs_standalone() -> None:
 async def test_cli_main_parses_arguments() -> None:
     from emulator.cli import build_parser
 
-    args = build_parser().parse_args(["--port", "0", "--token", "1:A", "--bot-username", "x_bot", "--no-flood-limit"])
-    assert (args.port, args.token, args.bot_username, args.no_flood_limit) == (0, ["1:A"], "x_bot", True)
+    args = build_parser().parse_args(
+        ["--port", "0", "--token", "1:A", "--bot-username", "x_bot", "--no-flood-limit"]
+    )
+    assert (args.port, args.token, args.bot_username, args.no_flood_limit) == (
+        0,
+        ["1:A"],
+        "x_bot",
+        True,
+    )

@@ -152,8 +152,10 @@ async def test_a_concern_card_in_the_workers_language_with_its_plural_forms(
     assert f"{FSI}Ana{PDI}" in card.text
     assert in_script(lang, card.text.replace("No heating since Monday", ""))
     # written by a Catalan-speaking mentor: the language is named, the words are kept
-    assert tr.gettext("Written in %(language)s:") % {
-        "language": Locale.parse("ca").get_display_name(lang)
-    } in card.text
+    assert (
+        tr.gettext("Written in %(language)s:")
+        % {"language": Locale.parse("ca").get_display_name(lang)}
+        in card.text
+    )
     labels = [label for row in card.buttons for label, _ in row]
     assert tr.gettext("Acknowledge") in labels

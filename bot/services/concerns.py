@@ -968,14 +968,23 @@ async def escalate_due(session: AsyncSession, now: datetime, limit: int = 100) -
     decision is re-taken on the claimed row, so two ticks at once, or a tick after a restart,
     never fire a step twice. Returns how many concerns moved. Also records what became of
     the cards sent so far (`record_deliveries`)."""
+    moved, _more = await escalate_batch(session, now, limit)
+    return moved
+
+
+async def escalate_batch(session: AsyncSession, now: datetime, limit: int) -> tuple[int, bool]:
+    """`escalate_due` for the scheduler: at most `limit` concerns whose deadline passed (and
+    every stranded one); returns (concerns moved, whether more may be due)."""
     await record_deliveries(session, now)
-    due = select(Concern.id).where(
-        Concern.status == ConcernStatus.OPEN, Concern.ack_deadline_at <= now
+    due = (
+        select(Concern.id)
+        .where(Concern.status == ConcernStatus.OPEN, Concern.ack_deadline_at <= now)
+        .order_by(Concern.ack_deadline_at, Concern.id)
     )
-    candidates = set((await session.execute(due.limit(limit))).scalars())
-    candidates |= await _stranded(session)
+    overdue = set((await session.execute(due.limit(limit))).scalars())
+    candidates = overdue | await _stranded(session)
     if not candidates:
-        return 0
+        return 0, False
     claimed = await session.execute(
         select(Concern)
         .where(Concern.id.in_(candidates), Concern.status == ConcernStatus.OPEN)
@@ -986,7 +995,7 @@ async def escalate_due(session: AsyncSession, now: datetime, limit: int = 100) -
     for concern in claimed.scalars():
         if await _advance(session, now, concern):
             moved += 1
-    return moved
+    return moved, len(overdue) >= limit
 
 
 async def _stranded(session: AsyncSession) -> set[int]:

@@ -457,7 +457,7 @@ async def close(session: AsyncSession, now: datetime, person: Person, request_id
 # --- the deadline ----------------------------------------------------------------------------
 
 
-async def notify_overdue(session: AsyncSession, now: datetime) -> int:
+async def notify_overdue(session: AsyncSession, now: datetime, limit: int = 200) -> int:
     """Tell the coordinators (admins when there are none) of each open request whose answer
     deadline has come without a staff answer, once. Returns how many requests were overdue."""
     result = await session.execute(
@@ -469,7 +469,7 @@ async def notify_overdue(session: AsyncSession, now: datetime) -> int:
             HelpRequest.overdue_notified_at.is_(None),
         )
         .order_by(HelpRequest.answer_due_at, HelpRequest.id)
-        .limit(200)
+        .limit(limit)
         .with_for_update(skip_locked=True)
     )
     overdue = list(result.scalars())

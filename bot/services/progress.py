@@ -4,12 +4,13 @@ for them (one report per match per period; one reminder when a request is ignore
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_, Translator, isolate
@@ -224,53 +225,112 @@ def _start_of(day: date, tz: str) -> datetime:
 
 
 async def ask_for_reports(session: AsyncSession, now: datetime) -> int:
-    """The due job: ask the mentors of each active match whose period has passed without a
-    report; remind once those who have not answered after `REMIND_AFTER`. Returns how many
-    messages it queued."""
-    return await _new_requests(session, now) + await _reminders(session, now)
+    """Everything at once, in the caller's transaction (tests and scripts): ask the mentors of
+    each active match whose period has passed without a report; remind once those who have
+    not answered after `REMIND_AFTER`. Returns how many messages it queued. The scheduler
+    uses `request_batch` and `remind_batch` instead, a bounded batch per transaction."""
+    queued, after = 0, 0
+    while True:
+        done, last = await request_batch(session, now, after, 500)
+        queued += done
+        if last is None:
+            break
+        after = last
+    while True:
+        done, more = await remind_batch(session, now, 500)
+        queued += done
+        if not more:
+            return queued
 
 
-async def _new_requests(session: AsyncSession, now: datetime) -> int:
-    last_report = (
-        select(ProgressReport.match_id, func.max(ProgressReport.created_at).label("at"))
-        .group_by(ProgressReport.match_id)
-        .subquery()
-    )
-    last_request = (
-        select(ReportRequest.match_id, func.max(ReportRequest.requested_at).label("at"))
-        .group_by(ReportRequest.match_id)
-        .subquery()
-    )
-    query = (
-        select(Match, Organisation, last_report.c.at, last_request.c.at)
-        .join(Organisation, Organisation.id == Match.organisation_id)
-        .outerjoin(last_report, last_report.c.match_id == Match.id)
-        .outerjoin(last_request, last_request.c.match_id == Match.id)
-        .where(Match.status == MatchStatus.ACTIVE)
-        .order_by(Match.id)
-        .with_for_update(of=Match, skip_locked=True)  # PostgreSQL; SQLite has no row locks
-    )
-    queued = 0
-    for match, org, reported_at, requested_at in (await session.execute(query)).all():
-        anchors = [_start_of(match.started_on, org.timezone), reported_at, requested_at]
-        anchor = max(a for a in anchors if a is not None)
-        if not period_due(anchor, now, org.report_cadence_days):
-            continue
-        # Requests of an earlier period that were never answered are superseded.
-        stale = await session.execute(
-            select(ReportRequest).where(
-                ReportRequest.match_id == match.id, ReportRequest.status == JobStatus.PENDING
-            )
+async def request_batch(
+    session: AsyncSession, now: datetime, after: int, limit: int, scan: int | None = None
+) -> tuple[int, int | None]:
+    """Look at up to `scan` (default 10 × `limit`) active matches with an id above `after`,
+    and ask the mentors of the first `limit` whose period has passed for a report. Returns
+    (messages queued, the match id to go on after, or None when the walk reached the end).
+    A handful of queries whatever the batch size; the matches are locked (`FOR UPDATE SKIP
+    LOCKED` on PostgreSQL) before what was already asked for is read, so two processes never
+    ask twice."""
+    scan = scan or limit * 10
+    rows = (
+        await session.execute(
+            select(Match, Organisation)
+            .join(Organisation, Organisation.id == Match.organisation_id)
+            .where(Match.status == MatchStatus.ACTIVE, Match.id > after)
+            .order_by(Match.id)
+            .limit(scan)
+            .with_for_update(of=Match, skip_locked=True)  # PostgreSQL; SQLite has no row locks
         )
-        for old in stale.scalars():
-            old.status, old.remind_at = JobStatus.SKIPPED, None
-        mentors = await session.execute(
-            select(Person)
-            .join(MatchMentor, MatchMentor.mentor_id == Person.id)
-            .where(MatchMentor.match_id == match.id, Person.active)
+    ).all()
+    if not rows:
+        return 0, None
+    ids = [match.id for match, _org in rows]
+    reported = dict(
+        (
+            await session.execute(
+                select(ProgressReport.match_id, func.max(ProgressReport.created_at))
+                .where(ProgressReport.match_id.in_(ids))
+                .group_by(ProgressReport.match_id)
+            )
+        ).all()
+    )
+    requested = dict(
+        (
+            await session.execute(
+                select(ReportRequest.match_id, func.max(ReportRequest.requested_at))
+                .where(ReportRequest.match_id.in_(ids))
+                .group_by(ReportRequest.match_id)
+            )
+        ).all()
+    )
+    due: list[tuple[Match, Organisation]] = []
+    for match, org in rows:
+        anchors = [
+            _start_of(match.started_on, org.timezone),
+            reported.get(match.id),
+            requested.get(match.id),
+        ]
+        anchor = max(a for a in anchors if a is not None)
+        if period_due(anchor, now, org.report_cadence_days):
+            due.append((match, org))
+    # The walk goes on after the last match asked for (when more were due than `limit`), else
+    # after the last one looked at; it ends with the table.
+    last: int | None = rows[-1][0].id if len(rows) >= scan else None
+    if len(due) > limit:
+        due = due[:limit]
+        last = due[-1][0].id
+    if not due:
+        return 0, last
+    due_ids = [match.id for match, _org in due]
+    # Requests of an earlier period that were never answered are superseded.
+    await session.execute(
+        update(ReportRequest)
+        .where(ReportRequest.match_id.in_(due_ids), ReportRequest.status == JobStatus.PENDING)
+        .values(status=JobStatus.SKIPPED, remind_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    mentors: dict[int, list[Person]] = defaultdict(list)
+    for match_id, mentor in (
+        await session.execute(
+            select(MatchMentor.match_id, Person)
+            .join(Person, Person.id == MatchMentor.mentor_id)
+            .where(MatchMentor.match_id.in_(due_ids), Person.active)
             .order_by(Person.id)
         )
-        for mentor in mentors.scalars():
+    ).all():
+        mentors[match_id].append(mentor)
+    families = {
+        family.id: family
+        for family in (
+            await session.execute(
+                select(Family).where(Family.id.in_([match.family_id for match, _org in due]))
+            )
+        ).scalars()
+    }
+    asked: list[tuple[Person, Match, Organisation, ReportRequest]] = []
+    for match, org in due:
+        for mentor in mentors.get(match.id, []):
             request = ReportRequest(
                 match_id=match.id,
                 mentor_id=mentor.id,
@@ -279,12 +339,23 @@ async def _new_requests(session: AsyncSession, now: datetime) -> int:
                 status=JobStatus.PENDING,
             )
             session.add(request)
-            await session.flush()
-            queued += await _ask(session, now, mentor, match, request, reminder=False)
-    return queued
+            asked.append((mentor, match, org, request))
+    await session.flush()
+    queued = 0
+    for mentor, match, org, request in asked:
+        rd = (
+            people.Reader(mentor, org)
+            if mentor.organisation_id == org.id
+            else await people.reader(session, mentor)
+        )
+        family = families.get(match.family_id)
+        queued += _ask(session, now, rd, family.name if family else "", match, request, False)
+    return queued, last
 
 
-async def _reminders(session: AsyncSession, now: datetime) -> int:
+async def remind_batch(session: AsyncSession, now: datetime, limit: int) -> tuple[int, bool]:
+    """Remind, once, up to `limit` mentors who have not answered a request after
+    `REMIND_AFTER`. Returns (messages queued, whether more may be due)."""
     query = (
         select(ReportRequest)
         .where(
@@ -293,34 +364,37 @@ async def _reminders(session: AsyncSession, now: datetime) -> int:
             ReportRequest.remind_at <= now,
         )
         .order_by(ReportRequest.id)
+        .limit(limit)
         .with_for_update(skip_locked=True)
     )
     queued = 0
-    for request in list((await session.execute(query)).scalars()):
+    requests = list((await session.execute(query)).scalars())
+    for request in requests:
         request.remind_at = None  # once only
         mentor = await session.get(Person, request.mentor_id)
         match = await session.get(Match, request.match_id)
         if mentor is None or match is None or match.status != MatchStatus.ACTIVE:
             request.status = JobStatus.CANCELLED
             continue
-        queued += await _ask(session, now, mentor, match, request, reminder=True)
-    return queued
+        family = await session.get(Family, match.family_id)
+        rd = await people.reader(session, mentor)
+        queued += _ask(session, now, rd, family.name if family else "", match, request, True)
+    return queued, len(requests) >= limit
 
 
-async def _ask(
+def _ask(
     session: AsyncSession,
     now: datetime,
-    mentor: Person,
+    rd: people.Reader,
+    family_name: str,
     match: Match,
     request: ReportRequest,
-    *,
     reminder: bool,
 ) -> int:
+    mentor = rd.person
     if not mentor.active:
         return 0
-    rd = await people.reader(session, mentor)
-    family = await session.get(Family, match.family_id)
-    name = isolate(family.name if family else "")
+    name = isolate(family_name)
     _ = rd.tr.gettext
     if reminder:
         text = _(

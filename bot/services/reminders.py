@@ -366,26 +366,34 @@ async def _record(session: AsyncSession, outcomes: Outcomes, now: datetime) -> N
 
 
 async def send_due(session: AsyncSession, now: datetime) -> int:
-    """The scheduler's job: render and queue every reminder due at `now`, each in its
-    recipient's language and timezone, and mark it done in the same transaction. A reminder
-    whose time passed while the bot was down is still sent if its appointment is ahead, and
-    skipped (with the reason) otherwise. Returns how many reminders were handled."""
+    """Every reminder due at `now` (up to `MAX_PER_TICK`), in the caller's transaction: tests
+    and benchmarks. The scheduler calls `send_batch`, one bounded batch per transaction."""
     handled = 0
     while handled < MAX_PER_TICK:
-        rows = await _claim(session, now, min(BATCH, MAX_PER_TICK - handled))
-        if not rows:
-            break
-        batch = await _load(session, rows)
-        latest = _latest_per_recipient(rows)
-        outcomes: Outcomes = {}
-        for reminder in rows:
-            _handle(session, batch, reminder, now, latest, outcomes)
-        await session.flush()
-        await _record(session, outcomes, now)
-        handled += len(rows)
-        if len(rows) < BATCH:
+        done, more = await send_batch(session, now, min(BATCH, MAX_PER_TICK - handled))
+        handled += done
+        if not more:
             break
     return handled
+
+
+async def send_batch(session: AsyncSession, now: datetime, limit: int) -> tuple[int, bool]:
+    """Render and queue up to `limit` reminders due at `now`, each in its recipient's language
+    and timezone, and mark them done in the same transaction. A reminder whose time passed
+    while the bot was down (or the clock jumped) is still sent if its appointment is ahead,
+    and skipped (with the reason) otherwise. Returns (reminders handled, whether more may be
+    due)."""
+    rows = await _claim(session, now, limit)
+    if not rows:
+        return 0, False
+    batch = await _load(session, rows)
+    latest = _latest_per_recipient(rows)
+    outcomes: Outcomes = {}
+    for reminder in rows:
+        _handle(session, batch, reminder, now, latest, outcomes)
+    await session.flush()
+    await _record(session, outcomes, now)
+    return len(rows), len(rows) >= limit
 
 
 def _latest_per_recipient(rows: Sequence[Reminder]) -> dict[tuple[int, int], int]:
