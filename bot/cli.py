@@ -635,7 +635,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         from bot import logs
 
-        logs.configure(settings.log_level if args.command == "run" else "WARNING")
+        logs.configure(
+            settings.log_level if args.command == "run" else "WARNING",
+            secrets=logs.secrets_of(settings),
+        )
         logging.getLogger("alembic").setLevel(logging.WARNING)
         if args.command == "run":
             _run(settings, args.webhook)
