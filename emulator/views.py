@@ -17,7 +17,9 @@ class HasMessageId(Protocol):
     def message_id(self) -> int: ...
 
 
-EventKind = Literal["message", "edit", "delete", "callback_answer", "chat_action", "user_message", "user_edit"]
+EventKind = Literal[
+    "message", "edit", "delete", "callback_answer", "chat_action", "user_message", "user_edit", "left"
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
