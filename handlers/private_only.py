@@ -1,4 +1,4 @@
-"""The bot works in private chats only. Installed ahead of every other handler (group -1):
+"""The bot works in private chats only. Installed ahead of every other handler (its own group, -1000):
 an update from a group, supergroup or channel starts nothing. In a group the bot says once,
 in the language of the person who wrote or added it and without any personal data, that it
 works in private chats, and leaves (`leaveChat`); a button pressed there is answered with a
@@ -30,6 +30,7 @@ PRIVATE_ONLY = N_(
 LEAVING = N_("I am leaving this group.")
 TOAST = N_("This bot works in private chats only.")
 TOLD = "private_only_told"  # bot_data: the group chats told already since the bot was added
+GROUP = -1000  # PTB handler group: runs before every other (lower groups run first)
 JOINED = (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED)
 
 
@@ -112,5 +113,5 @@ async def _quietly(call: Any) -> None:
 
 
 def install(app: Application) -> None:  # type: ignore[type-arg]
-    """Ahead of every handler of the router (group 0)."""
-    app.add_handler(TypeHandler(Update, guard), group=-1)
+    """Ahead of every other handler: a handler group of its own, before any other."""
+    app.add_handler(TypeHandler(Update, guard), group=GROUP)

@@ -82,7 +82,8 @@ class Router:
         self.fallback = fn
 
     def install(self, app: Application) -> None:  # type: ignore[type-arg]
-        # First (group -1): nothing below sees a group, channel or business-account update.
+        # First, in a handler group of its own: nothing below sees a group, channel or
+        # business-account update.
         private_only.install(app)
         for handler in self.handlers:
             app.add_handler(handler)

@@ -4,6 +4,7 @@ Bot API emulator, and the real bot `Application` polling it."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -33,6 +34,15 @@ PG_URL = os.environ.get("TEST_DATABASE_URL")
 
 def pytest_report_header() -> str:
     return f"database: {'PostgreSQL' if PG_URL else 'SQLite'}"
+
+
+@pytest.fixture(autouse=True)
+def _log_record_factory_restored() -> Iterator[None]:
+    """`mentorbot` commands set the process's logging up (`bot.logs.configure` installs a
+    record factory); each test finds it as it was."""
+    factory = logging.getLogRecordFactory()
+    yield
+    logging.setLogRecordFactory(factory)
 
 
 @pytest.fixture(scope="session")
