@@ -205,3 +205,18 @@ def test_the_consent_texts_are_translated_in_every_language(locale: str) -> None
         message = catalog.get(CONSENT[role])
         assert message is not None and message.string and not message.fuzzy, (locale, role)
         assert message.string.count("\n") == CONSENT[role].count("\n")
+
+
+async def test_an_admin_sees_a_help_request_once_it_is_brought_to_them(
+    db: Database, clock: ManualClock, w: World
+) -> None:
+    async with db.transaction() as s:
+        for pid, field in ((w.carme.id, "active"), (w.wendy.id, "reachable")):
+            person = await s.get(Person, pid)
+            assert person is not None
+            setattr(person, field, False)  # no coordinator; the worker cannot be reached
+    await _amal_reports(db, clock, w)  # her request falls back to the admins
+    ada = await _access(db, clock, w, w.ada)
+    assert ada["help thread"] and ada["help in /pending"]
+    otto = await _access(db, clock, w, w.otto)
+    assert otto == dict.fromkeys(otto, False)
