@@ -32,10 +32,23 @@ from tests.test_webhook import SECRET, free_port
 CONCERN = "Amal has not left the flat since Tuesday"
 PROBLEM = "صاحب البيت يريد أن نخرج هذا الشهر"
 REPLY = "I will call the landlord tomorrow morning"
+QUESTION = "Which form does Amal need for the school canteen"
+ANSWER = "Bring the green form to Casal Raval on Monday"
 
 PLANTED: dict[str, list[str]] = {
     "names": ["Vilaró", "Marta Vilaró", "Oyelaran", "Wendy Oyelaran", "Haddad", "Amal"],
-    "texts": [CONCERN, "left the flat", PROBLEM, "صاحب البيت", REPLY, "the landlord"],
+    "texts": [
+        CONCERN,
+        "left the flat",
+        PROBLEM,
+        "صاحب البيت",
+        REPLY,
+        "the landlord",
+        QUESTION,
+        "school canteen",
+        ANSWER,
+        "green form",
+    ],
     "phones": ["+34612345678", "612345678", "612 34 56 78", "612 345 678"],
     "usernames": ["marta_vilaro_77", "wendy_oy_41", "amal_h_93"],
     "token": [TOKEN, TOKEN.split(":", 1)[1]],
@@ -163,7 +176,8 @@ async def story_log(
 
 async def _conversations(app: App, c: Cast) -> None:
     """A concern from the mentor, acknowledged and answered by the worker; a problem from the
-    mentee in Arabic; the mentee's contacts (the mentor's phone); the worker's /pending."""
+    mentee in Arabic; the mentee's contacts (the mentor's phone); a help request from the
+    mentor, answered; the worker's /pending; text typed outside any conversation."""
     for user in (c.marta, c.wendy, c.amal):
         await user.send("/start")
         await user.next_message()
@@ -197,6 +211,20 @@ async def _conversations(app: App, c: Cast) -> None:
     contacts = await c.amal.next_message()
     assert "612 34 56 78" in contacts.text  # the phone was on the wire
     await deliver(app)
+    await c.marta.send("/help_staff")  # a help request, answered
+    await c.marta.next_message()
+    await c.marta.press("A practical question (a form, an appointment)")
+    await c.marta.next_message()
+    await c.marta.send(QUESTION)
+    await c.marta.next_message()
+    await deliver(app)
+    card = await c.wendy.next_message(where=lambda m: QUESTION in m.text)
+    await c.wendy.press_data(card.buttons[0][0][1])
+    await c.wendy.next_message()
+    await c.wendy.send(ANSWER)
+    await c.wendy.next_message()
+    await deliver(app)
+    await c.marta.next_message(where=lambda m: ANSWER in m.text)
     await c.wendy.send("/pending")
     await c.wendy.next_message()
     await c.wendy.send("Marta Vilaró +34612345678")  # typed outside any conversation
