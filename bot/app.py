@@ -101,7 +101,7 @@ def build_application(
 
     app: App = builder.post_init(post_init).post_stop(post_stop).build()
     app.bot_data[RUNTIME_KEY] = rt
-    app.add_handler(TypeHandler(Update, _count), group=-1000)
+    app.add_handler(TypeHandler(Update, _count), group=-2000)  # before the private-chats guard
     build_router().install(app)
     app.add_error_handler(_on_error)
     return app

@@ -654,7 +654,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot import logs
 
         logs.configure(
-            "DEBUG" if debug else settings.log_level if args.command == "run" else "WARNING"
+            "DEBUG" if debug else settings.log_level if args.command == "run" else "WARNING",
+            secrets=logs.secrets_of(settings),
         )
         logging.getLogger("alembic").setLevel(logging.WARNING)
         if args.command == "run":

@@ -158,8 +158,12 @@ async def check_token(settings: Settings) -> str:
     """getMe: the bot's username; raises the error met."""
     from telegram import Bot
 
+    from bot.chats import GROUPS_WARNING, allows_groups
+
     bot = Bot(settings.require_token(), base_url=f"{settings.api_base}/bot")
     async with bot:
+        if allows_groups(bot.bot):
+            log.warning("%s", GROUPS_WARNING)
         return bot.username or ""
 
 

@@ -3,6 +3,7 @@
 from .core import CallRecord, Emulator
 from .errors import ApiError
 from .flood import FloodLimits
+from .groups import SimulatedGroup
 from .state import BotState
 from .users import SimulatedUser
 from .views import CallbackAnswer, FileView, MessageView, UserEvent
@@ -16,6 +17,7 @@ __all__ = [
     "FileView",
     "FloodLimits",
     "MessageView",
+    "SimulatedGroup",
     "SimulatedUser",
     "UserEvent",
 ]

@@ -11,6 +11,7 @@ from typing import Any
 from . import updates
 from .errors import NOT_FOUND, UNAUTHORIZED, ApiError, bad_request
 from .flood import FloodControl, FloodLimits
+from .groups import SimulatedGroup, new_group
 from .httpserver import HttpServer
 from .methods import HANDLERS
 from .spec import BotApiSpec, load_spec
@@ -158,6 +159,18 @@ class Emulator:
                 language_code=language_code,
             )
         return self.user_by_id(info.id, bot=bot_state.token)
+
+    def group(
+        self,
+        creator: SimulatedUser,
+        title: str = "Group",
+        *,
+        kind: str = "group",
+        bot: str | None = None,
+    ) -> SimulatedGroup:
+        """A new group (``kind="supergroup"`` for a supergroup) created by ``creator``; the bot
+        joins only when someone calls ``add_bot``."""
+        return new_group(self.world, self.bot(bot), creator, title, kind)
 
     def user_by_id(self, user_id: int, *, bot: str | None = None) -> SimulatedUser:
         bot_state = self.bot(bot)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .errors import BLOCKED, NOT_MODIFIED, ApiError, bad_request, forbidden
+from .errors import BLOCKED, CHAT_NOT_FOUND, NOT_MODIFIED, ApiError, bad_request, forbidden
 from .files import StoredFile, UploadedFile
 from .formatting import check_entities, render
 from .rules import (
@@ -83,9 +83,9 @@ def send_message(world: World, bot: BotState, p: dict[str, Any]) -> Any:
     check_text(text)
     markup = _markup(p)
     reply_to = _reply_to(chat, p)
-    world.check_flood(bot, chat.user.id)
+    world.check_flood(bot, chat.id)
     msg = StoredMessage(
-        chat.new_message_id(), chat.user.id, world.now(), True, text, entities, p["text"],
+        chat.new_message_id(), chat.id, world.now(), True, text, entities, p["text"],
         p.get("parse_mode"), markup, reply_to=reply_to,
     )  # fmt: skip
     if "link_preview_options" in p:
@@ -124,9 +124,9 @@ def _send_file(world: World, bot: BotState, p: dict[str, Any], kind: str, field:
     markup = _markup(p)
     reply_to = _reply_to(chat, p)
     stored = _input_file(world, p[field], "documents" if kind == "document" else "photos")
-    world.check_flood(bot, chat.user.id)
+    world.check_flood(bot, chat.id)
     msg = StoredMessage(
-        chat.new_message_id(), chat.user.id, world.now(), True, caption, entities, p.get("caption", ""),
+        chat.new_message_id(), chat.id, world.now(), True, caption, entities, p.get("caption", ""),
         p.get("parse_mode"), markup, file=stored, kind=kind, reply_to=reply_to,
     )  # fmt: skip
     return _store(world, bot, chat, msg)
@@ -174,7 +174,7 @@ def _inline(markup: dict[str, Any] | None) -> dict[str, Any] | None:
 
 def _apply_edit(world: World, bot: BotState, chat: ChatState, msg: StoredMessage) -> Any:
     if world.flood_limits.count_edits:
-        world.check_flood(bot, chat.user.id)
+        world.check_flood(bot, chat.id)
     msg.edit_date = world.now()
     world.emit(bot, chat, "edit", msg)
     return world.message_json(bot, chat, msg)
@@ -272,9 +272,33 @@ def answer_callback_query(world: World, bot: BotState, p: dict[str, Any]) -> Any
         int(p.get("cache_time", 0)),
     )  # fmt: skip
     world.answers.append(answer)
-    chat = bot.chats.get(query.user_id)
+    chat = bot.chats.get(query.chat_id if query.chat_id is not None else query.user_id)
     if chat is not None:
         world.emit(bot, chat, "callback_answer", answer=answer)
+    return True
+
+
+@method("leaveChat")
+def leave_chat(world: World, bot: BotState, p: dict[str, Any]) -> Any:
+    """The bot leaves a group or supergroup: it gets its own `my_chat_member` update (from
+    itself: member -> left), and can no longer write there."""
+    chat_id = p["chat_id"]
+    chat = bot.chats.get(chat_id) if isinstance(chat_id, int) else None
+    if chat is None:
+        raise bad_request(CHAT_NOT_FOUND)
+    if chat.group is None:
+        raise bad_request("chat member status can't be changed in private chats")
+    if chat.bot_status != "member":
+        kind = "supergroup" if chat.group.type == "supergroup" else "group"
+        raise forbidden(f"bot is not a member of the {kind} chat")
+    chat.bot_status = "left"
+    member = bot.user_json()
+    bot.enqueue("my_chat_member", {
+        "chat": chat.chat_json(), "from": member, "date": world.now(),
+        "old_chat_member": {"user": member, "status": "member"},
+        "new_chat_member": {"user": member, "status": "left"},
+    })  # fmt: skip
+    world.emit(bot, chat, "left")
     return True
 
 
@@ -367,7 +391,7 @@ def get_chat(world: World, bot: BotState, p: dict[str, Any]) -> Any:
     }
     gifts["gifts_from_channels"] = False
     return {
-        **chat.user.chat_json(),
+        **chat.chat_json(),
         "accent_color_id": 0,
         "max_reaction_count": 11,
         "accepted_gift_types": gifts,

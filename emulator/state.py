@@ -1,4 +1,4 @@
-"""The emulated world: bots, users, private chats, messages, pending updates."""
+"""The emulated world: bots, users, private chats, groups, messages, pending updates."""
 
 from __future__ import annotations
 
@@ -78,6 +78,18 @@ class UserInfo:
 
 
 @dataclass
+class GroupInfo:
+    """A group or supergroup chat (negative id) that users can add bots to."""
+
+    id: int
+    type: str  # group | supergroup
+    title: str
+
+    def chat_json(self) -> dict[str, Any]:
+        return {"id": self.id, "type": self.type, "title": self.title}
+
+
+@dataclass
 class StoredMessage:
     message_id: int
     chat_id: int
@@ -94,11 +106,12 @@ class StoredMessage:
     deleted: bool = False
     reply_to: StoredMessage | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    sender_id: int | None = None  # in a group: the user who wrote it
 
 
 @dataclass
 class ChatState:
-    user: UserInfo
+    user: UserInfo  # the private chat's user; for a group, the user who created it
     started: bool = False
     blocked: bool = False
     messages: dict[int, StoredMessage] = field(default_factory=dict)
@@ -106,10 +119,19 @@ class ChatState:
     events: list[UserEvent] = field(default_factory=list)
     signal: Signal = field(default_factory=Signal)
     listeners: list[Callable[[UserEvent], None]] = field(default_factory=list)
+    group: GroupInfo | None = None
+    bot_status: str = "member"  # in a group: member | left | kicked
+
+    @property
+    def id(self) -> int:
+        return self.group.id if self.group is not None else self.user.id
 
     @property
     def chat_instance(self) -> str:
-        return str(-(self.user.id * 7919 + 13))
+        return str(-(self.id * 7919 + 13))
+
+    def chat_json(self) -> dict[str, Any]:
+        return self.group.chat_json() if self.group is not None else self.user.chat_json()
 
     def new_message_id(self) -> int:
         mid = self.next_message_id
@@ -134,6 +156,7 @@ class CallbackQuery:
     message_id: int
     data: str
     answered: bool = False
+    chat_id: int | None = None  # the chat of the pressed message, when not the user's own
 
 
 class BotState:
@@ -157,6 +180,7 @@ class BotState:
         ] = {}  # (name|description|short_description, language)
         self.menu_buttons: dict[int, dict[str, Any]] = {}
         self.poll_owner: object | None = None
+        self.can_join_groups = True  # BotFather's "Allow Groups?"
 
     def user_json(self) -> dict[str, Any]:
         return {
@@ -169,7 +193,7 @@ class BotState:
     def me_json(self) -> dict[str, Any]:
         return {
             **self.user_json(),
-            "can_join_groups": True,
+            "can_join_groups": self.can_join_groups,
             "can_read_all_group_messages": False,
             "supports_inline_queries": False,
             "can_connect_to_business": False,
@@ -201,6 +225,7 @@ class World:
         self.files = FileStore()
         self.answers: list[CallbackAnswer] = []
         self._user_ids = itertools.count(100_000_001)
+        self._group_ids = itertools.count(1)
         self._query_ids = itertools.count(1)
 
     def now(self) -> int:
@@ -229,6 +254,18 @@ class World:
             bot.chats[user_id] = chat
         return chat
 
+    def add_group(self, bot: BotState, creator: int, title: str, kind: str = "group") -> ChatState:
+        """A group (or supergroup) chat created by a user; the bot is not in it yet."""
+        if kind not in ("group", "supergroup"):
+            raise ValueError("a group chat is a group or a supergroup")
+        n = next(self._group_ids)
+        gid = -(4_000_000_000 + n) if kind == "group" else -(1_000_000_000_000 + 2_000_000_000 + n)
+        chat = ChatState(
+            self.users[creator], started=True, group=GroupInfo(gid, kind, title), bot_status="left"
+        )
+        bot.chats[gid] = chat
+        return chat
+
     def new_query_id(self, user_id: int) -> str:
         return str(user_id * 1000 + next(self._query_ids) % 1000 + 4_000_000_000_000_000)
 
@@ -241,6 +278,11 @@ class World:
             if chat_id in self.users:
                 raise forbidden(CANT_INITIATE)
             raise bad_request(CHAT_NOT_FOUND)
+        if chat.group is not None and chat.bot_status != "member":
+            kind = "supergroup" if chat.group.type == "supergroup" else "group"
+            if chat.bot_status == "kicked":
+                raise forbidden(f"bot was kicked from the {kind} chat")
+            raise forbidden(f"bot is not a member of the {kind} chat")
         if not chat.started:
             raise forbidden(CANT_INITIATE)
         if chat.blocked:
@@ -259,8 +301,8 @@ class World:
     ) -> dict[str, Any]:
         out: dict[str, Any] = {
             "message_id": msg.message_id,
-            "from": bot.user_json() if msg.from_bot else chat.user.user_json(),
-            "chat": chat.user.chat_json(),
+            "from": bot.user_json() if msg.from_bot else self._sender(chat, msg).user_json(),
+            "chat": chat.chat_json(),
             "date": msg.date,
         }
         if msg.edit_date is not None:
@@ -271,6 +313,8 @@ class World:
             out["text"] = msg.text or ""
             if msg.entities:
                 out["entities"] = msg.entities
+        elif msg.kind == "service":  # e.g. new_chat_members in a group
+            out.update(msg.extra)
         else:
             assert msg.file is not None
             if msg.kind == "document":
@@ -287,6 +331,9 @@ class World:
             out["reply_markup"] = msg.reply_markup
         return out
 
+    def _sender(self, chat: ChatState, msg: StoredMessage) -> UserInfo:
+        return self.users[msg.sender_id] if msg.sender_id is not None else chat.user
+
     def view(self, bot: BotState, chat: ChatState, msg: StoredMessage) -> MessageView:
         markup = msg.reply_markup or {}
         keyboard = tuple(tuple(row) for row in markup.get("inline_keyboard", ()))
@@ -302,7 +349,7 @@ class World:
             fv = FileView(f.file_id, f.file_name, f.mime_type, f.data or b"", f.width, f.height)
         return MessageView(
             message_id=msg.message_id,
-            chat_id=chat.user.id,
+            chat_id=chat.id,
             from_bot=msg.from_bot,
             date=msg.date,
             text=msg.text or "",
@@ -355,6 +402,7 @@ __all__ = [
     "BotState",
     "CallbackQuery",
     "ChatState",
+    "GroupInfo",
     "Signal",
     "StoredMessage",
     "UserInfo",

@@ -18,8 +18,8 @@ class HasMessageId(Protocol):
 
 
 EventKind = Literal[
-    "message", "edit", "delete", "callback_answer", "chat_action", "user_message", "user_edit"
-]
+    "message", "edit", "delete", "callback_answer", "chat_action", "user_message", "user_edit", "left"
+]  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ def _invalid(ctx: Ctx, exc: Invalid) -> None:
 
 
 async def _on_open(ctx: Ctx, args: list[str]) -> None:
-    card = await concerns.view_card(ctx.session, ctx.me, _concern_id(args))
+    card = await concerns.view_card(ctx.session, ctx.now, ctx.me, _concern_id(args))
     ctx.reply(card.text, card.buttons)
 
 

@@ -21,6 +21,7 @@ from telegram.ext import (
 )
 
 from bot.services import people
+from handlers import private_only
 from handlers.common import Ctx, CtxHandler, PressHandler, TextStep, not_linked_text, wrap
 from storage.models import Consent, Role
 
@@ -81,6 +82,9 @@ class Router:
         self.fallback = fn
 
     def install(self, app: Application) -> None:  # type: ignore[type-arg]
+        # First, in a handler group of its own: nothing below sees a group, channel or
+        # business-account update.
+        private_only.install(app)
         for handler in self.handlers:
             app.add_handler(handler)
         app.add_handler(

@@ -10,8 +10,9 @@ _STAFF_CONSENT = N_(
     "What the programme stores about you: your name, your language, the contact details the "
     "staff gave us, and what you do with this bot (answers to help requests, concerns you "
     "acknowledge).\n"
-    "Who sees it: the staff of your organisation. The mentors and mentees of the matches you "
-    "follow see your name.\n"
+    "Who sees it: the coordinators of your organisation, and the staff who handle the same "
+    "matches, concerns and help requests. The mentors and mentees of the matches you follow see "
+    "your name. What you open and do about a concern is recorded.\n"
     "You can ask the staff at any time to see or delete your data."
 )
 
@@ -20,16 +21,21 @@ CONSENT: dict[Role, str] = {
         "What the programme stores about you: your name, your language, your family, the "
         "contact details the staff gave us, the meetings and appointments with your mentors, "
         "and the help you ask for.\n"
-        "Who sees it: your mentors, the social worker who referred you, and the programme's "
-        "coordinators. No one else.\n"
+        "Who sees it: your mentors, the social worker who referred you (or the one your case is "
+        "handed to), and the programme's coordinators. The programme's administrators see a "
+        "problem or a request for help only if nobody answers it in time. No one else. Each "
+        "time someone on the staff opens what you reported, it is recorded.\n"
         "You can ask the staff at any time to see or delete your data."
     ),
     Role.MENTOR: N_(
         "What the programme stores about you: your name, your language, the contact details "
         "the staff gave us, the meetings you log, your progress reports, and your questions "
         "and concerns.\n"
-        "Who sees it: the referring worker of your match and the programme's coordinators. "
-        "Your mentee sees your name, and your phone number only if you allow it.\n"
+        "Who sees it: the referring worker of your match (or the worker a concern or a question "
+        "is handed to) and the programme's coordinators. The programme's administrators see a "
+        "concern or a question only if nobody answers it in time. Your mentee sees your name, "
+        "and your phone number only if you allow it. Each time someone on the staff opens a "
+        "concern you raised, it is recorded.\n"
         "You can ask the staff at any time to see or delete your data."
     ),
     Role.WORKER: _STAFF_CONSENT,

@@ -4,6 +4,7 @@ Bot API emulator, and the real bot `Application` polling it."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -45,6 +46,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if browser:
         config.hook.pytest_deselected(items=browser)
         items[:] = [item for item in items if not item.get_closest_marker("browser")]
+
+
+@pytest.fixture(autouse=True)
+def _log_record_factory_restored() -> Iterator[None]:
+    """`mentorbot` commands set the process's logging up (`bot.logs.configure` installs a
+    record factory); each test finds it as it was."""
+    factory = logging.getLogRecordFactory()
+    yield
+    logging.setLogRecordFactory(factory)
 
 
 @pytest.fixture(scope="session")

@@ -263,6 +263,26 @@ async def test_reassign_to_another_worker(app: App, db: Database, w: World) -> N
     assert "Assigned to: Otto" in card.text and "Acknowledge" in str(card.buttons)
     concern = await the_concern(db)
     assert concern.assigned_worker_id == w.ids["Otto"]
+    # her own card lost the details and the buttons: it is no longer hers
+    old = next(m for m in w.wendy.messages if m.text.startswith(f"Concern #{concern.id}"))
+    assert "now assigned to another worker" in old.text and not old.buttons
+    assert "She has not left the flat" not in old.text
+    await w.wendy.press_forged(f"cn:ack:{concern.id}")
+    assert "not available to you" in (await nxt(w.wendy)).text
+
+
+async def test_a_second_worker_is_refused_the_concern_and_the_match(
+    app: App, db: Database, w: World
+) -> None:
+    await raised_and_delivered(app, w)
+    concern = await the_concern(db)
+    for data in (f"cn:open:{concern.id}", f"cn:ack:{concern.id}", f"mt:{w.match.id}"):
+        await w.otto.press_forged(data)
+        assert "not available to you" in (await nxt(w.otto)).text
+    await w.otto.send(f"/match {w.match.id}")
+    assert "not available to you" in (await nxt(w.otto)).text
+    after = await the_concern(db)
+    assert after.status == ConcernStatus.OPEN and after.acknowledged_at is None
 
 
 async def test_a_forged_press_on_another_organisations_concern_is_refused(
@@ -380,16 +400,20 @@ async def test_nobody_acknowledges_and_pending_shows_it_at_the_top(
                 answer_due_at=clock.now() + timedelta(hours=45),
             )
         )  # fmt: skip
-    await w.otto.send("/pending")
-    listing = await nxt(w.otto)
+    await w.otto.send("/pending")  # another worker: none of it is his
+    assert "Nothing is pending" in (await nxt(w.otto)).text
+    await w.otto.press_forged(f"cn:open:{concern.id}")
+    assert "not available to you" in (await nxt(w.otto)).text
+    await w.carme.send("/pending")
+    listing = await nxt(w.carme)
     lines = listing.text.splitlines()
     assert lines[0] == "Open concerns"
     assert "NOBODY ACKNOWLEDGED" in lines[1] and f"#{concern.id}" in lines[1]
     assert "#1" in lines[2] and "acknowledge by" in lines[2]
     assert lines[3:5] == ["", "Open help requests"]
     assert "Marta: open for 3 hours, answer by" in lines[5]
-    await w.otto.press(f"#{concern.id} Haddad")
-    card = await nxt(w.otto)
+    await w.carme.press(f"#{concern.id} Haddad")
+    card = await nxt(w.carme)
     assert "Nobody acknowledged this concern in time" in card.text
     await w.marta.send("/pending")
     assert "not available" in (await nxt(w.marta)).text

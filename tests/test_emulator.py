@@ -549,3 +549,74 @@ async def test_answer_callback_query_once(emu: Emulator, bot: Bot) -> None:
     assert emu.answers[-1].show_alert and user.answers[-1].text == "done"
     with pytest.raises(LookupError):
         await user.press(sent, "nope")
+
+
+# --- groups ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["group", "supergroup"])
+async def test_a_bot_added_to_a_group_writes_there_until_it_leaves(
+    emu: Emulator, bot: Bot, kind: str
+) -> None:
+    dana = emu.user(first_name="Dana")
+    group = emu.group(dana, "Neighbours", kind=kind)
+    assert group.id < 0 and group.bot_status == "left"
+    with pytest.raises(Forbidden, match=f"bot is not a member of the {kind} chat"):
+        await bot.send_message(group.id, "hello")
+    await group.send(dana, "nobody hears this")  # the bot is not in the group yet
+    group.add_bot(by=dana)
+    await group.send(dana, "/mymatches")
+    updates = await bot.get_updates()
+    added, service, command = updates
+    assert added.my_chat_member is not None and added.my_chat_member.chat.type == kind
+    assert added.my_chat_member.from_user.id == dana.id
+    assert (
+        added.my_chat_member.old_chat_member.status,
+        added.my_chat_member.new_chat_member.status,
+    ) == ("left", "member")
+    assert service.message is not None and [u.id for u in service.message.new_chat_members] == [
+        bot.id
+    ]
+    assert command.message is not None and command.message.text == "/mymatches"
+    assert command.message.chat.id == group.id and command.message.from_user.id == dana.id
+
+    sent = await bot.send_message(
+        group.id,
+        "only in private chats",
+        reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data="x")]]),
+    )
+    assert sent.chat.type == kind and group.messages[-1].text == "only in private chats"
+    qid = await group.press(dana, group.messages[-1], "x")
+    [press] = await bot.get_updates(offset=updates[-1].update_id + 1)
+    assert press.callback_query is not None and press.callback_query.message.chat.id == group.id
+    await bot.answer_callback_query(qid, "private only")
+    answered = await group.wait_for_event(kinds=("callback_answer",), after=0)
+    assert answered.answer is not None and answered.answer.text == "private only"
+
+    assert await bot.leave_chat(group.id) is True
+    assert group.bot_status == "left"
+    [left] = await bot.get_updates(offset=press.update_id + 1)
+    assert left.my_chat_member is not None and left.my_chat_member.from_user.id == bot.id
+    assert left.my_chat_member.new_chat_member.status == "left"
+    with pytest.raises(Forbidden, match="bot is not a member"):
+        await bot.send_message(group.id, "still here?")
+    with pytest.raises(Forbidden, match="bot is not a member"):
+        await bot.leave_chat(group.id)
+
+
+async def test_leave_chat_refuses_private_and_unknown_chats(emu: Emulator, bot: Bot) -> None:
+    erin = emu.user(first_name="Erin")
+    await erin.send("/start")
+    with pytest.raises(BadRequest, match="can't be changed in private chats"):
+        await bot.leave_chat(erin.id)
+    with pytest.raises(BadRequest, match="Chat not found"):
+        await bot.leave_chat(-42)
+
+
+async def test_get_me_tells_whether_the_bot_can_join_groups(emu: Emulator, bot: Bot) -> None:
+    assert (await bot.get_me()).can_join_groups is True
+    emu.bot().can_join_groups = False
+    async with make_bot(emu) as fresh:
+        assert (await fresh.get_me()).can_join_groups is False
+    with pytest.raises(RuntimeError, match="Allow Groups"):
+        emu.group(emu.user(first_name="Finn"), "Team").add_bot(by=emu.user(first_name="Finn"))

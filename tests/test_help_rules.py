@@ -29,7 +29,7 @@ def _request(requester: int = 10, worker: int = 20, org: int = 1) -> HelpRequest
         (_person(10, Role.MENTOR), True),  # the requester
         (_person(20, Role.WORKER), True),  # the assigned worker
         (_person(30, Role.COORDINATOR), True),
-        (_person(31, Role.ADMIN), True),
+        (_person(31, Role.ADMIN), False),  # only what escalation brings (bot.services.access)
         (_person(21, Role.WORKER), False),  # another worker
         (_person(11, Role.MENTOR), False),  # another mentor, even of the same match
         (_person(12, Role.MENTEE), False),

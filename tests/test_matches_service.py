@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from bot.clock import ManualClock
 from bot.services.errors import NotAllowed, NotFound
@@ -20,6 +21,7 @@ from storage.models import (
     Match,
     MatchStatus,
     Meeting,
+    Organisation,
     Person,
     ProgressReport,
     Role,
@@ -144,14 +146,14 @@ async def test_an_empty_match_has_an_empty_card(
     db: Database, clock: ManualClock, world: World
 ) -> None:
     async with db.transaction() as s:
-        card = await match_card(s, world.foreign_admin, world.foreign.id, clock.now())
+        card = await match_card(s, world.foreign_worker, world.foreign.id, clock.now())
     assert card.family_name == "Kim" and card.members == () and card.mentors == ()
     assert card.meetings == () and card.report is None
     assert (card.open_concerns, card.open_help_requests) == (0, 0)
 
 
-@pytest.mark.parametrize("who", ["worker", "coordinator", "admin"])
-async def test_staff_of_the_organisation_may_open_any_of_its_matches(
+@pytest.mark.parametrize("who", ["worker", "coordinator"])
+async def test_its_worker_and_the_coordinators_may_open_a_match(
     db: Database, clock: ManualClock, world: World, who: str
 ) -> None:
     staff = getattr(world, who)
@@ -185,3 +187,33 @@ async def test_an_unknown_match_is_not_found(
     async with db.transaction() as s:
         with pytest.raises(NotFound):
             await match_card(s, world.worker, match_id, clock.now())
+
+
+async def test_an_admin_opens_a_match_only_once_one_of_its_concerns_was_escalated(
+    db: Database, clock: ManualClock, world: World
+) -> None:
+    async with db.transaction() as s:
+        with pytest.raises(NotAllowed):
+            await match_card(s, world.admin, world.match.id, clock.now())
+    async with db.transaction() as s:
+        found = (
+            await s.execute(select(Concern).where(Concern.match_id == world.match.id))
+        ).scalars()
+        next(c for c in found if c.status == ConcernStatus.OPEN).level = 2  # the admins' level
+    async with db.transaction() as s:
+        card = await match_card(s, world.admin, world.match.id, clock.now())
+        assert card.family_name == "Haddad"
+        with pytest.raises(NotAllowed):  # not the other match, which nobody escalated
+            await match_card(s, world.admin, world.other.id, clock.now())
+
+
+async def test_a_worker_does_not_open_the_matches_another_worker_refers(
+    db: Database, clock: ManualClock, world: World
+) -> None:
+    async with building(db, clock.now()) as b:
+        org = await b.session.get(Organisation, world.match.organisation_id)
+        assert org is not None
+        otto = await b.person(org, Role.WORKER, "Otto")
+    async with db.transaction() as s:
+        with pytest.raises(NotAllowed):
+            await match_card(s, otto, world.match.id, clock.now())

@@ -16,7 +16,7 @@ from sqlalchemy import Select, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
-from bot.services import audit, ics, outbox, people, reminders
+from bot.services import access, audit, ics, outbox, people, reminders
 from bot.services.appointment_texts import (
     AppointmentView,
     Attendee,
@@ -135,14 +135,13 @@ async def _is_mentor_of(session: AsyncSession, person: Person, match_id: int) ->
 
 
 async def _may_manage(session: AsyncSession, person: Person, match: Match) -> bool:
-    """The match's mentors, its referring worker, and the organisation's coordinators."""
+    """The match's mentors, its referring worker, the organisation's coordinators, and an
+    admin one of its concerns was escalated to (`bot.services.access`)."""
     if person.organisation_id != match.organisation_id or not person.active:
         return False
     if person.role == Role.MENTOR:
         return await _is_mentor_of(session, person, match.id)
-    if person.role == Role.WORKER:
-        return match.worker_id == person.id
-    return person.role in (Role.COORDINATOR, Role.ADMIN)
+    return await access.may_see_match(session, person, match)
 
 
 async def _managed_match(session: AsyncSession, person: Person, match_id: int) -> Match:

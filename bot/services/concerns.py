@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_, Translator, isolate
-from bot.services import audit, outbox, people
+from bot.services import access, audit, outbox, people
 from bot.services import help as help_requests
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from bot.services.escalation import (
@@ -290,8 +290,10 @@ def _require_staff(actor: Person) -> None:
 async def _staff_concern(
     session: AsyncSession, actor: Person, concern_id: int, *, lock: bool = False
 ) -> Concern:
-    """The concern, if `actor` is staff of its organisation. Locked for the transaction when
-    acting on it, so that an acknowledgement and an escalation never interleave."""
+    """The concern, if it is `actor`'s now (see `bot.services.access`): the worker it is
+    assigned to, the coordinators, the admins once it was escalated to them. Locked for the
+    transaction when acting on it, so that an acknowledgement and an escalation never
+    interleave."""
     _require_staff(actor)
     query = select(Concern).where(Concern.id == concern_id)
     if lock:
@@ -301,6 +303,8 @@ async def _staff_concern(
         raise NotFound("no such concern")
     if concern.organisation_id != actor.organisation_id:
         raise NotAllowed("concern of another organisation")
+    if not access.may_see_concern(actor, concern):
+        raise NotAllowed("not this person's concern")
     return concern
 
 
@@ -696,7 +700,17 @@ async def _refresh_cards(
         person = await session.get(Person, card_message.person_id)
         if person is None:
             continue
-        card = await _card_for(session, person, facts)
+        if access.may_see_concern(person, concern):
+            card = await _card_for(session, person, facts)
+        else:  # reassigned away from them: the card keeps no detail and no button
+            tr = (await people.reader(session, person)).tr
+            card = CardView(
+                tr.gettext(
+                    "Concern #%(id)s is now assigned to another worker, who received the card."
+                )
+                % {"id": concern.id},
+                [],
+            )
         if outbox.enqueue(
             session, now, person, CARD, card.text, buttons=card.buttons,
             ref=(REF, concern.id), edit_of=card_message,
@@ -705,9 +719,16 @@ async def _refresh_cards(
     return edited
 
 
-async def view_card(session: AsyncSession, actor: Person, concern_id: int) -> CardView:
-    """A concern's card for a member of its organisation's staff (from /pending)."""
+async def view_card(
+    session: AsyncSession, now: datetime, actor: Person, concern_id: int
+) -> CardView:
+    """A concern's card for a member of the staff it belongs to (from /pending). The read is
+    an audit event, in the same transaction."""
     concern = await _staff_concern(session, actor, concern_id)
+    audit.record(
+        session, now, "concern.viewed", actor_id=actor.id,
+        organisation_id=concern.organisation_id, target=(REF, concern.id),
+    )  # fmt: skip
     return await _card_for(session, actor, await _facts(session, concern))
 
 
@@ -1059,8 +1080,9 @@ async def _give_up(
     reason: str,
     minutes: int = 0,
 ) -> None:
-    """Every level was tried: the concern becomes UNACKNOWLEDGED, a visible state, and every
-    member of the staff who can be reached is told."""
+    """Every level was tried: the concern becomes UNACKNOWLEDGED, a visible state, and
+    everyone on the staff it belongs to who can be reached is told: its worker, the
+    coordinators and the admins (never the other workers)."""
     concern.status = ConcernStatus.UNACKNOWLEDGED
     concern.ack_deadline_at = None
     _event(session, now, concern, "unacknowledged", actor_id=None, reason=reason, minutes=minutes)
@@ -1068,9 +1090,9 @@ async def _give_up(
     everyone = await _staff_of(
         session, concern.organisation_id, (Role.WORKER, Role.COORDINATOR, Role.ADMIN)
     )
+    entitled = [p for p in everyone if reachable(p) and access.may_see_concern(p, concern)]
     await _send_cards(
-        session, now, concern, [p for p in everyone if reachable(p)], level=concern.level,
-        dedupe="unack",
+        session, now, concern, entitled, level=concern.level, dedupe="unack",
     )  # fmt: skip
 
 
@@ -1078,7 +1100,8 @@ async def _give_up(
 
 
 async def pending(session: AsyncSession, actor: Person) -> Pending:
-    """Open concerns and help requests of the actor's organisation: concerns nobody
+    """The open concerns and help requests the actor may see (a worker: their own; a
+    coordinator: the organisation's; an admin: what was escalated to them): concerns nobody
     acknowledged first, then the most severe, then the oldest; help requests oldest first."""
     _require_staff(actor)
     rows = (
@@ -1098,10 +1121,11 @@ async def pending(session: AsyncSession, actor: Person) -> Pending:
                 c.id, c.category, c.severity, c.status, family, c.raised_at, c.ack_deadline_at
             )
             for c, family in rows
+            if access.may_see_concern(actor, c)
         ),
         key=lambda p: pending_order(p.status, p.severity, p.raised_at),
     )
-    return Pending(concerns, await help_requests.open_requests(session, actor.organisation_id))
+    return Pending(concerns, await help_requests.open_requests_for(session, actor))
 
 
 def age(now: datetime, since: datetime) -> timedelta:

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_, Translator, isolate
-from bot.services import audit, outbox, people
+from bot.services import access, audit, outbox, people
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from storage.models import (
     Family,
@@ -78,8 +78,6 @@ PRESETS: dict[str, str] = {
     "call": N_("Please call me."),
     "paper": N_("I got a letter or a form that I do not understand."),
 }
-
-COORDINATING = frozenset({Role.COORDINATOR, Role.ADMIN})
 
 
 @dataclass(frozen=True)
@@ -202,6 +200,24 @@ async def open_requests(session: AsyncSession, org_id: int) -> list[OpenHelp]:
         for hr, name in rows.all()
     ]
     return sorted(found, key=lambda h: (h.answer_due_at is None, h.answer_due_at or h.created_at))
+
+
+async def open_requests_for(session: AsyncSession, actor: Person) -> list[OpenHelp]:
+    """The open help requests `actor` (staff) may see: a worker's own, the organisation's
+    for a coordinator, those escalation brought to an admin."""
+    if not actor.role.is_staff or not actor.active:
+        raise NotAllowed("staff only")
+    found = await open_requests(session, actor.organisation_id)
+    if actor.role == Role.COORDINATOR:
+        return found
+    if actor.role == Role.WORKER:
+        return [h for h in found if h.worker_id == actor.id]
+    kept = []
+    for h in found:
+        hr = await session.get(HelpRequest, h.id)
+        if hr is not None and await access.may_see_help(session, actor, hr):
+            kept.append(h)
+    return kept
 
 
 # --- asking ----------------------------------------------------------------------------------
@@ -338,7 +354,7 @@ async def ask(
 async def thread(session: AsyncSession, person: Person, request_id: int) -> Thread:
     """A help request this person may write in (NotAllowed otherwise), open or not."""
     hr = await _get(session, request_id)
-    as_staff = _authorise(person, hr)
+    as_staff = await _authorise(session, person, hr)
     requester = await session.get(Person, hr.requester_id)
     assert requester is not None
     return Thread(hr.id, hr.kind, hr.status, hr.requester_id, requester.name, as_staff)
@@ -350,7 +366,7 @@ async def reply(
     """Add a message to an open thread and queue it for the other side. Staff answering
     clears the request's answer deadline."""
     hr = await _get(session, request_id, lock=True)
-    as_staff = _authorise(author, hr)
+    as_staff = await _authorise(session, author, hr)
     if hr.status != ThreadStatus.OPEN:
         raise Invalid("closed")
     text = clean_text(text)
@@ -402,7 +418,7 @@ async def reply(
 async def close(session: AsyncSession, now: datetime, person: Person, request_id: int) -> Closed:
     """Close a thread; everyone else in it is told. Closing a closed thread changes nothing."""
     hr = await _get(session, request_id, lock=True)
-    _authorise(person, hr)
+    await _authorise(session, person, hr)
     if hr.status == ThreadStatus.CLOSED:
         return Closed(hr.id, already=True, told=0)
     hr.status, hr.closed_at, hr.closed_by_id = ThreadStatus.CLOSED, now, person.id
@@ -524,21 +540,22 @@ async def notify_overdue(session: AsyncSession, now: datetime, limit: int = 200)
 
 
 def may_write(person: Person, hr: HelpRequest) -> bool:
-    """Who may read, answer and close a thread: its requester; its assigned worker; the
-    coordinators and admins of its organisation."""
+    """Who may read, answer and close a thread, from the request alone: its requester; its
+    assigned worker; the coordinators of its organisation. An admin only when escalation
+    brought it to them, which `bot.services.access.may_see_help` looks up."""
     if not person.active or person.organisation_id != hr.organisation_id:
         return False
     if person.id == hr.requester_id:
         return True
     if person.id == hr.worker_id and person.role.is_staff:
         return True
-    return person.role in COORDINATING
+    return person.role == Role.COORDINATOR
 
 
-def _authorise(person: Person, hr: HelpRequest) -> bool:
+async def _authorise(session: AsyncSession, person: Person, hr: HelpRequest) -> bool:
     """Raises NotAllowed unless `person` may write in the thread; True when they write for
     the programme (staff), False when they are the requester."""
-    if not may_write(person, hr):
+    if not may_write(person, hr) and not await access.may_see_help(session, person, hr):
         raise NotAllowed("not a participant of this help request")
     return person.id != hr.requester_id
 

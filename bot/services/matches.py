@@ -1,6 +1,6 @@
 """A match as staff see it: who is in it, how it is going (the latest meetings and progress
 report), and what is still open about it (concerns, help requests). Staff of the match's own
-organisation only."""
+organisation only, and there only by relationship (`bot.services.access`)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import access
 from bot.services import help as help_requests
 from bot.services.errors import NotAllowed, NotFound
 from bot.services.meetings import Seen, family_name
@@ -54,8 +55,9 @@ class MatchCard:
 
 
 async def staff_match(session: AsyncSession, staff: Person, match_id: int) -> Match:
-    """The match, if `staff` is active staff of its organisation; NotFound when there is no
-    such match, NotAllowed for anyone else."""
+    """The match, if `staff` may see it (`bot.services.access`: its referring worker, the
+    organisation's coordinators, an admin one of its concerns was escalated to); NotFound when
+    there is no such match, NotAllowed for anyone else."""
     if not staff.role.is_staff or not staff.active:
         raise NotAllowed("staff only")
     match = await session.get(Match, match_id) if 0 < match_id <= MAX_ID else None
@@ -63,6 +65,8 @@ async def staff_match(session: AsyncSession, staff: Person, match_id: int) -> Ma
         raise NotFound("no such match")
     if match.organisation_id != staff.organisation_id:
         raise NotAllowed("match of another organisation")
+    if not await access.may_see_match(session, staff, match):
+        raise NotAllowed("not this person's match")
     return match
 
 
