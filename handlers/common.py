@@ -27,7 +27,7 @@ from bot.i18n import Translator, normalise_locale, translator
 from bot.markup import Buttons as Buttons  # re-exported: every feature builds these
 from bot.markup import keyboard
 from bot.runtime import Runtime, runtime_of
-from bot.services import audit, drafts, people
+from bot.services import audit, drafts, people, texts
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from storage.models import Consent, Draft, Person, Role
 
@@ -203,6 +203,9 @@ async def flush_actions(ctx: Ctx) -> None:
     answered = False
     for action in ctx.actions:
         markup = keyboard(action.buttons)
+        # Never fail a reply for its length: cut it to Telegram's limit (UTF-16 units).
+        limit = texts.CAPTION_MAX if action.kind == "document" else texts.MESSAGE_MAX
+        action.text = texts.html_clip(action.text, limit) if action.kind != "toast" else action.text
         if action.kind == "toast" and query is not None and not answered:
             await query.answer(action.text or None, show_alert=action.alert)
             answered = True

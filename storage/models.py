@@ -412,6 +412,9 @@ class OutboxMessage(Base):
     edit_of_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id"))
     ref_type: Mapped[str | None] = mapped_column(String(32))
     ref_id: Mapped[int | None]
+    # Whose message this passes on (a concern's reporter, a help message's author): told if
+    # it finally cannot be delivered.
+    origin_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
     status: Mapped[OutboxStatus] = mapped_column(
         _enum(OutboxStatus), default=OutboxStatus.QUEUED
