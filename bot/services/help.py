@@ -696,6 +696,7 @@ def language_label(code: str | None, reader_locale: str) -> str | None:
 
 
 WHOLE_TEXT = N_("Show the whole text")
+CARD_MAX = texts.MESSAGE_MAX  # a card longer than this is cut (UTF-16 units, as Telegram)
 
 
 def whole_data(message_id: int) -> str:
@@ -767,14 +768,14 @@ def _staff_card(
             tr.gettext("Chosen with a button: “%(message)s”")
             % {"message": tr.gettext(PRESETS[preset])}
         )
-    return texts.fit(render, message.text)
+    return texts.fit(render, message.text, CARD_MAX)
 
 
 def _requester_relay(
     tr: Translator, tz: str, hr: HelpRequest, author: Person, message: HelpMessage
 ) -> texts.Fitted:
     """A staff answer as the requester reads it, in the requester's language."""
-    return texts.fit(partial(_relay_text, tr, tz, hr, author, message), message.text)
+    return texts.fit(partial(_relay_text, tr, tz, hr, author, message), message.text, CARD_MAX)
 
 
 def _relay_text(
