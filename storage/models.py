@@ -178,6 +178,8 @@ class Family(Base):
 
 class Person(Base):
     __tablename__ = "person"
+    # People are found by name within their organisation (imports, duplicate checks).
+    __table_args__ = (Index("ix_person_name_org", "name", "organisation_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)

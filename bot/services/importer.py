@@ -221,6 +221,8 @@ class _Org:
 
     def __init__(self, org: Organisation) -> None:
         self.org = org
+        # hash((role, name)) of the people stored before: a hit is confirmed by a query.
+        self.people: set[int] = set()
         self.families: dict[str, int] = {}  # name -> id
         self.family_ids: set[int] = set()
 
@@ -241,6 +243,10 @@ class _Writer:
                 self.orgs[ref] = other
                 return other
         loaded = _Org(org)
+        stored = await self.session.execute(
+            select(Person.role, Person.name).where(Person.organisation_id == org.id)
+        )
+        loaded.people = {hash((Role(r).value, n)) for r, n in stored.all()}
         families = await self.session.execute(
             select(Family.id, Family.name).where(Family.organisation_id == org.id)
         )
@@ -282,6 +288,8 @@ class _Writer:
         key = (org.id, role.value, name.casefold())
         if key in self.seen:
             raise Invalid("duplicate", f"a {role.value} named {name!r} appears twice in the file")
+        if hash((role.value, name)) in known.people and await self._stored(org.id, role, name):
+            raise Invalid("duplicate", f"a {role.value} named {name!r} already exists")
         family: str | None = None
         if role == Role.MENTEE and row.get("family"):
             family = row.get("family")
@@ -305,23 +313,30 @@ class _Writer:
         """Insert families (one statement) and return their ids, in the order given."""
         if not names:
             return []
-        await self.session.execute(
-            insert(Family).execution_options(render_nulls=True),
-            [
-                {"organisation_id": o, "name": n, "created_at": self.now}
-                for o, n in zip(org_ids, names, strict=True)
-            ],
-        )
+        statement = insert(Family).execution_options(render_nulls=True)
+        rows = [
+            {"organisation_id": o, "name": n, "created_at": self.now}
+            for o, n in zip(org_ids, names, strict=True)
+        ]
+        if self.session.get_bind().dialect.name == "postgresql":  # see _insert_people
+            result = await self.session.execute(
+                statement.returning(Family.id, sort_by_parameter_order=True), rows
+            )
+            ids = list(result.scalars())
+            self._audit("family_created", "family", list(zip(org_ids, ids, strict=True)), {})
+            self.report.families.extend(ids)
+            return ids
+        await self.session.execute(statement, rows)
         found: dict[tuple[int, str], int] = {}
         for org_id in set(org_ids):
             wanted = [n for o, n in zip(org_ids, names, strict=True) if o == org_id]
             for chunk in _chunks(wanted):
-                rows = await self.session.execute(
+                stored = await self.session.execute(
                     select(Family.id, Family.name).where(
                         Family.organisation_id == org_id, Family.name.in_(chunk)
                     )
                 )
-                found.update({(org_id, name): fid for fid, name in rows.all()})
+                found.update({(org_id, name): fid for fid, name in stored.all()})
         ids = [found[(o, n)] for o, n in zip(org_ids, names, strict=True)]
         self._audit("family_created", "family", list(zip(org_ids, ids, strict=True)), {})
         self.report.families.extend(ids)
@@ -352,7 +367,6 @@ class _Writer:
     async def write(self, batch: list[_Checked]) -> list[tuple[_Row, int, int]]:
         """Write a batch of checked rows (bulk INSERTs); returns the mentors' rows naming
         the family of a match."""
-        batch = await self._not_stored(batch)
         if not batch:
             return []
         self._pending_audit = []
@@ -383,8 +397,7 @@ class _Writer:
                     int(item.family) if item.family.isdigit() else known.families[item.family]
                 )
             rows.append(values)
-        await self.session.execute(insert(Person).execution_options(render_nulls=True), rows)
-        person_ids = await self._person_ids(batch)
+        person_ids = await self._insert_people(batch, rows)
         self.report.people.extend(person_ids)
         roles = {
             pid: {"role": item.values["role"].value}
@@ -405,29 +418,27 @@ class _Writer:
             if item.values["role"] == Role.MENTOR and item.row.get("family")
         ]
 
-    async def _not_stored(self, batch: list[_Checked]) -> list[_Checked]:
-        """The rows of a batch whose person is not stored yet (one query per organisation);
-        the others are rejected. Nothing of the organisation's people is kept in memory."""
-        stored: set[tuple[int, str, str]] = set()
-        for org_id in {item.org.id for item in batch}:
-            names = [item.values["name"] for item in batch if item.org.id == org_id]
-            for chunk in _chunks(names):
-                rows = await self.session.execute(
-                    select(Person.role, Person.name).where(
-                        Person.organisation_id == org_id, Person.name.in_(chunk)
-                    )
-                )
-                stored.update((org_id, Role(r).value, n) for r, n in rows.all())
-        if not stored:
-            return batch
-        fresh = []
-        for item in batch:
-            role, name = item.values["role"].value, item.values["name"]
-            if (item.org.id, role, name) in stored:
-                self.report.reject(item.row.line, f"a {role} named {name!r} already exists")
-            else:
-                fresh.append(item)
-        return fresh
+    async def _stored(self, org_id: int, role: Role, name: str) -> bool:
+        found = await self.session.execute(
+            select(Person.id).where(
+                Person.organisation_id == org_id, Person.role == role, Person.name == name
+            )
+        )
+        return found.first() is not None
+
+    async def _insert_people(self, batch: list[_Checked], rows: list[dict[str, Any]]) -> list[int]:
+        """Insert a batch of people; their ids in the batch's order. PostgreSQL returns them
+        in order from one multi-row INSERT; SQLite (which would insert row by row to keep
+        the order) looks them up by name afterwards, through `ix_person_name_org`."""
+        statement = insert(Person).execution_options(render_nulls=True)
+        bind = self.session.get_bind()
+        if bind.dialect.name == "postgresql":
+            result = await self.session.execute(
+                statement.returning(Person.id, sort_by_parameter_order=True), rows
+            )
+            return list(result.scalars())
+        await self.session.execute(statement, rows)
+        return await self._person_ids(batch)
 
     async def _person_ids(self, batch: list[_Checked]) -> list[int]:
         """The ids of the people just inserted, in the batch's order (an organisation has
