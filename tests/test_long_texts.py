@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 
 from bot.app import App
 from bot.clock import ManualClock
+from bot.i18n import translator
 from bot.services import help as help_service
 from bot.services import outbox, texts
 from storage.db import Database
@@ -21,6 +22,7 @@ __all__ = ["cast", "w"]  # the fixtures, shared with the features' own tests
 FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # 11 UTF-16 units
 FLAG = "\U0001f1ea\U0001f1f8"  # 4 units
 SMILE = "\U0001f600"  # 2 units
+AR = translator("ar")
 
 
 async def _to_text_step(marta: object) -> None:
@@ -176,3 +178,17 @@ async def test_an_edited_message_is_not_taken_while_a_conversation_waits(
     # Outside any conversation an edit is ignored, silently.
     await w.marta.user.edit(earlier, "/concern")
     await w.marta.expect_no_message(within=0.2)
+
+
+async def test_a_mentee_who_sends_a_letter_is_shown_how_to_ask_about_it(
+    app: App, cast: Cast
+) -> None:
+    await cast.amal.send_document(b"%PDF-1.4 letter", "carta.pdf")
+    told = await cast.amal.next_message()
+    assert told.text == AR.gettext(
+        "I cannot pass on photos or files. To ask about a letter or a document, press “I need "
+        "help” and write what it is about: your mentor or the staff will look at it with you."
+    )
+    [[(label, _)]] = told.buttons
+    await cast.amal.press(label, told)
+    assert cast.amal.messages[-1].text  # the help conversation answers
