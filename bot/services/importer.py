@@ -68,6 +68,7 @@ COLUMNS = (
     "started_on",
 )
 REQUIRED = ("organisation", "role", "name")
+MATCH_COLUMNS = ("family", "worker", "started_on")
 ALIASES = {"organization": "organisation", "org": "organisation", "started": "started_on"}
 
 
@@ -412,8 +413,9 @@ class _Writer:
         await self.session.execute(
             insert(AuditEvent).execution_options(render_nulls=True), self._pending_audit
         )
+        # Kept until the end for the matches: only what they need of each mentor's row.
         return [
-            (item.row, item.org.id, pid)
+            (_Row(item.row.line, {k: item.row.get(k) for k in MATCH_COLUMNS}), item.org.id, pid)
             for item, pid in zip(batch, person_ids, strict=True)
             if item.values["role"] == Role.MENTOR and item.row.get("family")
         ]
