@@ -11,6 +11,7 @@ from bot.clock import ManualClock
 from bot.i18n import translator
 from bot.services import help as help_service
 from bot.services import outbox, texts
+from emulator import Emulator
 from storage.db import Database
 from storage.models import Concern, Family, HelpRequest, OutboxMessage, OutboxStatus, Person
 from tests.conftest import deliver
@@ -192,3 +193,17 @@ async def test_a_mentee_who_sends_a_letter_is_shown_how_to_ask_about_it(
     [[(label, _)]] = told.buttons
     await cast.amal.press(label, told)
     assert cast.amal.messages[-1].text  # the help conversation answers
+
+
+async def test_a_forwarded_text_is_read_like_a_typed_one(
+    app: App, db: Database, emulator: Emulator, w: World
+) -> None:
+    await _to_text_step(w.marta)
+    sent = await w.marta.user.send("Mum cannot find the clinic's letter", forwarded_from="Amal")
+    user = w.marta.user
+    as_sent = user.world.message_json(user.bot, user.chat, user.chat.messages[sent.message_id])
+    assert as_sent["forward_origin"]["sender_user_name"] == "Amal"
+    confirm = await nxt(w.marta)
+    assert "Mum cannot find the clinic's letter" in confirm.text
+    await w.marta.press("Send")
+    assert "Sent to" in (await nxt(w.marta)).text
