@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import dataclasses
+import io
 import json
 import logging
 import os
@@ -16,7 +18,7 @@ import re
 import sys
 import threading
 import traceback
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -174,7 +176,8 @@ def _parser() -> argparse.ArgumentParser:
     imp = sub.add_parser(
         "import",
         parents=[out],
-        help="import people, families and matches from a CSV file (all rows or none)",
+        help="import people, families and matches from a CSV file (all rows or none; "
+        f"at most {importer.MAX_ROWS:,} rows and {importer.MAX_BYTES // 2**20} MB)",
     )
     imp.add_argument("file", metavar="FILE.csv", type=Path)
 
@@ -512,25 +515,63 @@ def _match(args: argparse.Namespace, settings: Settings, as_json: bool) -> None:
             )
 
 
+@contextlib.contextmanager
+def _import_progress(size: int, shown: bool) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on the terminal (stderr) while a file is read: bytes and rows."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("importing"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%  {task.fields[rows]:,} rows"),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        disable=not shown,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("import", total=max(size, 1), rows=0)
+        yield lambda done, rows: bar.update(task, completed=done, rows=rows)
+
+
 def _import(args: argparse.Namespace, settings: Settings, as_json: bool) -> None:
     path: Path = args.file
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        size = path.stat().st_size
+        raw = path.open("rb")
     except OSError as exc:
         raise CliError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if size > importer.MAX_BYTES:
+        raw.close()
+        raise CliError(
+            f"{path.name} is larger than {importer.MAX_BYTES // 2**20} MB: split it into "
+            "smaller files"
+        )
+    shown = sys.stderr.isatty() and not as_json
+    try:
+        with (
+            io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as stream,
+            _import_progress(size, shown) as progress,
+        ):
+            report = asyncio.run(
+                _in_transaction(
+                    settings,
+                    lambda s, now: importer.import_lines(
+                        s, now, stream, lambda rows: progress(raw.tell(), rows)
+                    ),
+                )
+            )
     except UnicodeDecodeError:
         raise CliError(f"{path} is not UTF-8 text: save the CSV as UTF-8") from None
-    try:
-        report = asyncio.run(
-            _in_transaction(settings, lambda s, now: importer.import_csv(s, now, text))
-        )
     except importer.ImportRejected as exc:
         rejected = exc.report.rejected
         if as_json:
             _print_json({"imported": False, "rejected": rejected})
         else:
-            for item in rejected:
+            for item in rejected[: importer.MAX_REPORTED]:
                 print(f"line {item.line}: {item.reason}", file=sys.stderr)
+            if len(rejected) > importer.MAX_REPORTED:
+                print(f"… and {len(rejected) - importer.MAX_REPORTED} more", file=sys.stderr)
         lines = len({r.line for r in rejected})
         raise CliError(f"nothing was imported: {lines} line(s) of {path.name} rejected") from None
     if as_json:

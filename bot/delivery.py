@@ -25,7 +25,9 @@ How a message travels:
    - 403 `Forbidden` (blocked, never started, deactivated) → FAILED; the person is marked
      unreachable, their other messages are withdrawn, the event is audited and the referring
      worker of their active matches is told through the outbox;
-   - 400 `BadRequest` → FAILED with the reason (retrying would not help).
+   - 400 `BadRequest` → FAILED with the reason (retrying would not help), except "too long":
+     sent again cut to Telegram's limit, then to half of it. A message that passed on
+     someone's words (`origin_person_id`) and finally failed is reported to that someone.
    When a message is put back, the rest of that chat's batch is put back behind it (order).
 
 Crashes: a row stays SENDING while its process sends it. If the process dies, the row goes back
@@ -63,7 +65,7 @@ from bot import metrics
 from bot.clock import Clock
 from bot.markup import keyboard
 from bot.preflight import classify
-from bot.services import outbox
+from bot.services import outbox, texts
 from bot.services.outbox import Claimed
 from storage.db import Database
 
@@ -422,6 +424,21 @@ class Sender:
         return Outcome(Result.RETRY, delay=delay, code=code, error=error or code)
 
     async def _call(self, message: Claimed) -> int:
+        """Send (or edit) one message. One that Telegram finds too long is sent again cut to
+        its limit, then to half of it (visible text, tags kept whole), before it fails."""
+        caption = message.document is not None or message.edit_caption
+        limit = texts.CAPTION_MAX if caption else texts.MESSAGE_MAX
+        for cut in (None, limit, limit // 2):
+            text = message.text if cut is None else texts.html_clip(message.text, cut)
+            try:
+                return await self._call_with(message, text)
+            except BadRequest as exc:
+                if "too long" not in exc.message.lower() or cut == limit // 2:
+                    raise
+                log.info("outbox %d: too long, sent again shorter", message.id)
+        raise AssertionError("unreachable")
+
+    async def _call_with(self, message: Claimed, text: str) -> int:
         markup = keyboard(message.buttons)
         if message.edit_message_id is not None:
             edited: Message | bool
@@ -429,13 +446,13 @@ class Sender:
                 edited = await self.bot.edit_message_caption(
                     chat_id=message.chat_id,
                     message_id=message.edit_message_id,
-                    caption=message.text,
+                    caption=text,
                     parse_mode=ParseMode.HTML,
                     reply_markup=markup,
                 )
             else:
                 edited = await self.bot.edit_message_text(
-                    message.text,
+                    text,
                     chat_id=message.chat_id,
                     message_id=message.edit_message_id,
                     parse_mode=ParseMode.HTML,
@@ -447,13 +464,13 @@ class Sender:
                 message.chat_id,
                 document=message.document.content,
                 filename=message.document.name,
-                caption=message.text or None,
+                caption=text or None,
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup,
             )
             return sent.message_id
         sent = await self.bot.send_message(
-            message.chat_id, message.text, parse_mode=ParseMode.HTML, reply_markup=markup
+            message.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
         )
         return sent.message_id
 

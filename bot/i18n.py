@@ -114,6 +114,8 @@ class Translator:
         self.locale = normalise_locale(locale) or DEFAULT_LOCALE
         self._t = _catalog(self.locale)
         self._babel = formatting_locale(self.locale, region)
+        # Numbers are written as the language writes them ("1,000" in English anywhere).
+        self._numbers = Locale.parse(self.locale)
         # The CLDR locale of dates and numbers ("en_ES"), for reading dates people type.
         self.formats = str(self._babel)
 
@@ -179,7 +181,7 @@ class Translator:
         return pattern.replace("{1}", self.day_long(local)).replace("{0}", self.hour(local))
 
     def number(self, value: float | int) -> str:
-        return format_decimal(value, locale=self._babel)
+        return format_decimal(value, locale=self._numbers)
 
     def duration(self, minutes: int) -> str:
         """ "1 hour and 30 minutes", with the plural forms of the reader's language."""

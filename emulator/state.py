@@ -325,6 +325,8 @@ class World:
                 out["caption"] = msg.text
                 if msg.entities:
                     out["caption_entities"] = msg.entities
+        if msg.extra.get("forward_origin"):
+            out["forward_origin"] = msg.extra["forward_origin"]
         if msg.extra.get("link_preview_options"):
             out["link_preview_options"] = msg.extra["link_preview_options"]
         if msg.reply_markup is not None and "inline_keyboard" in msg.reply_markup:

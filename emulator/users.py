@@ -9,11 +9,22 @@ from typing import Any
 
 from .files import UploadedFile
 from .formatting import utf16_len
+from .rules import MAX_TEXT
 from .state import BotState, CallbackQuery, ChatState, StoredMessage, UserInfo, World
 from .views import EventKind, HasMessageId, MessageView, UserEvent
 
 _COMMAND_RE = re.compile(r"(?<![\w/])/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?![\w@])")
 MESSAGE_KINDS: tuple[EventKind, ...] = ("message", "edit")
+
+
+def _split_utf16(text: str, limit: int) -> tuple[str, str]:
+    """The first `limit` UTF-16 units of `text` (never half a surrogate pair) and the rest."""
+    used = 0
+    for index, ch in enumerate(text):
+        used += utf16_len(ch)
+        if used > limit:
+            return text[:index], text[index:]
+    return text, ""
 
 
 def command_entities(text: str) -> list[dict[str, Any]]:
@@ -74,15 +85,27 @@ class SimulatedUser:
         self.mark = len(chat.events)
         return msg
 
-    async def send(self, text: str, *, reply_to: int | None = None) -> MessageView:
-        """Write a text message to the bot (commands get bot_command entities)."""
-        chat = self._begin()
+    async def send(
+        self, text: str, *, reply_to: int | None = None, forwarded_from: str | None = None
+    ) -> MessageView:
+        """Write a text message to the bot (commands get bot_command entities). A text over
+        4096 UTF-16 units goes as several messages, as Telegram's apps split it.
+        `forwarded_from`: the message is forwarded from someone who hides their account
+        (`forward_origin` of type `hidden_user`), and has no command entities."""
         if not text.strip():
             raise ValueError("Telegram clients do not send empty messages")
+        if utf16_len(text) > MAX_TEXT:
+            head, rest = _split_utf16(text, MAX_TEXT)
+            await self.send(head, reply_to=reply_to, forwarded_from=forwarded_from)
+            return await self.send(rest, forwarded_from=forwarded_from)
+        chat = self._begin()
         reply = chat.messages.get(reply_to) if reply_to is not None else None
-        msg = self._user_message(
-            chat, text=text, entities=command_entities(text), source=text, reply_to=reply
-        )
+        entities = command_entities(text) if forwarded_from is None else []
+        msg = self._user_message(chat, text=text, entities=entities, source=text, reply_to=reply)
+        if forwarded_from is not None:
+            msg.extra["forward_origin"] = {
+                "type": "hidden_user", "date": msg.date, "sender_user_name": forwarded_from,
+            }  # fmt: skip
         self.bot.enqueue("message", self.world.message_json(self.bot, chat, msg))
         return self.world.view(self.bot, chat, msg)
 

@@ -6,7 +6,16 @@ from handlers.router import Router
 
 
 def build_router() -> Router:
-    from handlers import appointments, concerns, meetings, mentee, progress, start, upcoming
+    from handlers import (
+        appointments,
+        concerns,
+        meetings,
+        mentee,
+        progress,
+        start,
+        upcoming,
+        whole,
+    )
     from handlers import help as help_staff
     from handlers import matches as match_cards
 
@@ -21,6 +30,7 @@ def build_router() -> Router:
         mentee,
         progress,
         match_cards,
+        whole,
     ):
         feature.register(router)
     return router

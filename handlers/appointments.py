@@ -12,6 +12,7 @@ from bot.services.appointment_texts import mentor_line
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from handlers.common import Buttons, Ctx, PressHandler, TextStep, chunk
 from handlers.router import Router
+from handlers.texts import too_long
 from storage.models import Draft, Role
 
 FLOW = "plan"
@@ -27,8 +28,6 @@ REASONS = {
     "time_unreadable": N_("I could not read that time. Tap a time, or write it like 17:30."),
     "time_past": N_("That time has already passed. Choose a later time."),
     "place_empty": N_("Please write where you will meet."),
-    "place_too_long": N_("That is too long for a place. Please write it in fewer words."),
-    "note_too_long": N_("That note is too long. Please keep it under 1000 characters."),
 }
 
 
@@ -86,6 +85,9 @@ def _int(value: str) -> int:
 
 
 def _reason(ctx: Ctx, err: Invalid) -> str:
+    message = too_long(ctx, err)
+    if message is not None:
+        return message
     example = ctx.tr.day(ctx.now.date() + timedelta(days=2), "short")
     return ctx._(REASONS.get(err.code, N_("Sorry, that did not work. Please try again."))) % {
         "example": example

@@ -25,7 +25,7 @@ from bot.i18n import Translator, normalise_locale, translator
 from bot.markup import Buttons as Buttons  # re-exported: every feature builds these
 from bot.replies import Reply
 from bot.runtime import Runtime, runtime_of
-from bot.services import audit, drafts, inbox, people
+from bot.services import audit, drafts, inbox, people, texts
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from storage.models import Consent, Draft, Person, Role
 
@@ -185,6 +185,11 @@ def planned_replies(ctx: Ctx) -> list[Reply]:
     """The replies a handler asked for, as stored with its changes (see bot/replies.py)."""
     query = ctx.update.callback_query
     chat_id = ctx.update.effective_chat.id if ctx.update.effective_chat else ctx.telegram_id
+    for action in ctx.actions:
+        # Never fail a reply for its length: cut it to Telegram's limit (UTF-16 units).
+        if action.kind != "toast":
+            limit = texts.CAPTION_MAX if action.kind == "document" else texts.MESSAGE_MAX
+            action.text = texts.html_clip(action.text, limit)
     return replies.plan(
         chat_id,
         [(a.kind, a.text, a.buttons, a.alert, a.document) for a in ctx.actions],

@@ -19,6 +19,7 @@ from handlers import concerns_mentee, concerns_staff
 from handlers import concerns_views as views
 from handlers.common import Buttons, Ctx, chunk, id_arg
 from handlers.router import Router
+from handlers.texts import too_long
 from storage.models import Draft, Role, Severity
 
 PREFIX = "cn"
@@ -189,11 +190,10 @@ async def on_text(ctx: Ctx, draft: Draft, text: str) -> None:
     if not text:
         _ask_text(ctx, edit=False)
         return
-    if len(text) > concerns.DESCRIPTION_MAX:
-        ctx.reply(
-            ctx._("That is too long: please keep it under %(max)s characters and send it again.")
-            % {"max": ctx.tr.number(concerns.DESCRIPTION_MAX)}
-        )
+    try:
+        concerns.check_description(text)
+    except Invalid as exc:
+        ctx.reply(too_long(ctx, exc) or ctx._("Sorry, that did not work. Please try again."))
         return
     data = {**draft.data, "text": text}
     await ctx.save_draft(FLOW, "confirm", data)

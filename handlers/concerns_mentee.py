@@ -10,6 +10,7 @@ from bot.services.errors import Invalid, NotFound
 from handlers import concerns_views as views
 from handlers.common import Ctx
 from handlers.router import Router
+from handlers.texts import too_long
 from storage.models import ConcernCategory, Draft, Role
 
 PREFIX = "cn"
@@ -66,7 +67,7 @@ async def on_problem_text(ctx: Ctx, draft: Draft, text: str) -> None:
             await ctx.clear_draft()
             ctx.reply(ctx._("You have no mentoring group now. Please phone the office."))
         elif exc.code == "too_long":
-            ctx.reply(ctx._("That is too long. Please write less and send it again."))
+            ctx.reply(too_long(ctx, exc) or ctx._("Please write what happened, then send it."))
         else:
             ctx.reply(ctx._("Please write what happened, then send it."))
         return

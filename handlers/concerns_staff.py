@@ -19,6 +19,7 @@ from bot.services.errors import Invalid
 from bot.services.help import OpenHelp
 from handlers.common import Ctx, id_arg
 from handlers.router import Router
+from handlers.texts import too_long
 from storage.models import ConcernStatus, Draft, Role
 
 PREFIX = "cn"
@@ -45,7 +46,7 @@ def _invalid(ctx: Ctx, exc: Invalid) -> None:
     elif exc.code == "same_worker":
         ctx.reply(ctx._("The concern is already assigned to that worker."))
     elif exc.code == "too_long":
-        ctx.reply(ctx._("That is too long. Please shorten it and send it again."))
+        ctx.reply(too_long(ctx, exc) or ctx._("Please write it as text, then send it."))
     else:
         ctx.reply(ctx._("Please write it as text, then send it."))
 

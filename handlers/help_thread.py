@@ -7,8 +7,9 @@ from __future__ import annotations
 from bot.i18n import isolate as _iso
 from bot.services import help as help_requests
 from bot.services.errors import Invalid, NotAllowed, NotFound
-from bot.services.help import MAX_TEXT, NEED_HELP_DATA, NEED_HELP_LABEL
+from bot.services.help import NEED_HELP_DATA, NEED_HELP_LABEL
 from handlers.common import Ctx, id_arg
+from handlers.texts import too_long
 from storage.models import Draft, Role, ThreadStatus
 
 FLOW_REPLY = "help_reply"
@@ -70,11 +71,9 @@ async def on_close(ctx: Ctx, arg: str) -> None:
 
 
 def ask_again(ctx: Ctx, exc: Invalid) -> None:
-    if exc.code == "too_long":
-        ctx.reply(
-            ctx._("That is too long: please keep it under %(max)s characters and send it again.")
-            % {"max": ctx.tr.number(MAX_TEXT)}
-        )
+    message = too_long(ctx, exc)
+    if message is not None:
+        ctx.reply(message)
     else:
         ctx.reply(ctx._("Please write your message as text, then send it."))
 

@@ -11,6 +11,7 @@ from bot.services.errors import Invalid
 from handlers import meetings_views as views
 from handlers.common import Buttons, Ctx
 from handlers.meetings_views import FLOW
+from handlers.texts import too_long
 from storage.models import Draft
 
 NEXT = {"match": "day", "day": "minutes", "minutes": "acts", "acts": "mood", "mood": "notes"}
@@ -162,6 +163,10 @@ async def on_notes_text(ctx: Ctx, draft: Draft, text: str) -> None:
     try:
         data["notes"] = meetings.check_notes(text)
     except Invalid as exc:
+        message = too_long(ctx, exc)
+        if message is not None:
+            await goto(ctx, data, "notes", prefix=message, new=True)
+            return
         await ask_again(ctx, data, "notes", exc.code, new=True)
         return
     await goto(ctx, data, "summary", new=True)

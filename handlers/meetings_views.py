@@ -58,7 +58,6 @@ def reason(ctx: Ctx, code: str, started_on: date | None = None) -> str:
         ),
         "mood_not_number": ctx._("Please tap one of the buttons to say how the family seemed."),
         "activities": ctx._("Please choose at least one activity."),
-        "notes_too_long": ctx._("That note is too long. Please keep it shorter."),
         "use_buttons": ctx._("Please answer with the buttons above."),
     }
     return texts.get(code, ctx._("Sorry, that did not work. Please try again."))

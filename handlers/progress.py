@@ -11,11 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from bot.i18n import isolate
-from bot.services import meetings, progress
+from bot.services import meetings, progress, texts
 from bot.services.errors import Invalid
 from bot.services.progress import DOMAINS, RATING_LABELS, RATINGS, RELATIONSHIP_LABELS
 from handlers.common import Buttons, Ctx, number_arg
 from handlers.router import Router
+from handlers.texts import too_long
 from storage.models import Draft, Role
 
 FLOW = "report"
@@ -237,14 +238,10 @@ async def _confirm(ctx: Ctx, data: dict[str, Any]) -> None:
 
 async def on_comment_text(ctx: Ctx, draft: Draft, text: str) -> None:
     data = dict(draft.data)
-    if len(text) > progress.COMMENT_MAX:
-        await _goto(
-            ctx,
-            data,
-            "comment",
-            new=True,
-            prefix=ctx._("That comment is too long. Please keep it shorter."),
-        )
+    try:
+        texts.check(text, progress.COMMENT_MAX, "comment_too_long")
+    except Invalid as exc:
+        await _goto(ctx, data, "comment", new=True, prefix=too_long(ctx, exc) or "")
         return
     await _after_comment(ctx, data, text, new=True)
 

@@ -20,7 +20,7 @@ from telegram.ext import (
     BaseHandler as PTBHandler,
 )
 
-from bot.services import people
+from bot.services import people, texts
 from handlers import private_only
 from handlers.common import Ctx, CtxHandler, PressHandler, TextStep, not_linked_text, wrap
 from storage.models import Consent, Role
@@ -85,6 +85,10 @@ class Router:
         # First, in a handler group of its own: nothing below sees a group, channel or
         # business-account update.
         private_only.install(app)
+        # Edited messages come first, so that no command or step ever reads one.
+        app.add_handler(
+            MessageHandler(filters.UpdateType.EDITED, wrap(self._on_edited, linked=False))
+        )
         for handler in self.handlers:
             app.add_handler(handler)
         app.add_handler(
@@ -102,13 +106,25 @@ class Router:
         others = filters.UpdateType.MESSAGE & ~filters.TEXT & ~filters.StatusUpdate.ALL
         app.add_handler(MessageHandler(others, wrap(self._on_other, linked=False)))
 
+    async def _on_edited(self, ctx: Ctx) -> None:
+        """An edited message is never read as an answer (nor as a command): what was sent
+        has been acted on already. While a conversation waits, one line says so."""
+        if ctx.draft is not None:
+            ctx.reply(
+                ctx._(
+                    "I only read new messages, so I did not take your change to an earlier "
+                    "one. To change your answer, send it again."
+                )
+            )
+
     async def _on_other(self, ctx: Ctx) -> None:
         if self.fallback is not None:
             await self.fallback(ctx)
 
     async def _on_text(self, ctx: Ctx) -> None:
         message = ctx.update.effective_message
-        text = (message.text if message else None) or ""
+        # The one place typed text enters: cleaned once (no NUL or other C0 controls, NFC).
+        text = texts.clean((message.text if message else None) or "")
         draft = ctx.draft
         if draft is not None:
             step = self.text_steps.get((draft.flow, draft.state))

@@ -12,6 +12,7 @@ from bot.i18n import SUPPORTED_LOCALES, Translator, isolate, language_name, norm
 from bot.i18n import translator as translator_for
 from bot.services import onboarding
 from bot.services.errors import Invalid
+from bot.services.help import NEED_HELP_DATA, NEED_HELP_LABEL
 from handlers.common import Buttons, Ctx, chunk, not_linked_text
 from handlers.router import Router
 from handlers.start_texts import (
@@ -201,8 +202,21 @@ async def on_cancel(ctx: Ctx) -> None:
 
 
 async def on_other(ctx: Ctx) -> None:
-    """Typed text (or anything else) outside any conversation."""
-    if _linked(ctx):
+    """Typed text (or anything else) outside any conversation. A photo or a file (often a
+    letter forwarded to ask what it means) cannot be passed on yet: a mentee is shown the
+    way to ask for help about it instead."""
+    message = ctx.update.effective_message
+    media = message is not None and message.text is None
+    if _linked(ctx) and media and ctx.me.role == Role.MENTEE:
+        ctx.reply(
+            ctx._(
+                "I cannot pass on photos or files. To ask about a letter or a document, "
+                "press “I need help” and write what it is about: your mentor or the staff "
+                "will look at it with you."
+            ),
+            [[(ctx._(NEED_HELP_LABEL), NEED_HELP_DATA)]],
+        )
+    elif _linked(ctx):
         ctx.reply(ctx._("I did not understand that. Send /help to see what I can do for you."))
     else:
         ctx.reply(not_linked_text(ctx.tr))

@@ -178,6 +178,8 @@ class Family(Base):
 
 class Person(Base):
     __tablename__ = "person"
+    # People are found by name within their organisation (imports, duplicate checks).
+    __table_args__ = (Index("ix_person_name_org", "name", "organisation_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
@@ -410,6 +412,9 @@ class OutboxMessage(Base):
     edit_of_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id"))
     ref_type: Mapped[str | None] = mapped_column(String(32))
     ref_id: Mapped[int | None]
+    # Whose message this passes on (a concern's reporter, a help message's author): told if
+    # it finally cannot be delivered.
+    origin_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
     status: Mapped[OutboxStatus] = mapped_column(_enum(OutboxStatus), default=OutboxStatus.QUEUED)
     attempts: Mapped[int] = mapped_column(default=0)

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 
 from bot.app import App, build_application
@@ -31,6 +33,22 @@ BOT_USERNAME = "mentorbot_test_bot"
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday, 10:00 in Madrid
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
+
+# Hypothesis (tests/test_fuzz_unicode.py): derandomized by default, so that CI runs the same
+# examples every time within a stated budget; `HYPOTHESIS_PROFILE=explore` draws new ones.
+_FIXTURES_SHARED = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+hypothesis_settings.register_profile(
+    "ci",
+    derandomize=True,
+    max_examples=12,
+    deadline=None,
+    database=None,
+    suppress_health_check=_FIXTURES_SHARED,
+)
+hypothesis_settings.register_profile(
+    "explore", max_examples=200, deadline=None, suppress_health_check=_FIXTURES_SHARED
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_report_header() -> str:

@@ -115,7 +115,7 @@ async def test_plan_end_to_end_with_bad_inputs(
     assert "Where will you meet?" in place.text
     await ana.send("x" * 301)
     again = await ana.next_message()
-    assert "too long for a place" in again.text
+    assert "1 character too long" in again.text
     await ana.send("Café <Central>")
     note = await ana.next_message()
     assert note.button_labels == ["Skip"]

@@ -620,3 +620,22 @@ async def test_get_me_tells_whether_the_bot_can_join_groups(emu: Emulator, bot: 
         assert (await fresh.get_me()).can_join_groups is False
     with pytest.raises(RuntimeError, match="Allow Groups"):
         emu.group(emu.user(first_name="Finn"), "Team").add_bot(by=emu.user(first_name="Finn"))
+
+
+async def test_lengths_are_utf16_units_and_a_long_user_text_is_split_like_the_apps_do(
+    emu: Emulator, bot: Bot
+) -> None:
+    """Telegram counts UTF-16 code units: a ZWJ family is 11, a flag 4; an app splits a text
+    longer than 4096 units into several messages."""
+    from emulator.formatting import utf16_len
+
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"
+    assert utf16_len(family) == 11 and utf16_len("\U0001f1ea\U0001f1f8") == 4
+    user = emu.user(first_name="Lena")
+    await user.send("\U0001f600" * 2500)  # 5,000 units: two messages
+    updates = await bot.get_updates()
+    sent = [u.message.text for u in updates if u.message is not None]
+    assert [len(t or "") for t in sent] == [2048, 452]
+    await bot.send_message(user.id, family * 372)  # 4,092 units: fits
+    with pytest.raises(BadRequest, match="Message is too long"):
+        await bot.send_message(user.id, family * 373)  # 4,103 units, though 2,611 code points

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import is_valid_timezone, normalise_locale
-from bot.services import audit
+from bot.services import audit, texts
 from bot.services.errors import Invalid, NotFound
 from storage.models import (
     Consent,
@@ -169,7 +169,7 @@ def check_region(country: str | None) -> str | None:
 
 
 def check_name(value: str | None, what: str = "name") -> str:
-    name = " ".join((value or "").split())
+    name = " ".join(texts.clean(value or "").split())
     if not name:
         raise Invalid("name", f"the {what} is empty")
     if len(name) > 200:
@@ -213,19 +213,37 @@ def check_phone(value: str | None, region: str | None) -> str | None:
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 
 
-def check_emergency_phone(value: str | None, region: str | None) -> str:
-    """The organisation's emergency number: a short emergency number of its country (112) or
-    a full phone number."""
+SHORT_MAX_DIGITS = 6
+
+
+def check_help_line(value: str | None, region: str | None) -> str | None:
+    """A help line's number: a short national number valid in the organisation's country
+    (Spain's 016, 024, 091, 061 or 112: `phonenumbers`' short-number data), kept as dialled,
+    or a full phone number in E.164."""
     if value is None or not value.strip():
-        return "112"
+        return None
     text = value.strip()
-    if region is not None and phonenumbers.is_emergency_number(text, region):
-        return text
-    if region is None and text.isdigit() and 2 <= len(text) <= 4:
-        return text
-    stored = check_phone(text, region)
-    assert stored is not None
-    return stored
+    compact = "".join(text.replace("-", " ").split())
+    if compact.isdigit() and len(compact) <= SHORT_MAX_DIGITS:
+        if region is None:
+            if 2 <= len(compact) <= 4:
+                return compact
+            raise Invalid("phone", f"{value!r}: a short number needs the organisation's country")
+        try:
+            number = phonenumbers.parse(compact, region)
+        except phonenumbers.NumberParseException:
+            raise Invalid("phone", f"malformed phone number {value!r}") from None
+        if phonenumbers.is_valid_short_number_for_region(number, region):
+            return compact
+        if len(compact) <= 4:
+            raise Invalid("phone", f"{value!r} is not a short number of {region}")
+    return check_phone(text, region)
+
+
+def check_emergency_phone(value: str | None, region: str | None) -> str:
+    """The organisation's emergency number: a short number of its country (112, 016) or a
+    full phone number."""
+    return check_help_line(value, region) or "112"
 
 
 def check_email(value: str | None) -> str | None:
@@ -337,7 +355,7 @@ def check_text(value: str | None, what: str) -> str | None:
     """A short free text (office hours, address); empty clears it."""
     if value is None:
         return None
-    text = " ".join(value.split())
+    text = " ".join(texts.clean(value).split())
     if len(text) > TEXT_LIMIT:
         raise Invalid("too_long", f"the {what} is longer than {TEXT_LIMIT} characters")
     return text
@@ -364,7 +382,7 @@ def _policy(
     if emergency_phone is not None:
         values["emergency_phone"] = check_emergency_phone(emergency_phone, region)
     if office_phone is not None:
-        values["office_phone"] = check_phone(office_phone, region)
+        values["office_phone"] = check_help_line(office_phone, region)
     for key, text, what in (
         ("office_hours", office_hours, "office hours"),
         ("address", address, "address"),

@@ -16,7 +16,7 @@ from sqlalchemy import Select, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
-from bot.services import access, audit, ics, outbox, people, reminders
+from bot.services import access, audit, ics, outbox, people, reminders, texts
 from bot.services.appointment_texts import (
     AppointmentView,
     Attendee,
@@ -42,7 +42,7 @@ from storage.models import (
     Role,
 )
 
-PLACE_MAX = 300
+PLACE_MAX = 300  # UTF-16 units, as Telegram counts them
 NOTE_MAX = 1000
 HORIZON_DAYS = 366
 DEFAULT_DURATION = 60
@@ -114,16 +114,12 @@ def clean_place(place: str) -> str:
     place = " ".join(place.split())
     if not place:
         raise Invalid("place_empty")
-    if len(place) > PLACE_MAX:
-        raise Invalid("place_too_long")
-    return place
+    return texts.check(place, PLACE_MAX, "place_too_long")
 
 
 def clean_note(note: str | None) -> str | None:
     note = (note or "").strip()
-    if len(note) > NOTE_MAX:
-        raise Invalid("note_too_long")
-    return note or None
+    return texts.check(note, NOTE_MAX, "note_too_long") or None
 
 
 # Who may do what ---------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import texts
 from storage.models import AuditEvent
 
 
@@ -26,7 +27,8 @@ def record(
         action=action,
         target_type=target[0] if target else None,
         target_id=target[1] if target else None,
-        detail=detail,
+        # Forged callback data may hold anything, NUL included (PostgreSQL refuses it).
+        detail={k: texts.clean(v) if isinstance(v, str) else v for k, v in detail.items()},
         created_at=now,
     )
     session.add(event)

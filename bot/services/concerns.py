@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_, Translator, isolate
-from bot.services import access, audit, outbox, people
+from bot.services import access, audit, outbox, people, texts
 from bot.services import help as help_requests
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from bot.services.escalation import (
@@ -56,7 +57,7 @@ from storage.models import (
 
 CARD = "concern_card"
 REF = "concern"
-DESCRIPTION_MAX = 2000  # the card, with its history, stays under 4096 characters
+DESCRIPTION_MAX = 2000  # UTF-16 units; a card that would pass 4096 is cut, with a button
 NOTE_MAX = 500
 REPLY_MAX = 2000
 
@@ -400,6 +401,11 @@ async def _levels(session: AsyncSession, concern: Concern) -> _Levels:
 # --- raising ---------------------------------------------------------------------------------
 
 
+def check_description(text: str) -> str:
+    """A concern's description as typed: `TooLong` past `DESCRIPTION_MAX` UTF-16 units."""
+    return texts.check(text, DESCRIPTION_MAX)
+
+
 async def raise_concern(
     session: AsyncSession,
     now: datetime,
@@ -571,7 +577,20 @@ def _chain_line(tr: Translator, tz: str, event: ConcernEvent) -> str | None:
     }  # fmt: skip
 
 
+WHOLE_TEXT = N_("Show the whole text")
+
+
 def _render(tr: Translator, tz: str, facts: _Facts) -> CardView:
+    """The card, cut to Telegram's length if the description is very long; then its first
+    button shows the whole description."""
+    card = texts.fit(partial(_card_text, tr, tz, facts), facts.concern.description)
+    buttons = _buttons(tr, facts.concern)
+    if card.clipped:
+        buttons = [[(tr.gettext(WHOLE_TEXT), f"whole:cn:{facts.concern.id}")], *buttons]
+    return CardView(card.text, buttons)
+
+
+def _card_text(tr: Translator, tz: str, facts: _Facts, description: str) -> str:
     c = facts.concern
     _ = tr.gettext
     severity = f"{SEVERITY_MARKS[c.severity]} {_(SEVERITY_LABELS[c.severity])}"
@@ -593,7 +612,7 @@ def _render(tr: Translator, tz: str, facts: _Facts) -> CardView:
     language = language_label(c.language, tr.locale) if c.language != tr.locale else None
     if language:  # the reporter's own words, never machine-translated: say which language
         lines.append(_("Written in %(language)s:") % {"language": language})
-    lines.append("<blockquote>" + isolate(c.description) + "</blockquote>")
+    lines.append("<blockquote>" + isolate(description) + "</blockquote>")
     chain = [line for e in facts.events if (line := _chain_line(tr, tz, e))]
     if chain:
         lines += ["", *chain]
@@ -629,7 +648,7 @@ def _render(tr: Translator, tz: str, facts: _Facts) -> CardView:
         )
         if c.resolution_note:
             lines.append(_("Resolution: %(note)s") % {"note": isolate(c.resolution_note)})
-    return CardView("\n".join(lines).strip(), _buttons(tr, c))
+    return "\n".join(lines).strip()
 
 
 def _buttons(tr: Translator, c: Concern) -> list[list[tuple[str, str]]]:
@@ -668,6 +687,7 @@ async def _send_cards(
         message = outbox.enqueue(
             session, now, person, CARD, card.text, buttons=card.buttons, ref=(REF, concern.id),
             dedupe_key=f"cn{concern.id}:{dedupe}:p{person.id}" if dedupe else None,
+            origin=facts.reporter,
         )  # fmt: skip
         if message is not None:
             sent.append(person.id)
@@ -717,6 +737,12 @@ async def _refresh_cards(
         ) is not None:  # fmt: skip
             edited += 1
     return edited
+
+
+async def whole_text(session: AsyncSession, actor: Person, concern_id: int) -> str:
+    """A concern's whole description, for staff who may see its card."""
+    concern = await _staff_concern(session, actor, concern_id)
+    return concern.description
 
 
 async def view_card(

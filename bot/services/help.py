@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from babel import Locale, UnknownLocaleError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_, Translator, isolate
-from bot.services import access, audit, outbox, people
+from bot.services import access, audit, outbox, people, texts
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from storage.models import (
     Family,
@@ -35,7 +36,7 @@ from storage.models import (
 )
 
 REF = "help_request"
-MAX_TEXT = 3000  # characters; the card around it must stay under Telegram's 4096
+MAX_TEXT = 3000  # UTF-16 units; a longer card is cut, with a button for the whole text
 
 # Callback data of the buttons on cards and relayed messages: "hp:<action>:<request id>".
 PREFIX = "hp"
@@ -228,9 +229,7 @@ def clean_text(text: str, limit: int = MAX_TEXT) -> str:
     text = (text or "").strip()
     if not text:
         raise Invalid("empty")
-    if len(text) > limit:
-        raise Invalid("too_long", f"{len(text)} > {limit} characters")
-    return text
+    return texts.check(text, limit)
 
 
 async def _add_message(
@@ -330,7 +329,10 @@ async def ask(
             title=rd.tr.gettext("New help request"),
             preset=preset,
         )
-        if _enqueue(session, now, staff, rd.tr, hr, card, kind="help_request"):
+        if _enqueue(
+            session, now, staff, rd.tr, hr, card.text, kind="help_request",
+            whole=message.id if card.clipped else None, origin=requester,
+        ):  # fmt: skip
             queued += 1
     audit.record(
         session,
@@ -385,7 +387,10 @@ async def reply(
     if as_staff:
         rd = await people.reader(session, requester)
         relay = _requester_relay(rd.tr, rd.tz, hr, author, message)
-        if _enqueue(session, now, requester, rd.tr, hr, relay, kind="help_answer"):
+        if _enqueue(
+            session, now, requester, rd.tr, hr, relay.text, kind="help_answer",
+            whole=message.id if relay.clipped else None, origin=author,
+        ):  # fmt: skip
             queued += 1
     for staff in await _staff_side(session, hr, org, exclude=author.id, fallback=not as_staff):
         rd = await people.reader(session, staff)
@@ -399,7 +404,10 @@ async def reply(
             family,
             title=rd.tr.gettext("New message in a help request"),
         )
-        if _enqueue(session, now, staff, rd.tr, hr, card, kind="help_message"):
+        if _enqueue(
+            session, now, staff, rd.tr, hr, card.text, kind="help_message",
+            whole=message.id if card.clipped else None, origin=author,
+        ):  # fmt: skip
             queued += 1
     audit.record(
         session,
@@ -518,8 +526,9 @@ async def notify_overdue(session: AsyncSession, now: datetime, limit: int = 200)
                 coordinator,
                 tr,
                 hr,
-                card,
+                card.text,
                 kind="help_overdue",
+                whole=first.id if card.clipped else None,
                 dedupe_key=f"help-overdue:{hr.id}:{coordinator.id}",
             ):
                 told += 1
@@ -673,16 +682,22 @@ def _enqueue(
     *,
     kind: str,
     dedupe_key: str | None = None,
+    whole: int | None = None,
+    origin: Person | None = None,
 ) -> bool:
+    buttons = _buttons(tr, hr)
+    if whole is not None:  # the card was cut: offer the whole message
+        buttons = [[(tr.gettext(WHOLE_TEXT), whole_data(whole))], *buttons]
     queued = outbox.enqueue(
         session,
         now,
         recipient,
         kind,
         text,
-        buttons=_buttons(tr, hr),
+        buttons=buttons,
         ref=(REF, hr.id),
         dedupe_key=dedupe_key,
+        origin=origin,
     )
     return queued is not None
 
@@ -697,14 +712,31 @@ def language_label(code: str | None, reader_locale: str) -> str | None:
         return code
 
 
-def _quoted(tr: Translator, message: HelpMessage) -> str:
+WHOLE_TEXT = N_("Show the whole text")
+CARD_MAX = texts.MESSAGE_MAX  # a card longer than this is cut (UTF-16 units, as Telegram)
+
+
+def whole_data(message_id: int) -> str:
+    return f"whole:hm:{message_id}"
+
+
+async def whole_text(session: AsyncSession, person: Person, message_id: int) -> str:
+    """One message of a help thread, whole, for someone who may read the thread."""
+    message = await session.get(HelpMessage, message_id)
+    if message is None:
+        raise NotFound("no such help message")
+    await _authorise(session, person, await _get(session, message.help_request_id))
+    return message.text
+
+
+def _quoted(tr: Translator, message: HelpMessage, text: str) -> str:
     name = language_label(message.language, tr.locale)
     head = (
         tr.gettext("Written in %(language)s:") % {"language": name}
         if name
         else tr.gettext("Message:")
     )
-    return f"{head}\n<blockquote>{isolate(message.text)}</blockquote>"
+    return f"{head}\n<blockquote>{isolate(text)}</blockquote>"
 
 
 def _staff_card(
@@ -719,8 +751,13 @@ def _staff_card(
     title: str,
     preset: str | None = None,
     worker: Person | None = None,
-) -> str:
-    """A help request (or a new message in one) as staff read it, in the reader's language."""
+) -> texts.Fitted:
+    """A help request (or a new message in one) as staff read it, in the reader's language;
+    a very long message is cut to fit (see `whole_text`)."""
+
+    def render(text: str) -> str:
+        return "\n".join([*lines, "", _quoted(tr, message, text)])
+
     lines = [f"<b>{title}</b>", tr.gettext(KIND_LABELS[hr.kind])]
     if author.role == Role.MENTOR:
         who = tr.gettext("From: %(name)s (mentor)")
@@ -748,22 +785,26 @@ def _staff_card(
             tr.gettext("Chosen with a button: “%(message)s”")
             % {"message": tr.gettext(PRESETS[preset])}
         )
-    lines.append("")
-    lines.append(_quoted(tr, message))
-    return "\n".join(lines)
+    return texts.fit(render, message.text, CARD_MAX)
 
 
 def _requester_relay(
     tr: Translator, tz: str, hr: HelpRequest, author: Person, message: HelpMessage
-) -> str:
+) -> texts.Fitted:
     """A staff answer as the requester reads it, in the requester's language."""
+    return texts.fit(partial(_relay_text, tr, tz, hr, author, message), message.text, CARD_MAX)
+
+
+def _relay_text(
+    tr: Translator, tz: str, hr: HelpRequest, author: Person, message: HelpMessage, text: str
+) -> str:
     lines = [
         "<b>"
         + tr.gettext("Answer from %(name)s to your help request") % {"name": isolate(author.name)}
         + "</b>",
         tr.gettext("Your request of %(when)s") % {"when": tr.when(hr.created_at, tz)},
         "",
-        _quoted(tr, message),
+        _quoted(tr, message, text),
         "",
         tr.gettext("To answer, press Reply. When you need nothing more, press Close."),
     ]

@@ -1,8 +1,14 @@
 """Bulk import of people, and optionally of families and matches, from a CSV file.
 
-All rows or none: every row is checked (and written inside a savepoint, so that a rejected
-row leaves no trace); if any row is rejected, `ImportRejected` carries the report naming each
-rejected line and why, and the caller's transaction rolls everything back.
+All rows or none: the file is read once, as a stream, and every row is checked and written
+in the caller's transaction, in batches of `BATCH` rows (bulk INSERTs); if any row is
+rejected, `ImportRejected` carries the report naming each rejected line and why, and the
+caller's transaction rolls everything back.
+
+Limits: at most `MAX_ROWS` rows (the CLI also refuses files over `MAX_BYTES`). Memory stays
+bounded by the batch plus one small key per row (for duplicates within the file), never the
+whole file. Cells that a spreadsheet would run as formulas (see `bot.services.cells`) are
+refused; every cell is cleaned like typed text (`bot.services.texts.clean`).
 
 Columns (a header line is required; the order is free; `organization` is accepted too):
 
@@ -20,15 +26,33 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import admin
+from bot.services import admin, cells, texts
 from bot.services.errors import Invalid, NotFound, ServiceError
-from storage.models import Person, Role
+from storage.models import (
+    AuditEvent,
+    Family,
+    Match,
+    MatchMentor,
+    MatchStatus,
+    Organisation,
+    Person,
+    Role,
+)
+
+MAX_ROWS = 200_000
+MAX_BYTES = 64 * 1024 * 1024  # checked by the CLI before reading
+BATCH = 2_000
+MAX_REPORTED = 1_000  # rejected lines listed at most (the count is always right)
 
 COLUMNS = (
     "organisation",
@@ -44,6 +68,7 @@ COLUMNS = (
     "started_on",
 )
 REQUIRED = ("organisation", "role", "name")
+MATCH_COLUMNS = ("family", "worker", "started_on")
 ALIASES = {"organization": "organisation", "org": "organisation", "started": "started_on"}
 
 
@@ -87,18 +112,23 @@ def _column(name: str) -> str:
     return ALIASES.get(key, key)
 
 
-def parse(text: str) -> tuple[list[_Row], list[Rejected]]:
-    """The rows of a CSV text (comma, semicolon or tab separated) and problems of the file."""
-    text = text.lstrip("\ufeff")
-    if not text.strip():
-        return [], [Rejected(1, "the file is empty")]
+def _rows(
+    lines: Iterable[str],
+) -> tuple[list[str], Iterable[tuple[int, list[str]]], list[Rejected]]:
+    """The header, the (line, cells) of each non-blank row, lazily, and problems of the
+    header. Comma, semicolon or tab separated (sniffed from the header line)."""
+    stream = iter(lines)
+    first = next(stream, "").lstrip("\ufeff")
+    while first is not None and not first.strip():
+        nxt = next(stream, None)
+        if nxt is None:
+            return [], iter(()), [Rejected(1, "the file is empty")]
+        first = nxt
     try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
-            text.split("\n", 1)[0], delimiters=",;\t"
-        )
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(first, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    reader = csv.reader(itertools.chain([first], stream), dialect)
     header = [_column(h) for h in next(reader)]
     problems = [
         Rejected(1, f"unknown column {name!r} (known: {', '.join(COLUMNS)})")
@@ -108,93 +138,475 @@ def parse(text: str) -> tuple[list[_Row], list[Rejected]]:
     problems += [Rejected(1, f"missing column {name!r}") for name in REQUIRED if name not in header]
     if len(set(header)) != len(header):
         problems.append(Rejected(1, "a column appears twice"))
+
+    def rows() -> Iterable[tuple[int, list[str]]]:
+        line = reader.line_num
+        for found in reader:
+            start, line = line + 1, reader.line_num
+            if any(c.strip() for c in found):
+                yield start, found
+
+    return header, rows(), problems
+
+
+def parse(text: str) -> tuple[list[_Row], list[Rejected]]:
+    """The rows of a CSV text and problems of the file (for tests and small files)."""
+    header, found, problems = _rows(io.StringIO(text))
     rows: list[_Row] = []
-    line = reader.line_num
-    for cells in reader:
-        start, line = line + 1, reader.line_num
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) > len(header):
-            problems.append(Rejected(start, "more cells than columns"))
-            continue
-        rows.append(_Row(start, dict(zip(header, cells, strict=False))))
+    for line, values in found:
+        if len(values) > len(header):
+            problems.append(Rejected(line, "more cells than columns"))
+        else:
+            rows.append(_Row(line, dict(zip(header, values, strict=False))))
     return rows, problems
 
 
 async def import_csv(session: AsyncSession, now: datetime, text: str) -> ImportReport:
-    """Import every row, or raise `ImportRejected` (the caller rolls back)."""
-    rows, problems = parse(text)
-    report = ImportReport(rows=len(rows), rejected=list(problems))
+    """Import every row of a CSV text, or raise `ImportRejected` (the caller rolls back)."""
+    return await import_lines(session, now, io.StringIO(text))
+
+
+async def import_lines(
+    session: AsyncSession,
+    now: datetime,
+    lines: Iterable[str],
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import every row of a CSV stream, or raise `ImportRejected` (the caller rolls back).
+    `progress(rows)` is called after each batch."""
+    header, found, problems = _rows(lines)
+    report = ImportReport(rejected=list(problems))
     if problems:
         raise ImportRejected(report)
-    seen: set[tuple[int, str, str]] = set()
+    writer = _Writer(session, now, report)
     mentor_rows: list[tuple[_Row, int, int]] = []  # row, organisation id, mentor id
-    for row in rows:
-        try:
-            async with session.begin_nested():
-                created = await _person(session, now, row, seen, report)
-        except ServiceError as exc:
-            report.reject(row.line, str(exc))
+    batch: list[_Checked] = []
+    for line, values in found:
+        report.rows += 1
+        if report.rows > MAX_ROWS:
+            report.reject(line, f"more than {MAX_ROWS:,} rows: split the file")
+            break
+        if len(values) > len(header):
+            report.reject(line, "more cells than columns")
             continue
-        if created.role == Role.MENTOR and row.get("family"):
-            mentor_rows.append((row, created.organisation_id, created.id))
-    await _matches(session, now, mentor_rows, report)
+        row = _Row(line, dict(zip(header, values, strict=False)))
+        try:
+            batch.append(await writer.check(row))
+        except ServiceError as exc:
+            report.reject(line, str(exc))
+        if len(batch) >= BATCH:
+            mentor_rows += await writer.write(batch)
+            batch = []
+            if progress is not None:
+                progress(report.rows)
+    mentor_rows += await writer.write(batch)
+    if progress is not None:
+        progress(report.rows)
+    await writer.matches(mentor_rows)
     if report.rejected:
         report.rejected.sort(key=lambda r: r.line)
         raise ImportRejected(report)
     return report
 
 
-async def _person(
-    session: AsyncSession,
-    now: datetime,
-    row: _Row,
-    seen: set[tuple[int, str, str]],
-    report: ImportReport,
-) -> admin.PersonInfo:
-    org = await admin.find_org(session, row.get("organisation"))
-    role = admin.check_role(row.get("role"))
-    name = admin.check_name(row.get("name"))
-    if role not in (Role.MENTOR, Role.MENTEE) and row.get("family"):
-        raise Invalid("family_role", f"a {role.value} has no family")
-    if role != Role.MENTOR and (row.get("worker") or row.get("started_on")):
-        raise Invalid("match_role", "worker and started_on belong on a mentor's row")
-    if role == Role.MENTOR and row.get("worker") and not row.get("family"):
-        raise Invalid("match_family", "a mentor's worker needs the family of the match")
-    if row.get("started_on"):
-        _day(row.get("started_on"))
-    key = (org.id, role.value, name.casefold())
-    if key in seen:
-        raise Invalid("duplicate", f"a {role.value} named {name!r} appears twice in the file")
-    known = await session.execute(
-        select(Person.id).where(
-            Person.organisation_id == org.id, Person.role == role, Person.name == name
+@dataclass
+class _Checked:
+    row: _Row
+    org: Organisation
+    values: dict[str, Any]  # the Person's columns
+    family: str | None  # a mentee's family (name), None: a family of one
+
+
+class _Org:
+    """What the import needs to know of one organisation, loaded once."""
+
+    def __init__(self, org: Organisation) -> None:
+        self.org = org
+        # hash((role, name)) of the people stored before: a hit is confirmed by a query.
+        self.people: set[int] = set()
+        self.families: dict[str, int] = {}  # name -> id
+        self.family_ids: set[int] = set()
+
+
+class _Writer:
+    def __init__(self, session: AsyncSession, now: datetime, report: ImportReport) -> None:
+        self.session, self.now, self.report = session, now, report
+        self.orgs: dict[str, _Org] = {}
+        self.seen: set[tuple[int, str, str]] = set()
+
+    async def _org(self, ref: str) -> _Org:
+        known = self.orgs.get(ref)
+        if known is not None:
+            return known
+        org = await admin.find_org(self.session, ref)
+        for other in self.orgs.values():
+            if other.org.id == org.id:
+                self.orgs[ref] = other
+                return other
+        loaded = _Org(org)
+        stored = await self.session.execute(
+            select(Person.role, Person.name).where(Person.organisation_id == org.id)
         )
-    )
-    if known.first() is not None:
-        raise Invalid("duplicate", f"a {role.value} named {name!r} already exists")
-    new_family = False
-    if role == Role.MENTEE:
-        family_name = row.get("family") or name
-        new_family = await admin.find_family(session, org, family_name) is None
-    person = await admin.add_person(
-        session,
-        now,
-        org=org.id,
-        role=role,
-        name=name,
-        locale=row.get("locale") or None,
-        timezone=row.get("timezone") or None,
-        phone=row.get("phone") or None,
-        email=row.get("email") or None,
-        country=row.get("country") or None,
-        family=(row.get("family") or None) if role == Role.MENTEE else None,
-    )
-    seen.add(key)
-    report.people.append(person.id)
-    if new_family and person.family_id is not None:
-        report.families.append(person.family_id)
-    return person
+        loaded.people = {hash((Role(r).value, n)) for r, n in stored.all()}
+        families = await self.session.execute(
+            select(Family.id, Family.name).where(Family.organisation_id == org.id)
+        )
+        for family_id, name in families.all():
+            loaded.families[name] = family_id
+            loaded.family_ids.add(family_id)
+        self.orgs[ref] = loaded
+        return loaded
+
+    async def check(self, row: _Row) -> _Checked:
+        for column, raw in row.values.items():
+            raw = raw or ""
+            if cells.is_formula(raw) and not (column == "phone" and raw.startswith("+")):
+                raise Invalid(
+                    "formula",
+                    f"the {column} cell starts with {raw[:1]!r}: a spreadsheet would run it "
+                    "as a formula",
+                )
+            row.values[column] = texts.clean(raw)
+        known = await self._org(row.get("organisation"))
+        org = known.org
+        role = admin.check_role(row.get("role"))
+        name = admin.check_name(row.get("name"))
+        if role not in (Role.MENTOR, Role.MENTEE) and row.get("family"):
+            raise Invalid("family_role", f"a {role.value} has no family")
+        if role != Role.MENTOR and (row.get("worker") or row.get("started_on")):
+            raise Invalid("match_role", "worker and started_on belong on a mentor's row")
+        if role == Role.MENTOR and row.get("worker") and not row.get("family"):
+            raise Invalid("match_family", "a mentor's worker needs the family of the match")
+        if row.get("started_on"):
+            _day(row.get("started_on"))
+        locale = admin.check_locale(row.get("locale") or None)
+        timezone = admin.check_timezone(row.get("timezone") or None)
+        region = admin.check_region(row.get("country") or None) or admin.region_of(
+            timezone or org.timezone
+        )
+        phone = admin.check_phone(row.get("phone") or None, region)
+        email = admin.check_email(row.get("email") or None)
+        key = (org.id, role.value, name.casefold())
+        if key in self.seen:
+            raise Invalid("duplicate", f"a {role.value} named {name!r} appears twice in the file")
+        if hash((role.value, name)) in known.people and await self._stored(org.id, role, name):
+            raise Invalid("duplicate", f"a {role.value} named {name!r} already exists")
+        family: str | None = None
+        if role == Role.MENTEE and row.get("family"):
+            family = row.get("family")
+            if family.isdigit() and int(family) not in known.family_ids:
+                raise NotFound(f"unknown family {family!r}")
+        self.seen.add(key)
+        values = {
+            "organisation_id": org.id,
+            "role": role,
+            "name": name,
+            "locale": locale,
+            "timezone": timezone,
+            "phone": phone,
+            "email": email,
+            "family_id": None,
+            "created_at": self.now,
+        }
+        return _Checked(row, org, values, family)
+
+    async def _new_families(self, org_ids: list[int], names: list[str]) -> list[int]:
+        """Insert families (one statement) and return their ids, in the order given."""
+        if not names:
+            return []
+        statement = insert(Family).execution_options(render_nulls=True)
+        rows = [
+            {"organisation_id": o, "name": n, "created_at": self.now}
+            for o, n in zip(org_ids, names, strict=True)
+        ]
+        if self.session.get_bind().dialect.name == "postgresql":  # see _insert_people
+            result = await self.session.execute(
+                statement.returning(Family.id, sort_by_parameter_order=True), rows
+            )
+            ids = list(result.scalars())
+            self._audit("family_created", "family", list(zip(org_ids, ids, strict=True)), {})
+            self.report.families.extend(ids)
+            return ids
+        await self.session.execute(statement, rows)
+        found: dict[tuple[int, str], int] = {}
+        for org_id in set(org_ids):
+            wanted = [n for o, n in zip(org_ids, names, strict=True) if o == org_id]
+            for chunk in _chunks(wanted):
+                stored = await self.session.execute(
+                    select(Family.id, Family.name).where(
+                        Family.organisation_id == org_id, Family.name.in_(chunk)
+                    )
+                )
+                found.update({(org_id, name): fid for fid, name in stored.all()})
+        ids = [found[(o, n)] for o, n in zip(org_ids, names, strict=True)]
+        self._audit("family_created", "family", list(zip(org_ids, ids, strict=True)), {})
+        self.report.families.extend(ids)
+        return ids
+
+    def _audit(
+        self,
+        action: str,
+        kind: str,
+        targets: list[tuple[int, int]],
+        detail: dict[int, dict[str, Any]],
+    ) -> None:
+        self._pending_audit.extend(
+            {
+                "organisation_id": org_id,
+                "actor_id": None,
+                "action": action,
+                "target_type": kind,
+                "target_id": target_id,
+                "detail": detail.get(target_id, {}),
+                "created_at": self.now,
+            }
+            for org_id, target_id in targets
+        )
+
+    _pending_audit: list[dict[str, Any]]
+
+    async def write(self, batch: list[_Checked]) -> list[tuple[_Row, int, int]]:
+        """Write a batch of checked rows (bulk INSERTs); returns the mentors' rows naming
+        the family of a match."""
+        if not batch:
+            return []
+        self._pending_audit = []
+        # Families named on mentees' rows that do not exist yet are made first; a mentee
+        # without a family is a family of one, named after them ("Name (2)" if taken).
+        wanted: dict[tuple[int, str], None] = {}
+        for item in batch:
+            families = self._known(item.org.id).families
+            if item.values["role"] == Role.MENTEE and item.family is None:
+                name, n = item.values["name"], 2
+                while name in families or (item.org.id, name) in wanted:
+                    name, n = f"{item.values['name']} ({n})", n + 1
+                item.family = name
+            if item.family is not None and not item.family.isdigit():
+                if item.family not in families:
+                    wanted[(item.org.id, item.family)] = None
+        new = list(wanted)
+        ids = await self._new_families([o for o, _ in new], [n for _, n in new])
+        for (org_id, name), family_id in zip(new, ids, strict=True):
+            self._known(org_id).families[name] = family_id
+            self._known(org_id).family_ids.add(family_id)
+        rows = []
+        for item in batch:
+            values = dict(item.values)
+            if item.family is not None:
+                known = self._known(item.org.id)
+                values["family_id"] = (
+                    int(item.family) if item.family.isdigit() else known.families[item.family]
+                )
+            rows.append(values)
+        person_ids = await self._insert_people(batch, rows)
+        self.report.people.extend(person_ids)
+        roles = {
+            pid: {"role": item.values["role"].value}
+            for item, pid in zip(batch, person_ids, strict=True)
+        }
+        self._audit(
+            "person_created",
+            "person",
+            [(item.org.id, pid) for item, pid in zip(batch, person_ids, strict=True)],
+            roles,
+        )
+        await self.session.execute(
+            insert(AuditEvent).execution_options(render_nulls=True), self._pending_audit
+        )
+        # Kept until the end for the matches: only what they need of each mentor's row.
+        return [
+            (_Row(item.row.line, {k: item.row.get(k) for k in MATCH_COLUMNS}), item.org.id, pid)
+            for item, pid in zip(batch, person_ids, strict=True)
+            if item.values["role"] == Role.MENTOR and item.row.get("family")
+        ]
+
+    async def _stored(self, org_id: int, role: Role, name: str) -> bool:
+        found = await self.session.execute(
+            select(Person.id).where(
+                Person.organisation_id == org_id, Person.role == role, Person.name == name
+            )
+        )
+        return found.first() is not None
+
+    async def _insert_people(self, batch: list[_Checked], rows: list[dict[str, Any]]) -> list[int]:
+        """Insert a batch of people; their ids in the batch's order. PostgreSQL returns them
+        in order from one multi-row INSERT; SQLite (which would insert row by row to keep
+        the order) looks them up by name afterwards, through `ix_person_name_org`."""
+        statement = insert(Person).execution_options(render_nulls=True)
+        bind = self.session.get_bind()
+        if bind.dialect.name == "postgresql":
+            result = await self.session.execute(
+                statement.returning(Person.id, sort_by_parameter_order=True), rows
+            )
+            return list(result.scalars())
+        await self.session.execute(statement, rows)
+        return await self._person_ids(batch)
+
+    async def _person_ids(self, batch: list[_Checked]) -> list[int]:
+        """The ids of the people just inserted, in the batch's order (an organisation has
+        one person of a role and name)."""
+        found: dict[tuple[int, str, str], int] = {}
+        for org_id in {item.org.id for item in batch}:
+            names = [item.values["name"] for item in batch if item.org.id == org_id]
+            for chunk in _chunks(names):
+                rows = await self.session.execute(
+                    select(Person.id, Person.role, Person.name).where(
+                        Person.organisation_id == org_id, Person.name.in_(chunk)
+                    )
+                )
+                found.update({(org_id, Role(r).value, n): pid for pid, r, n in rows.all()})
+        return [
+            found[(item.org.id, item.values["role"].value, item.values["name"])] for item in batch
+        ]
+
+    async def matches(self, mentor_rows: list[tuple[_Row, int, int]]) -> None:
+        """The mentor rows naming one family make one match (bulk INSERTs); a group that
+        cannot be a match rejects each of its lines."""
+        groups: dict[tuple[int, str], list[tuple[_Row, int]]] = {}
+        for row, org_id, mentor_id in mentor_rows:
+            groups.setdefault((org_id, row.get("family")), []).append((row, mentor_id))
+        if not groups:
+            return
+        workers: dict[int, dict[str, list[int]]] = {}
+        worker_ids: dict[int, set[int]] = {}
+        matched: dict[int, set[int]] = {}
+        for org_id in {org_id for org_id, _ in groups}:
+            found = await self.session.execute(
+                select(Person.id, Person.name).where(
+                    Person.organisation_id == org_id,
+                    Person.role == Role.WORKER,
+                    Person.active.is_(True),
+                )
+            )
+            by_name: dict[str, list[int]] = {}
+            for pid, name in found.all():
+                by_name.setdefault(name, []).append(pid)
+            workers[org_id] = by_name
+            worker_ids[org_id] = {pid for ids in by_name.values() for pid in ids}
+            open_matches = await self.session.execute(
+                select(Match.family_id).where(
+                    Match.organisation_id == org_id, Match.status.in_(admin.OPEN_STATUSES)
+                )
+            )
+            matched[org_id] = set(open_matches.scalars())
+        planned: list[tuple[dict[str, Any], list[int]]] = []
+        for (org_id, family_ref), members in groups.items():
+            try:
+                planned.append(
+                    self._plan_match(
+                        org_id, family_ref, members, workers[org_id], worker_ids[org_id],
+                        matched[org_id],
+                    )
+                )  # fmt: skip
+            except ServiceError as exc:
+                for row, _ in members:
+                    self.report.reject(row.line, str(exc))
+        if not planned:
+            return
+        await self.session.execute(
+            insert(Match).execution_options(render_nulls=True), [values for values, _ in planned]
+        )
+        ids: dict[int, int] = {}
+        families = [values["family_id"] for values, _ in planned]
+        for start in range(0, len(families), 500):
+            found = await self.session.execute(
+                select(Match.id, Match.family_id).where(
+                    Match.family_id.in_(families[start : start + 500]),
+                    Match.status == MatchStatus.ACTIVE,
+                )
+            )
+            ids.update({int(fam): int(mid) for mid, fam in found.all()})
+        await self.session.execute(
+            insert(MatchMentor),
+            [
+                {"match_id": ids[values["family_id"]], "mentor_id": mentor}
+                for values, mentors in planned
+                for mentor in mentors
+            ],
+        )
+        await self.session.execute(
+            insert(AuditEvent).execution_options(render_nulls=True),
+            [
+                {
+                    "organisation_id": values["organisation_id"],
+                    "actor_id": None,
+                    "action": "match_created",
+                    "target_type": "match",
+                    "target_id": ids[values["family_id"]],
+                    "detail": {
+                        "family_id": values["family_id"],
+                        "mentor_ids": mentors,
+                        "worker_id": values["worker_id"],
+                    },
+                    "created_at": self.now,
+                }
+                for values, mentors in planned
+            ],
+        )
+        self.report.matches.extend(ids[values["family_id"]] for values, _ in planned)
+
+    def _plan_match(
+        self,
+        org_id: int,
+        family_ref: str,
+        members: list[tuple[_Row, int]],
+        workers: dict[str, list[int]],
+        worker_ids: set[int],
+        matched: set[int],
+    ) -> tuple[dict[str, Any], list[int]]:
+        refs = {row.get("worker") for row, _ in members} - {""}
+        if len(refs) != 1:
+            raise Invalid(
+                "match_worker", f"the mentors of family {family_ref!r} must name one worker"
+            )
+        days = {row.get("started_on") for row, _ in members} - {""}
+        if len(days) > 1:
+            raise Invalid(
+                "started_on", f"the mentors of family {family_ref!r} give different start days"
+            )
+        known = self._known(org_id)
+        if family_ref.isdigit():
+            family_id = int(family_ref) if int(family_ref) in known.family_ids else None
+        else:
+            family_id = known.families.get(family_ref)
+        if family_id is None or family_id < 0:
+            raise NotFound(f"unknown family {family_ref!r}")
+        ref = refs.pop()
+        if ref.lstrip("#").isdigit():
+            worker = int(ref.lstrip("#"))
+            if worker not in worker_ids:
+                raise NotFound(f"unknown worker {ref!r}")
+        else:
+            found = workers.get(ref, [])
+            if not found:
+                raise NotFound(f"unknown worker {ref!r}")
+            if len(found) > 1:
+                raise Invalid("ambiguous", f"several workers are named {ref!r}: give the person id")
+            worker = found[0]
+        if family_id in matched:
+            raise Invalid(
+                "already_matched", f"family {family_id} already has an active match: close it first"
+            )
+        matched.add(family_id)
+        org = known.org
+        started = _day(days.pop()) if days else self.now.astimezone(ZoneInfo(org.timezone)).date()
+        values = {
+            "organisation_id": org_id,
+            "family_id": family_id,
+            "worker_id": worker,
+            "status": MatchStatus.ACTIVE,
+            "started_on": started,
+            "created_at": self.now,
+        }
+        return values, [mentor for _, mentor in members]
+
+    def _known(self, org_id: int) -> _Org:
+        return next(o for o in self.orgs.values() if o.org.id == org_id)
+
+
+def _chunks(values: list[str], size: int = 500) -> Iterable[list[str]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def _day(text: str) -> date:
@@ -202,61 +614,3 @@ def _day(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise Invalid("started_on", f"malformed date {text!r} (use YYYY-MM-DD)") from None
-
-
-async def _matches(
-    session: AsyncSession,
-    now: datetime,
-    mentor_rows: list[tuple[_Row, int, int]],
-    report: ImportReport,
-) -> None:
-    groups: dict[tuple[int, str], list[tuple[_Row, int]]] = {}
-    for row, org_id, mentor_id in mentor_rows:
-        groups.setdefault((org_id, row.get("family")), []).append((row, mentor_id))
-    for (org_id, family_name), members in groups.items():
-        lines = [row.line for row, _ in members]
-        try:
-            async with session.begin_nested():
-                workers = {row.get("worker") for row, _ in members} - {""}
-                if len(workers) != 1:
-                    raise Invalid(
-                        "match_worker",
-                        f"the mentors of family {family_name!r} must name one worker",
-                    )
-                days = {row.get("started_on") for row, _ in members} - {""}
-                if len(days) > 1:
-                    raise Invalid(
-                        "started_on",
-                        f"the mentors of family {family_name!r} give different start days",
-                    )
-                worker_id = await _worker(session, org_id, workers.pop())
-                match = await admin.add_match(
-                    session,
-                    now,
-                    mentors=[mentor_id for _, mentor_id in members],
-                    worker=worker_id,
-                    family=family_name,
-                    org=org_id,
-                    started_on=_day(days.pop()) if days else None,
-                )
-        except ServiceError as exc:
-            for line in lines:
-                report.reject(line, str(exc))
-            continue
-        report.matches.append(match.id)
-
-
-async def _worker(session: AsyncSession, org_id: int, ref: str) -> int:
-    if ref.lstrip("#").isdigit():
-        return int(ref.lstrip("#"))
-    found = await session.execute(
-        select(Person.id).where(
-            Person.organisation_id == org_id, Person.role == Role.WORKER, Person.name == ref
-        )
-    )
-    ids = list(found.scalars())
-    if not ids:
-        raise NotFound(f"unknown worker {ref!r}")
-    if len(ids) > 1:
-        raise Invalid("ambiguous", f"several workers are named {ref!r}: give the person id")
-    return ids[0]

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_
-from bot.services import audit
+from bot.services import audit, texts
 from bot.services.dates import ascii_digits, read_day
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from storage.models import Family, Match, MatchMentor, MatchStatus, Meeting, Person, Role
@@ -148,11 +148,12 @@ def check_mood(mood: int) -> None:
         raise Invalid("mood")
 
 
+NOTES_MAX = 2000  # UTF-16 units
+
+
 def check_notes(notes: str | None) -> str | None:
     text = (notes or "").strip()
-    if len(text) > 2000:
-        raise Invalid("notes_too_long")
-    return text or None
+    return texts.check(text, NOTES_MAX, "notes_too_long") or None
 
 
 @dataclass(frozen=True)

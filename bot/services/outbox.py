@@ -46,6 +46,7 @@ def enqueue(
     dedupe_key: str | None = None,
     not_before: datetime | None = None,
     edit_of: OutboxMessage | None = None,
+    origin: Person | None = None,
 ) -> OutboxMessage | None:
     """Queue a message for `recipient`. Returns None (queues nothing) for a person the bot
     cannot reach: not linked to Telegram, marked unreachable, or no longer active."""
@@ -62,6 +63,7 @@ def enqueue(
         edit_of_id=edit_of.id if edit_of else None,
         ref_type=ref[0] if ref else None,
         ref_id=ref[1] if ref else None,
+        origin_person_id=origin.id if origin is not None and origin.id != recipient.id else None,
         dedupe_key=dedupe_key,
         status=OutboxStatus.QUEUED,
         attempts=0,
@@ -324,7 +326,35 @@ async def fail(
         return False
     message.status, message.last_error = OutboxStatus.FAILED, reason[:300]
     message.claimed_by = None
+    await _tell_origin(session, now, message)
     return True
+
+
+NOT_DELIVERED = N_(
+    "Your message could not be delivered to %(name)s through the bot. "
+    "Please contact them another way."
+)
+NOT_DELIVERED_KIND = "not_delivered"
+
+
+async def _tell_origin(session: AsyncSession, now: datetime, message: OutboxMessage) -> None:
+    """A message that passed on someone's words finally failed: tell that someone."""
+    if message.origin_person_id is None or message.edit_of_id is not None:
+        return
+    origin = await session.get(Person, message.origin_person_id)
+    recipient = await session.get(Person, message.person_id)
+    if origin is None or recipient is None:
+        return
+    tr = (await people.reader(session, origin)).tr
+    enqueue(
+        session,
+        now,
+        origin,
+        NOT_DELIVERED_KIND,
+        tr.gettext(NOT_DELIVERED) % {"name": isolate(recipient.name)},
+        ref=(message.ref_type, message.ref_id) if message.ref_type and message.ref_id else None,
+        dedupe_key=f"undelivered:{message.id}",
+    )
 
 
 async def referring_workers(session: AsyncSession, person: Person) -> list[Person]:

@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_, Translator, isolate
-from bot.services import audit, outbox, people
+from bot.services import audit, outbox, people, texts
 from bot.services.errors import Invalid
 from bot.services.meetings import mentor_match
 from storage.models import (
@@ -51,7 +51,7 @@ RELATIONSHIP_LABELS: dict[int, str] = {
     4: N_("Very good"),
 }
 REMIND_AFTER = timedelta(days=7)
-COMMENT_MAX = 1000
+COMMENT_MAX = 1000  # UTF-16 units, as Telegram counts them
 
 
 # --- pure rules ---------------------------------------------------------------------------
@@ -76,8 +76,8 @@ def validate(entry: ReportEntry) -> dict[str, dict[str, object]]:
         if rating not in RATINGS:
             raise Invalid("rating")
         comment = (entry.comments.get(code) or "").strip() or None
-        if comment is not None and len(comment) > COMMENT_MAX:
-            raise Invalid("comment_too_long")
+        if comment is not None:
+            texts.check(comment, COMMENT_MAX, "comment_too_long")
         domains[code] = {"rating": rating, "comment": comment}
     if entry.relationship not in RATINGS:
         raise Invalid("relationship")
