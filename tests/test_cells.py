@@ -24,5 +24,5 @@ def test_plain_text_is_left_alone(value: str) -> None:
 
 def test_a_row_written_with_csv_stays_text() -> None:
     out = io.StringIO()
-    csv.writer(out).writerow(cells.row(["=HYPERLINK(\"x\")", 3, None, -1.5, True]))
-    assert out.getvalue().strip() == "\"'=HYPERLINK(\"\"x\"\")\",3,,-1.5,true"
+    csv.writer(out).writerow(cells.row(['=HYPERLINK("x")', 3, None, -1.5, True]))
+    assert out.getvalue().strip() == '"\'=HYPERLINK(""x"")",3,,-1.5,true'
