@@ -57,6 +57,28 @@ async def outbox_backlog(session: AsyncSession, now: datetime) -> dict[str, Any]
     return {"backlog": int(count), "oldest_due_seconds": round(max(age, 0.0), 1)}
 
 
+INBOX_STALE_SECONDS = 300.0  # an update stored and unhandled longer than this is a fault
+
+
+async def inbox_backlog(session: AsyncSession, now: datetime) -> dict[str, Any]:
+    """The update inbox: stored and not yet handled, set aside, replies that failed."""
+    from bot.services import inbox
+
+    counts = await inbox.backlog(session)
+    oldest = counts.oldest_pending
+    if oldest is not None and oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=now.tzinfo)
+    age = max((now - oldest).total_seconds(), 0.0) if oldest is not None else 0.0
+    return {
+        "pending": counts.pending,
+        "replying": counts.replying,
+        "failed": counts.failed,
+        "reply_failed": counts.reply_failed,
+        "oldest_pending_seconds": round(age, 1),
+        "ok": age < INBOX_STALE_SECONDS,
+    }
+
+
 def tick_age(rt: Runtime, started: float) -> float:
     """Seconds since the last tick finished (since start when none has yet)."""
     from bot.jobs import state_of
@@ -77,6 +99,8 @@ async def report(rt: Runtime, started: float) -> tuple[bool, dict[str, Any]]:
         async with asyncio.timeout(5):
             async with rt.db.transaction() as session:
                 body["outbox"] = await outbox_backlog(session, now)
+                body["inbox"] = await inbox_backlog(session, now)
+                healthy = healthy and bool(body["inbox"]["ok"])
                 for name, probe in _probes.items():
                     body[name] = await probe(session, now)
                     healthy = healthy and bool(body[name].get("ok", True))

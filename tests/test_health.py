@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -14,7 +15,7 @@ from bot.config import Settings
 from bot.runtime import Runtime
 from bot.services import outbox
 from storage.db import Database
-from storage.models import Person, Role
+from storage.models import InboxUpdate, Person, Role
 from tests.conftest import TOKEN
 from tests.factories import building
 
@@ -55,6 +56,7 @@ async def test_healthz_reports_database_tick_and_outbox(
     body = answer.json()
     assert body["status"] == "ok" and body["database"] == "ok"
     assert body["outbox"]["backlog"] >= 3
+    assert body["inbox"]["pending"] == 0 and body["inbox"]["failed"] == 0 and body["inbox"]["ok"]
     assert body["scheduler"]["ticks"] == 1 and body["scheduler"]["ok"]
 
     metrics = (await client.get("/metrics")).text
@@ -93,3 +95,24 @@ async def test_healthz_shows_what_probes_add(
     answer = await client.get("/healthz")
     assert answer.status_code == 503
     assert answer.json()["inbox"]["backlog"] == 7
+
+
+async def test_healthz_fails_when_an_update_waits_unhandled(
+    client: httpx.AsyncClient, db: Database, clock: ManualClock
+) -> None:
+    rt: Runtime = client.rt  # type: ignore[attr-defined]
+    await jobs.tick(rt)
+    async with db.transaction() as s:
+        s.add(
+            InboxUpdate(
+                update_id=7,
+                chat_id=4001,
+                payload={"update_id": 7},
+                received_at=clock.now() - timedelta(seconds=health.INBOX_STALE_SECONDS + 60),
+            )
+        )
+    answer = await client.get("/healthz")
+    assert answer.status_code == 503, answer.text
+    inbox = answer.json()["inbox"]
+    assert inbox["pending"] == 1 and not inbox["ok"]
+    assert inbox["oldest_pending_seconds"] >= health.INBOX_STALE_SECONDS
