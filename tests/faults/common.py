@@ -3,10 +3,10 @@ came back (lost: never answered; duplicated: answered more than once)."""
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 
 from emulator import Emulator, SimulatedUser
+from tests.conftest import eventually
 
 
 @dataclass
@@ -38,10 +38,12 @@ def tally(users: list[SimulatedUser]) -> Tally:
 async def all_answered(users: list[SimulatedUser], within: float) -> bool:
     """Wait (with a deadline, for an event) until everyone has an answer; False at the
     deadline."""
+
+    async def everyone() -> bool:
+        return all(answers(u) > 0 for u in users)
+
     try:
-        async with asyncio.timeout(within):
-            while any(answers(u) == 0 for u in users):  # noqa: ASYNC110
-                await asyncio.sleep(0.05)
+        await eventually(everyone, within=within)
     except TimeoutError:
         return False
     return True
