@@ -18,6 +18,7 @@ from typing import Any
 from babel.dates import format_date
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.charts import Series, bar_chart
 from bot.i18n import Translator, translator
 from bot.services.admin import region_of
 from bot.services.concerns import CATEGORY_LABELS, HELP_KIND_LABELS, SEVERITY_LABELS
@@ -280,11 +281,23 @@ class Documents:
     xlsx: bytes
 
 
-def documents(
-    f: Figures, tr: Translator, *, chart: bytes | None = None, worker_name: str | None = None
-) -> Documents:
+def meetings_chart(f: Figures, tr: Translator) -> bytes:
+    """Meetings and hours per month, as bars (bot/charts.py, the project's one chart module)."""
+    _ = tr.gettext
+    return bar_chart(
+        title=_("Meetings and hours per month"),
+        categories=[_month_label(k, tr) for k in f.months],
+        series=[
+            Series(_("Meetings"), [m.meetings for m in f.months.values()]),
+            Series(_("Hours"), [m.hours for m in f.months.values()]),
+        ],
+        locale=tr.locale,
+    )
+
+
+def documents(f: Figures, tr: Translator, *, worker_name: str | None = None) -> Documents:
     heading = title(f, tr, worker_name)
-    tabs = tables(f, tr, chart)
+    tabs = tables(f, tr, meetings_chart(f, tr))
     name = f"programme-report_{f.period.first}_{f.period.last}"
     return Documents(name, pdf(f, tr, tabs, heading), xlsx(f, tr, tabs, heading))
 
