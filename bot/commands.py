@@ -21,6 +21,7 @@ STAFF = [
     ("pending", N_("Open concerns and help requests")),
     ("match", N_("Open a match: /match and its number")),
 ]
+REPORTS = [("figures", N_("Programme report: PDF and spreadsheet"))]
 
 MENUS: dict[Role | None, list[tuple[str, str]]] = {
     None: [("start", N_("Start with your invitation link")), *COMMON],
@@ -42,8 +43,8 @@ MENUS: dict[Role | None, list[tuple[str, str]]] = {
         ("problem", N_("I have a problem")),
         *COMMON,
     ],
-    Role.WORKER: [*STAFF, *COMMON],
-    Role.COORDINATOR: [*STAFF, *COMMON],
+    Role.WORKER: [*STAFF, *REPORTS, *COMMON],
+    Role.COORDINATOR: [*STAFF, *REPORTS, *COMMON],
     Role.ADMIN: [*STAFF, *COMMON],
 }
 

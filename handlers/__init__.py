@@ -11,6 +11,7 @@ def build_router() -> Router:
         concerns,
         meetings,
         mentee,
+        programme,
         progress,
         start,
         upcoming,
@@ -30,6 +31,7 @@ def build_router() -> Router:
         mentee,
         progress,
         match_cards,
+        programme,
         whole,
     ):
         feature.register(router)

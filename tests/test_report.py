@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import statistics
 import subprocess
 from collections import Counter
@@ -202,9 +203,11 @@ async def _made(
 def pdf_text(data: bytes, tmp_path: Path) -> str:
     path = tmp_path / "report.pdf"
     path.write_bytes(data)
-    return subprocess.run(
+    text = subprocess.run(
         ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
     ).stdout
+    # pdftotext marks right-to-left runs with bidi embeddings: gone, the words remain.
+    return re.sub("[\u202a-\u202e\u2066-\u2069]", " ", text)
 
 
 def pdf_fonts(path: Path) -> str:
@@ -301,7 +304,7 @@ async def test_an_arabic_organisations_report_renders_right_to_left(
     path = tmp_path / "ar.pdf"
     path.write_bytes(made.documents.pdf)
     fonts = pdf_fonts(path)
-    assert "NotoNaskhArabic" in fonts or "NotoSansArabic" in fonts
+    assert "Noto-Sans-Arabic" in fonts
     text = pdf_text(made.documents.pdf, tmp_path)
     # Shaped Arabic comes back as the same letters (pdftotext undoes the presentation forms).
     assert heading in " ".join(text.split()) or heading[::-1] in text

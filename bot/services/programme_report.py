@@ -20,7 +20,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_
-from bot.services.errors import NotAllowed
+from bot.services.errors import Invalid, NotAllowed
 from bot.services.exports import STREAM_BATCH, Period
 from bot.services.meetings import ACTIVITIES
 from bot.services.progress import DOMAINS
@@ -357,3 +357,30 @@ ANSWER_LABELS = {
     "cannot": N_("Cannot come"),
     "reschedule": N_("Asked for another time"),
 }
+
+
+# Periods staff can ask for in Telegram: code (in the button's callback data) -> label.
+PERIODS: dict[str, str] = {
+    "m0": N_("This month"),
+    "m1": N_("Last month"),
+    "q0": N_("This quarter"),
+    "q1": N_("Last quarter"),
+}
+
+
+def period_for(code: str, today: date) -> tuple[date, date]:
+    """The first and last day of this or last month or quarter; this one ends today."""
+    if code not in PERIODS:
+        raise Invalid("period", f"unknown period {code!r}")
+    months = 1 if code[0] == "m" else 3
+    start_month = (today.month - 1) // months * months  # 0-based month the period starts in
+    first = date(today.year, start_month + 1, 1)
+    if code[1] == "0":
+        return first, today
+    back = first.month - 1 - months
+    first_prev = date(first.year + back // 12, back % 12 + 1, 1)
+    return first_prev, first - timedelta(days=1)
+
+
+def today_of(scope: Scope, now: datetime) -> date:
+    return _local_day(now, ZoneInfo(scope.org.timezone))
