@@ -88,17 +88,6 @@ def tables(f: Figures, tr: Translator, chart: bytes | None = None) -> list[Table
             ],
         ),
         Table(
-            _("Matches by status and age"),
-            _(
-                "Matches open at some time in the period, by their status today; ages count "
-                "from the day a match started to the end of the period, or to the day it "
-                "closed."
-            ),
-            ["", count],
-            [[_(STATUS_LABELS[k]), v] for k, v in f.by_status.items()]
-            + [[_(AGE_LABELS[k]), v] for k, v in f.by_age.items()],
-        ),
-        Table(
             _("Meetings and hours per month"),
             _(
                 "Meetings the mentors logged, by the day they took place; hours are the sum "
@@ -109,6 +98,17 @@ def tables(f: Figures, tr: Translator, chart: bytes | None = None) -> list[Table
             [[_month_label(k, tr), m.meetings, m.hours, m.mood] for k, m in f.months.items()]
             + [[_("Total"), f.meetings, f.hours, None]],
             chart,
+        ),
+        Table(
+            _("Matches by status and age"),
+            _(
+                "Matches open at some time in the period, by their status today; ages count "
+                "from the day a match started to the end of the period, or to the day it "
+                "closed."
+            ),
+            ["", count],
+            [[_(STATUS_LABELS[k]), v] for k, v in f.by_status.items()]
+            + [[_(AGE_LABELS[k]), v] for k, v in f.by_age.items()],
         ),
         Table(
             _("Activity types"),
@@ -194,7 +194,8 @@ th, td { border-bottom: 0.5pt solid #c9d3dd; padding: 1.2mm 2mm; text-align: sta
 td.n, th.n { text-align: end; }
 th { background: #eef3f8; }
 img.chart { width: 100%; margin: 1mm 0 2mm; }
-section { break-inside: avoid; }
+h2, .how, img.chart { break-after: avoid; }
+img.chart, tr { break-inside: avoid; }
 """
 
 
