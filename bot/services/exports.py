@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import hmac
+import json
 import secrets
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -521,8 +522,6 @@ def _audit(org: Organisation, p: Period) -> AnySelect:
 
 
 def _audit_row(r: Row, who: Identities) -> list[object]:
-    import json
-
     target: object = r[5]
     if r[4] == "person":
         target = who.person(r[5])
