@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import subprocess
@@ -60,6 +61,21 @@ async def _reset(db: Database) -> None:
 
 
 async def _insert(db: Database, table: Any, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    if not db.is_sqlite and table is Meeting:
+        # PostgreSQL: COPY, some twenty times faster than INSERTs for a million rows.
+        columns = list(rows[0])
+        records = [
+            tuple(json.dumps(r[c]) if c == "activities" else r[c] for c in columns) for r in rows
+        ]
+        async with db.engine.connect() as conn:
+            raw = await conn.get_raw_connection()
+            await raw.driver_connection.copy_records_to_table(  # type: ignore[union-attr]
+                "meeting", records=records, columns=columns
+            )
+            await conn.commit()
+        return
     for start in range(0, len(rows), BATCH):
         async with db.transaction() as session:
             await session.execute(insert(table), rows[start : start + BATCH])

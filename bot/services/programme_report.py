@@ -232,14 +232,15 @@ async def _meetings(session: AsyncSession, f: Figures) -> None:
         f.scope,
     )
     result = await session.stream(stmt.execution_options(yield_per=STREAM_BATCH))
-    async for day, minutes, mood, codes in result:
-        month = f.months[f"{day:%Y-%m}"]
-        month.meetings += 1
-        month.minutes += minutes
-        if mood is not None:
-            month.mood_sum += mood
-            month.mood_n += 1
-        activities.update(set(codes or ()))
+    async for partition in result.partitions(STREAM_BATCH):
+        for day, minutes, mood, codes in partition:
+            month = f.months[f"{day:%Y-%m}"]
+            month.meetings += 1
+            month.minutes += minutes
+            if mood is not None:
+                month.mood_sum += mood
+                month.mood_n += 1
+            activities.update(set(codes or ()))
     f.activities = {code: activities.get(code, 0) for code in ACTIVITIES}
 
 
