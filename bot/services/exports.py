@@ -55,6 +55,7 @@ EXCEL_MAX_ROWS = 1_048_576  # rows of one worksheet, the header included
 STREAM_BATCH = 1000  # rows fetched at a time
 REDACTED = "[redacted]"
 MAX_DAYS = 3 * 366  # the longest period one export covers
+KNOWN_MAX = 200_000  # pseudonyms remembered during one export
 
 
 # --- periods ------------------------------------------------------------------------------
@@ -143,10 +144,17 @@ class Pseudonyms:
         if len(secret) < 16:
             raise ValueError("the pseudonym secret is too short")
         self._secret = secret
+        self._known: dict[tuple[str, object], str] = {}  # the same ids come row after row
 
     def _mac(self, space: str, value: object) -> str:
-        digest = hmac.new(self._secret, f"{space}:{value}".encode(), hashlib.sha256)
-        return digest.hexdigest()[:12]
+        key = (space, value)
+        found = self._known.get(key)
+        if found is None:
+            if len(self._known) >= KNOWN_MAX:  # an export's people and families fit many times
+                self._known.clear()
+            digest = hmac.new(self._secret, f"{space}:{value}".encode(), hashlib.sha256)
+            found = self._known[key] = digest.hexdigest()[:12]
+        return found
 
     def person(self, person_id: int | None) -> object:
         return None if person_id is None else "P-" + self._mac("person", person_id)
