@@ -38,6 +38,24 @@ def N_(message: str) -> str:
     return message
 
 
+class Label(str):
+    """A text that carries its gettext context: the same English word ("Other", "Housing")
+    is translated apart in each place it means something different."""
+
+    context: str
+
+    def __new__(cls, context: str, message: str) -> Label:
+        label = super().__new__(cls, message)
+        label.context = context
+        return label
+
+
+def NP_(context: str, message: str) -> str:
+    """`N_` with a context (`pgettext` when rendered): for short labels and words with two
+    meanings. Put a `# Translators:` comment above it saying where it is shown."""
+    return Label(context, message)
+
+
 def normalise_locale(code: str | None) -> str | None:
     """The supported locale for a Telegram `language_code` or a typed code, or None."""
     if not code:
@@ -125,6 +143,8 @@ class Translator:
 
     # gettext ------------------------------------------------------------------------------
     def gettext(self, message: str) -> str:
+        if isinstance(message, Label):  # marked with NP_: translated in its context
+            return self.pgettext(message.context, message)
         return self._t.gettext(message)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:

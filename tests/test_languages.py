@@ -158,4 +158,4 @@ async def test_a_concern_card_in_the_workers_language_with_its_plural_forms(
         in card.text
     )
     labels = [label for row in card.buttons for label, _ in row]
-    assert tr.gettext("Acknowledge") in labels
+    assert tr.pgettext("concern button", "Acknowledge") in labels

@@ -669,7 +669,14 @@ def _reachable(person: Person) -> bool:
 
 
 def _buttons(tr: Translator, hr: HelpRequest) -> outbox.Buttons:
-    return [[(tr.gettext("Reply"), reply_data(hr.id)), (tr.gettext("Close"), close_data(hr.id))]]
+    # Translators: buttons under a help request: answer it; close it (the question is settled).
+    reply = tr.pgettext("help request button", "Reply")
+    return [
+        [
+            (reply, reply_data(hr.id)),
+            (tr.pgettext("help request button", "Close"), close_data(hr.id)),
+        ]
+    ]
 
 
 def _enqueue(
