@@ -29,6 +29,15 @@ DEFAULT_LOCALE = "en"
 SUPPORTED_LOCALES = ("en", "es", "ca", "ar", "uk", "ru", "fr", "fa", "ps", "ti")
 RTL_LOCALES = frozenset({"ar", "fa", "ps"})
 
+# How a person asked to be addressed (Person.address); None, the default, is the neutral form.
+ADDRESS_FORMS = ("feminine", "masculine")
+# The languages whose texts take the reader's gender somewhere: only there is the person asked.
+GENDERED_LOCALES = frozenset({"es", "ca", "ar", "uk", "ru", "fr"})
+# The gettext contexts of a message's gendered variants (declared in bot/gendered.py): one for
+# the reader addressed, one for a third person the message is about.
+ADDRESSING = {"feminine": "addressing a woman", "masculine": "addressing a man"}
+ABOUT = {"feminine": "about a woman", "masculine": "about a man"}
+
 # Unicode bidirectional isolates: FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE.
 FSI, PDI = "\u2068", "\u2069"
 
@@ -128,8 +137,10 @@ class Translator:
     """gettext and Babel formatting for one reader's locale (and the country whose usage
     dates follow)."""
 
-    def __init__(self, locale: str, region: str | None = None) -> None:
+    def __init__(self, locale: str, region: str | None = None, address: str | None = None) -> None:
         self.locale = normalise_locale(locale) or DEFAULT_LOCALE
+        # How the reader asked to be addressed; messages with a gendered variant use it.
+        self.address = address if address in ADDRESS_FORMS else None
         self._t = _catalog(self.locale)
         self._babel = formatting_locale(self.locale, region)
         # Numbers are written as the language writes them ("1,000" in English anywhere).
@@ -145,7 +156,27 @@ class Translator:
     def gettext(self, message: str) -> str:
         if isinstance(message, Label):  # marked with NP_: translated in its context
             return self.pgettext(message.context, message)
+        if self.address is not None:
+            variant = self._variant(ADDRESSING[self.address], message)
+            if variant is not None:
+                return variant
         return self._t.gettext(message)
+
+    def about(self, address: str | None, message: str) -> str:
+        """A message about a third person, in the form that person asked for (`address`),
+        whatever the reader's own; the neutral form when they chose none."""
+        if address in ABOUT:
+            variant = self._variant(ABOUT[address], message)
+            if variant is not None:
+                return variant
+        return self._t.gettext(message)
+
+    def _variant(self, context: str, message: str) -> str | None:
+        """The translation of `message` in `context` when the catalog has one (a gendered
+        variant declared in bot/gendered.py), else None."""
+        catalog: dict[str, str] | None = getattr(self._t, "_catalog", None)
+        found = catalog.get(f"{context}\x04{message}") if catalog else None
+        return str(found) if found else None
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self._t.ngettext(singular, plural, n)
@@ -222,8 +253,10 @@ class Translator:
 
 
 @lru_cache(maxsize=128)
-def translator(locale: str | None, region: str | None = None) -> Translator:
-    return Translator(locale or DEFAULT_LOCALE, region)
+def translator(
+    locale: str | None, region: str | None = None, address: str | None = None
+) -> Translator:
+    return Translator(locale or DEFAULT_LOCALE, region, address)
 
 
 def reload_catalogs() -> None:

@@ -16,6 +16,7 @@ from bot.clock import ManualClock
 from bot.i18n import FSI, PDI, language_name, translator
 from bot.services import appointments, concerns
 from emulator import Emulator
+from handlers.start import address_question
 from handlers.start_texts import CONSENT, WELCOME
 from storage.db import Database
 from storage.models import Role
@@ -66,7 +67,9 @@ async def test_onboarding_in_the_readers_language(
 
     await user.press(tr.gettext("I agree"))
     welcome = await user.next_message()
-    assert welcome.text.endswith(tr.gettext(WELCOME[Role.MENTEE]))
+    assert tr.gettext(WELCOME[Role.MENTEE]) in welcome.text
+    # ar, uk, es mark gender: how to address the person is asked after the welcome
+    assert welcome.text.endswith(address_question(tr))
     await emulator.wait_for_call("setMyCommands", count=1)  # set once the reply is sent
     (menu,) = menu_calls(emulator, user.chat_id)
     described = {c["command"]: c["description"] for c in menu["commands"]}
