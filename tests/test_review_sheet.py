@@ -142,3 +142,19 @@ def test_a_sheet_of_no_known_language_is_refused(locales: Path, tmp_path: Path) 
     _save(out, [list(SHEET_COLUMNS)], "xx")
     with pytest.raises(ValueError, match="xx"):
         apply_sheet(out)
+
+
+def test_the_reviewed_mark_survives_an_update(
+    locales: Path, tmp_path: Path, template: Catalog
+) -> None:
+    out = tmp_path / "ca.xlsx"
+    write_sheet("ca", out)
+    rows = _rows(out)
+    rows[_find(rows, "Acknowledge", "concern button")][8] = "yes"
+    _save(out, rows, "ca")
+    assert apply_sheet(out, template).reviewed == 1
+    catalogs.update_all(ROOT)  # what every change to the source texts runs
+    catalog = load(locales / "ca" / "LC_MESSAGES" / "messages.po", "ca")
+    message = catalog.get("Acknowledge", "concern button")
+    assert message is not None and REVIEWED in message.flags
+    assert coverage(catalog)[0] == 1
