@@ -53,6 +53,7 @@ PLURAL_FORMS: dict[str, tuple[int, str]] = {
     "fa": (1, "0"),
     "ps": (2, "(n != 1)"),
     "ti": (2, "(n != 1)"),
+    "tr": (2, "(n != 1)"),
 }
 
 
@@ -149,6 +150,7 @@ GLOSSARY_RULES: dict[str, list[tuple[str, str]]] = {
     "fa": [(r"(?i)referring worker", r"مددکار اجتماعی مسئول")],
     "ps": [(r"(?i)referring worker", r"مسؤل ټولنیز کارکوونک")],
     "ti": [(r"(?i)referring worker", r"ሓላፊ ማሕበራዊ ሰራሕተኛ")],
+    "tr": [(r"(?i)referring worker", r"(?i)sorumlu sosyal çalışmacı")],
 }
 # The concern card's "Acknowledge" button, word for word.
 ACKNOWLEDGE: dict[str, str] = {
@@ -160,6 +162,7 @@ ACKNOWLEDGE: dict[str, str] = {
     "ru": "Взять в работу",
     "fa": "پیگیری می‌کنم",
     "ps": "زه یې په غاړه اخلم",
+    "tr": "Üstleniyorum",
 }
 
 

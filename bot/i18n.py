@@ -26,7 +26,25 @@ LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
 DEFAULT_LOCALE = "en"
 # English is the source; the others have catalogs in locales/<code>/LC_MESSAGES/messages.po.
-SUPPORTED_LOCALES = ("en", "es", "ca", "ar", "uk", "ru", "fr", "fa", "ps", "ti")
+SUPPORTED_LOCALES = ("en", "es", "ca", "ar", "uk", "ru", "fr", "fa", "ps", "ti", "tr")
+# Catalogs whose safety texts (SAFETY_TEXTS) no native speaker has reviewed yet: those texts are
+# shown with their translation into the organisation's language below them. A code leaves this
+# set when its catalog's safety texts carry the `reviewed` flag (see locales/README.md).
+UNREVIEWED_SAFETY = frozenset({"tr"})
+# The texts a person in danger or in trouble reads: a wrong word there costs the most.
+SAFETY_TEXTS = frozenset(
+    {
+        "If you are in danger now, call %(phone)s.",
+        "If anyone is in danger right now, call %(phone)s first, and stay with the person if "
+        "it is safe for you.",
+        "Emergency: someone is in danger right now. You will get the emergency number at once.",
+        "Emergency: %(phone)s",
+        "Office phone: %(phone)s",
+        "Thank you. It is saved. Please also phone the office: %(phone)s.",
+        "Your concern is saved, but nobody on the staff can be reached through the bot right "
+        "now. Please phone the office: %(phone)s.",
+    }
+)
 RTL_LOCALES = frozenset({"ar", "fa", "ps"})
 
 # How a person asked to be addressed (Person.address); None, the default, is the neutral form.
@@ -137,8 +155,21 @@ class Translator:
     """gettext and Babel formatting for one reader's locale (and the country whose usage
     dates follow)."""
 
-    def __init__(self, locale: str, region: str | None = None, address: str | None = None) -> None:
+    def __init__(
+        self,
+        locale: str,
+        region: str | None = None,
+        address: str | None = None,
+        companion: str | None = None,
+    ) -> None:
         self.locale = normalise_locale(locale) or DEFAULT_LOCALE
+        # The organisation's language, shown under the safety texts of an unreviewed catalog.
+        companion = normalise_locale(companion)
+        self.companion = (
+            translator(companion)
+            if self.locale in UNREVIEWED_SAFETY and companion and companion != self.locale
+            else None
+        )
         # How the reader asked to be addressed; messages with a gendered variant use it.
         self.address = address if address in ADDRESS_FORMS else None
         self._t = _catalog(self.locale)
@@ -159,8 +190,14 @@ class Translator:
         if self.address is not None:
             variant = self._variant(ADDRESSING[self.address], message)
             if variant is not None:
-                return variant
-        return self._t.gettext(message)
+                return self._with_companion(message, variant)
+        return self._with_companion(message, self._t.gettext(message))
+
+    def _with_companion(self, message: str, text: str) -> str:
+        """A safety text of an unreviewed catalog, with the organisation's language below."""
+        if self.companion is None or message not in SAFETY_TEXTS:
+            return text
+        return f"{text}\n{self.companion.gettext(message)}"
 
     def about(self, address: str | None, message: str) -> str:
         """A message about a third person, in the form that person asked for (`address`),
@@ -254,9 +291,12 @@ class Translator:
 
 @lru_cache(maxsize=128)
 def translator(
-    locale: str | None, region: str | None = None, address: str | None = None
+    locale: str | None,
+    region: str | None = None,
+    address: str | None = None,
+    companion: str | None = None,
 ) -> Translator:
-    return Translator(locale or DEFAULT_LOCALE, region, address)
+    return Translator(locale or DEFAULT_LOCALE, region, address, companion)
 
 
 def reload_catalogs() -> None:

@@ -50,7 +50,7 @@ class Reader:
         self.person = person
         self.org = org
         self.tr: Translator = translator(
-            locale_of(person, org), contacts.region_of(org), person.address
+            locale_of(person, org), contacts.region_of(org), person.address, org.locale
         )
         self.tz = timezone_of(person, org)
 
