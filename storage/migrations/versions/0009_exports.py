@@ -1,7 +1,7 @@
 """export_key: each organisation's secret for pseudonymised exports
 
 Revision ID: 0009_exports
-Revises: 0002_origin_name
+Revises: 0010_address
 Create Date: 2026-12-03 07:20:00
 """
 
@@ -14,7 +14,7 @@ import storage.types
 
 
 revision = '0009_exports'
-down_revision = '0002_origin_name'
+down_revision = '0010_address'
 branch_labels = None
 depends_on = None
 
