@@ -42,8 +42,8 @@ MENUS: dict[Role | None, list[tuple[str, str]]] = {
         ("problem", N_("I have a problem")),
         *COMMON,
     ],
-    Role.WORKER: [*STAFF, *COMMON],
-    Role.COORDINATOR: [*STAFF, *COMMON],
+    Role.WORKER: [("matches", N_("Your caseload, needing attention first")), *STAFF, *COMMON],
+    Role.COORDINATOR: [("matches", N_("The programme's matches")), *STAFF, *COMMON],
     Role.ADMIN: [*STAFF, *COMMON],
 }
 

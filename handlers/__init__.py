@@ -8,6 +8,7 @@ from handlers.router import Router
 def build_router() -> Router:
     from handlers import (
         appointments,
+        caseload,
         concerns,
         meetings,
         mentee,
@@ -30,6 +31,7 @@ def build_router() -> Router:
         mentee,
         progress,
         match_cards,
+        caseload,
         whole,
     ):
         feature.register(router)

@@ -20,6 +20,11 @@ STATUS_LABELS: dict[MatchStatus, str] = {
 }
 
 
+def card_data(match_id: int) -> str:
+    """The callback data of a button that opens a match's card."""
+    return f"{PREFIX}:{match_id}"
+
+
 def render(ctx: Ctx, card: matches.MatchCard) -> str:
     _, tr = ctx._, ctx.tr
     lines = [
