@@ -11,18 +11,14 @@ from handlers.common import Ctx, id_arg
 from handlers.router import Router
 from storage.models import MatchStatus, Role
 
-PREFIX = "mt"
+PREFIX = matches.CARD_PREFIX
+card_data = matches.card_data
 STAFF = frozenset({Role.WORKER, Role.COORDINATOR, Role.ADMIN})
 STATUS_LABELS: dict[MatchStatus, str] = {
     MatchStatus.PROPOSED: N_("The match is proposed and has not started yet."),
     MatchStatus.ACTIVE: N_("The match is active."),
     MatchStatus.CLOSED: N_("The match is closed."),
 }
-
-
-def card_data(match_id: int) -> str:
-    """The callback data of a button that opens a match's card."""
-    return f"{PREFIX}:{match_id}"
 
 
 def render(ctx: Ctx, card: matches.MatchCard) -> str:
