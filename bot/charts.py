@@ -170,6 +170,9 @@ def figure(
             tick.set_rotation(45)
             tick.set_horizontalalignment("right")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    # Counts never go below zero; an empty chart still has an axis from 0 to 1.
+    top = max((v for s in series for v in s.values), default=0)
+    ax.set_ylim(0, max(1.0, float(top) * 1.1))
     for tick in ax.get_yticklabels():
         tick.set_fontfamily(family)
     ax.set_title(label(title, locale), family=family, fontsize=13)
@@ -201,6 +204,6 @@ def bar_chart(
     fig = figure(title=title, categories=categories, series=series, locale=locale, y_label=y_label)
     out = io.BytesIO()
     # Font and figure state is shared inside matplotlib: one drawing at a time.
-    with _draw_lock:
+    with _draw_lock, matplotlib.rc_context({"axes.unicode_minus": False}):
         fig.savefig(out, format="png", metadata={"Software": None})
     return out.getvalue()

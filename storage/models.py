@@ -164,6 +164,9 @@ class Organisation(Base):
     # Days without a logged meeting before the mentors, the referring worker and the
     # coordinators hear that a match is quiet (bot.services.quiet).
     quiet_days: Mapped[list[Any]] = mapped_column(default=lambda: [14, 28, 45])
+    # The staff's weekly digest: weekday (0 Monday) and hour, in each reader's own timezone.
+    digest_weekday: Mapped[int] = mapped_column(default=0)
+    digest_hour: Mapped[int] = mapped_column(default=8)
     created_at: Mapped[datetime]
 
 
@@ -255,6 +258,20 @@ class QuietAlert(Base):
     spell_from: Mapped[date] = mapped_column(Date)
     days: Mapped[int] = mapped_column(Integer)  # the threshold reached
     sent_at: Mapped[datetime]
+
+
+class DigestRun(Base):
+    """A weekly digest composed for a member of staff on one local day: sent, or found to have
+    nothing to say. One a day at most, whatever the restarts."""
+
+    __tablename__ = "digest_run"
+    __table_args__ = (UniqueConstraint("person_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    day: Mapped[date] = mapped_column(Date)  # the reader's local day
+    sent: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime]
 
 
 class Meeting(Base):
