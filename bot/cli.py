@@ -230,6 +230,18 @@ def _org_policy_arguments(parser: argparse.ArgumentParser) -> None:
         help="minutes to acknowledge a concern per severity, e.g. "
         "emergency=15,high=240,medium=1440,low=4320 (all four)",
     )
+    parser.add_argument(
+        "--quiet-days",
+        metavar="MENTORS,WORKER,COORDINATORS",
+        help="days without a logged meeting before each hears that a match is quiet "
+        "(default 14,28,45)",
+    )
+    parser.add_argument(
+        "--digest-day", metavar="DAY", help="the staff's weekly digest: mon…sun (default mon)"
+    )
+    parser.add_argument(
+        "--digest-hour", metavar="H", help="the digest's hour, in each reader's time (default 8)"
+    )
 
 
 def _org_policy(args: argparse.Namespace) -> dict[str, Any]:
@@ -243,6 +255,9 @@ def _org_policy(args: argparse.Namespace) -> dict[str, Any]:
         "report_cadence_days": args.report_cadence_days,
         "help_target_hours": args.help_target_hours,
         "ack_deadlines": args.ack_deadlines,
+        "quiet_days": args.quiet_days,
+        "digest_day": args.digest_day,
+        "digest_hour": args.digest_hour,
     }
 
 

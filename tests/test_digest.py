@@ -154,7 +154,14 @@ async def test_the_cli_dry_run_prints_it_and_writes_the_chart(
         mentor = await b.person(org, Role.MENTOR)
         # Quiet since 2020 whatever today is: the digest has something to say.
         await b.match(await b.family(org, "Haddad"), [mentor], wendy, started_on=date(2020, 1, 1))
-        worker_id, mentor_id = wendy.id, mentor.id
+        worker_id, mentor_id, org_id = wendy.id, mentor.id, org.id
+    policy = await run.ok(
+        "org", "set", str(org_id), "--quiet-days", "10,20,30", "--digest-day", "fri",
+        "--digest-hour", "17", "--json",
+    )  # fmt: skip
+    assert policy.json()["quiet_days"] == [10, 20, 30]
+    assert (policy.json()["digest_weekday"], policy.json()["digest_hour"]) == (4, 17)
+    await run.fails("org", "set", str(org_id), "--digest-hour", "24", reason="digest hour")
     chart = tmp_path / "chart.png"
     out = await run.ok("digest", "--person", str(worker_id), "--dry-run", "--chart", str(chart))
     assert ES.gettext("<b>Your week: your caseload</b>") in out.out

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from bot.app import App
 from bot.clock import ManualClock
 from bot.i18n import translator
-from bot.services import meetings, quiet
+from bot.services import admin, meetings, quiet
+from bot.services.errors import Invalid
 from emulator import Emulator, FloodLimits
 from storage.db import Database
 from storage.models import AuditEvent, OutboxMessage, Person, QuietAlert, Role
@@ -154,6 +155,10 @@ async def test_the_batch_is_restart_safe_and_follows_the_policy(
     assert (done, last) == (2, None)  # the mentor (7) and the worker (10), not yet coordinators
     async with db.transaction() as s:
         assert await quiet.quiet_batch(s, clock.now(), 0, 100) == (0, None)
-    with pytest.raises(ValueError):
-        quiet.check_thresholds([14, 14, 45])
-    assert quiet.check_thresholds([14, 28, 45]) == [14, 28, 45]
+    for bad in ("14,14,45", "14,28", "0,28,45", "x,28,45"):
+        with pytest.raises(Invalid):
+            admin.check_quiet_days(bad)
+    assert admin.check_quiet_days("14, 28, 45") == [14, 28, 45]
+    assert admin.check_weekday("Friday") == 4 and admin.check_weekday("0") == 0
+    with pytest.raises(Invalid):
+        admin.check_weekday("someday")

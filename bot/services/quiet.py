@@ -45,13 +45,6 @@ def thresholds(org: Organisation) -> tuple[int, int, int]:
     return (int(days[0]), int(days[1]), int(days[2]))
 
 
-def check_thresholds(days: list[int]) -> list[int]:
-    """The policy as an admin gives it: three increasing numbers of days, 1 to 365."""
-    if len(days) != 3 or not all(1 <= d <= 365 for d in days) or not days[0] < days[1] < days[2]:
-        raise ValueError("three increasing numbers of days between 1 and 365")
-    return days
-
-
 def spell_start(started_on: date, last_meeting: date | None) -> date:
     """The day the current quiet spell began."""
     return max(started_on, last_meeting) if last_meeting is not None else started_on
