@@ -28,7 +28,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, case, func, literal, select, union_all
+from sqlalchemy import Select, and_, case, func, literal, select, text, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
@@ -101,6 +101,14 @@ class Page:
     quiet_after: int  # days: the organisation's first quiet threshold
 
 
+async def custom_plans(session: AsyncSession) -> None:
+    """asyncpg prepares statements, and after five runs PostgreSQL may switch one to a
+    generic plan: for these aggregates (dates and times as parameters) a thousand times slower
+    (benchmarks/caseload_bench.py). Plan them for their values, in this transaction only."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+
+
 def _local_today(now: datetime, tz: str) -> date:
     return now.astimezone(ZoneInfo(tz)).date()
 
@@ -156,6 +164,7 @@ async def page_of(
     page_size: int = PAGE_SIZE,
 ) -> Page:
     where = scope(staff)
+    await custom_plans(session)
     org = await session.get(Organisation, staff.organisation_id)
     assert org is not None
     quiet_after = int((org.quiet_days or [14])[0])

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import isolate
 from bot.services import audit, outbox, people
+from bot.services.caseload import custom_plans
 from bot.services.matches import card_data
 from bot.services.progress import outside_quiet_hours
 from storage.models import (
@@ -57,6 +58,7 @@ async def quiet_batch(
     database picks the matches (an alert of a level whose threshold passed and that the
     current spell has not had yet), so a tick with nothing due costs one query. Returns
     (messages queued, the last id handled, or None when there is nothing more)."""
+    await custom_plans(session)
     orgs = list((await session.execute(select(Organisation))).scalars())
     last = (
         select(Meeting.match_id.label("match_id"), func.max(Meeting.occurred_on).label("day"))
