@@ -181,7 +181,7 @@ def figure(
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="y", alpha=0.3)
     ax.set_axisbelow(True)
-    if len(series) > 1:
+    if any(s.label for s in series):
         # Right to left: the text before its colour key.
         rtl = locale.replace("_", "-").split("-")[0].lower() in RTL_LOCALES
         ax.legend(prop={"family": family}, frameon=False, markerfirst=not rtl)
@@ -196,8 +196,8 @@ def bar_chart(
     locale: str,
     y_label: str = "",
 ) -> bytes:
-    """A bar chart as PNG bytes: one group of bars per category, one bar per series (a legend
-    when there is more than one), its labels in `locale`'s script and font."""
+    """A bar chart as PNG bytes: one group of bars per category, one bar per series (named
+    in a legend when labelled), its labels in `locale`'s script and font."""
     import matplotlib
 
     matplotlib.use("Agg")
