@@ -2,7 +2,7 @@
 the alerts of the quiet-match chain; the digests composed
 
 Revision ID: 0005_staff_views
-Revises: 0002_origin_name
+Revises: 0010_address
 Create Date: 2026-12-03 07:30:00
 """
 
@@ -15,7 +15,7 @@ import storage.types
 
 
 revision = '0005_staff_views'
-down_revision = '0002_origin_name'
+down_revision = '0010_address'
 branch_labels = None
 depends_on = None
 
