@@ -43,8 +43,13 @@ MENUS: dict[Role | None, list[tuple[str, str]]] = {
         ("problem", N_("I have a problem")),
         *COMMON,
     ],
-    Role.WORKER: [*STAFF, *REPORTS, *COMMON],
-    Role.COORDINATOR: [*STAFF, *REPORTS, *COMMON],
+    Role.WORKER: [
+        ("matches", N_("Your caseload, needing attention first")),
+        *STAFF,
+        *REPORTS,
+        *COMMON,
+    ],
+    Role.COORDINATOR: [("matches", N_("The programme's matches")), *STAFF, *REPORTS, *COMMON],
     Role.ADMIN: [*STAFF, *COMMON],
 }
 

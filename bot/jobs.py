@@ -103,6 +103,26 @@ async def _report_reminders(
     return done
 
 
+async def _quiet_matches(session: AsyncSession, now: datetime, limit: int, cursor: Cursor) -> int:
+    """Walks the active matches by id, like the report requests."""
+    from bot.services import quiet
+
+    done, last = await quiet.quiet_batch(session, now, cursor.position, limit)
+    cursor.more = last is not None
+    cursor.position = last if last is not None else 0
+    return done
+
+
+async def _digests(session: AsyncSession, now: datetime, limit: int, cursor: Cursor) -> int:
+    """Walks the linked staff by id; a digest (and its chart) is composed for those due."""
+    from bot.services import digest
+
+    done, last = await digest.digest_batch(session, now, cursor.position, limit)
+    cursor.more = last is not None
+    cursor.position = last if last is not None else 0
+    return done
+
+
 def due_jobs() -> list[tuple[str, DueJob]]:
     """Each feature's "what is due at `now`?" batch, in the order they take turns."""
     return [
@@ -111,6 +131,8 @@ def due_jobs() -> list[tuple[str, DueJob]]:
         ("reminders", _reminders),
         ("report_requests", _report_requests),
         ("report_reminders", _report_reminders),
+        ("quiet_matches", _quiet_matches),
+        ("digests", _digests),
     ]
 
 

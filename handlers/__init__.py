@@ -8,6 +8,7 @@ from handlers.router import Router
 def build_router() -> Router:
     from handlers import (
         appointments,
+        caseload,
         concerns,
         meetings,
         mentee,
@@ -32,6 +33,7 @@ def build_router() -> Router:
         progress,
         match_cards,
         programme,
+        caseload,
         whole,
     ):
         feature.register(router)
