@@ -65,6 +65,18 @@ def _parser() -> argparse.ArgumentParser:
     db_sub.add_parser("upgrade", help="create or upgrade the schema")
     db_sub.add_parser("check", help="say whether the schema is current")
 
+    keys = sub.add_parser("keys", help="encryption keys of the free texts stored")
+    keys_sub = keys.add_subparsers(dest="action", required=True, metavar="ACTION")
+    keys_sub.add_parser("new", help="print a fresh key for MENTORBOT_ENCRYPTION_KEY")
+    rotate = keys_sub.add_parser(
+        "rotate",
+        help="re-encrypt every free text under the first key (and encrypt plain ones)",
+        description="Re-encrypt, a batch at a time, every value that is plain or encrypted "
+        "with another key than the first of MENTORBOT_ENCRYPTION_KEY (or the key file); the "
+        "old keys must still be listed after it until this has finished.",
+    )
+    rotate.add_argument("--batch", type=int, default=200, help="rows per transaction")
+
     org = sub.add_parser("org", help="organisations")
     org_sub = org.add_subparsers(dest="action", required=True, metavar="ACTION")
     org_add = org_sub.add_parser("add", parents=[out], help="add an organisation")
@@ -266,7 +278,7 @@ def _table(rows: list[list[Any]], header: list[str]) -> None:
 async def _in_transaction(
     settings: Settings, work: Callable[[AsyncSession, datetime], Awaitable[T]]
 ) -> T:
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, keyring=settings.keyring())
     try:
         await check_schema(db)
         async with db.transaction() as session:
@@ -645,7 +657,7 @@ def _run(settings: Settings, webhook: bool) -> None:
 
 
 async def _db(settings: Settings, action: str) -> None:
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, keyring=settings.keyring())
     try:
         if action == "upgrade":
             await upgrade(db)
@@ -653,6 +665,39 @@ async def _db(settings: Settings, action: str) -> None:
     finally:
         await db.dispose()
     print("database schema is up to date")
+
+
+def _keys(settings: Settings, args: argparse.Namespace) -> None:
+    from storage.crypto import new_key
+
+    if args.action == "new":
+        print(new_key())
+        return
+    keyring = settings.keyring()
+    if keyring is None:
+        raise CliError("no key is set: set MENTORBOT_ENCRYPTION_KEY (see `mentorbot keys new`)")
+    if not 1 <= args.batch <= 10_000:
+        raise CliError("--batch must be 1-10000")
+    total = asyncio.run(_rotate(settings, keyring, args.batch))
+    print(f"{total} row(s) re-encrypted under key {keyring.current}")
+
+
+async def _rotate(settings: Settings, keyring: Any, batch: int) -> int:
+    from bot.services import keys
+
+    db = Database(settings.database_url, keyring=keyring)
+    total = 0
+    try:
+        await check_schema(db)
+        for table in keys.encrypted_tables():
+            after: Any = -(2**63)
+            while after is not None:
+                async with db.transaction() as session:
+                    done, after = await keys.rotate_batch(session, table, keyring, after, batch)
+                total += done
+    finally:
+        await db.dispose()
+    return total
 
 
 def _delegate(name: str, argv: list[str]) -> int:
@@ -703,6 +748,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _run(settings, args.webhook)
         elif args.command == "db":
             asyncio.run(_db(settings, args.action))
+        elif args.command == "keys":
+            _keys(settings, args)
         else:
             _admin(args, settings)
     except (SettingsError, SchemaMismatch, CliError, ServiceError) as exc:
