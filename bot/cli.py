@@ -690,11 +690,13 @@ async def _rotate(settings: Settings, keyring: Any, batch: int) -> int:
     try:
         await check_schema(db)
         for table in keys.encrypted_tables():
-            after: Any = -(2**63)
-            while after is not None:
+            after: Any = None
+            while True:
                 async with db.transaction() as session:
                     done, after = await keys.rotate_batch(session, table, keyring, after, batch)
                 total += done
+                if after is None:
+                    break
     finally:
         await db.dispose()
     return total

@@ -83,24 +83,20 @@ def _stale(table: EncryptedTable, current: str) -> ColumnElement[bool]:
 
 
 async def rotate_batch(
-    session: AsyncSession, table: EncryptedTable, keyring: crypto.Keyring, after: Any, limit: int
-) -> tuple[int, Any]:
+    session: AsyncSession,
+    table: EncryptedTable,
+    keyring: crypto.Keyring,
+    after: Any | None,
+    limit: int,
+) -> tuple[int, Any | None]:
     """Re-encrypt, under the current key, the values of up to `limit` rows after primary key
-    `after` that are plain or under an older key; returns (rows rewritten, the last key
-    looked at, None when the table is done)."""
+    `after` (None: from the first) that are plain or under an older key; returns (rows
+    rewritten, the last key looked at, None when the table is done)."""
     (pk,) = table.model.__table__.primary_key.columns  # type: ignore[attr-defined]
-    keys = (
-        (
-            await session.execute(
-                select(pk)
-                .where(pk > after, _stale(table, keyring.current))
-                .order_by(pk)
-                .limit(limit)
-            )
-        )
-        .scalars()
-        .all()
-    )
+    query = select(pk).where(_stale(table, keyring.current)).order_by(pk).limit(limit)
+    if after is not None:
+        query = query.where(pk > after)
+    keys = (await session.execute(query)).scalars().all()
     if not keys:
         return 0, None
     rows = (await session.execute(select(table.model).where(pk.in_(keys)))).scalars().all()
