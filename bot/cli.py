@@ -151,6 +151,22 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="disconnect their Telegram account (a lost phone); then send a new invite",
     )
+    person_erase = person_sub.add_parser(
+        "erase",
+        parents=[out],
+        help="erase a person: their details, the texts they wrote and the records about them",
+        description="Erase a person (see docs/privacy.md): rows stay for the statistics, "
+        "holding ids, codes and dates. Messages the bot sent them in the last 48 hours are "
+        "deleted in Telegram (with MENTORBOT_TOKEN); older ones stay on their device. Logged "
+        "by id in MENTORBOT_ERASURE_LOG, so that --replay applies the erasures again after "
+        "a backup is restored.",
+    )
+    erase_what = person_erase.add_mutually_exclusive_group(required=True)
+    erase_what.add_argument("person", metavar="PERSON", nargs="?", help="person id")
+    erase_what.add_argument(
+        "--replay", type=Path, metavar="FILE", help="erase again everyone an erasure log names"
+    )
+    person_erase.add_argument("--dry-run", action="store_true", help="only say what would go")
     person_list = person_sub.add_parser("list", parents=[out], help="list people")
     person_list.add_argument("--org", help="only this organisation")
     person_list.add_argument("--role", choices=ROLES, help="only this role")
@@ -415,6 +431,8 @@ def _admin(args: argparse.Namespace, settings: Settings) -> None:
             )
         )
         _print_json(updated) if as_json else print(updated.id)
+    elif command == "person" and action == "erase":
+        _erase(args, settings, as_json)
     elif command == "person" and action == "list":
         found = asyncio.run(
             _in_transaction(settings, lambda s, now: admin.list_people(s, args.org, args.role))
@@ -665,6 +683,101 @@ async def _db(settings: Settings, action: str) -> None:
     finally:
         await db.dispose()
     print("database schema is up to date")
+
+
+def _erase(args: argparse.Namespace, settings: Settings, as_json: bool) -> None:
+    from bot.services import erasure
+
+    if args.replay is not None:
+        from bot.erasing import replay_ids
+
+        try:
+            ids = replay_ids(args.replay)
+        except (OSError, ValueError) as exc:
+            raise CliError(f"cannot read the erasure log: {exc}") from None
+    else:
+        ids = [_person_id(args.person)]
+    results = []
+    for person_id in ids:
+
+        def work(session: AsyncSession, now: datetime, p: int = person_id) -> Awaitable[Any]:
+            return erasure.erase(session, now, p, actor_id=None, dry_run=args.dry_run)
+
+        done = asyncio.run(_in_transaction(settings, work))
+        told = asyncio.run(_after_erasure(settings, done))
+        results.append((done, told))
+    if as_json:
+        _print_json(
+            [
+                {
+                    "person": d.person_id,
+                    "dry_run": d.dry_run,
+                    "already_erased": d.already_erased,
+                    "counts": d.counts,
+                    "telegram_deleted": t.deleted if t else 0,
+                    "person_told": bool(t and t.told),
+                }
+                for d, t in results
+            ]
+        )
+        return
+    for done, told in results:
+        verb = "would erase" if done.dry_run else "erased"
+        if done.already_erased and not done.counts:
+            print(f"person {done.person_id} was already erased: nothing left to erase")
+            continue
+        print(f"person {done.person_id} ({done.role}): {verb}")
+        for kind, n in sorted(done.counts.items()):
+            print(f"  {kind}: {n}")
+        if done.dry_run:
+            print(f"  messages to delete in Telegram (sent within 48 h): {len(done.messages)}")
+            continue
+        if told is None:
+            print(
+                "  Telegram: not contacted (MENTORBOT_TOKEN is not set): the "
+                f"{len(done.messages)} recent message(s) stay, and the person was not told"
+            )
+        else:
+            print(
+                f"  Telegram: {told.deleted} recent message(s) deleted; "
+                + (
+                    "the person was told"
+                    if told.told
+                    else f"the person was not told ({told.error})"
+                )
+            )
+        print(
+            "  Messages older than 48 hours stay on their device: Telegram does not let "
+            "bots delete them."
+        )
+
+
+async def _after_erasure(settings: Settings, done: Any) -> Any:
+    from bot.erasing import in_telegram, log_erasure
+
+    if done.dry_run or (done.already_erased and not done.counts):
+        return None
+    try:
+        log_erasure(settings.erasure_log, done, SystemClock().now())
+    except OSError as exc:
+        raise CliError(
+            f"person {done.person_id} is erased, but MENTORBOT_ERASURE_LOG could not be "
+            f"written ({exc.strerror}): add the id by hand"
+        ) from None
+    if settings.token is None or not settings.token.get_secret_value().strip():
+        return None
+    from telegram import Bot
+
+    bot = Bot(settings.require_token(), base_url=f"{settings.api_base}/bot")
+    async with bot:
+        return await in_telegram(bot, done)
+
+
+def _person_id(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise CliError(f"not a person id: {text!r}") from None
 
 
 def _keys(settings: Settings, args: argparse.Namespace) -> None:

@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     bot_username: str | None = Field(
         default=None, description="The bot's @username, for invitation links (else getMe)"
     )
+    erasure_log: Path = Field(
+        default_factory=lambda: Path.cwd() / "erasures.log",
+        description="Where erasures are logged by person id, to re-apply after a restore",
+    )
     encryption_key: SecretStr | None = Field(
         default=None,
         description="urlsafe base64 of 32 random bytes; several, comma-separated, while a "
