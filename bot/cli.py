@@ -215,6 +215,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _org_policy_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--retention",
+        metavar="NAME=N,…",
+        help="how long records are kept: outbox_days (default 30), inbox_days (30), "
+        "drafts_days (7), closed_months (24); any of them",
+    )
     parser.add_argument("--emergency-phone", help="emergency number (default 112)")
     parser.add_argument("--office-phone", help="the office's phone number")
     parser.add_argument("--office-hours", metavar="TEXT", help="opening hours, as text")
@@ -258,6 +264,7 @@ def _org_policy(args: argparse.Namespace) -> dict[str, Any]:
         "report_cadence_days": args.report_cadence_days,
         "help_target_hours": args.help_target_hours,
         "ack_deadlines": args.ack_deadlines,
+        "retention": args.retention,
     }
 
 

@@ -230,6 +230,7 @@ class Match(Base):
     started_on: Mapped[date] = mapped_column(Date)
     closed_at: Mapped[datetime | None]
     closure_reason: Mapped[str | None] = mapped_column(EncryptedText("match.closure_reason"))
+    anonymised_at: Mapped[datetime | None]  # its texts removed, after the retention period
     created_at: Mapped[datetime]
 
 
@@ -435,6 +436,7 @@ class OutboxMessage(Base):
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+    purged_at: Mapped[datetime | None]  # its text removed, after the retention period
 
 
 class AuditEvent(Base):

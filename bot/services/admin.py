@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import is_valid_timezone, normalise_locale
 from bot.services import audit, texts
+from bot.services import retention as retention_policy
 from bot.services.errors import Invalid, NotFound
 from storage.models import (
     Consent,
@@ -66,6 +67,7 @@ class OrgInfo:
     report_cadence_days: int | None = None
     help_target_hours: int | None = None
     ack_deadlines_minutes: dict[str, int] = field(default_factory=dict)
+    retention: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,7 @@ def _org_info(org: Organisation) -> OrgInfo:
         ack_deadlines_minutes={
             str(k): int(v) for k, v in (org.ack_deadlines_minutes or {}).items()
         },
+        retention=retention_policy.effective(org.retention),
     )
 
 
@@ -374,6 +377,7 @@ def _policy(
     report_cadence_days: int | str | None,
     help_target_hours: int | str | None,
     ack_deadlines: str | Mapping[str, Any] | None,
+    retention_periods: str | Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The organisation's columns to write, validated; a setting not given (None) is left
     as it is (or, for a new organisation, at its default). An empty text clears an office
@@ -405,6 +409,9 @@ def _policy(
         )
     if ack_deadlines is not None:
         values["ack_deadlines_minutes"] = check_ack_deadlines(ack_deadlines)
+    if retention_periods is not None:
+        stored = dict(org.retention or {}) if org else {}
+        values["retention"] = {**stored, **retention_policy.check_retention(retention_periods)}
     offsets = values.get("reminder_offsets_minutes")
     if offsets is None:
         offsets = list(org.reminder_offsets_minutes or []) if org else [1440, 120]
@@ -475,6 +482,7 @@ async def add_org(
     report_cadence_days: int | str | None = None,
     help_target_hours: int | str | None = None,
     ack_deadlines: str | Mapping[str, Any] | None = None,
+    retention: str | Mapping[str, Any] | None = None,
 ) -> OrgInfo:
     clean_name = check_name(name, "organisation name")
     tz = check_timezone(timezone)
@@ -497,6 +505,7 @@ async def add_org(
         report_cadence_days=report_cadence_days,
         help_target_hours=help_target_hours,
         ack_deadlines=ack_deadlines,
+        retention_periods=retention,
     )
     taken = await session.execute(select(Organisation.id).where(Organisation.name == clean_name))
     if taken.first() is not None:
@@ -537,6 +546,7 @@ async def set_org(
     help_target_hours: int | str | None = None,
     ack_deadlines: str | Mapping[str, Any] | None = None,
     country: str | None = None,
+    retention: str | Mapping[str, Any] | None = None,
 ) -> OrgInfo:
     """Change an organisation's contacts and policy; settings not given stay as they are."""
     organisation = await find_org(session, org)
@@ -553,6 +563,7 @@ async def set_org(
         report_cadence_days=report_cadence_days,
         help_target_hours=help_target_hours,
         ack_deadlines=ack_deadlines,
+        retention_periods=retention,
     )
     await _update(session, now, organisation, values, "org_updated", organisation.id)
     return _org_info(organisation)

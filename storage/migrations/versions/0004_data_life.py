@@ -46,11 +46,19 @@ def upgrade() -> None:
         batch.alter_column("retention", server_default=None, existing_type=sa.JSON())
     with op.batch_alter_table("person") as batch:
         batch.add_column(sa.Column("erased_at", sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("match") as batch:
+        batch.add_column(sa.Column("anonymised_at", sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("outbox_message") as batch:
+        batch.add_column(sa.Column("purged_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
-    # Encrypted values do not turn back into JSON: decrypt first (unset the key and run
-    # `mentorbot keys rotate --decrypt`).
+    # Encrypted values do not turn back into JSON: downgrade only a database that never had
+    # a key.
+    with op.batch_alter_table("outbox_message") as batch:
+        batch.drop_column("purged_at")
+    with op.batch_alter_table("match") as batch:
+        batch.drop_column("anonymised_at")
     with op.batch_alter_table("person") as batch:
         batch.drop_column("erased_at")
     with op.batch_alter_table("organisation") as batch:
