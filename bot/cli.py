@@ -161,6 +161,11 @@ def _parser() -> argparse.ArgumentParser:
         "by id in MENTORBOT_ERASURE_LOG, so that --replay applies the erasures again after "
         "a backup is restored.",
     )
+    person_export = person_sub.add_parser(
+        "export",
+        help="print, as JSON, everything stored about a person (to review before release)",
+    )
+    person_export.add_argument("person", metavar="PERSON", help="person id")
     erase_what = person_erase.add_mutually_exclusive_group(required=True)
     erase_what.add_argument("person", metavar="PERSON", nargs="?", help="person id")
     erase_what.add_argument(
@@ -438,6 +443,20 @@ def _admin(args: argparse.Namespace, settings: Settings) -> None:
             )
         )
         _print_json(updated) if as_json else print(updated.id)
+    elif command == "person" and action == "export":
+        from bot.services import subject_access
+
+        person_id = _person_id(args.person)
+
+        async def export(session: AsyncSession, _now: datetime) -> dict[str, Any]:
+            from storage.models import Person
+
+            person = await session.get(Person, person_id)
+            if person is None:
+                raise ServiceError(f"no person {person_id}")
+            return await subject_access.collect(session, person, full=True)
+
+        _print_json(asyncio.run(_in_transaction(settings, export)))
     elif command == "person" and action == "erase":
         _erase(args, settings, as_json)
     elif command == "person" and action == "list":

@@ -14,6 +14,7 @@ log = logging.getLogger(__name__)
 
 COMMON = [
     ("help", N_("What I can do for you")),
+    ("mydata", N_("A copy of your data")),
     ("language", N_("Change your language")),
     ("cancel", N_("Stop what you are doing")),
 ]

@@ -11,6 +11,7 @@ def build_router() -> Router:
         concerns,
         meetings,
         mentee,
+        mydata,
         progress,
         start,
         upcoming,
@@ -30,6 +31,7 @@ def build_router() -> Router:
         mentee,
         progress,
         match_cards,
+        mydata,
         whole,
     ):
         feature.register(router)

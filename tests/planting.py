@@ -169,7 +169,8 @@ async def plant(db: Database, now: datetime) -> Planted:
                             "chat": {"id": sara.telegram_id, "type": "private"},
                         },
                     },
-                    status=InboxStatus.PENDING,
+                    status=InboxStatus.FAILED,  # set aside: its payload kept
+                    error="KeyError",
                     received_at=now,
                 ),
                 InboxUpdate(
