@@ -46,3 +46,25 @@ def test_throughput_reports_both_bots() -> None:
         updates_per_second, lost = float(rows[bot][1]), int(rows[bot][8])
         assert updates_per_second > 0 and lost == 0, done.stdout
     assert re.search(r"load average \d", done.stdout)
+
+
+def test_privacy_bench_reports_encryption_and_erasure() -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "benchmarks/privacy_bench.py",
+            "--rounds",
+            "10",
+            "--programmes",
+            "2",
+            "--outbox",
+            "5",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"200-character note\s+encrypt\s+[\d.]+ µs", done.stdout), done.stdout
+    assert re.search(r"mentee alone\s+median\s+[\d.]+ ms", done.stdout), done.stdout
