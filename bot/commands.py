@@ -44,8 +44,8 @@ MENUS: dict[Role | None, list[tuple[str, str]]] = {
         *COMMON,
     ],
     Role.WORKER: [*STAFF, *COMMON],
-    Role.COORDINATOR: [*STAFF, *COMMON],
-    Role.ADMIN: [*STAFF, *COMMON],
+    Role.COORDINATOR: [*STAFF, ("erase", N_("Erase a person's data")), *COMMON],
+    Role.ADMIN: [*STAFF, ("erase", N_("Erase a person's data")), *COMMON],
 }
 
 

@@ -9,6 +9,7 @@ def build_router() -> Router:
     from handlers import (
         appointments,
         concerns,
+        erase,
         meetings,
         mentee,
         mydata,
@@ -32,6 +33,7 @@ def build_router() -> Router:
         progress,
         match_cards,
         mydata,
+        erase,
         whole,
     ):
         feature.register(router)

@@ -178,7 +178,7 @@ async def plant(db: Database, now: datetime) -> Planted:
                     chat_id=amina.telegram_id,
                     payload=None,
                     replies=[{"text": v("amina", "t:reply", f"PLANT-amina-reply-{tag}")}],
-                    status=InboxStatus.REPLYING,
+                    status=InboxStatus.REPLY_FAILED,  # its replies kept
                     received_at=now,
                     handled_at=now,
                 ),

@@ -59,6 +59,7 @@ class Erasure:
     values themselves."""
 
     person_id: int
+    name: str  # as it was before (for the staff's confirmation; never logged)
     role: str
     dry_run: bool
     already_erased: bool
@@ -104,6 +105,7 @@ async def erase(
         raise NotFound(f"no person {person_id}")
     result = Erasure(
         person_id=person.id,
+        name=person.name,
         role=person.role.value,
         dry_run=dry_run,
         already_erased=person.erased_at is not None,
