@@ -17,6 +17,7 @@ Idempotent: erasing an erased person again changes nothing and records nothing n
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -249,7 +250,8 @@ async def erase(
     )
     # Cards naming them, whatever they were about (within the organisation's outbox, which
     # retention keeps short).
-    names = [n for n in (person.name, person.phone, person.email) if n and not n.startswith("#")]
+    plain = [n for n in (person.name, person.phone, person.email) if n and not n.startswith("#")]
+    names = sorted({*plain, *(html.escape(n) for n in plain)})  # texts are HTML
     if names:
         known = {m.id for m in outbox}
         for message in (
