@@ -206,3 +206,13 @@ async def test_a_key_is_checked_and_never_shown() -> None:
     other = Keyring.of([new_key()])
     with pytest.raises(crypto.MissingKey, match="not among the configured keys"):
         other.decrypt_text(sealed, "meeting.notes")
+
+
+async def test_the_keys_are_secrets_the_logs_scrub() -> None:
+    from bot import logs
+
+    other = new_key()
+    settings = Settings(encryption_key=f"{TEST_KEY},{other}")  # type: ignore[arg-type]
+    assert {TEST_KEY, other} <= set(logs.secrets_of(settings))
+    scrub = logs.Scrubber(logs.secrets_of(settings))
+    assert TEST_KEY not in scrub(f"key={TEST_KEY}")
