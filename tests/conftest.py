@@ -150,8 +150,9 @@ async def emulator() -> AsyncIterator[Emulator]:
 
 
 @pytest.fixture
-def settings(emulator: Emulator, database_url: str) -> Settings:
+def settings(emulator: Emulator, database_url: str, tmp_path: Path) -> Settings:
     return Settings(
+        erasure_log=tmp_path / "erasures.log",
         token=TOKEN,  # type: ignore[arg-type]
         database_url=database_url,
         api_url=emulator.base_url,  # type: ignore[arg-type]

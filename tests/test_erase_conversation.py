@@ -3,13 +3,12 @@ their language, that older messages stay on their device; a forged press is refu
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
 from bot.app import App
 from bot.clock import ManualClock
+from bot.config import Settings
 from bot.erasing import notice
 from bot.i18n import translator
 from storage.db import Database
@@ -22,7 +21,7 @@ pytestmark = pytest.mark.asyncio
 
 
 async def test_a_coordinator_erases_after_two_confirmations(
-    app: App, tg: Telegram, db: Database, clock: ManualClock, tmp_path: Path
+    app: App, tg: Telegram, db: Database, clock: ManualClock, settings: Settings
 ) -> None:
     planted = await plant(db, clock.now())
     sara_row, coord_row = planted.people["sara"], planted.people["coord"]
@@ -77,6 +76,13 @@ async def test_a_coordinator_erases_after_two_confirmations(
         return ("person.erased", coord_row.id) in actions
 
     await eventually(audited)
+    # Logged by id, for a restore (not in the working directory).
+    log_file = settings.erasure_log
+
+    async def logged() -> bool:
+        return log_file.exists() and f'"person": {sara_row.id}' in log_file.read_text()
+
+    await eventually(logged)
     # Erasing again says so.
     await coord.send(f"/erase {sara_row.id}")
     assert (await coord.next_message()).text == "This person is already erased."
