@@ -40,8 +40,10 @@ def readable(tr: Translator, tz: str, data: dict[str, Any]) -> str:
     ]
     for label, value in (
         (_("Name"), me["name"]),
-        (_("Family"), me["family"]),
-        (_("Language"), me["language"]),
+        # Translators: a field of the person's own data (/mydata): their family's name.
+        (tr.pgettext("my data field", "Family"), me["family"]),
+        # Translators: a field of the person's own data (/mydata): the language they chose.
+        (tr.pgettext("my data field", "Language"), me["language"]),
         (_("Phone"), me["phone"]),
         (_("E-mail"), me["email"]),
         (_("Agreed on"), _day(tr, tz, me["consent_at"])),

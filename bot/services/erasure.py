@@ -371,6 +371,7 @@ async def erase(
     person.email = None
     person.telegram_id = None
     person.telegram_language = None
+    person.address = None
     person.unreachable_reason = None
     person.share_phone = False
     person.share_email = False
