@@ -22,6 +22,7 @@ STAFF = [
     ("pending", N_("Open concerns and help requests")),
     ("match", N_("Open a match: /match and its number")),
 ]
+REPORTS = [("figures", N_("Programme report: PDF and spreadsheet"))]
 
 MENUS: dict[Role | None, list[tuple[str, str]]] = {
     None: [("start", N_("Start with your invitation link")), *COMMON],
@@ -43,8 +44,8 @@ MENUS: dict[Role | None, list[tuple[str, str]]] = {
         ("problem", N_("I have a problem")),
         *COMMON,
     ],
-    Role.WORKER: [*STAFF, *COMMON],
-    Role.COORDINATOR: [*STAFF, ("erase", N_("Erase a person's data")), *COMMON],
+    Role.WORKER: [*STAFF, *REPORTS, *COMMON],
+    Role.COORDINATOR: [*STAFF, *REPORTS, ("erase", N_("Erase a person's data")), *COMMON],
     Role.ADMIN: [*STAFF, ("erase", N_("Erase a person's data")), *COMMON],
 }
 

@@ -13,6 +13,7 @@ def build_router() -> Router:
         meetings,
         mentee,
         mydata,
+        programme,
         progress,
         start,
         upcoming,
@@ -34,6 +35,7 @@ def build_router() -> Router:
         match_cards,
         mydata,
         erase,
+        programme,
         whole,
     ):
         feature.register(router)

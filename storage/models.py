@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     UniqueConstraint,
@@ -161,6 +162,18 @@ class Organisation(Base):
     )
     # How long each kind of record is kept (bot/services/retention.py has the defaults).
     retention: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime]
+
+
+class ExportKey(Base):
+    """An organisation's secret for pseudonyms in exports (keyed HMAC): made on the first
+    pseudonymised export, kept here, never exported, so the same person gets the same
+    pseudonym in every export and nobody without it can recompute one from a phone number."""
+
+    __tablename__ = "export_key"
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), primary_key=True)
+    secret: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime]
 
 

@@ -2,7 +2,7 @@
 erased people
 
 Revision ID: 0004_data_life
-Revises: 0010_address
+Revises: 0009_exports
 Create Date: 2026-12-03 07:30:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_data_life"
-down_revision = "0010_address"
+down_revision = "0009_exports"
 branch_labels = None
 depends_on = None
 
