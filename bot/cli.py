@@ -65,6 +65,18 @@ def _parser() -> argparse.ArgumentParser:
     db_sub.add_parser("upgrade", help="create or upgrade the schema")
     db_sub.add_parser("check", help="say whether the schema is current")
 
+    keys = sub.add_parser("keys", help="encryption keys of the free texts stored")
+    keys_sub = keys.add_subparsers(dest="action", required=True, metavar="ACTION")
+    keys_sub.add_parser("new", help="print a fresh key for MENTORBOT_ENCRYPTION_KEY")
+    rotate = keys_sub.add_parser(
+        "rotate",
+        help="re-encrypt every free text under the first key (and encrypt plain ones)",
+        description="Re-encrypt, a batch at a time, every value that is plain or encrypted "
+        "with another key than the first of MENTORBOT_ENCRYPTION_KEY (or the key file); the "
+        "old keys must still be listed after it until this has finished.",
+    )
+    rotate.add_argument("--batch", type=int, default=200, help="rows per transaction")
+
     org = sub.add_parser("org", help="organisations")
     org_sub = org.add_subparsers(dest="action", required=True, metavar="ACTION")
     org_add = org_sub.add_parser("add", parents=[out], help="add an organisation")
@@ -139,6 +151,27 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="disconnect their Telegram account (a lost phone); then send a new invite",
     )
+    person_erase = person_sub.add_parser(
+        "erase",
+        parents=[out],
+        help="erase a person: their details, the texts they wrote and the records about them",
+        description="Erase a person (see docs/privacy.md): rows stay for the statistics, "
+        "holding ids, codes and dates. Messages the bot sent them in the last 48 hours are "
+        "deleted in Telegram (with MENTORBOT_TOKEN); older ones stay on their device. Logged "
+        "by id in MENTORBOT_ERASURE_LOG, so that --replay applies the erasures again after "
+        "a backup is restored.",
+    )
+    person_export = person_sub.add_parser(
+        "export",
+        help="print, as JSON, everything stored about a person (to review before release)",
+    )
+    person_export.add_argument("person", metavar="PERSON", help="person id")
+    erase_what = person_erase.add_mutually_exclusive_group(required=True)
+    erase_what.add_argument("person", metavar="PERSON", nargs="?", help="person id")
+    erase_what.add_argument(
+        "--replay", type=Path, metavar="FILE", help="erase again everyone an erasure log names"
+    )
+    person_erase.add_argument("--dry-run", action="store_true", help="only say what would go")
     person_list = person_sub.add_parser("list", parents=[out], help="list people")
     person_list.add_argument("--org", help="only this organisation")
     person_list.add_argument("--role", choices=ROLES, help="only this role")
@@ -247,6 +280,12 @@ def _period_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _org_policy_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--retention",
+        metavar="NAME=N,…",
+        help="how long records are kept: outbox_days (default 30), inbox_days (30), "
+        "drafts_days (7), closed_months (24); any of them",
+    )
     parser.add_argument("--emergency-phone", help="emergency number (default 112)")
     parser.add_argument("--office-phone", help="the office's phone number")
     parser.add_argument("--office-hours", metavar="TEXT", help="opening hours, as text")
@@ -305,6 +344,7 @@ def _org_policy(args: argparse.Namespace) -> dict[str, Any]:
         "quiet_days": args.quiet_days,
         "digest_day": args.digest_day,
         "digest_hour": args.digest_hour,
+        "retention": args.retention,
     }
 
 
@@ -341,7 +381,7 @@ def _table(rows: list[list[Any]], header: list[str]) -> None:
 async def _in_transaction(
     settings: Settings, work: Callable[[AsyncSession, datetime], Awaitable[T]]
 ) -> T:
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, keyring=settings.keyring())
     try:
         await check_schema(db)
         async with db.transaction() as session:
@@ -520,6 +560,22 @@ def _admin(args: argparse.Namespace, settings: Settings) -> None:
             )
         )
         _print_json(updated) if as_json else print(updated.id)
+    elif command == "person" and action == "export":
+        from bot.services import subject_access
+
+        person_id = _person_id(args.person)
+
+        async def export(session: AsyncSession, _now: datetime) -> dict[str, Any]:
+            from storage.models import Person
+
+            person = await session.get(Person, person_id)
+            if person is None:
+                raise ServiceError(f"no person {person_id}")
+            return await subject_access.collect(session, person, full=True)
+
+        _print_json(asyncio.run(_in_transaction(settings, export)))
+    elif command == "person" and action == "erase":
+        _erase(args, settings, as_json)
     elif command == "person" and action == "list":
         found = asyncio.run(
             _in_transaction(settings, lambda s, now: admin.list_people(s, args.org, args.role))
@@ -840,7 +896,7 @@ def _run(settings: Settings, webhook: bool) -> None:
 
 
 async def _db(settings: Settings, action: str) -> None:
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, keyring=settings.keyring())
     try:
         if action == "upgrade":
             await upgrade(db)
@@ -848,6 +904,136 @@ async def _db(settings: Settings, action: str) -> None:
     finally:
         await db.dispose()
     print("database schema is up to date")
+
+
+def _erase(args: argparse.Namespace, settings: Settings, as_json: bool) -> None:
+    from bot.services import erasure
+
+    if args.replay is not None:
+        from bot.erasing import replay_ids
+
+        try:
+            ids = replay_ids(args.replay)
+        except (OSError, ValueError) as exc:
+            raise CliError(f"cannot read the erasure log: {exc}") from None
+    else:
+        ids = [_person_id(args.person)]
+    results = []
+    for person_id in ids:
+
+        def work(session: AsyncSession, now: datetime, p: int = person_id) -> Awaitable[Any]:
+            return erasure.erase(session, now, p, actor_id=None, dry_run=args.dry_run)
+
+        done = asyncio.run(_in_transaction(settings, work))
+        told = asyncio.run(_after_erasure(settings, done))
+        results.append((done, told))
+    if as_json:
+        _print_json(
+            [
+                {
+                    "person": d.person_id,
+                    "dry_run": d.dry_run,
+                    "already_erased": d.already_erased,
+                    "counts": d.counts,
+                    "telegram_deleted": t.deleted if t else 0,
+                    "person_told": bool(t and t.told),
+                }
+                for d, t in results
+            ]
+        )
+        return
+    for done, told in results:
+        verb = "would erase" if done.dry_run else "erased"
+        if done.already_erased and not done.counts:
+            print(f"person {done.person_id} was already erased: nothing left to erase")
+            continue
+        print(f"person {done.person_id} ({done.role}): {verb}")
+        for kind, n in sorted(done.counts.items()):
+            print(f"  {kind}: {n}")
+        if done.dry_run:
+            print(f"  messages to delete in Telegram (sent within 48 h): {len(done.messages)}")
+            continue
+        if told is None:
+            print(
+                "  Telegram: not contacted (MENTORBOT_TOKEN is not set): the "
+                f"{len(done.messages)} recent message(s) stay, and the person was not told"
+            )
+        else:
+            print(
+                f"  Telegram: {told.deleted} recent message(s) deleted; "
+                + (
+                    "the person was told"
+                    if told.told
+                    else f"the person was not told ({told.error})"
+                )
+            )
+        print(
+            "  Messages older than 48 hours stay on their device: Telegram does not let "
+            "bots delete them."
+        )
+
+
+async def _after_erasure(settings: Settings, done: Any) -> Any:
+    from bot.erasing import in_telegram, log_erasure
+
+    if done.dry_run or (done.already_erased and not done.counts):
+        return None
+    try:
+        log_erasure(settings.erasure_log, done, SystemClock().now())
+    except OSError as exc:
+        raise CliError(
+            f"person {done.person_id} is erased, but MENTORBOT_ERASURE_LOG could not be "
+            f"written ({exc.strerror}): add the id by hand"
+        ) from None
+    if settings.token is None or not settings.token.get_secret_value().strip():
+        return None
+    from telegram import Bot
+
+    bot = Bot(settings.require_token(), base_url=f"{settings.api_base}/bot")
+    async with bot:
+        return await in_telegram(bot, done)
+
+
+def _person_id(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise CliError(f"not a person id: {text!r}") from None
+
+
+def _keys(settings: Settings, args: argparse.Namespace) -> None:
+    from storage.crypto import new_key
+
+    if args.action == "new":
+        print(new_key())
+        return
+    keyring = settings.keyring()
+    if keyring is None:
+        raise CliError("no key is set: set MENTORBOT_ENCRYPTION_KEY (see `mentorbot keys new`)")
+    if not 1 <= args.batch <= 10_000:
+        raise CliError("--batch must be 1-10000")
+    total = asyncio.run(_rotate(settings, keyring, args.batch))
+    print(f"{total} row(s) re-encrypted under key {keyring.current}")
+
+
+async def _rotate(settings: Settings, keyring: Any, batch: int) -> int:
+    from bot.services import keys
+
+    db = Database(settings.database_url, keyring=keyring)
+    total = 0
+    try:
+        await check_schema(db)
+        for table in keys.encrypted_tables():
+            after: Any = None
+            while True:
+                async with db.transaction() as session:
+                    done, after = await keys.rotate_batch(session, table, keyring, after, batch)
+                total += done
+                if after is None:
+                    break
+    finally:
+        await db.dispose()
+    return total
 
 
 def _delegate(name: str, argv: list[str]) -> int:
@@ -898,6 +1084,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _run(settings, args.webhook)
         elif args.command == "db":
             asyncio.run(_db(settings, args.action))
+        elif args.command == "keys":
+            _keys(settings, args)
         else:
             _admin(args, settings)
     except (SettingsError, SchemaMismatch, CliError, ServiceError) as exc:

@@ -14,6 +14,7 @@ log = logging.getLogger(__name__)
 
 COMMON = [
     ("help", N_("What I can do for you")),
+    ("mydata", N_("A copy of your data")),
     ("language", N_("Change your language")),
     ("cancel", N_("Stop what you are doing")),
 ]
@@ -49,8 +50,14 @@ MENUS: dict[Role | None, list[tuple[str, str]]] = {
         *REPORTS,
         *COMMON,
     ],
-    Role.COORDINATOR: [("matches", N_("The programme's matches")), *STAFF, *REPORTS, *COMMON],
-    Role.ADMIN: [*STAFF, *COMMON],
+    Role.COORDINATOR: [
+        ("matches", N_("The programme's matches")),
+        *STAFF,
+        *REPORTS,
+        ("erase", N_("Erase a person's data")),
+        *COMMON,
+    ],
+    Role.ADMIN: [*STAFF, ("erase", N_("Erase a person's data")), *COMMON],
 }
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from storage.crypto import CryptoError, Keyring
+
 TELEGRAM_API_URL = "https://api.telegram.org"
 
 
@@ -42,6 +44,55 @@ class Settings(BaseSettings):
     bot_username: str | None = Field(
         default=None, description="The bot's @username, for invitation links (else getMe)"
     )
+    erasure_log: Path = Field(
+        default_factory=lambda: Path.cwd() / "erasures.log",
+        description="Where erasures are logged by person id, to re-apply after a restore",
+    )
+    encryption_key: SecretStr | None = Field(
+        default=None,
+        description="urlsafe base64 of 32 random bytes; several, comma-separated, while a "
+        "rotation runs (the first encrypts)",
+    )
+    encryption_key_file: Path | None = Field(
+        default=None, description="A file holding the key(s), one a line (the first encrypts)"
+    )
+
+    @field_validator("encryption_key")
+    @classmethod
+    def _key_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and value.get_secret_value().strip():
+            try:
+                Keyring.of([value.get_secret_value()])
+            except CryptoError as exc:
+                raise ValueError(str(exc)) from None
+        return value
+
+    def keyring(self) -> Keyring | None:
+        """The encryption keys (None: free texts are stored plain). The key file's keys come
+        after the environment's."""
+        texts: list[str] = []
+        if self.encryption_key is not None:
+            texts.append(self.encryption_key.get_secret_value())
+        if self.encryption_key_file is not None:
+            try:
+                texts.append(self.encryption_key_file.read_text(encoding="utf-8"))
+            except OSError as exc:
+                raise SettingsError(
+                    f"MENTORBOT_ENCRYPTION_KEY_FILE cannot be read ({exc.strerror})"
+                ) from None
+        if not any(t.strip() for t in texts):
+            if self.encryption_key_file is not None:
+                raise SettingsError("MENTORBOT_ENCRYPTION_KEY_FILE holds no key")
+            return None
+        try:
+            return Keyring.of(texts)
+        except CryptoError as exc:
+            name = (
+                "MENTORBOT_ENCRYPTION_KEY_FILE"
+                if self.encryption_key_file
+                else "MENTORBOT_ENCRYPTION_KEY"
+            )
+            raise SettingsError(f"{name}: {exc}") from None
 
     @field_validator("database_url")
     @classmethod

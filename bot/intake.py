@@ -482,7 +482,7 @@ async def serve(
     lock = None if webhook else preflight.PollingLock(settings)
     if lock is not None:
         await lock.acquire()
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, keyring=settings.keyring())
     clock = SystemClock()
     app = build_application(settings, db, clock, health=True)
     options: dict[str, Any] | None = None

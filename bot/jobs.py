@@ -123,6 +123,19 @@ async def _digests(session: AsyncSession, now: datetime, limit: int, cursor: Cur
     return done
 
 
+def _retention(purge: str) -> DueJob:
+    """A retention batch (bot/services/retention.py): what is past its period goes."""
+
+    async def job(session: AsyncSession, now: datetime, limit: int, cursor: Cursor) -> int:
+        from bot.services import retention
+
+        done: int = await getattr(retention, purge)(session, now, limit)
+        cursor.more = done >= limit
+        return done
+
+    return job
+
+
 def due_jobs() -> list[tuple[str, DueJob]]:
     """Each feature's "what is due at `now`?" batch, in the order they take turns."""
     return [
@@ -133,6 +146,10 @@ def due_jobs() -> list[tuple[str, DueJob]]:
         ("report_reminders", _report_reminders),
         ("quiet_matches", _quiet_matches),
         ("digests", _digests),
+        ("retention_outbox", _retention("purge_outbox")),
+        ("retention_inbox", _retention("purge_inbox")),
+        ("retention_drafts", _retention("purge_drafts")),
+        ("retention_closed_matches", _retention("anonymise_closed")),
     ]
 
 

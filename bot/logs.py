@@ -256,13 +256,14 @@ class Formatter(logging.Formatter):
 
 
 def secrets_of(settings: Any) -> list[str]:
-    """The secrets a settings object holds: the token, the webhook secret, the database
-    password."""
+    """The secrets a settings object holds: the token, the webhook secret, the encryption
+    keys, the database password."""
     found: list[str] = []
-    for name in ("token", "webhook_secret"):
+    for name in ("token", "webhook_secret", "encryption_key"):
         value = getattr(settings, name, None)
         if value is not None:
-            found.append(value.get_secret_value() if hasattr(value, "get_secret_value") else value)
+            value = value.get_secret_value() if hasattr(value, "get_secret_value") else value
+            found.extend(part for part in re.split(r"[\s,]+", str(value)) if part)
     url = getattr(settings, "database_url", None)
     if isinstance(url, str):
         match = re.match(r"^[^:]+://[^:/@]+:([^@]+)@", url)

@@ -24,6 +24,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bot.config import Settings
+from storage import crypto
 from storage.db import Database
 from storage.migrate import SchemaMismatch, check_schema
 
@@ -94,6 +95,8 @@ def classify(exc: BaseException) -> Fault:
             return item.fault
         if isinstance(item, SchemaMismatch):
             return Fault(str(item), transient=False)
+        if isinstance(item, crypto.CryptoError):
+            return Fault(str(item), transient=False)
         sqlstate = getattr(item, "sqlstate", None)
         if isinstance(sqlstate, str):
             if sqlstate in _PERMANENT_SQLSTATE:
@@ -141,6 +144,25 @@ def classify(exc: BaseException) -> Fault:
 
 
 # --- the checks ---------------------------------------------------------------------------
+
+
+async def check_encryption(db: Database) -> None:
+    """Every encrypted value can be read with the configured keys: without a key, a database
+    holding encrypted data is refused; with keys, so is data under a key not among them."""
+    from bot.services import keys
+
+    async with db.transaction() as session:
+        column = await keys.unreadable(session, db.keyring)
+    if column is None:
+        return
+    if db.keyring is None:
+        line = f"{crypto.NO_KEY} (encrypted values in {column})"
+    else:
+        line = (
+            f"{column} holds values encrypted with a key that is not configured: add the old "
+            "key after the new one in MENTORBOT_ENCRYPTION_KEY (comma-separated) or the key file"
+        )
+    raise PermanentFault(Fault(line, transient=False))
 
 
 async def check_database(db: Database) -> None:
@@ -234,9 +256,10 @@ async def check(
     username (None without `token`). Raises `PermanentFault` with one line."""
     check_catalogs()
     where = describe_database(settings.database_url)
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, keyring=settings.keyring())
     try:
         await retrying(where, lambda: check_database(db), sleep=sleep, attempts=attempts)
+        await check_encryption(db)
     finally:
         await db.dispose()
     if not token:

@@ -234,12 +234,21 @@ def edit_message_reply_markup(world: World, bot: BotState, p: dict[str, Any]) ->
     return _apply_edit(world, bot, chat, msg)
 
 
+DELETE_WINDOW_SECONDS = 48 * 3600  # Telegram deletes only messages sent less than 48 h ago
+
+
+def _deletable(world: World, msg: StoredMessage) -> bool:
+    return world.now() - msg.date < DELETE_WINDOW_SECONDS
+
+
 @method("deleteMessage")
 def delete_message(world: World, bot: BotState, p: dict[str, Any]) -> Any:
     chat = world.existing_chat(bot, p["chat_id"])
     msg = chat.messages.get(p["message_id"])
     if msg is None or msg.deleted:
         raise bad_request("message to delete not found")
+    if not _deletable(world, msg):
+        raise bad_request("message can't be deleted for everyone")
     msg.deleted = True
     world.emit(bot, chat, "delete", msg)
     return True
@@ -249,11 +258,14 @@ def delete_message(world: World, bot: BotState, p: dict[str, Any]) -> Any:
 def delete_messages(world: World, bot: BotState, p: dict[str, Any]) -> Any:
     chat = world.existing_chat(bot, p["chat_id"])
     ids = p["message_ids"]
-    if not isinstance(ids, list) or not 1 <= len(ids) <= 100:
+    if not isinstance(ids, list) or not ids:
         raise bad_request("message_ids is empty")
+    if len(ids) > 100:
+        raise bad_request("too many message identifiers specified")
+    # Messages not found, or too old to delete (48 h), are skipped.
     for mid in ids:
         msg = chat.messages.get(mid) if isinstance(mid, int) else None
-        if msg is not None and not msg.deleted:
+        if msg is not None and not msg.deleted and _deletable(world, msg):
             msg.deleted = True
             world.emit(bot, chat, "delete", msg)
     return True

@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import StaticPool
 
+from storage import crypto
+
 
 def _sqlite_setup(engine: AsyncEngine) -> None:
     """WAL, foreign keys, and BEGIN IMMEDIATE: take the write lock when a transaction starts,
@@ -27,6 +29,9 @@ def _sqlite_setup(engine: AsyncEngine) -> None:
     def _connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         cursor = dbapi_connection.cursor()
+        # Deleted and replaced values are overwritten with zeros, not left in free pages
+        # (an erasure must not leave the erased text in the file).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -53,11 +58,17 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 
 class Database:
-    """The engine and a factory of transactions."""
+    """The engine and a factory of transactions. With `keyring`, free texts are encrypted at
+    rest (storage/crypto.py); without it they are written plain and encrypted ones cannot be
+    read."""
 
-    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+    def __init__(
+        self, url: str, *, keyring: crypto.Keyring | None = None, **engine_kwargs: Any
+    ) -> None:
         self.url = url
+        self.keyring = keyring
         self.engine = create_engine(url, **engine_kwargs)
+        crypto.install(self.engine.sync_engine.dialect, keyring)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         # SQLite has one writer, and every transaction here writes (BEGIN IMMEDIATE). Waiting
         # for SQLite's lock means its busy handler's sleeps, which a loop of short

@@ -18,12 +18,11 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
-    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from storage.types import UTCDateTime
+from storage.types import EncryptedBytes, EncryptedJSON, EncryptedText, UTCDateTime
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -167,6 +166,8 @@ class Organisation(Base):
     # The staff's weekly digest: weekday (0 Monday) and hour, in each reader's own timezone.
     digest_weekday: Mapped[int] = mapped_column(default=0)
     digest_hour: Mapped[int] = mapped_column(default=8)
+    # How long each kind of record is kept (bot/services/retention.py has the defaults).
+    retention: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime]
 
 
@@ -222,6 +223,7 @@ class Person(Base):
     quiet_start: Mapped[str] = mapped_column(String(5), default="21:00")  # local HH:MM
     quiet_end: Mapped[str] = mapped_column(String(5), default="08:00")
     active: Mapped[bool] = mapped_column(default=True)
+    erased_at: Mapped[datetime | None]  # erased: the row keeps only ids, role and dates
     created_at: Mapped[datetime]
 
     family: Mapped[Family | None] = relationship(back_populates="members", lazy="raise")
@@ -249,7 +251,8 @@ class Match(Base):
     status: Mapped[MatchStatus] = mapped_column(_enum(MatchStatus), default=MatchStatus.ACTIVE)
     started_on: Mapped[date] = mapped_column(Date)
     closed_at: Mapped[datetime | None]
-    closure_reason: Mapped[str | None] = mapped_column(Text)
+    closure_reason: Mapped[str | None] = mapped_column(EncryptedText("match.closure_reason"))
+    anonymised_at: Mapped[datetime | None]  # its texts removed, after the retention period
     created_at: Mapped[datetime]
 
 
@@ -300,7 +303,7 @@ class Meeting(Base):
     duration_minutes: Mapped[int] = mapped_column(Integer)
     activities: Mapped[list[Any]] = mapped_column(default=list)
     mood: Mapped[int | None] = mapped_column(Integer)  # 1..5, how the mentee seemed
-    notes: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(EncryptedText("meeting.notes"))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -313,8 +316,8 @@ class Appointment(Base):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     starts_at: Mapped[datetime] = mapped_column(index=True)
     duration_minutes: Mapped[int] = mapped_column(default=60)
-    place: Mapped[str] = mapped_column(String(300))
-    note: Mapped[str | None] = mapped_column(Text)
+    place: Mapped[str] = mapped_column(EncryptedText("appointment.place"))
+    note: Mapped[str | None] = mapped_column(EncryptedText("appointment.note"))
     status: Mapped[AppointmentStatus] = mapped_column(
         _enum(AppointmentStatus), default=AppointmentStatus.PLANNED
     )
@@ -358,10 +361,12 @@ class ProgressReport(Base):
     match_id: Mapped[int] = mapped_column(ForeignKey("match.id"), index=True)
     mentor_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     # {"language": {"rating": 1..4, "comment": "..."}, ...}
-    domains: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    domains: Mapped[dict[str, Any]] = mapped_column(
+        EncryptedJSON("progress_report.domains"), default=dict
+    )
     relationship: Mapped[int] = mapped_column(Integer)  # 1..4
     needs_support: Mapped[bool] = mapped_column(Boolean)
-    comment: Mapped[str | None] = mapped_column(Text)
+    comment: Mapped[str | None] = mapped_column(EncryptedText("progress_report.comment"))
     created_at: Mapped[datetime]
 
 
@@ -404,7 +409,7 @@ class HelpMessage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     help_request_id: Mapped[int] = mapped_column(ForeignKey("help_request.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(EncryptedText("help_message.text"))
     language: Mapped[str | None] = mapped_column(String(16))  # the author's language
     created_at: Mapped[datetime]
 
@@ -419,7 +424,7 @@ class Concern(Base):
     raised_by_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     category: Mapped[ConcernCategory] = mapped_column(_enum(ConcernCategory))
     severity: Mapped[Severity] = mapped_column(_enum(Severity))
-    description: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(EncryptedText("concern.description"))
     language: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[ConcernStatus] = mapped_column(_enum(ConcernStatus), default=ConcernStatus.OPEN)
     assigned_worker_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
@@ -430,7 +435,7 @@ class Concern(Base):
     acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     resolved_at: Mapped[datetime | None]
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
-    resolution_note: Mapped[str | None] = mapped_column(Text)
+    resolution_note: Mapped[str | None] = mapped_column(EncryptedText("concern.resolution_note"))
 
 
 class ConcernEvent(Base):
@@ -441,7 +446,10 @@ class ConcernEvent(Base):
     kind: Mapped[str] = mapped_column(String(24))  # raised, delivered, acknowledged, ...
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     level: Mapped[int | None]
-    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Codes, and the text of a reply or a note ("text").
+    detail: Mapped[dict[str, Any]] = mapped_column(
+        EncryptedJSON("concern_event.detail"), default=dict
+    )
     created_at: Mapped[datetime]
 
 
@@ -454,11 +462,14 @@ class OutboxMessage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
-    text: Mapped[str] = mapped_column(Text)  # already rendered for the recipient (HTML)
-    buttons: Mapped[list[Any] | None] = mapped_column(JSON)  # [[[label, data], ...], ...]
+    # Already rendered for the recipient (HTML).
+    text: Mapped[str] = mapped_column(EncryptedText("outbox_message.text"))
+    buttons: Mapped[list[Any] | None] = mapped_column(
+        EncryptedJSON("outbox_message.buttons")
+    )  # [[[label, data], ...], ...]
     document_name: Mapped[str | None] = mapped_column(String(200))
     document_mime: Mapped[str | None] = mapped_column(String(100))
-    document: Mapped[bytes | None] = mapped_column(LargeBinary)
+    document: Mapped[bytes | None] = mapped_column(EncryptedBytes("outbox_message.document"))
     edit_of_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id"))
     ref_type: Mapped[str | None] = mapped_column(String(32))
     ref_id: Mapped[int | None]
@@ -476,6 +487,7 @@ class OutboxMessage(Base):
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+    purged_at: Mapped[datetime | None]  # its text removed, after the retention period
 
 
 class AuditEvent(Base):
@@ -502,7 +514,7 @@ class Draft(Base):
     telegram_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     flow: Mapped[str] = mapped_column(String(32))
     state: Mapped[str] = mapped_column(String(32))
-    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    data: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("draft.data"), default=dict)
     updated_at: Mapped[datetime]
 
 
@@ -524,10 +536,11 @@ class InboxUpdate(Base):
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     chat_id: Mapped[int] = mapped_column(BigInteger)  # per-chat order (0: no chat)
-    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    payload: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON("inbox_update.payload"))
     status: Mapped[InboxStatus] = mapped_column(_enum(InboxStatus), default=InboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
-    replies: Mapped[list[Any] | None] = mapped_column(JSON)  # owed replies (see bot/intake.py)
+    # Owed replies (see bot/intake.py).
+    replies: Mapped[list[Any] | None] = mapped_column(EncryptedJSON("inbox_update.replies"))
     replies_sent: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(String(64))  # an error code, never personal data
     received_at: Mapped[datetime]

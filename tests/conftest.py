@@ -23,6 +23,7 @@ from bot.config import Settings
 from bot.intake import start_bot, stop_bot
 from bot.runtime import Runtime, runtime_of
 from emulator import Emulator, FloodLimits
+from storage.crypto import Keyring
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Base
@@ -33,6 +34,9 @@ BOT_USERNAME = "mentorbot_test_bot"
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday, 10:00 in Madrid
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
+# The suite runs with free texts encrypted at rest, as production does with a key set.
+TEST_KEY = "dGVzdC1rZXktb2YtdGhlLXN1aXRlLTMyLWJ5dGVzISE="
+KEYRING = Keyring.of([TEST_KEY])
 
 # Hypothesis (tests/test_fuzz_unicode.py): derandomized by default, so that CI runs the same
 # examples every time within a stated budget; `HYPOTHESIS_PROFILE=explore` draws new ones.
@@ -120,7 +124,7 @@ def database_url(tmp_path: Path, _sqlite_template: Path, _pg_ready: str | None) 
 
 @pytest.fixture
 async def db(database_url: str) -> AsyncIterator[Database]:
-    database = Database(database_url)
+    database = Database(database_url, keyring=KEYRING)
     if not database.is_sqlite:
         names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
         async with database.engine.begin() as conn:
@@ -146,12 +150,14 @@ async def emulator() -> AsyncIterator[Emulator]:
 
 
 @pytest.fixture
-def settings(emulator: Emulator, database_url: str) -> Settings:
+def settings(emulator: Emulator, database_url: str, tmp_path: Path) -> Settings:
     return Settings(
+        erasure_log=tmp_path / "erasures.log",
         token=TOKEN,  # type: ignore[arg-type]
         database_url=database_url,
         api_url=emulator.base_url,  # type: ignore[arg-type]
         tick_seconds=3600,
+        encryption_key=TEST_KEY,  # type: ignore[arg-type]
     )
 
 

@@ -48,6 +48,28 @@ def test_throughput_reports_both_bots() -> None:
     assert re.search(r"load average \d", done.stdout)
 
 
+def test_privacy_bench_reports_encryption_and_erasure() -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "benchmarks/privacy_bench.py",
+            "--rounds",
+            "10",
+            "--programmes",
+            "2",
+            "--outbox",
+            "5",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"200-character note\s+encrypt\s+[\d.]+ µs", done.stdout), done.stdout
+    assert re.search(r"mentee alone\s+median\s+[\d.]+ ms", done.stdout), done.stdout
+
+
 def test_export_bench_reports_exports_and_the_report() -> None:
     done = subprocess.run(
         [sys.executable, "benchmarks/export_bench.py", "--meetings", "300", "--matches", "6",

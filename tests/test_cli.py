@@ -21,7 +21,7 @@ from bot import cli
 from emulator import Emulator
 from storage.db import Database
 from storage.models import AuditEvent, Base, Consent, Family, Invite, Match, MatchMentor, Person
-from tests.conftest import BOT_USERNAME, TOKEN
+from tests.conftest import BOT_USERNAME, TEST_KEY, TOKEN
 from tests.harness import Telegram
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,6 +71,7 @@ def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, database_url: str) -> p
     for name in [n for n in __import__("os").environ if n.startswith("MENTORBOT_")]:
         monkeypatch.delenv(name)
     monkeypatch.setenv("MENTORBOT_DATABASE_URL", database_url)
+    monkeypatch.setenv("MENTORBOT_ENCRYPTION_KEY", TEST_KEY)
     monkeypatch.setenv("MENTORBOT_BOT_USERNAME", "casal_mentor_bot")
     return monkeypatch
 
@@ -1107,6 +1108,7 @@ async def test_run_answers_an_invited_mentor(
         MENTORBOT_TOKEN=TOKEN,
         MENTORBOT_API_URL=emulator.base_url,
         MENTORBOT_DATABASE_URL=database_url,
+        MENTORBOT_ENCRYPTION_KEY=TEST_KEY,
         PYTHONPATH=str(ROOT),
     )
     bot = await asyncio.create_subprocess_exec(

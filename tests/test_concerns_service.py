@@ -32,6 +32,7 @@ from storage.models import (
     Severity,
     ThreadStatus,
 )
+from tests.conftest import KEYRING
 from tests.factories import building
 
 DURATION = {
@@ -416,7 +417,7 @@ async def test_a_late_tick_after_a_restart_catches_up_one_step_at_a_time(
 ) -> None:
     raised = await raise_(db, clock, w, Severity.EMERGENCY)
     clock.advance(timedelta(hours=5))  # the bot was down: far past several deadlines
-    fresh = Database(database_url)  # a new process
+    fresh = Database(database_url, keyring=KEYRING)  # a new process
     try:
         async with fresh.transaction() as s:
             assert await concerns.escalate_due(s, clock.now()) == 1
@@ -433,7 +434,7 @@ async def test_two_ticks_at_once_escalate_only_once(
 ) -> None:
     ids = [(await raise_(db, clock, w, Severity.HIGH)).concern_id for _ in range(5)]
     clock.advance(DURATION[Severity.HIGH])
-    other = Database(database_url)
+    other = Database(database_url, keyring=KEYRING)
     try:
 
         async def run(database: Database) -> int:
@@ -703,7 +704,7 @@ async def test_an_acknowledgement_racing_the_escalation_leaves_one_consistent_st
 ) -> None:
     raised = await raise_(db, clock, w, Severity.HIGH)
     clock.advance(DURATION[Severity.HIGH])
-    other = Database(database_url)
+    other = Database(database_url, keyring=KEYRING)
     try:
         await asyncio.gather(
             act(db, w.worker.id, concerns.acknowledge, clock.now(), raised.concern_id),

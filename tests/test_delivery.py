@@ -498,7 +498,7 @@ async def test_two_processes_on_postgresql_never_claim_one_row_twice(
                 outbox.enqueue(b.session, clock.now(), p, "test", f"{user.id}:{n}")
 
     # Two open claim transactions at once: the second skips what the first has locked.
-    other = Database(db.url)
+    other = Database(db.url, keyring=db.keyring)
     try:
         async with db.transaction() as first_tx:
             first = await outbox.claim(

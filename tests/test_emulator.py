@@ -639,3 +639,29 @@ async def test_lengths_are_utf16_units_and_a_long_user_text_is_split_like_the_ap
     await bot.send_message(user.id, family * 372)  # 4,092 units: fits
     with pytest.raises(BadRequest, match="Message is too long"):
         await bot.send_message(user.id, family * 373)  # 4,103 units, though 2,611 code points
+
+
+# --- deleting messages: Telegram's 48-hour limit -----------------------------------------------
+
+
+async def test_messages_older_than_48_hours_are_not_deleted() -> None:
+    wall = FakeClock()
+    emulator = Emulator(tokens=[TOKEN], wall_clock=wall, flood_limits=FloodLimits.off())
+    await emulator.start()
+    try:
+        async with make_bot(emulator) as bot:
+            user = emulator.user(first_name="Ana")
+            await user.send("/start")
+            old = [await bot.send_message(user.id, f"old {i}") for i in range(2)]
+            wall.advance(48 * 3600 + 1)  # the first two are now too old
+            new = [await bot.send_message(user.id, f"new {i}") for i in range(2)]
+            with pytest.raises(BadRequest, match="Message can't be deleted for everyone"):
+                await bot.delete_message(user.id, old[0].message_id)
+            ids = [m.message_id for m in old + new]
+            assert await bot.delete_messages(user.id, ids)  # the old ones are skipped
+            with pytest.raises(BadRequest, match="Too many message identifiers"):
+                await bot.delete_messages(user.id, list(range(1, 102)))
+            live = [v.text for v in user.messages if not v.deleted]
+            assert live == ["old 0", "old 1"]
+    finally:
+        await emulator.stop()

@@ -26,7 +26,7 @@ from bot.delivery import Sender
 from bot.services import outbox
 from emulator import Emulator
 from storage.db import Database
-from tests.conftest import PG_URL, TOKEN
+from tests.conftest import PG_URL, TEST_KEY, TOKEN
 from tests.test_cli import ROOT, Cli, env
 
 __all__ = ["env"]  # the CLI tests' fixture: a clean environment
@@ -236,6 +236,7 @@ async def test_sigterm_stops_within_10_seconds_after_faults(
         MENTORBOT_TOKEN=TOKEN,
         MENTORBOT_API_URL=emulator.base_url,
         MENTORBOT_DATABASE_URL=database_url,
+        MENTORBOT_ENCRYPTION_KEY=TEST_KEY,
         MENTORBOT_HEALTH_PORT=str(port),
         PYTHONPATH=str(ROOT),
     )
@@ -280,6 +281,7 @@ async def test_a_second_run_polling_the_same_bot_refuses_with_one_line(
         MENTORBOT_TOKEN=TOKEN,
         MENTORBOT_API_URL=emulator.base_url,
         MENTORBOT_DATABASE_URL=database_url,
+        MENTORBOT_ENCRYPTION_KEY=TEST_KEY,
         MENTORBOT_HEALTH_PORT="0",
         PYTHONPATH=str(ROOT),
     )

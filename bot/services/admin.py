@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import is_valid_timezone, normalise_locale
 from bot.services import audit, texts
+from bot.services import retention as retention_policy
 from bot.services.errors import Invalid, NotFound
 from storage.models import (
     Consent,
@@ -69,6 +70,7 @@ class OrgInfo:
     quiet_days: list[int] = field(default_factory=list)
     digest_weekday: int | None = None
     digest_hour: int | None = None
+    retention: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,7 @@ def _org_info(org: Organisation) -> OrgInfo:
         quiet_days=[int(d) for d in org.quiet_days or []],
         digest_weekday=org.digest_weekday,
         digest_hour=org.digest_hour,
+        retention=retention_policy.effective(org.retention),
     )
 
 
@@ -404,6 +407,7 @@ def _policy(
     quiet_days: str | Sequence[int] | None = None,
     digest_day: int | str | None = None,
     digest_hour: int | str | None = None,
+    retention_periods: str | Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The organisation's columns to write, validated; a setting not given (None) is left
     as it is (or, for a new organisation, at its default). An empty text clears an office
@@ -441,6 +445,9 @@ def _policy(
         values["digest_weekday"] = check_weekday(digest_day)
     if digest_hour is not None:
         values["digest_hour"] = _whole(digest_hour, "the digest hour", 0, 23, "o'clock")
+    if retention_periods is not None:
+        stored = dict(org.retention or {}) if org else {}
+        values["retention"] = {**stored, **retention_policy.check_retention(retention_periods)}
     offsets = values.get("reminder_offsets_minutes")
     if offsets is None:
         offsets = list(org.reminder_offsets_minutes or []) if org else [1440, 120]
@@ -514,6 +521,7 @@ async def add_org(
     quiet_days: str | Sequence[int] | None = None,
     digest_day: int | str | None = None,
     digest_hour: int | str | None = None,
+    retention: str | Mapping[str, Any] | None = None,
 ) -> OrgInfo:
     clean_name = check_name(name, "organisation name")
     tz = check_timezone(timezone)
@@ -539,6 +547,7 @@ async def add_org(
         quiet_days=quiet_days,
         digest_day=digest_day,
         digest_hour=digest_hour,
+        retention_periods=retention,
     )
     taken = await session.execute(select(Organisation.id).where(Organisation.name == clean_name))
     if taken.first() is not None:
@@ -582,6 +591,7 @@ async def set_org(
     digest_day: int | str | None = None,
     digest_hour: int | str | None = None,
     country: str | None = None,
+    retention: str | Mapping[str, Any] | None = None,
 ) -> OrgInfo:
     """Change an organisation's contacts and policy; settings not given stay as they are."""
     organisation = await find_org(session, org)
@@ -601,6 +611,7 @@ async def set_org(
         quiet_days=quiet_days,
         digest_day=digest_day,
         digest_hour=digest_hour,
+        retention_periods=retention,
     )
     await _update(session, now, organisation, values, "org_updated", organisation.id)
     return _org_info(organisation)

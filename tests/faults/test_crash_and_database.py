@@ -21,7 +21,7 @@ from bot.intake import intake_of, start_bot, stop_bot
 from bot.services import inbox
 from emulator import Emulator
 from storage.db import Database
-from tests.conftest import PG_URL, TOKEN, eventually
+from tests.conftest import KEYRING, PG_URL, TOKEN, eventually
 from tests.faults.common import all_answered, answers, people, tally
 from tests.faults.conftest import FULL, report
 from tests.faults.proxies import DatabaseSwitch, TcpProxy
@@ -124,13 +124,13 @@ async def outage(
         proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
         await proxy.start()
         proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-        db = Database(proxied)
+        db = Database(proxied, keyring=KEYRING)
         yield db, proxy
         await proxy.up() if proxy._server is None else None
         await db.dispose()
         await proxy.down()
     else:
-        db = Database(database_url)
+        db = Database(database_url, keyring=KEYRING)
         yield db, DatabaseSwitch(db)
         await db.dispose()
 

@@ -1,0 +1,98 @@
+"""A coordinator erasing a person (`/erase 12`), confirmed twice: the card says what goes,
+"Erase" asks once more, "Yes, erase for good" erases (bot/services/erasure.py). After the
+commit, the messages the bot sent the person in the last 48 hours are deleted in Telegram, they
+are told that older ones stay on their device, and the erasure is logged by id."""
+
+from __future__ import annotations
+
+from bot.erasing import in_telegram, log_erasure
+from bot.i18n import isolate
+from bot.services import erasure
+from bot.services.errors import NotFound
+from handlers.common import Ctx
+from handlers.router import Router
+from storage.models import Role
+
+PREFIX = "er"  # er:1:<id> first confirmation, er:2:<id> erase, er:x cancel
+ERASERS = frozenset({Role.COORDINATOR, Role.ADMIN})
+
+
+def _data(step: str, person_id: int | None = None) -> str:
+    return f"{PREFIX}:{step}" if person_id is None else f"{PREFIX}:{step}:{person_id}"
+
+
+def _person_id(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise NotFound("malformed person id") from None
+
+
+async def on_erase(ctx: Ctx) -> None:
+    args = ctx.context.args or []
+    if len(args) != 1 or not args[0].isdigit():
+        ctx.reply(ctx._("Send /erase and the person's number, for example /erase 12."))
+        return
+    await _ask(ctx, int(args[0]))
+
+
+async def _ask(ctx: Ctx, person_id: int) -> None:
+    preview = await erasure.erase_as(ctx.session, ctx.now, ctx.me, person_id, dry_run=True)
+    if preview.already_erased and not preview.counts:
+        ctx.edit(ctx._("This person is already erased."))
+        return
+    ctx.edit(
+        ctx._(
+            "Erase %(name)s (#%(id)d)? Their name, contact details and Telegram account, what "
+            "they wrote and the records about them are removed for good; counts stay for "
+            "statistics."
+        )
+        % {"name": isolate(preview.name), "id": person_id},
+        [[(ctx._("Erase"), _data("1", person_id)), (ctx._("Cancel"), _data("x"))]],
+    )
+
+
+async def on_press(ctx: Ctx, args: list[str]) -> None:
+    step, arg = ([*args, "", ""])[:2]
+    if step == "x":
+        ctx.edit(ctx._("Nothing was erased."))
+        return
+    person_id = _person_id(arg)
+    if step == "1":
+        preview = await erasure.erase_as(ctx.session, ctx.now, ctx.me, person_id, dry_run=True)
+        ctx.edit(
+            ctx._("Are you sure? Erasing %(name)s cannot be undone.")
+            % {"name": isolate(preview.name)},
+            [
+                [
+                    (ctx._("Yes, erase for good"), _data("2", person_id)),
+                    (ctx._("Cancel"), _data("x")),
+                ]
+            ],
+        )
+    elif step == "2":
+        done = await erasure.erase_as(ctx.session, ctx.now, ctx.me, person_id)
+        if done.already_erased and not done.counts:
+            ctx.edit(ctx._("This person is already erased."))
+            return
+        ctx.edit(
+            ctx._(
+                "#%(id)d is erased. The messages the bot sent them in the last 48 hours are "
+                "deleted; older ones stay on their device, and they are told so."
+            )
+            % {"id": person_id}
+        )
+        settings, bot, now = ctx.rt.settings, ctx.context.bot, ctx.now
+
+        async def afterwards() -> None:
+            log_erasure(settings.erasure_log, done, now)
+            await in_telegram(bot, done)
+
+        ctx.after(afterwards)
+    else:
+        raise NotFound("no such step")
+
+
+def register(router: Router) -> None:
+    router.command("erase", on_erase, roles=ERASERS)
+    router.callback(PREFIX, on_press, roles=ERASERS)
