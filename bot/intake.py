@@ -154,6 +154,9 @@ class Dispatcher:
         while not self._stopping:
             self._wake.clear()
             busy = set(self._lanes)
+            # The chats left out may have stored rows nobody queued: read again when they end
+            # (marked before the read, which a lane may end during).
+            self._refetch |= busy
             self._finished.clear()
             try:
                 async with self.db.transaction() as session:
@@ -173,8 +176,6 @@ class Dispatcher:
                     delay = min(10.0, self.retry_seconds * 2 ** min(failures, 10))
                     await asyncio.wait_for(self._wake.wait(), delay)
                 continue
-            # The chats left out may have stored rows nobody queued: read again when they end.
-            self._refetch |= busy
             fresh = self._enqueue(rows)
             # More to fetch when the batch was full; else wait for news.
             if len(rows) < self.batch_size or not fresh:
