@@ -49,7 +49,7 @@ def _sqlite_setup(engine: AsyncEngine) -> None:
 # webhook), the dispatcher's loop, the scheduler's tick and /healthz. The PostgreSQL pool holds
 # that many, so no task ever waits for another's connection; the overflow is for the webhook
 # server's concurrent requests.
-UPDATE_CONCURRENCY = 8
+UPDATE_CONCURRENCY = 16
 SEND_CONCURRENCY = 8
 OTHER_CONNECTIONS = 5
 POOL_SIZE = UPDATE_CONCURRENCY + SEND_CONCURRENCY + OTHER_CONNECTIONS
