@@ -195,13 +195,14 @@ def start_emulator(port: int) -> subprocess.Popen[bytes]:
     )
 
 
-def start_bot(kind: str, api: str, database: str) -> subprocess.Popen[bytes]:
+def start_bot(kind: str, api: str, database: str, health_port: int) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "MENTORBOT_TOKEN": TOKEN,
         "MENTORBOT_API_URL": api,
         "MENTORBOT_DATABASE_URL": database,
         "MENTORBOT_LOG_LEVEL": "WARNING",
+        "MENTORBOT_HEALTH_PORT": str(health_port),
     }
     command = (
         [sys.executable, "-m", "bot", "run"]
@@ -389,6 +390,8 @@ class Result:
     cold_start: float
     memory: dict[str, int]
     presses: int
+    emu_cpu: float = 0.0
+    db: dict[str, float] = field(default_factory=dict)
 
     @property
     def rate(self) -> float:
@@ -415,18 +418,26 @@ async def run_one(kind: str, args: argparse.Namespace, database: str) -> Result:
                     await asyncio.sleep(0.05)
             users = await make_users(http, args.users)
             load = Load(http)
-            bot = start_bot(kind, api, database)
+            health = free_port()
+            bot = start_bot(kind, api, database, health)
             try:
                 cold = await wait_answered(load, *users[1])
                 await closed_loop(Load(http), users, args.warmup)  # warm caches, JIT nothing
                 load = Load(http)
+                before = await scrape(health)
                 cpu0, gen0, t0 = cpu_seconds(bot.pid), time.process_time(), time.perf_counter()
+                emu0 = cpu_seconds(emulator.pid)
+                watch = asyncio.create_task(watch_pool(health))
                 if args.rate:
                     await open_loop(load, users, args.seconds, args.rate)
                 else:
                     await closed_loop(load, users, args.seconds)
                 took = time.perf_counter() - t0
                 cpu, gen = cpu_seconds(bot.pid) - cpu0, time.process_time() - gen0
+                emu = cpu_seconds(emulator.pid) - emu0
+                watch.cancel()
+                await asyncio.gather(watch, return_exceptions=True)
+                after = await scrape(health)
                 memory = memory_kib(bot.pid)
             finally:
                 bot.terminate()
@@ -439,7 +450,42 @@ async def run_one(kind: str, args: argparse.Namespace, database: str) -> Result:
         emulator.terminate()
         emulator.wait()
     n = len(load.latencies)
-    return Result(kind, n, took, cpu, gen, load.latencies, load.lost, cold, memory, load.presses)
+    db = {
+        "waits": after.get("mentorbot_db_waits", 0) - before.get("mentorbot_db_waits", 0),
+        "longest": after.get("mentorbot_db_wait_seconds_max", 0),
+        "in_use": float(WATCHED.get(health, 0)),
+    }
+    return Result(
+        kind, n, took, cpu, gen, load.latencies, load.lost, cold, memory, load.presses, emu, db
+    )
+
+
+WATCHED: dict[int, int] = {}  # health port -> most connections seen in use
+
+
+async def scrape(port: int) -> dict[str, float]:
+    """mentorbot's /metrics (nothing for the echo bot, which has none)."""
+    out: dict[str, float] = {}
+    try:
+        async with httpx.AsyncClient(timeout=5) as client:
+            text = (await client.get(f"http://127.0.0.1:{port}/metrics")).text
+    except httpx.HTTPError:
+        return out
+    for line in text.splitlines():
+        if line.startswith("mentorbot_db_"):
+            name, _, value = line.partition(" ")
+            out[name] = float(value)
+    return out
+
+
+async def watch_pool(port: int) -> None:
+    """Samples the connections mentorbot has checked out, twice a second."""
+    while True:
+        found = await scrape(port)
+        if found:
+            in_use = int(found.get("mentorbot_db_connections_in_use", 0))
+            WATCHED[port] = max(WATCHED.get(port, 0), in_use)
+        await asyncio.sleep(0.5)
 
 
 def report(results: list[Result], label: str) -> None:
@@ -447,16 +493,20 @@ def report(results: list[Result], label: str) -> None:
     print(f"\n{label}")
     print(
         f"{'bot':<10} {'updates/s':>10} {'x echo':>7} {'CPU/upd':>8} {'gen CPU/upd':>11} "
-        f"{'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'lost':>5} {'cold s':>7} "
-        f"{'RSS MiB':>8} {'peak MiB':>8} {'presses':>8}"
+        f"{'emu CPU/upd':>11} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'lost':>5} "
+        f"{'cold s':>7} {'RSS MiB':>8} {'peak MiB':>8} {'presses':>8} {'db waits':>8} "
+        f"{'longest s':>9} {'conns':>5}"
     )
     for r in results:
         print(
             f"{r.kind:<10} {r.rate:>10.1f} {r.rate / echo.rate:>7.2f} "
             f"{r.cpu / max(r.updates, 1) * 1000:>6.1f}ms {r.gen_cpu / max(r.updates, 1) * 1000:>9.1f}ms "
+            f"{r.emu_cpu / max(r.updates, 1) * 1000:>9.1f}ms "
             f"{r.pct(0.5):>8.0f} {r.pct(0.99):>8.0f} {max(r.latencies, default=0) * 1000:>8.0f} "
             f"{r.lost:>5} {r.cold_start:>7.2f} {r.memory.get('VmRSS', 0) / 1024:>8.0f} "
-            f"{r.memory.get('VmHWM', 0) / 1024:>8.0f} {r.presses:>8}"
+            f"{r.memory.get('VmHWM', 0) / 1024:>8.0f} {r.presses:>8} "
+            f"{r.db.get('waits', 0):>8.0f} {r.db.get('longest', 0):>9.2f} "
+            f"{r.db.get('in_use', 0):>5.0f}"
         )
 
 

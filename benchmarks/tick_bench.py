@@ -7,22 +7,35 @@ index, load what rendering needs, render each reminder in its recipient's langua
 timezone, queue it in the outbox, mark it done, commit. Between runs the due reminders are
 put back and their outbox rows removed (not timed).
 
+With `--whole`, one measured run is the scheduler's whole tick as the bot runs it
+(`bot.jobs.tick`: concern escalations, overdue help requests, reminders, progress report
+requests and their reminders, each in batches of its own transactions), with no time budget,
+so that it ends when nothing is due. `--database` runs it on PostgreSQL (a database whose name
+has "bench" or "test": its schema is dropped first).
+
     .venv/bin/python benchmarks/tick_bench.py
     .venv/bin/python benchmarks/tick_bench.py --future 0 --due 100   # the same tick, no future
+    .venv/bin/python benchmarks/tick_bench.py --whole --due 100
+    .venv/bin/python benchmarks/tick_bench.py --whole --due 5000 --database postgresql+asyncpg://postgres@127.0.0.1:5432/bench
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, text, update
 
+from bot import jobs
+from bot.clock import ManualClock
+from bot.config import Settings
+from bot.runtime import Runtime
 from bot.services import reminders
 from storage.db import Database
 from storage.migrate import upgrade
@@ -167,17 +180,46 @@ async def reset(db: Database, due_ids: list[int]) -> None:
         await s.execute(delete(OutboxMessage))
 
 
-async def one_tick(db: Database) -> tuple[float, float, int]:
+async def one_tick(db: Database, whole: bool = False) -> tuple[float, float, int]:
     """Wall-clock and CPU milliseconds (CPU of every thread of the process, so it includes
     the SQLite driver's thread and does not depend on how busy the machine is)."""
     started, cpu = time.perf_counter(), time.process_time()
-    async with db.transaction() as s:
-        handled = await reminders.send_due(s, NOW)
+    if whole:
+        done = await jobs.tick(runtime(db), NOW, budget_seconds=3600)
+        handled = done["reminders"]
+    else:
+        async with db.transaction() as s:
+            handled = await reminders.send_due(s, NOW)
     return (
         (time.perf_counter() - started) * 1000,
         (time.process_time() - cpu) * 1000,
         handled,
     )
+
+
+def runtime(db: Database) -> Runtime:
+    rt = RUNTIMES.get(id(db))
+    if rt is None:
+        settings = Settings(token="1:bench", database_url=db.url)  # type: ignore[arg-type]
+        rt = RUNTIMES[id(db)] = Runtime(settings=settings, db=db, clock=ManualClock(NOW))
+    return rt
+
+
+RUNTIMES: dict[int, Runtime] = {}
+
+
+async def fresh_database(url: str | None, tmp: str) -> Database:
+    if url is None:
+        db = Database(f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}")
+    else:
+        if not any(word in url.rsplit("/", 1)[-1] for word in ("bench", "test")):
+            raise SystemExit("refusing to empty a database whose name has neither bench nor test")
+        db = Database(url)
+        async with db.engine.begin() as conn:
+            await conn.execute(text("DROP SCHEMA public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
+    await upgrade(db)
+    return db
 
 
 async def main() -> None:
@@ -186,10 +228,12 @@ async def main() -> None:
     parser.add_argument("--due", type=int, default=100, help="reminders due now")
     parser.add_argument("--families", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--whole", action="store_true", help="time the whole tick")
+    parser.add_argument("--database", help="a PostgreSQL URL (default: a new SQLite file)")
     args = parser.parse_args()
+    load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
-        db = Database(f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}")
-        await upgrade(db)
+        db = await fresh_database(args.database, tmp)
         started = time.perf_counter()
         due_ids = await seed(db, args.future, args.due, args.families)
         async with db.transaction() as s:
@@ -200,10 +244,10 @@ async def main() -> None:
             f"({len(due_ids)} due) in {time.perf_counter() - started:.1f} s"
         )
         timings, cpu = [], []
-        await one_tick(db)  # warm-up: imports, catalogs, statement caches
+        await one_tick(db, args.whole)  # warm-up: imports, catalogs, statement caches
         for _ in range(args.runs):
             await reset(db, due_ids)
-            ms, cpu_ms, handled = await one_tick(db)
+            ms, cpu_ms, handled = await one_tick(db, args.whole)
             cpu.append(cpu_ms)
             async with db.transaction() as s:
                 queued = (await s.execute(select(func.count(OutboxMessage.id)))).scalar_one()
@@ -211,7 +255,9 @@ async def main() -> None:
             timings.append(ms)
         await db.dispose()
     print(
-        f"one tick, {len(due_ids)} due reminders rendered and queued: "
+        f"{'the whole tick' if args.whole else 'one tick of the reminders job'}, "
+        f"{'SQLite' if args.database is None else 'PostgreSQL'}, load average {load:.1f}, "
+        f"{len(due_ids)} due reminders rendered and queued: "
         f"median {statistics.median(timings):.1f} ms "
         f"(min {min(timings):.1f}, max {max(timings):.1f}, {args.runs} runs); "
         f"CPU median {statistics.median(cpu):.1f} ms"

@@ -67,7 +67,7 @@ from bot.markup import keyboard
 from bot.preflight import classify
 from bot.services import outbox, texts
 from bot.services.outbox import Claimed
-from storage.db import Database
+from storage.db import SEND_CONCURRENCY, Database
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +142,7 @@ class Sender:
         rate_per_chat: float = 1.0,
         per_chat_burst: int = 3,
         overall_burst: int = 3,
-        concurrency: int = 8,
+        concurrency: int = SEND_CONCURRENCY,
         batch_size: int = 100,
         per_person: int = 10,
         lease: timedelta = timedelta(minutes=2),

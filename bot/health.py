@@ -30,7 +30,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.metrics import LAST_TICK_AGE, OUTBOX_BACKLOG, OUTBOX_OLDEST, REGISTRY
+from bot.metrics import (
+    DB_IN_USE,
+    DB_WAIT_SECONDS,
+    DB_WAITS,
+    LAST_TICK_AGE,
+    OUTBOX_BACKLOG,
+    OUTBOX_OLDEST,
+    REGISTRY,
+)
 from bot.runtime import Runtime
 from storage.models import OutboxMessage, OutboxStatus
 
@@ -138,6 +146,9 @@ def make_app(rt: Runtime) -> Starlette:
 
     async def metrics(_request: Request) -> Response:
         LAST_TICK_AGE.set(tick_age(rt, started))
+        DB_IN_USE.set(rt.db.connections_in_use())
+        DB_WAITS.set(rt.db.waits.waited)
+        DB_WAIT_SECONDS.set(rt.db.waits.longest_seconds)
         with contextlib.suppress(Exception):
             async with asyncio.timeout(5):
                 async with rt.db.transaction() as session:

@@ -9,7 +9,11 @@ offset, or the webhook's 200) as soon as they are queued in memory.
 - **Webhook** (`bot.webhook`): answers 200 only after the inbox commit, 503 while the
   database is down (Telegram sends the update again).
 - **Dispatcher**: feeds stored updates to the PTB `Application` (`process_update`), oldest
-  first, one at a time per chat, several chats at once. The handler's transaction marks the
+  first, one at a time per chat, several chats at once. Each chat with work has a queue of its
+  own (a lane) in front of the concurrency limit (`concurrency` updates at once, each with one
+  database connection: see `storage.db.UPDATE_CONCURRENCY`); a lane takes a slot for ONE
+  update and queues again behind the other chats for the next, so a person who sends a burst
+  holds one slot at most and everybody else goes on. The handler's transaction marks the
   update handled and stores the replies it owes (handlers/common.py); the replies are then
   delivered with retries (bot/replies.py) and the row is closed. After a crash, what was
   stored and not handled, or handled and not answered, is taken up first, in order per chat.
@@ -23,6 +27,7 @@ One dispatcher per database: the per-chat order is kept in this process's memory
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import signal
@@ -40,7 +45,7 @@ from bot.config import Settings
 from bot.delivery import retry_after_seconds
 from bot.services import inbox
 from bot.services.inbox import OpenUpdate
-from storage.db import Database
+from storage.db import UPDATE_CONCURRENCY, Database
 from storage.models import InboxStatus
 
 log = logging.getLogger(__name__)
@@ -70,7 +75,7 @@ class Dispatcher:
         db: Database,
         clock: Clock,
         *,
-        concurrency: int = 16,
+        concurrency: int = UPDATE_CONCURRENCY,
         batch_size: int = 200,
         max_attempts: int = 3,
         retry_seconds: float = 0.5,
@@ -88,11 +93,24 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._lanes: dict[int, asyncio.Task[None]] = {}
+        self._queues: dict[int, collections.deque[OpenUpdate]] = {}
+        self._known: set[int] = set()  # update ids queued or in progress here
+        self._refetch: set[int] = set()  # chats whose stored rows a fetch left out
+        self._finished: set[int] = set()  # update ids finished while the inbox is read
         self._gate = asyncio.Semaphore(concurrency)
         self._stopping = False
 
     def wake(self) -> None:
+        """Look in the inbox now (the webhook stored something, or the database is back)."""
         self._wake.set()
+
+    def offer(self, rows: list[OpenUpdate]) -> None:
+        """Updates the poller has just committed to the inbox: queued at once, without reading
+        them back (the inbox is still read at start, after an outage, and every
+        `poll_seconds`, for anything this misses)."""
+        if self._task is None or self._stopping:
+            return
+        self._enqueue(rows)
 
     def start(self) -> None:
         if self._task is None:
@@ -118,6 +136,9 @@ class Dispatcher:
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.gather(*late, return_exceptions=True)
         self._lanes.clear()
+        self._queues.clear()
+        self._known.clear()
+        self._refetch.clear()
 
     async def idle(self) -> bool:
         """True when nothing is stored and unhandled and no chat is in progress (tests)."""
@@ -132,12 +153,19 @@ class Dispatcher:
         failures = 0
         while not self._stopping:
             self._wake.clear()
+            busy = set(self._lanes)
+            # The chats left out may have stored rows nobody queued: read again when they end
+            # (marked before the read, which a lane may end during).
+            self._refetch |= busy
+            self._finished.clear()
             try:
                 async with self.db.transaction() as session:
                     rows = await inbox.open_updates(
-                        session, limit=self.batch_size, exclude_chats=self._lanes.keys()
+                        session, limit=self.batch_size, exclude_chats=busy
                     )
                 failures = 0
+                # A row a lane finished while this read was under way may be read as it was.
+                rows = [r for r in rows if r.update_id not in self._finished]
             except Exception as exc:
                 failures += 1
                 self.stats.database_waits += 1
@@ -148,30 +176,57 @@ class Dispatcher:
                     delay = min(10.0, self.retry_seconds * 2 ** min(failures, 10))
                     await asyncio.wait_for(self._wake.wait(), delay)
                 continue
-            lanes: dict[int, list[OpenUpdate]] = {}
-            for row in rows:
-                lanes.setdefault(row.chat_id, []).append(row)
-            for chat_id, lane in lanes.items():
-                task = asyncio.create_task(self._lane(chat_id, lane), name=f"inbox-chat-{chat_id}")
-                self._lanes[chat_id] = task
+            fresh = self._enqueue(rows)
             # More to fetch when the batch was full; else wait for news.
-            if len(rows) < self.batch_size or not lanes:
+            if len(rows) < self.batch_size or not fresh:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
 
-    async def _lane(self, chat_id: int, rows: list[OpenUpdate]) -> None:
+    def _enqueue(self, rows: list[OpenUpdate]) -> int:
+        """Queue rows on their chats' lanes, in order, each once; start the lanes that are
+        not running. Returns how many were new here."""
+        fresh = 0
+        for row in rows:
+            if row.update_id in self._known:
+                continue
+            self._known.add(row.update_id)
+            self._queues.setdefault(row.chat_id, collections.deque()).append(row)
+            fresh += 1
+            if row.chat_id not in self._lanes:
+                self._lanes[row.chat_id] = asyncio.create_task(
+                    self._lane(row.chat_id), name=f"inbox-chat-{row.chat_id}"
+                )
+        return fresh
+
+    async def _lane(self, chat_id: int) -> None:
+        queue = self._queues[chat_id]
+        stopped_early = False
         try:
-            async with self._gate:
-                for row in rows:
+            while queue:
+                # One slot per update, FIFO among the chats waiting (asyncio.Semaphore is fair
+                # since Python 3.11): this chat queues again behind the others.
+                async with self._gate:
+                    row = queue[0]
                     if self._stopping or not await self._one(row):
+                        stopped_early = True
                         return
+                queue.popleft()
+                self._known.discard(row.update_id)
+                self._finished.add(row.update_id)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a bug here must not stop the other chats
+            stopped_early = True
             log.error("inbox: chat lane failed (%s)", type(exc).__name__, exc_info=exc)
         finally:
+            # What is left of the queue is read again from the inbox, in order.
+            for row in queue:
+                self._known.discard(row.update_id)
+            self._queues.pop(chat_id, None)
             self._lanes.pop(chat_id, None)
-            self._wake.set()
+            if stopped_early or chat_id in self._refetch:
+                self._refetch.discard(chat_id)
+                self._wake.set()
 
     async def _database_up(self) -> bool:
         try:
@@ -273,7 +328,7 @@ class Poller:
         app: App,
         db: Database,
         clock: Clock,
-        on_stored: Callable[[], None],
+        on_stored: Callable[[list[OpenUpdate]], None],
         *,
         timeout: float = 30.0,
         retry_seconds: float = 0.5,
@@ -335,18 +390,19 @@ class Poller:
             if not updates:
                 continue
             payloads = [u.to_dict() for u in updates]
-            await self._store(payloads)
+            stored = await self._store(payloads)
             # The next getUpdates confirms this batch: it is in the inbox now.
             offset = max(u.update_id for u in updates) + 1
-            self.on_stored()
+            self.on_stored(stored)
 
-    async def _store(self, payloads: list[dict[str, Any]]) -> None:
+    async def _store(self, payloads: list[dict[str, Any]]) -> list[OpenUpdate]:
         attempt = 0
         while True:
             try:
                 async with self.db.transaction() as session:
-                    self.stats.stored += await inbox.store(session, self.clock.now(), payloads)
-                return
+                    stored = await inbox.store_new(session, self.clock.now(), payloads)
+                self.stats.stored += len(stored)
+                return stored
             except Exception as exc:
                 attempt += 1
                 self.stats.database_waits += 1
@@ -373,7 +429,7 @@ class Intake:
             self.app,
             self.db,
             self.clock,
-            self.dispatcher.wake,
+            self.dispatcher.offer,
             timeout=poll_timeout,
             retry_seconds=retry_seconds,
         )

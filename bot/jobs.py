@@ -21,7 +21,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -136,6 +136,12 @@ def _retention(purge: str) -> DueJob:
     return job
 
 
+# Jobs that walk a whole table (every active match) start a new walk at most this often, by
+# the clock's time; between walks a tick costs them nothing. Report periods are 7-180 days,
+# so a request goes out at most an hour after its period ends.
+REST_BETWEEN_WALKS = {"report_requests": timedelta(hours=1)}
+
+
 def due_jobs() -> list[tuple[str, DueJob]]:
     """Each feature's "what is due at `now`?" batch, in the order they take turns."""
     return [
@@ -158,6 +164,7 @@ class TickState:
     """What the scheduler knows of itself, for the next tick, `/healthz` and `/metrics`."""
 
     cursors: dict[str, Cursor] = field(default_factory=dict)
+    walks_started: dict[str, datetime] = field(default_factory=dict)  # REST_BETWEEN_WALKS
     sizes: dict[str, int] = field(default_factory=dict)  # adapted batch sizes
     ticks: int = 0
     last_started: float | None = None  # time.monotonic()
@@ -199,12 +206,18 @@ async def tick(
     state.last_started = started
     done: dict[str, int] = {}
     jobs = due_jobs()
+    active: list[str] = []
     for name, _job in jobs:
+        done[name] = 0
         cursor = state.cursors.setdefault(name, Cursor())
         if not cursor.more:  # the last tick finished this job: start afresh
+            rest, walked = REST_BETWEEN_WALKS.get(name), state.walks_started.get(name)
+            if rest is not None and walked is not None and walked <= now < walked + rest:
+                continue  # walked lately: rests
+            if rest is not None:
+                state.walks_started[name] = now
             state.cursors[name] = Cursor()
-        done[name] = 0
-    active = [name for name, _job in jobs]
+        active.append(name)
     by_name = dict(jobs)
     batches = 0
     out_of_budget = False
@@ -237,7 +250,8 @@ async def tick(
                 if batch_seconds:
                     took = time.monotonic() - began
                     state.sizes[name] = next_size(size, took, batch_seconds, batch)
-            rt.wake_sender()
+            if did:
+                rt.wake_sender()
             # Let the updates that arrived meanwhile through before the next batch.
             await asyncio.sleep(0)
             if time.monotonic() - started >= budget or (

@@ -38,3 +38,18 @@ OUTBOX_OLDEST = Gauge(
     "How long the oldest due outbox message has waited",
     registry=REGISTRY,
 )
+DB_WAIT_SECONDS = Gauge(
+    "mentorbot_db_wait_seconds_max",
+    "Longest wait of a transaction for a pooled connection (SQLite: for its turn) so far",
+    registry=REGISTRY,
+)
+DB_WAITS = Gauge(
+    "mentorbot_db_waits",
+    "Transactions that waited over 10 ms for a pooled connection (SQLite: for their turn)",
+    registry=REGISTRY,
+)
+DB_IN_USE = Gauge(
+    "mentorbot_db_connections_in_use",
+    "Database connections checked out of the pool (PostgreSQL)",
+    registry=REGISTRY,
+)

@@ -258,17 +258,18 @@ def wrap(
         ctx: Ctx | None = None
         refused: str | None = None
         planned: list[Reply] = []
+        queued = False
         try:
             async with rt.db.transaction() as session:
-                person = await people.by_telegram_id(session, user.id)
+                person, org, draft = await people.with_draft(session, user.id)
                 if person is not None and not person.active:
                     person = None
                 tr, tz = client_translator(update), "UTC"
                 if person is not None:
-                    rd = await people.reader(session, person)
+                    rd = await people.reader(session, person, org)
                     tr, tz = rd.tr, rd.tz
                 ctx = Ctx(update, context, rt, session, now, user.id, person, tr, tz)
-                ctx.draft = await drafts.get(session, user.id)
+                ctx.draft = draft
                 if person is not None and update.my_chat_member is None:
                     # Anyone who writes to the bot can be reached by it again.
                     await people.reachable_again(session, now, person)
@@ -279,6 +280,7 @@ def wrap(
                 else:
                     await fn(ctx)
                 planned = await _record(ctx, session)
+                queued = bool(session.info.get("outbox_dirty"))
         except (NotAllowed, NotFound) as exc:
             refused = type(exc).__name__
         except Invalid as exc:
@@ -288,7 +290,8 @@ def wrap(
             await _refuse(ctx, refused)
             return
         if ctx is not None:
-            rt.wake_sender()
+            if queued:  # the sender looks only when there is something to send
+                rt.wake_sender()
             await _after_commit(ctx, planned)
 
     return callback

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event, text
@@ -18,6 +21,8 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import StaticPool
 
 from storage import crypto
+
+log = logging.getLogger(__name__)
 
 
 def _sqlite_setup(engine: AsyncEngine) -> None:
@@ -43,6 +48,43 @@ def _sqlite_setup(engine: AsyncEngine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+# Connections one `mentorbot run` uses at once, at most: one per update handled concurrently
+# (`UPDATE_CONCURRENCY`, bot/intake.py), one per chat the outbox sender serves concurrently
+# (`SEND_CONCURRENCY`, bot/delivery.py) plus its claim, and one each for the poller (or the
+# webhook), the dispatcher's loop, the scheduler's tick and /healthz. The PostgreSQL pool holds
+# that many, so no task ever waits for another's connection; the overflow is for the webhook
+# server's concurrent requests.
+UPDATE_CONCURRENCY = 16
+SEND_CONCURRENCY = 8
+OTHER_CONNECTIONS = 5
+POOL_SIZE = UPDATE_CONCURRENCY + SEND_CONCURRENCY + OTHER_CONNECTIONS
+POOL_OVERFLOW = 5
+POOL_TIMEOUT = 10.0  # seconds; a wait this long means the pool is too small: it is logged
+
+
+@dataclass
+class WaitStats:
+    """How long transactions waited before they could start: for a pooled connection
+    (PostgreSQL), or for their turn (SQLite). Read by /metrics and the benchmarks."""
+
+    transactions: int = 0
+    waited: int = 0  # transactions that waited over 10 ms
+    total_seconds: float = 0.0
+    longest_seconds: float = 0.0
+
+    def observe(self, seconds: float) -> None:
+        if seconds > 1.0:
+            log.warning(
+                "a transaction waited %.1f s for a database connection (SQLite: its turn)", seconds
+            )
+        self.transactions += 1
+        self.total_seconds += seconds
+        if seconds > 0.01:
+            self.waited += 1
+        if seconds > self.longest_seconds:
+            self.longest_seconds = seconds
+
+
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     # A database error names its SQL; its parameters (notes, names, phone numbers) stay out
     # of the message, and so out of the logged traceback.
@@ -54,7 +96,10 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         engine = create_async_engine(url, **kwargs)
         _sqlite_setup(engine)
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, **kwargs)
+    kwargs.setdefault("pool_size", POOL_SIZE)
+    kwargs.setdefault("max_overflow", POOL_OVERFLOW)
+    kwargs.setdefault("pool_timeout", POOL_TIMEOUT)
+    return create_async_engine(url, pool_pre_ping=True, **kwargs)
 
 
 class Database:
@@ -70,6 +115,7 @@ class Database:
         self.engine = create_engine(url, **engine_kwargs)
         crypto.install(self.engine.sync_engine.dialect, keyring)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.waits = WaitStats()
         # SQLite has one writer, and every transaction here writes (BEGIN IMMEDIATE). Waiting
         # for SQLite's lock means its busy handler's sleeps, which a loop of short
         # transactions (the scheduler's batches) can win again and again; so transactions of
@@ -91,8 +137,11 @@ class Database:
         """One session in one transaction: committed on success, rolled back on error. On
         SQLite, the transactions of one event loop take turns, first come first served (so
         never open one inside another)."""
+        started = time.perf_counter()
         if self._turns is None:
             async with self.sessions() as session, session.begin():
+                await session.connection()  # the pool's wait, measured here
+                self.waits.observe(time.perf_counter() - started)
                 yield session
             return
         loop = asyncio.get_running_loop()
@@ -100,7 +149,13 @@ class Database:
         if turn is None:
             turn = self._turns[loop] = asyncio.Lock()
         async with turn, self.sessions() as session, session.begin():
+            self.waits.observe(time.perf_counter() - started)
             yield session
+
+    def connections_in_use(self) -> int:
+        """Connections checked out of the pool now (0 for SQLite's)."""
+        checked_out = getattr(self.engine.pool, "checkedout", None)
+        return int(checked_out()) if callable(checked_out) and not self.is_sqlite else 0
 
     async def ping(self) -> None:
         async with self.transaction() as session:

@@ -41,9 +41,11 @@ def test_throughput_reports_both_bots() -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     rows = {line.split()[0]: line.split() for line in done.stdout.splitlines() if line.strip()}
+    # bot, updates/s, x echo, CPU/upd, gen CPU/upd, emu CPU/upd, p50, p99, max, lost, ...
+    lost_column = 9
     for bot in ("echo", "mentorbot"):
         assert bot in rows, done.stdout
-        updates_per_second, lost = float(rows[bot][1]), int(rows[bot][8])
+        updates_per_second, lost = float(rows[bot][1]), int(rows[bot][lost_column])
         assert updates_per_second > 0 and lost == 0, done.stdout
     assert re.search(r"load average \d", done.stdout)
 
@@ -80,3 +82,28 @@ def test_export_bench_reports_exports_and_the_report() -> None:
     rows = {line.split(" --")[0].split(" (")[0]: line.split() for line in done.stdout.splitlines()}
     assert float(rows["export meetings"][-2]) > 0 and float(rows["export meetings"][-1]) > 0
     assert float(rows["report"][-2]) > 0, done.stdout
+
+
+def run_benchmark(*args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=180
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def test_update_cost_counts_statements_and_cpu() -> None:
+    out = run_benchmark(
+        "benchmarks/update_cost.py", "--families", "5", "--users", "2", "--rounds", "1"
+    )
+    found = re.search(r"statements/update ([\d.]+)\s+CPU/update ([\d.]+) ms", out)
+    assert found is not None, out
+    assert float(found[1]) > 0 and float(found[2]) > 0, out
+
+
+def test_tick_bench_times_the_whole_tick() -> None:
+    out = run_benchmark(
+        "benchmarks/tick_bench.py", "--whole", "--future", "50", "--due", "5",
+        "--families", "10", "--runs", "1",
+    )  # fmt: skip
+    assert re.search(r"the whole tick, SQLite, load average [\d.]+, 5 due reminders", out), out

@@ -371,3 +371,18 @@ async def test_the_ticker_adapts_batch_sizes(db: Database, clock: ManualClock, r
     done = await jobs.tick(rt, batch=40, batch_seconds=1e-9)
     assert done["report_requests"] == 50
     assert jobs.state_of(rt).sizes["report_requests"] == jobs.MIN_BATCH == 20
+
+
+async def test_the_walk_over_every_match_starts_at_most_once_an_hour(
+    db: Database, clock: ManualClock, rt: Runtime
+) -> None:
+    """Between two walks for due progress reports a tick reads no match: a match due since
+    the last walk is asked for at the next walk, within the hour."""
+    assert (await jobs.tick(rt))["report_requests"] == 0  # a walk over no match
+    await seed_matches(db, clock.now(), 3)  # all three due now
+    clock.advance(timedelta(minutes=59))
+    assert (await jobs.tick(rt))["report_requests"] == 0  # resting
+    clock.advance(timedelta(minutes=1))
+    assert (await jobs.tick(rt))["report_requests"] == 3
+    clock.advance(timedelta(minutes=5))
+    assert (await jobs.tick(rt))["report_requests"] == 0

@@ -68,7 +68,15 @@ def chat_of(payload: Mapping[str, Any]) -> int:
 async def store(session: AsyncSession, now: datetime, updates: Iterable[Mapping[str, Any]]) -> int:
     """Store updates, each once (an update delivered again is ignored); returns how many were
     new."""
-    rows = [
+    return len(await store_new(session, now, updates))
+
+
+async def store_new(
+    session: AsyncSession, now: datetime, updates: Iterable[Mapping[str, Any]]
+) -> list[OpenUpdate]:
+    """Store updates, each once (an update delivered again is ignored); returns the new ones,
+    as the dispatcher takes them."""
+    rows: list[dict[str, Any]] = [
         {
             "update_id": int(u["update_id"]),
             "chat_id": chat_of(u),
@@ -81,15 +89,20 @@ async def store(session: AsyncSession, now: datetime, updates: Iterable[Mapping[
         for u in updates
     ]
     if not rows:
-        return 0
+        return []
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stored = 0
+    stored: list[OpenUpdate] = []
     for row in rows:
         result = await session.execute(
             insert(InboxUpdate).values(**row).on_conflict_do_nothing(index_elements=["update_id"])
         )
-        stored += int(getattr(result, "rowcount", 0) or 0)
+        if getattr(result, "rowcount", 0):
+            stored.append(
+                OpenUpdate(
+                    row["update_id"], row["chat_id"], InboxStatus.PENDING, row["payload"], [], 0, 0
+                )
+            )
     return stored
 
 

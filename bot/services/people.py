@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import DEFAULT_LOCALE, Translator, normalise_locale, translator
 from bot.services import audit, contacts
-from storage.models import Organisation, OutboxMessage, OutboxStatus, Person
+from storage.models import Draft, Organisation, OutboxMessage, OutboxStatus, Person
 
 
 async def organisation_of(session: AsyncSession, person: Person) -> Organisation:
@@ -59,8 +59,27 @@ class Reader:
         return self.tr.locale
 
 
-async def reader(session: AsyncSession, person: Person) -> Reader:
-    return Reader(person, await organisation_of(session, person))
+async def reader(session: AsyncSession, person: Person, org: Organisation | None = None) -> Reader:
+    return Reader(person, org if org is not None else await organisation_of(session, person))
+
+
+async def with_draft(
+    session: AsyncSession, telegram_id: int
+) -> tuple[Person | None, Organisation | None, Draft | None]:
+    """The person behind a Telegram account, their organisation and their conversation in
+    progress, in one round trip (the update's first query). Without a person, the draft is
+    looked up on its own (someone being onboarded has one)."""
+    row = (
+        await session.execute(
+            select(Person, Organisation, Draft)
+            .join(Organisation, Organisation.id == Person.organisation_id)
+            .outerjoin(Draft, Draft.telegram_id == Person.telegram_id)
+            .where(Person.telegram_id == telegram_id)
+        )
+    ).one_or_none()
+    if row is None:
+        return None, None, await session.get(Draft, telegram_id)
+    return row[0], row[1], row[2]
 
 
 async def by_telegram_id(session: AsyncSession, telegram_id: int) -> Person | None:
