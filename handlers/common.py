@@ -83,6 +83,7 @@ class _Action:
     buttons: Buttons | None = None
     alert: bool = False
     document: tuple[str, bytes] | None = None
+    keys: list[list[str]] | None = None
 
 
 @dataclass
@@ -120,8 +121,11 @@ class Ctx:
         return self.person
 
     # replies, sent after commit ----------------------------------------------------------
-    def reply(self, text: str, buttons: Buttons | None = None) -> None:
-        self.actions.append(_Action("reply", text, buttons))
+    def reply(
+        self, text: str, buttons: Buttons | None = None, *, keys: list[list[str]] | None = None
+    ) -> None:
+        """A new message; `keys`: with the persistent reply keyboard (instead of buttons)."""
+        self.actions.append(_Action("reply", text, buttons, keys=keys))
 
     def edit(self, text: str, buttons: Buttons | None = None) -> None:
         """Replace the pressed message (or reply, when the update is not a button press)."""
@@ -192,7 +196,7 @@ def planned_replies(ctx: Ctx) -> list[Reply]:
             action.text = texts.html_clip(action.text, limit)
     return replies.plan(
         chat_id,
-        [(a.kind, a.text, a.buttons, a.alert, a.document) for a in ctx.actions],
+        [(a.kind, a.text, a.buttons, a.alert, a.document, a.keys) for a in ctx.actions],
         query_id=query.id if query is not None else None,
         query_message_id=(
             query.message.message_id if query is not None and query.message is not None else None
