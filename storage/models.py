@@ -154,7 +154,7 @@ class Organisation(Base):
     office_hours: Mapped[str | None] = mapped_column(String(300))
     address: Mapped[str | None] = mapped_column(String(300))
     # Policy, per organisation, with the defaults of DESIGN.md.
-    reminder_offsets_minutes: Mapped[list[Any]] = mapped_column(default=lambda: [1440, 120])
+    reminder_offsets_minutes: Mapped[list[Any]] = mapped_column(default=lambda: [1440, 240])
     confirm_by_minutes: Mapped[int] = mapped_column(default=120)
     report_cadence_days: Mapped[int] = mapped_column(default=30)
     help_target_hours: Mapped[int] = mapped_column(default=48)

@@ -156,7 +156,7 @@ async def seed(session: AsyncSession, now: datetime) -> Seeded:
         office_phone="+34932000100",
         office_hours="Mon–Fri 9:00–14:00, Tue and Thu 16:00–19:00",
         address="Carrer de l'Hospital 56, 08001 Barcelona",
-        reminder_offsets_minutes=[1440, 120],
+        reminder_offsets_minutes=[1440, 240],
         confirm_by_minutes=120,
         ack_deadlines_minutes={"emergency": 15, "high": 240, "medium": 1440, "low": 4320},
         created_at=now - timedelta(days=400),
