@@ -116,17 +116,19 @@ def base_time(wall_now: datetime, tz: str = TIMEZONE) -> datetime:
 
 
 def appointment_time(now: datetime, tz: str = TIMEZONE) -> datetime:
-    """The next half hour, in daytime (10:00–18:30 local), at least 25 hours from `now`: its
-    day-before reminder is due within the next day, never in anyone's quiet hours."""
+    """The next half hour, in daytime (12:00–18:30 local), at least 25 hours from `now`: its
+    day-before reminder is due within the next day, never in anyone's quiet hours, and the
+    family has two waking hours after the last reminder (moved to 08:00 at the earliest)
+    before the no-answer alert."""
     zone = ZoneInfo(tz)
     local = (now + timedelta(hours=25)).astimezone(zone)
     local = local.replace(second=0, microsecond=0)
     if local.minute not in (0, 30):
         local += timedelta(minutes=30 - local.minute % 30)
-    if local.time() < time(10, 0):
-        local = datetime.combine(local.date(), time(10, 0), zone)
+    if local.time() < time(12, 0):
+        local = datetime.combine(local.date(), time(12, 0), zone)
     elif local.time() > time(18, 30):
-        local = datetime.combine(local.date() + timedelta(days=1), time(10, 0), zone)
+        local = datetime.combine(local.date() + timedelta(days=1), time(12, 0), zone)
     return local.astimezone(now.tzinfo)
 
 
