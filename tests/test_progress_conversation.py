@@ -264,7 +264,9 @@ async def test_one_report_per_team_the_others_see_it_was_done(
     ask_a = await ana.next_message()
     ask_b = await ben.next_message()
     await ben.press("Report now", ask_b)
-    await ben.next_message()
+    first = await ben.next_message()
+    # The report starts in a new message (it rings), the request above stays as it was.
+    assert first.message_id > ask_b.message_id and not first.edited
     await answer_report(ben)
     await ben.press("Confirm")
     await ben.next_message()

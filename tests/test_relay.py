@@ -273,3 +273,30 @@ async def test_a_mentee_without_a_mentor_is_told_whom_to_call(
     told = await alone.next_message()
     assert AR.gettext("I cannot pass your message on: you have no mentor yet.") in told.text
     assert "93" in told.text and not told.keyboard
+
+
+async def test_when_a_mentee_blocks_the_bot_the_mentors_are_told(
+    cast: Cast, app: App, db: Database
+) -> None:
+    from storage.models import Person
+
+    cast.amal.block()
+
+    async def unreachable() -> bool:
+        async with db.transaction() as s:
+            row = (
+                await s.execute(select(Person).where(Person.telegram_id == cast.amal.id))
+            ).scalar_one()
+            return not row.reachable
+
+    from tests.conftest import eventually
+
+    await eventually(unreachable)
+    await deliver(app)
+    for mentor, tr in ((cast.tom, EN), (cast.marta, CA)):
+        told = await mentor.next_message()
+        assert plain(told.text) == tr.gettext(
+            "%(name)s can no longer be reached through the bot, so they will not see reminders "
+            "or messages here. The referring worker was told; please reach them another way."
+        ) % {"name": "Amal Haddad"}
+    assert "Amal Haddad" in (await cast.laura.next_message()).text

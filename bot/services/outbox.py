@@ -475,13 +475,46 @@ async def tell_workers_unreachable(
     session: AsyncSession, now: datetime, person: Person, reason: str
 ) -> list[int]:
     """Tell the referring workers of `person`'s active matches, each in their own language,
-    that the bot can no longer reach them, so someone phones instead. Returns their ids."""
+    that the bot can no longer reach them, so someone phones instead; and, for a family
+    member, the family's mentors (who would otherwise wait for an answer that cannot come).
+    Returns the ids of the workers told."""
     told: list[int] = []
     for worker in await referring_workers(session, person):
         text = await unreachable_notice(session, person, worker, reason)
         if enqueue(session, now, worker, UNREACHABLE_KIND, text, ref=("person", person.id)):
             told.append(worker.id)
+    for mentor in await family_mentors(session, person):
+        tr = (await people.reader(session, mentor)).tr
+        enqueue(
+            session, now, mentor, UNREACHABLE_KIND,
+            tr.gettext(MENTEE_UNREACHABLE) % {"name": isolate(person.name)},
+            ref=("person", person.id),
+        )  # fmt: skip
     return told
+
+
+MENTEE_UNREACHABLE = N_(
+    "%(name)s can no longer be reached through the bot, so they will not see reminders or "
+    "messages here. The referring worker was told; please reach them another way."
+)
+
+
+async def family_mentors(session: AsyncSession, person: Person) -> list[Person]:
+    """The mentors of the active matches of a mentee's family."""
+    if person.role != Role.MENTEE or person.family_id is None:
+        return []
+    found = await session.execute(
+        select(Person)
+        .join(MatchMentor, MatchMentor.mentor_id == Person.id)
+        .join(Match, Match.id == MatchMentor.match_id)
+        .where(
+            Match.family_id == person.family_id,
+            Match.status == MatchStatus.ACTIVE,
+            Person.active.is_(True),
+        )
+        .order_by(Person.id)
+    )
+    return list(dict.fromkeys(found.scalars()))
 
 
 async def next_due_at(session: AsyncSession) -> datetime | None:
