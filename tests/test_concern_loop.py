@@ -96,3 +96,19 @@ async def test_the_reporter_is_told_who_has_a_rerouted_concern(
         "Your concern #%(id)s could not reach the person who had it through the bot, so it went "
         "to the programme's coordinators. They will answer you here."
     ) % {"id": concern.id}
+
+
+@pytest.mark.parametrize("locale", ["ar", "en"])
+async def test_a_mentee_who_feels_very_bad_gets_a_number_to_call(
+    app: App, db: Database, w: World, locale: str
+) -> None:
+    await _locale(db, w.ids["Amal"], locale)
+    await w.amal.send("/problem")
+    await nxt(w.amal)
+    await w.amal.press_data("cn:p:wellbeing")
+    shown = await nxt(w.amal)
+    assert shown.text == "📞 " + translator(locale).gettext(
+        "If you feel you cannot keep yourself safe, or you think of hurting yourself, "
+        "call %(phone)s now. You are not alone."
+    ) % {"phone": "+34 112"}
+    assert (await nxt(w.amal)).text  # then the question, as before
