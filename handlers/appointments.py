@@ -343,7 +343,7 @@ async def on_plan_press(ctx: Ctx, args: list[str]) -> None:
         await _start(ctx)
         return
     if draft is None:
-        ctx.edit(ctx._("This planning is over. Send /plan to plan a meeting."))
+        ctx.stale(ctx._("This planning is over. Send /plan to plan a meeting."))
         return
     if action == "go":
         await _resume(ctx, draft)

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from bot import replies
@@ -131,6 +131,16 @@ class Ctx:
         """Replace the pressed message (or reply, when the update is not a button press)."""
         kind = "edit" if self.update.callback_query else "reply"
         self.actions.append(_Action(kind, text, buttons))
+
+    def stale(self, text: str) -> None:
+        """A press on a button of a conversation that has ended: the pressed message keeps
+        its words and loses its buttons, and a new message says what happened and what to
+        do next (rather than replacing the question far up the chat)."""
+        query = self.update.callback_query
+        message = query.message if query is not None else None
+        if isinstance(message, Message) and message.text:
+            self.actions.append(_Action("edit", message.text_html))
+        self.actions.append(_Action("reply", text))
 
     def after(self, fn: Callable[[], Awaitable[Any]]) -> None:
         """Run `fn()` once the transaction committed and the replies were sent."""

@@ -172,7 +172,7 @@ async def on_press(ctx: Ctx, args: list[str]) -> None:
             await _begin(ctx, number_arg(extra) if extra else None)
         return
     if draft is None:
-        ctx.edit(ctx._("This report is no longer in progress. Send /report to start again."))
+        ctx.stale(ctx._("This report is no longer in progress. Send /report to start again."))
         return
     data, state = dict(draft.data), draft.state
     if PRESS_STATE.get(action) != state:
