@@ -10,7 +10,7 @@ import json
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import N_, SUPPORTED_LOCALES, Translator, translator
+from bot.i18n import N_, NP_, SUPPORTED_LOCALES, Translator, translator
 from storage.models import Person, Role
 
 INTRO = N_(
@@ -21,10 +21,13 @@ INTRO = N_(
 
 # (action, emoji, label): the action names the command a tap runs.
 KEYS = (
-    ("next", "📅", N_("My meetings")),
-    ("contacts", "📞", N_("Contacts")),
+    # Translators: a button under a mentee's message field: their coming meetings.
+    ("next", "📅", NP_("mentee keyboard", "My meetings")),
+    # Translators: a button under a mentee's message field: whom to call.
+    ("contacts", "📞", NP_("mentee keyboard", "Contacts")),
     ("needhelp", "🆘", N_("I need help")),
-    ("language", "🌐", N_("Language")),
+    # Translators: a button under a mentee's message field: change the bot's language.
+    ("language", "🌐", NP_("mentee keyboard", "Language")),
 )
 
 

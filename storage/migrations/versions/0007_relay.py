@@ -2,7 +2,7 @@
 mentee's reply keyboard
 
 Revision ID: 0007_relay
-Revises: 0002_origin_name
+Revises: 0010_address
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from alembic import op
 import storage.types
 
 revision = "0007_relay"
-down_revision = "0002_origin_name"
+down_revision = "0010_address"
 branch_labels = None
 depends_on = None
 
