@@ -293,7 +293,7 @@ def _org_policy_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--reminders",
         metavar="MINUTES,…",
-        help="reminders before an appointment, in minutes (default 1440,120; at most 5, "
+        help="reminders before an appointment, in minutes (default 1440,240; at most 5, "
         "each at most 14 days)",
     )
     parser.add_argument(

@@ -38,7 +38,8 @@ A normal stop (`stop()`) lets the calls on the wire finish and be recorded, and 
 was claimed but not tried, so a deploy or restart sends nothing twice.
 
 Edits (`edit_of_id`) change the original message once it has been sent (they wait for it);
-documents go out with `send_document`. Logs carry ids and error codes only.
+documents go out with `send_document`; relayed messages (`copy_chat_id`, `copy_message_id`)
+with `copy_message`, never `forward_message`, which would show the sender's account. Logs carry ids and error codes only.
 """
 
 from __future__ import annotations
@@ -440,6 +441,12 @@ class Sender:
 
     async def _call_with(self, message: Claimed, text: str) -> int:
         markup = keyboard(message.buttons)
+        if message.copy_of is not None:
+            from_chat, from_message = message.copy_of
+            copied = await self.bot.copy_message(
+                message.chat_id, from_chat, from_message, reply_markup=markup
+            )
+            return copied.message_id
         if message.edit_message_id is not None:
             edited: Message | bool
             if message.edit_caption:

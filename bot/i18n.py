@@ -288,6 +288,12 @@ class Translator:
     def join(self, items: list[str]) -> str:
         return format_list(items, locale=self._babel) if items else ""
 
+    def language(self, code: str) -> str:
+        """The name of language `code` in this reader's language, as written inside a
+        sentence ("Arabic" for an English reader, "árabe" for a Spanish one)."""
+        found = self._numbers.languages.get(code)
+        return str(found) if found else code
+
 
 @lru_cache(maxsize=128)
 def translator(

@@ -9,6 +9,7 @@ restart:
 
     {"k": "answer", "query": id, "text": str|None, "alert": bool}   answerCallbackQuery
     {"k": "send", "chat": id, "text": str, "buttons": [...]|None}     sendMessage
+      (+ "keys": [[label], ...]: a persistent reply keyboard instead of inline buttons)
     {"k": "edit", "chat": id, "msg": id, "text": str, "buttons": …}   editMessageText in place
     {"k": "doc", "chat": id, "name": str, "data": base64, "text": str} sendDocument
 
@@ -26,12 +27,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram import Bot
+from telegram import Bot, InlineKeyboardMarkup, ReplyKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.delivery import retry_after_seconds
-from bot.markup import Buttons, keyboard
+from bot.markup import Buttons, keyboard, reply_keyboard
 
 log = logging.getLogger(__name__)
 
@@ -56,16 +57,18 @@ current: contextvars.ContextVar[Handling | None] = contextvars.ContextVar(
 
 def plan(
     chat_id: int,
-    actions: list[tuple[str, str, Buttons | None, bool, tuple[str, bytes] | None]],
+    actions: list[
+        tuple[str, str, Buttons | None, bool, tuple[str, bytes] | None, list[list[str]] | None]
+    ],
     *,
     query_id: str | None,
     query_message_id: int | None,
     resume_hint: str | None,
 ) -> list[Reply]:
-    """The replies for a handler's actions `(kind, text, buttons, alert, document)`."""
+    """The replies for a handler's actions `(kind, text, buttons, alert, document, keys)`."""
     replies: list[Reply] = []
     answered = False
-    for kind, text, buttons, alert, document in actions:
+    for kind, text, buttons, alert, document, keys in actions:
         if kind == "toast":
             if query_id is not None and not answered:
                 replies.append({"k": "answer", "query": query_id, "text": text or None,
@@ -83,7 +86,10 @@ def plan(
                  "data": base64.b64encode(content).decode("ascii")}
             )  # fmt: skip
         elif kind in ("reply", "edit"):
-            replies.append({"k": "send", "chat": chat_id, "text": text, "buttons": buttons})
+            reply: Reply = {"k": "send", "chat": chat_id, "text": text, "buttons": buttons}
+            if keys:
+                reply["keys"] = keys
+            replies.append(reply)
     if resume_hint:
         replies.append({"k": "send", "chat": chat_id, "text": resume_hint, "buttons": None})
     if query_id is not None and not answered:
@@ -128,11 +134,12 @@ async def send(bot: Bot, reply: Reply) -> None:
             parse_mode=ParseMode.HTML,
         )
     else:
+        keys = reply.get("keys")
+        markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = (
+            reply_keyboard(keys) if keys else keyboard(_buttons(reply.get("buttons")))
+        )
         await bot.send_message(
-            reply["chat"],
-            reply["text"],
-            parse_mode=ParseMode.HTML,
-            reply_markup=keyboard(_buttons(reply.get("buttons"))),
+            reply["chat"], reply["text"], parse_mode=ParseMode.HTML, reply_markup=markup
         )
 
 

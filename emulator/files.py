@@ -54,6 +54,17 @@ class StoredFile:
         }
         return [size]
 
+    def voice_json(self, duration: int) -> dict[str, Any]:
+        voice: dict[str, Any] = {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "duration": duration,
+        }
+        if self.mime_type:
+            voice["mime_type"] = self.mime_type
+        voice["file_size"] = self.size
+        return voice
+
     def file_json(self) -> dict[str, Any]:
         return {
             "file_id": self.file_id,

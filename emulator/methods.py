@@ -61,6 +61,7 @@ def _reply_to(chat: ChatState, p: dict[str, Any]) -> StoredMessage | None:
 
 def _store(world: World, bot: BotState, chat: ChatState, msg: StoredMessage) -> dict[str, Any]:
     chat.messages[msg.message_id] = msg
+    world.show_keyboard(chat, msg.reply_markup)
     world.emit(bot, chat, "message", msg)
     return world.message_json(bot, chat, msg)
 
@@ -117,18 +118,23 @@ def _input_file(world: World, value: Any, kind: str) -> StoredFile:
     raise bad_request("wrong file identifier/HTTP URL specified")
 
 
+FILE_DIRS = {"document": "documents", "photo": "photos", "voice": "voice"}
+
+
 def _send_file(world: World, bot: BotState, p: dict[str, Any], kind: str, field: str) -> Any:
     chat = world.target_chat(bot, p["chat_id"])
     caption, entities = _render(p, "caption", "caption_entities")
     check_caption(caption)
     markup = _markup(p)
     reply_to = _reply_to(chat, p)
-    stored = _input_file(world, p[field], "documents" if kind == "document" else "photos")
+    stored = _input_file(world, p[field], FILE_DIRS[kind])
     world.check_flood(bot, chat.id)
     msg = StoredMessage(
         chat.new_message_id(), chat.id, world.now(), True, caption, entities, p.get("caption", ""),
         p.get("parse_mode"), markup, file=stored, kind=kind, reply_to=reply_to,
     )  # fmt: skip
+    if kind == "voice":
+        msg.extra["duration"] = int(p.get("duration", 0) or 0)
     return _store(world, bot, chat, msg)
 
 
@@ -140,6 +146,68 @@ def send_document(world: World, bot: BotState, p: dict[str, Any]) -> Any:
 @method("sendPhoto")
 def send_photo(world: World, bot: BotState, p: dict[str, Any]) -> Any:
     return _send_file(world, bot, p, "photo", "photo")
+
+
+@method("sendVoice")
+def send_voice(world: World, bot: BotState, p: dict[str, Any]) -> Any:
+    return _send_file(world, bot, p, "voice", "voice")
+
+
+def _coordinate(value: Any, limit: float, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or abs(value) > limit:
+        raise bad_request(f"{name.upper()}_INVALID")
+    return float(value)
+
+
+@method("sendLocation")
+def send_location(world: World, bot: BotState, p: dict[str, Any]) -> Any:
+    chat = world.target_chat(bot, p["chat_id"])
+    location: dict[str, Any] = {
+        "latitude": _coordinate(p["latitude"], 90, "latitude"),
+        "longitude": _coordinate(p["longitude"], 180, "longitude"),
+    }
+    if "horizontal_accuracy" in p:
+        location["horizontal_accuracy"] = float(p["horizontal_accuracy"])
+    markup = _markup(p)
+    reply_to = _reply_to(chat, p)
+    world.check_flood(bot, chat.id)
+    msg = StoredMessage(
+        chat.new_message_id(), chat.id, world.now(), True, None, [], "", None, markup,
+        kind="location", reply_to=reply_to,
+    )  # fmt: skip
+    msg.extra["location"] = location
+    return _store(world, bot, chat, msg)
+
+
+@method("copyMessage")
+def copy_message(world: World, bot: BotState, p: dict[str, Any]) -> Any:
+    """A copy of a message, without any link to the original or its sender (no
+    forward_origin): media by the same file, the caption kept unless a new one is given
+    (a text's `caption` is ignored, as on Telegram). Answers a MessageId."""
+    source = world.existing_chat(bot, p["from_chat_id"])
+    original = source.messages.get(p["message_id"]) if isinstance(p["message_id"], int) else None
+    if original is None or original.deleted:
+        raise bad_request("message to copy not found")
+    if original.kind == "service":
+        raise bad_request("message can't be copied")
+    chat = world.target_chat(bot, p["chat_id"])
+    text, entities, source_text, parse_mode = (
+        original.text, list(original.entities), original.source, original.parse_mode
+    )  # fmt: skip
+    if original.kind not in ("text", "location") and "caption" in p:
+        text, entities = _render(p, "caption", "caption_entities")
+        check_caption(text)
+        source_text, parse_mode = p["caption"], p.get("parse_mode")
+    markup = _markup(p)
+    reply_to = _reply_to(chat, p)
+    world.check_flood(bot, chat.id)
+    msg = StoredMessage(
+        chat.new_message_id(), chat.id, world.now(), True, text, entities, source_text,
+        parse_mode, markup, file=original.file, kind=original.kind, reply_to=reply_to,
+    )  # fmt: skip
+    msg.extra.update({k: v for k, v in original.extra.items() if k in ("location", "duration")})
+    _store(world, bot, chat, msg)
+    return {"message_id": msg.message_id}
 
 
 @method("getFile")

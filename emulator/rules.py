@@ -51,6 +51,16 @@ def check_reply_markup(markup: Any) -> dict[str, Any]:
         _check_inline_keyboard(markup["inline_keyboard"])
     elif "keyboard" in markup:
         _check_reply_keyboard(markup["keyboard"])
+        for flag in (
+            "is_persistent", "resize_keyboard", "one_time_keyboard", "selective",
+        ):  # fmt: skip
+            if flag in markup and not isinstance(markup[flag], bool):
+                raise bad_request(f'Field "{flag}" must be of type Boolean')
+        placeholder = markup.get("input_field_placeholder")
+        if placeholder is not None and not (
+            isinstance(placeholder, str) and len(placeholder) <= 64
+        ):
+            raise bad_request("can't parse reply keyboard markup JSON object")
     elif not (markup.get("remove_keyboard") is True or markup.get("force_reply") is True):
         raise bad_request("can't parse reply keyboard markup JSON object")
     return markup

@@ -101,7 +101,7 @@ class StoredMessage:
     parse_mode: str | None = None
     reply_markup: dict[str, Any] | None = None
     file: StoredFile | None = None
-    kind: str = "text"  # text | document | photo
+    kind: str = "text"  # text | document | photo | voice | location | service
     edit_date: int | None = None
     deleted: bool = False
     reply_to: StoredMessage | None = None
@@ -121,6 +121,9 @@ class ChatState:
     listeners: list[Callable[[UserEvent], None]] = field(default_factory=list)
     group: GroupInfo | None = None
     bot_status: str = "member"  # in a group: member | left | kicked
+    reply_keyboard: dict[str, Any] | None = None
+    """The reply keyboard the user's app shows under the input field (ReplyKeyboardMarkup),
+    until a later message replaces or removes it."""
 
     @property
     def id(self) -> int:
@@ -315,10 +318,14 @@ class World:
                 out["entities"] = msg.entities
         elif msg.kind == "service":  # e.g. new_chat_members in a group
             out.update(msg.extra)
+        elif msg.kind == "location":
+            out["location"] = dict(msg.extra["location"])
         else:
             assert msg.file is not None
             if msg.kind == "document":
                 out["document"] = msg.file.document_json()
+            elif msg.kind == "voice":
+                out["voice"] = msg.file.voice_json(int(msg.extra.get("duration", 0)))
             else:
                 out["photo"] = msg.file.photo_json()
             if msg.text:
@@ -332,6 +339,15 @@ class World:
         if msg.reply_markup is not None and "inline_keyboard" in msg.reply_markup:
             out["reply_markup"] = msg.reply_markup
         return out
+
+    def show_keyboard(self, chat: ChatState, markup: dict[str, Any] | None) -> None:
+        """A sent message's reply keyboard (or its removal) becomes the one the app shows."""
+        if markup is None:
+            return
+        if "keyboard" in markup:
+            chat.reply_keyboard = markup
+        elif markup.get("remove_keyboard") is True:
+            chat.reply_keyboard = None
 
     def _sender(self, chat: ChatState, msg: StoredMessage) -> UserInfo:
         return self.users[msg.sender_id] if msg.sender_id is not None else chat.user
@@ -362,6 +378,8 @@ class World:
             reply_keyboard=reply_keyboard,
             document=fv if msg.kind == "document" else None,
             photo=fv if msg.kind == "photo" else None,
+            voice=fv if msg.kind == "voice" else None,
+            location=dict(msg.extra["location"]) if msg.kind == "location" else None,
             edited=msg.edit_date is not None,
             deleted=msg.deleted,
             raw=self.message_json(bot, chat, msg),

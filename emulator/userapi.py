@@ -7,6 +7,8 @@ GET  /_emulator/users/<id>                            the user, their messages a
 GET  /_emulator/users/<id>/messages                   the bot's messages in the chat (current state)
 POST /_emulator/users/<id>/send  {text}               write to the bot
 POST /_emulator/users/<id>/press {message_id, callback_data} | {label, message_id?}
+POST /_emulator/users/<id>/key   {label}              tap a button of the reply keyboard
+POST /_emulator/users/<id>/location {latitude, longitude}   share a location
 POST /_emulator/users/<id>/block, /unblock
 GET  /_emulator/users/<id>/events?after=N&timeout=S   long poll: events with seq > N
 GET  /_emulator/users/<id>/stream?after=N             the same as server-sent events
@@ -112,6 +114,7 @@ def _user_route(
             **_user_json(user),
             "messages": [message_json(m) for m in user.messages],
             "commands": user.commands,
+            "reply_keyboard": user.reply_keyboard,
         }
         return _json(200, payload)
     if action == "messages":
@@ -124,6 +127,10 @@ def _user_route(
         return _json(405, {"ok": False, "error": "use POST"})
     if action == "send":
         return _acted(user, user.send(str(body["text"])))
+    if action == "key":
+        return _acted(user, user.press_key(str(body["label"])))
+    if action == "location":
+        return _acted(user, user.send_location(float(body["latitude"]), float(body["longitude"])))
     if action == "press":
         if "label" in body:
             return _acted(user, user.press_button(str(body["label"]), body.get("message_id")))

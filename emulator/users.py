@@ -121,6 +121,64 @@ class SimulatedUser:
         self.bot.enqueue("message", self.world.message_json(self.bot, chat, msg))
         return self.world.view(self.bot, chat, msg)
 
+    async def send_photo(self, data: bytes, *, caption: str = "") -> MessageView:
+        """Send a photo to the bot (Telegram gives it as a list of sizes)."""
+        chat = self._begin()
+        stored = self.world.files.add(data, kind="photos", mime_type="image/jpeg")
+        msg = self._user_message(chat, text=caption, source=caption, file=stored, kind="photo")
+        self.bot.enqueue("message", self.world.message_json(self.bot, chat, msg))
+        return self.world.view(self.bot, chat, msg)
+
+    async def send_voice(self, data: bytes, *, duration: int = 1) -> MessageView:
+        """Record and send a voice note (OGG/Opus, as Telegram's apps record them)."""
+        chat = self._begin()
+        stored = self.world.files.add(data, kind="voice", file_name=None, mime_type="audio/ogg")
+        msg = self._user_message(chat, text="", source="", file=stored, kind="voice")
+        msg.extra["duration"] = duration
+        self.bot.enqueue("message", self.world.message_json(self.bot, chat, msg))
+        return self.world.view(self.bot, chat, msg)
+
+    async def send_location(self, latitude: float, longitude: float) -> MessageView:
+        """Share a location (a point on the map)."""
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            raise ValueError(
+                "a location needs a latitude in [-90, 90] and a longitude in [-180, 180]"
+            )
+        chat = self._begin()
+        msg = self._user_message(chat, text=None, source="", kind="location")
+        msg.extra["location"] = {"latitude": float(latitude), "longitude": float(longitude)}
+        self.bot.enqueue("message", self.world.message_json(self.bot, chat, msg))
+        return self.world.view(self.bot, chat, msg)
+
+    @property
+    def reply_keyboard(self) -> list[list[str]] | None:
+        """The labels of the reply keyboard the app shows under the input field, row by row
+        (None when there is none)."""
+        markup = self.chat.reply_keyboard
+        if markup is None:
+            return None
+        return [
+            [b if isinstance(b, str) else str(b.get("text", "")) for b in row]
+            for row in markup.get("keyboard", [])
+        ]
+
+    @property
+    def reply_keyboard_markup(self) -> dict[str, Any] | None:
+        """The ReplyKeyboardMarkup shown now, as the bot sent it (is_persistent, resize_keyboard…)."""
+        markup = self.chat.reply_keyboard
+        return dict(markup) if markup is not None else None
+
+    async def press_key(self, label: str) -> MessageView:
+        """Tap a button of the reply keyboard: the app sends its label as a text message (and
+        hides a one-time keyboard)."""
+        shown = self.reply_keyboard or []
+        if not any(label == b for row in shown for b in row):
+            raise LookupError(f"no reply keyboard button {label!r}; the keyboard shows {shown}")
+        markup = self.chat.reply_keyboard or {}
+        if markup.get("one_time_keyboard"):
+            self.chat.reply_keyboard = None
+        return await self.send(label)
+
     async def edit(self, message_id: int, text: str) -> MessageView:
         """Edit one of this user's messages (the bot gets an edited_message update)."""
         chat = self._begin()

@@ -55,6 +55,8 @@ class MessageView:
     deleted: bool
     raw: dict[str, Any] = field(compare=False, repr=False)
     """The Telegram Message object."""
+    voice: FileView | None = None
+    location: dict[str, Any] | None = None
 
     @property
     def buttons(self) -> list[list[Button]]:
@@ -70,7 +72,7 @@ class MessageView:
 
     @property
     def caption(self) -> str | None:
-        return self.text if (self.document or self.photo) else None
+        return self.text if (self.document or self.photo or self.voice) else None
 
     def describe(self) -> str:
         flags = "".join(
@@ -81,6 +83,10 @@ class MessageView:
             parts.append(f"document={self.document.file_name!r} ({len(self.document.data)} bytes)")
         if self.photo:
             parts.append(f"photo ({len(self.photo.data)} bytes)")
+        if self.voice:
+            parts.append(f"voice ({len(self.voice.data)} bytes)")
+        if self.location:
+            parts.append(f"location={self.location}")
         if self.keyboard:
             parts.append("buttons=" + repr(self.buttons))
         if self.reply_keyboard:
@@ -145,7 +151,9 @@ def message_json(view: MessageView) -> dict[str, Any]:
         "edited": view.edited,
         "deleted": view.deleted,
     }
-    for name, fv in (("document", view.document), ("photo", view.photo)):
+    if view.location is not None:
+        out["location"] = dict(view.location)
+    for name, fv in (("document", view.document), ("photo", view.photo), ("voice", view.voice)):
         if fv is not None:
             out[name] = {
                 "file_id": fv.file_id,

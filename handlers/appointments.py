@@ -5,6 +5,7 @@ in the mentor's timezone; kept in a draft until confirmed."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.i18n import N_, isolate
 from bot.services import appointments
@@ -176,15 +177,45 @@ async def on_day_text(ctx: Ctx, draft: Draft, text: str) -> None:
 async def _ask_time(ctx: Ctx, data: dict[str, object], problem: str | None = None) -> None:
     await ctx.save_draft(FLOW, "time", data)
     day = date.fromisoformat(str(data["day"]))
-    options = []
+    options = [
+        (ctx.tr.hour(moment, ctx.tz), f"{PREFIX}:t:{moment_local:%H%M}")
+        for moment, moment_local in _times_ahead(ctx, day)
+    ]
+    if options:
+        question = ctx._("%(day)s. At what time? Tap one, or write it (for example 17:30).") % {
+            "day": ctx.tr.day_long(day)
+        }
+        buttons = chunk(options, 3)
+    else:
+        question = ctx._(
+            "No time is left on %(day)s. Choose another day, or write a later time."
+        ) % {"day": ctx.tr.day_long(day)}
+        buttons = [[(ctx._("Another day"), f"{PREFIX}:b")]]
+    ctx.reply(f"{problem}\n{question}" if problem else question, buttons)
+
+
+def _times_ahead(ctx: Ctx, day: date) -> list[tuple[datetime, datetime]]:
+    """The usual times of `day` that are still ahead; late in a day, the next half hours
+    (at least 30 minutes ahead) before midnight instead: only times that can be chosen."""
+    zone = ZoneInfo(ctx.tz)
+    ahead = []
     for value in COMMON_TIMES:
         moment = appointments.at_local(day, time.fromisoformat(value), ctx.tz)
         if moment > ctx.now:
-            options.append((ctx.tr.hour(moment, ctx.tz), f"{PREFIX}:t:{value.replace(':', '')}"))
-    question = ctx._("%(day)s. At what time? Tap one, or write it (for example 17:30).") % {
-        "day": ctx.tr.day_long(day)
-    }
-    ctx.reply(f"{problem}\n{question}" if problem else question, chunk(options, 3))
+            ahead.append((moment, moment.astimezone(zone)))
+    if len(ahead) >= 3:
+        return ahead
+    local_now = ctx.now.astimezone(zone)
+    if local_now.date() == day:
+        slot = (local_now + timedelta(minutes=30)).replace(second=0, microsecond=0)
+        slot += timedelta(minutes=(30 - slot.minute % 30) % 30)
+        seen = {local for _, local in ahead}
+        while len(ahead) < 3 and slot.date() == day:
+            if slot not in seen:
+                ahead.append((slot.astimezone(ctx.now.tzinfo), slot))
+            slot += timedelta(minutes=30)
+        ahead.sort()
+    return ahead
 
 
 async def _on_time(ctx: Ctx, draft: Draft, moment: time) -> None:
@@ -312,7 +343,7 @@ async def on_plan_press(ctx: Ctx, args: list[str]) -> None:
         await _start(ctx)
         return
     if draft is None:
-        ctx.edit(ctx._("This planning is over. Send /plan to plan a meeting."))
+        ctx.stale(ctx._("This planning is over. Send /plan to plan a meeting."))
         return
     if action == "go":
         await _resume(ctx, draft)
@@ -324,6 +355,8 @@ async def on_plan_press(ctx: Ctx, args: list[str]) -> None:
         except ValueError:
             raise NotFound("malformed day") from None
         await _on_day(ctx, draft, day)
+    elif action == "b" and draft.state == "time":
+        await ask_day(ctx, {k: v for k, v in draft.data.items() if k != "day"})
     elif action == "t" and draft.state == "time":
         try:
             moment = datetime.strptime(arg, "%H%M").time()

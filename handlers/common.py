@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from bot import replies
@@ -83,6 +83,7 @@ class _Action:
     buttons: Buttons | None = None
     alert: bool = False
     document: tuple[str, bytes] | None = None
+    keys: list[list[str]] | None = None
 
 
 @dataclass
@@ -120,13 +121,26 @@ class Ctx:
         return self.person
 
     # replies, sent after commit ----------------------------------------------------------
-    def reply(self, text: str, buttons: Buttons | None = None) -> None:
-        self.actions.append(_Action("reply", text, buttons))
+    def reply(
+        self, text: str, buttons: Buttons | None = None, *, keys: list[list[str]] | None = None
+    ) -> None:
+        """A new message; `keys`: with the persistent reply keyboard (instead of buttons)."""
+        self.actions.append(_Action("reply", text, buttons, keys=keys))
 
     def edit(self, text: str, buttons: Buttons | None = None) -> None:
         """Replace the pressed message (or reply, when the update is not a button press)."""
         kind = "edit" if self.update.callback_query else "reply"
         self.actions.append(_Action(kind, text, buttons))
+
+    def stale(self, text: str) -> None:
+        """A press on a button of a conversation that has ended: the pressed message keeps
+        its words and loses its buttons, and a new message says what happened and what to
+        do next (rather than replacing the question far up the chat)."""
+        query = self.update.callback_query
+        message = query.message if query is not None else None
+        if isinstance(message, Message) and message.text:
+            self.actions.append(_Action("edit", message.text_html))
+        self.actions.append(_Action("reply", text))
 
     def after(self, fn: Callable[[], Awaitable[Any]]) -> None:
         """Run `fn()` once the transaction committed and the replies were sent."""
@@ -192,7 +206,7 @@ def planned_replies(ctx: Ctx) -> list[Reply]:
             action.text = texts.html_clip(action.text, limit)
     return replies.plan(
         chat_id,
-        [(a.kind, a.text, a.buttons, a.alert, a.document) for a in ctx.actions],
+        [(a.kind, a.text, a.buttons, a.alert, a.document, a.keys) for a in ctx.actions],
         query_id=query.id if query is not None else None,
         query_message_id=(
             query.message.message_id if query is not None and query.message is not None else None

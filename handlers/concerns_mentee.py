@@ -50,6 +50,18 @@ async def on_category(ctx: Ctx, arg: str) -> None:
             + ctx._("If you are in danger now, call %(phone)s.") % {"phone": isolate(phone)}
             + "</b>"
         )
+    elif category == ConcernCategory.WELLBEING:
+        # Feeling very bad deserves a number to call too, not only danger.
+        phone = await concerns.emergency_phone(ctx.session, ctx.me)
+        ctx.reply(
+            "📞 <b>"
+            + ctx._(
+                "If you feel you cannot keep yourself safe, or you think of hurting yourself, "
+                "call %(phone)s now. You are not alone."
+            )
+            % {"phone": isolate(phone)}
+            + "</b>"
+        )
     await ctx.save_draft(FLOW, "text", {"category": category.value})
     ctx.edit(
         ctx._("%(category)s. Write what happened, in your language. A few words are enough.")

@@ -26,7 +26,7 @@ def emergency_line(ctx: Ctx, phone: str) -> str:
 
 
 def stale(ctx: Ctx, command: str) -> None:
-    ctx.edit(
+    ctx.stale(
         ctx._("This question is closed. Send %(command)s to start again.") % {"command": command}
     )
 

@@ -125,7 +125,7 @@ async def on_press(ctx: Ctx, args: list[str]) -> None:
             await steps.start(ctx)
         return
     if draft is None:
-        ctx.edit(ctx._("This meeting log is no longer in progress. Send /log to start again."))
+        ctx.stale(ctx._("This meeting log is no longer in progress. Send /log to start again."))
         return
     data, state = dict(draft.data), draft.state
     if PRESS_STATE.get(action) != state:

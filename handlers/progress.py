@@ -116,10 +116,10 @@ async def _goto(
         ctx.edit(text, buttons)
 
 
-async def _begin(ctx: Ctx, match_id: int | None) -> None:
+async def _begin(ctx: Ctx, match_id: int | None, *, new: bool = False) -> None:
     if match_id is not None:
         await meetings.choice(ctx.session, ctx.me, match_id)  # re-checked
-        await _goto(ctx, {"m": match_id, "i": 0, "r": {}, "c": {}}, "rate")
+        await _goto(ctx, {"m": match_id, "i": 0, "r": {}, "c": {}}, "rate", new=new)
         return
     choices = await meetings.active_matches(ctx.session, ctx.me)
     if not choices:
@@ -161,7 +161,9 @@ async def on_press(ctx: Ctx, args: list[str]) -> None:
             else:
                 _resume_question(ctx, match_id)
             return
-        await _begin(ctx, match_id)
+        # "Report now" on the programme's request (no report in progress): the report starts
+        # in a new message at the bottom of the chat, not in the old request far above it.
+        await _begin(ctx, match_id, new=draft is None)
         return
     if action == "go":
         if arg == "c" and draft is not None:
@@ -170,7 +172,7 @@ async def on_press(ctx: Ctx, args: list[str]) -> None:
             await _begin(ctx, number_arg(extra) if extra else None)
         return
     if draft is None:
-        ctx.edit(ctx._("This report is no longer in progress. Send /report to start again."))
+        ctx.stale(ctx._("This report is no longer in progress. Send /report to start again."))
         return
     data, state = dict(draft.data), draft.state
     if PRESS_STATE.get(action) != state:

@@ -4,6 +4,7 @@ into a PTB `Application`. A typed message is routed by the sender's conversation
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,8 +32,10 @@ class Router:
     handlers: list[PTBHandler[Any, Any, Any]] = field(default_factory=list)
     text_steps: dict[tuple[str, str], TextStep] = field(default_factory=dict)
     fallback: CtxHandler | None = None
+    key_handler: Callable[[Ctx, str], Awaitable[bool]] | None = None
     _prefixes: set[str] = field(default_factory=set)
     _public_flows: set[str] = field(default_factory=set)
+    _media_steps: set[tuple[str, str]] = field(default_factory=set)
 
     def command(
         self,
@@ -68,14 +71,24 @@ class Router:
             )
         )
 
-    def text_step(self, flow: str, state: str, fn: TextStep, *, public: bool = False) -> None:
+    def text_step(
+        self, flow: str, state: str, fn: TextStep, *, public: bool = False, media: bool = False
+    ) -> None:
         """The handler of typed text while the sender's conversation is at (flow, state).
-        Only `public` flows (onboarding) are open to people not yet linked and agreeing."""
+        Only `public` flows (onboarding) are open to people not yet linked and agreeing.
+        A `media` step also takes voice notes, photos, files and locations (with text "")."""
         if (flow, state) in self.text_steps:
             raise ValueError(f"text step {flow}/{state} registered twice")
         self.text_steps[(flow, state)] = fn
         if public:
             self._public_flows.add(flow)
+        if media:
+            self._media_steps.add((flow, state))
+
+    def set_key_handler(self, fn: Callable[[Ctx, str], Awaitable[bool]]) -> None:
+        """What reads a tap on a reply keyboard (before any conversation step): True when the
+        text was a button's label and was handled."""
+        self.key_handler = fn
 
     def set_fallback(self, fn: CtxHandler) -> None:
         """What to do with typed text outside any conversation."""
@@ -118,6 +131,13 @@ class Router:
             )
 
     async def _on_other(self, ctx: Ctx) -> None:
+        draft = ctx.draft
+        if draft is not None and (draft.flow, draft.state) in self._media_steps:
+            if not self._allowed(ctx, draft.flow):
+                ctx.reply(not_linked_text(ctx.tr))
+                return
+            await self.text_steps[(draft.flow, draft.state)](ctx, draft, "")
+            return
         if self.fallback is not None:
             await self.fallback(ctx)
 
@@ -125,6 +145,8 @@ class Router:
         message = ctx.update.effective_message
         # The one place typed text enters: cleaned once (no NUL or other C0 controls, NFC).
         text = texts.clean((message.text if message else None) or "")
+        if self.key_handler is not None and await self.key_handler(ctx, text):
+            return
         draft = ctx.draft
         if draft is not None:
             step = self.text_steps.get((draft.flow, draft.state))

@@ -18,9 +18,9 @@ from bot.i18n import (
     normalise_locale,
 )
 from bot.i18n import translator as translator_for
-from bot.services import onboarding, people
+from bot.services import keyboard, onboarding, people
 from bot.services.errors import Invalid
-from bot.services.help import NEED_HELP_DATA, NEED_HELP_LABEL
+from handlers import relay
 from handlers.common import Buttons, Ctx, chunk, not_linked_text
 from handlers.router import Router
 from handlers.start_texts import (
@@ -128,7 +128,10 @@ async def on_start(ctx: Ctx) -> None:
         if ctx.draft is not None and ctx.draft.flow == FLOW:
             await _show_step(ctx, ctx.draft)
         elif _linked(ctx):
-            ctx.reply(ctx._("Welcome back! Send /help to see what I can do for you."))
+            ctx.reply(
+                ctx._("Welcome back! Send /help to see what I can do for you."),
+                keys=_keys(ctx),
+            )
         else:
             ctx.reply(not_linked_text(ctx.tr))
         return
@@ -216,6 +219,16 @@ async def _agree(ctx: Ctx, invite_id: int, locale: str) -> None:
     else:
         ctx.edit(text)
     _set_menu(ctx, linked.role, linked.locale)
+    rows = await keyboard.remember_for(ctx.session, linked.person_id, tr)
+    if rows is not None:
+        ctx.reply(tr.gettext(keyboard.INTRO), keys=rows)
+
+
+def _keys(ctx: Ctx) -> list[list[str]] | None:
+    """The reply keyboard, for a mentee (sent again with a text-only reply)."""
+    if ctx.person is None or ctx.person.role != Role.MENTEE:
+        return None
+    return keyboard.remember(ctx.person, ctx.tr)
 
 
 def _set_menu(ctx: Ctx, role: Role, locale: str) -> None:
@@ -228,8 +241,10 @@ async def on_help(ctx: Ctx) -> None:
     lines = [ctx._("Here is what I can do for you:"), ""]
     for name, description in commands.MENUS[ctx.me.role]:
         if name != "start":
-            lines.append(f"/{name} — {ctx._(description)}")
-    ctx.reply("\n".join(lines))
+            # Isolated in a right-to-left text, so that it shows "/next", not "next/".
+            command = isolate("/" + name) if ctx.tr.rtl else "/" + name
+            lines.append(f"{command} — {ctx._(description)}")
+    ctx.reply("\n".join(lines), keys=_keys(ctx))
 
 
 async def on_language(ctx: Ctx) -> None:
@@ -250,6 +265,8 @@ async def on_language_press(ctx: Ctx, args: list[str]) -> None:
     else:
         ctx.edit(done)
     _set_menu(ctx, ctx.me.role, chosen)
+    if ctx.me.role == Role.MENTEE:
+        ctx.reply(tr.gettext(keyboard.INTRO), keys=keyboard.remember(ctx.me, tr))
 
 
 async def on_cancel(ctx: Ctx) -> None:
@@ -267,20 +284,10 @@ async def on_cancel(ctx: Ctx) -> None:
 
 
 async def on_other(ctx: Ctx) -> None:
-    """Typed text (or anything else) outside any conversation. A photo or a file (often a
-    letter forwarded to ask what it means) cannot be passed on yet: a mentee is shown the
-    way to ask for help about it instead."""
-    message = ctx.update.effective_message
-    media = message is not None and message.text is None
-    if _linked(ctx) and media and ctx.me.role == Role.MENTEE:
-        ctx.reply(
-            ctx._(
-                "I cannot pass on photos or files. To ask about a letter or a document, "
-                "press “I need help” and write what it is about: your mentor or the staff "
-                "will look at it with you."
-            ),
-            [[(ctx._(NEED_HELP_LABEL), NEED_HELP_DATA)]],
-        )
+    """Typed text (or anything else) outside any conversation. A mentee's is offered to pass
+    on to their mentors (handlers/relay.py): what people write in is never dropped."""
+    if _linked(ctx) and ctx.me.role == Role.MENTEE:
+        await relay.offer(ctx)
     elif _linked(ctx):
         ctx.reply(ctx._("I did not understand that. Send /help to see what I can do for you."))
     else:

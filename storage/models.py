@@ -153,7 +153,7 @@ class Organisation(Base):
     office_hours: Mapped[str | None] = mapped_column(String(300))
     address: Mapped[str | None] = mapped_column(String(300))
     # Policy, per organisation, with the defaults of DESIGN.md.
-    reminder_offsets_minutes: Mapped[list[Any]] = mapped_column(default=lambda: [1440, 120])
+    reminder_offsets_minutes: Mapped[list[Any]] = mapped_column(default=lambda: [1440, 240])
     confirm_by_minutes: Mapped[int] = mapped_column(default=120)
     report_cadence_days: Mapped[int] = mapped_column(default=30)
     help_target_hours: Mapped[int] = mapped_column(default=48)
@@ -222,6 +222,11 @@ class Person(Base):
     unreachable_reason: Mapped[str | None] = mapped_column(String(200))
     quiet_start: Mapped[str] = mapped_column(String(5), default="21:00")  # local HH:MM
     quiet_end: Mapped[str] = mapped_column(String(5), default="08:00")
+    # The labels of the reply keyboard last sent to this mentee (JSON text, {action: label}):
+    # a tap on one still works after the catalogs or their language changed, and the
+    # keyboard is sent again with the new labels. Text, not JSON: people are selected with
+    # DISTINCT, which PostgreSQL's json type does not allow.
+    keyboard_labels: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(default=True)
     erased_at: Mapped[datetime | None]  # erased: the row keeps only ids, role and dates
     created_at: Mapped[datetime]
@@ -485,9 +490,35 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(String(300))
     telegram_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # A relayed message: copied (copyMessage) from this chat and message, so that nothing of
+    # its content is stored here and nothing of its sender's account is shown.
+    copy_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    copy_message_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     purged_at: Mapped[datetime | None]  # its text removed, after the retention period
+
+
+class Relay(Base):
+    """A message a mentee sent to the bot outside any conversation (offered to them to pass
+    on to their mentors or the office), or a mentor's answer to one. Only ids are kept: the
+    content stays in the sender's chat and is copied from there."""
+
+    __tablename__ = "relay"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    sender_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    match_id: Mapped[int | None] = mapped_column(ForeignKey("match.id"))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(16))  # text | voice | photo | document | location …
+    locale: Mapped[str] = mapped_column(String(16))  # the sender's language when they sent it
+    answer_to_id: Mapped[int | None] = mapped_column(ForeignKey("relay.id"))
+    status: Mapped[str] = mapped_column(String(16))  # offered | sent | declined
+    audience: Mapped[str | None] = mapped_column(String(16))  # mentors | office | sender
+    created_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
 
 
 class AuditEvent(Base):

@@ -55,6 +55,35 @@ class Person:
         self._cursor = self.user.mark
         return sent
 
+    async def send_photo(self, data: bytes, caption: str = "") -> MessageView:
+        sent = await self.user.send_photo(data, caption=caption)
+        self._cursor = self.user.mark
+        return sent
+
+    async def send_voice(self, data: bytes, duration: int = 3) -> MessageView:
+        sent = await self.user.send_voice(data, duration=duration)
+        self._cursor = self.user.mark
+        return sent
+
+    async def send_location(self, latitude: float, longitude: float) -> MessageView:
+        sent = await self.user.send_location(latitude, longitude)
+        self._cursor = self.user.mark
+        return sent
+
+    async def press_key(self, label: str) -> MessageView:
+        """Tap a button of the reply keyboard under the input field (sends its label)."""
+        try:
+            sent = await self.user.press_key(label)
+        except LookupError as exc:
+            raise AssertionError(f"{self!r} cannot tap {label!r}: {exc}") from None
+        self._cursor = self.user.mark
+        return sent
+
+    @property
+    def reply_keyboard(self) -> list[list[str]] | None:
+        """The reply keyboard shown under the input field (labels, row by row)."""
+        return self.user.reply_keyboard
+
     async def press(self, label: str, message: HasMessageId | int | None = None) -> str:
         """Press the button labelled ``label`` on the latest message that has it."""
         try:

@@ -215,12 +215,12 @@ async def test_an_organisations_policy_takes_effect(db: Database, clock: ManualC
             session,
             clock.now(),
             str(org.id),
-            reminders="30,2880",
+            reminders="150,2880",
             confirm_by_minutes="20",
             ack_deadlines="emergency=5,high=90,medium=100,low=200",
             help_target_hours=6,
         )
-        assert info.reminder_offsets_minutes == [2880, 30]
+        assert info.reminder_offsets_minutes == [2880, 150]
     starts_at = datetime(2026, 3, 5, 16, 30, tzinfo=UTC)  # Thursday 17:30 in Madrid
     async with db.transaction() as session:
         me = await session.get(Person, mentor.id)
@@ -242,7 +242,7 @@ async def test_an_organisations_policy_takes_effect(db: Database, clock: ManualC
         )
         assert [(r.kind, r.person_id, r.offset_minutes) for r in written] == [
             (ReminderKind.NO_ANSWER, mentor.id, 20),
-            (ReminderKind.REMINDER, mentee.id, 30),
+            (ReminderKind.REMINDER, mentee.id, 150),
             (ReminderKind.REMINDER, mentee.id, 2880),
         ]
         assert all(r.due_at == starts_at - timedelta(minutes=r.offset_minutes) for r in written)

@@ -309,3 +309,38 @@ async def test_a_match_closed_while_planning_stores_nothing(
     await ana.send("Café Central")  # the conversation is over: not taken as a place
     assert "no longer active" not in (await ana.next_message()).text
     assert await _appointments(db) == []
+
+
+async def test_in_the_evening_the_time_buttons_offer_the_times_still_ahead(
+    app: App, cast: Cast, clock: ManualClock
+) -> None:
+    ana = cast.ana
+    clock.set(datetime(2026, 3, 2, 19, 40, tzinfo=UTC))  # Monday 20:40 in Madrid
+    await ana.send("/plan")
+    await ana.next_message()
+    await ana.press_data("pl:d:20260302")
+    times = await ana.next_message()
+    assert [b[1] for row in times.buttons for b in row] == ["pl:t:2130", "pl:t:2200", "pl:t:2230"]
+    await ana.press("21:30")
+    assert "Where will you meet?" in (await ana.next_message()).text
+
+
+async def test_when_no_time_is_left_today_another_day_is_offered(
+    app: App, cast: Cast, clock: ManualClock
+) -> None:
+    ben = cast.ben  # Spanish
+    clock.set(datetime(2026, 3, 2, 22, 45, tzinfo=UTC))  # Monday 23:45 in Madrid
+    await ben.send("/plan")
+    await ben.next_message()
+    await ben.press_data("pl:m:1")
+    await ben.next_message()
+    await ben.press_data("pl:d:20260302")
+    none_left = await ben.next_message()
+    assert none_left.text.startswith(
+        ES.gettext("No time is left on %(day)s. Choose another day, or write a later time.").split(
+            "%"
+        )[0]
+    )
+    await ben.press(ES.gettext("Another day"))
+    again = await ben.next_message()
+    assert again.text == ES.gettext("Which day? Tap one, or write a date.")

@@ -111,14 +111,14 @@ async def test_planning_writes_reminders_for_every_family_member_on_telegram(
     mentee_rows = [r for r in rows if r.kind == ReminderKind.REMINDER]
     assert {(r.person_id, r.offset_minutes) for r in mentee_rows} == {
         (world.amira.id, 1440),
-        (world.amira.id, 120),
+        (world.amira.id, 240),
         (world.omar.id, 1440),
-        (world.omar.id, 120),
+        (world.omar.id, 240),
     }
     assert all(r.status == JobStatus.PENDING for r in rows)
     due = {(r.person_id, r.offset_minutes): r.due_at for r in mentee_rows}
     assert due[(world.amira.id, 1440)] == TUESDAY_1730 - timedelta(days=1)
-    assert due[(world.amira.id, 120)] == TUESDAY_1730 - timedelta(hours=2)
+    assert due[(world.amira.id, 240)] == TUESDAY_1730 - timedelta(hours=4)
     [alert] = [r for r in rows if r.kind == ReminderKind.NO_ANSWER]
     assert alert.due_at == TUESDAY_1730 - timedelta(hours=2)
     assert alert.person_id == world.ana.id
@@ -166,17 +166,17 @@ async def test_quiet_hours_apply_in_each_members_timezone(
     rows = {(r.person_id, r.offset_minutes): r for r in await reminder_rows(db, view.id)}
     assert rows[(world.amira.id, 1440)].due_at == datetime(2026, 3, 4, 7, 0, tzinfo=UTC)  # 08:00
     assert rows[(world.omar.id, 1440)].due_at == starts - timedelta(days=1)
-    # Two hours before (19:30 Madrid) is outside quiet hours for both.
-    assert rows[(world.amira.id, 120)].due_at == starts - timedelta(hours=2)
+    # Four hours before (17:30 Madrid) is outside quiet hours for both.
+    assert rows[(world.amira.id, 240)].due_at == starts - timedelta(hours=4)
 
 
 async def test_reminders_already_past_are_not_written(
     db: Database, clock: ManualClock, world: World
 ) -> None:
-    starts = clock.now() + timedelta(hours=3)
+    starts = clock.now() + timedelta(hours=5)
     view = await plan(db, world, clock.now(), starts)
     rows = await reminder_rows(db, view.id)
-    assert {r.offset_minutes for r in rows if r.kind == ReminderKind.REMINDER} == {120}
+    assert {r.offset_minutes for r in rows if r.kind == ReminderKind.REMINDER} == {240}
 
 
 async def test_moving_withdraws_pending_reminders_and_writes_new_ones(
@@ -194,7 +194,7 @@ async def test_moving_withdraws_pending_reminders_and_writes_new_ones(
     new = [r for r in rows if r.status == JobStatus.PENDING]
     assert len(old) == 5 and all(r.reason == reminders.MOVED for r in old)
     assert len(new) == 5
-    assert {r.due_at for r in new if r.offset_minutes == 120} == {new_time - timedelta(hours=2)}
+    assert {r.due_at for r in new if r.offset_minutes == 240} == {new_time - timedelta(hours=4)}
     # The answer was for the old time.
     assert all(a.answer is None for a in moved.attendees)
     sent = await outbox_rows(db)

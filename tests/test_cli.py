@@ -285,7 +285,7 @@ async def test_org_names_are_unique(run: Cli, db: Database) -> None:
 
 
 DEFAULT_POLICY = {
-    "reminder_offsets_minutes": [1440, 120],
+    "reminder_offsets_minutes": [1440, 240],
     "confirm_by_minutes": 120,
     "report_cadence_days": 30,
     "help_target_hours": 48,
@@ -322,7 +322,7 @@ async def test_org_set_changes_contacts_and_policy(run: Cli, db: Database) -> No
             "--address",
             "Carrer de la Riereta 4, Barcelona",
             "--reminders",
-            "2880, 60,1440",
+            "2880, 240,1440",
             "--confirm-by-minutes",
             "90",
             "--report-cadence-days",
@@ -340,7 +340,7 @@ async def test_org_set_changes_contacts_and_policy(run: Cli, db: Database) -> No
         "office_phone": "+34934123456",
         "office_hours": "Mon-Fri 9:00-14:00",
         "address": "Carrer de la Riereta 4, Barcelona",
-        "reminder_offsets_minutes": [2880, 1440, 60],
+        "reminder_offsets_minutes": [2880, 1440, 240],
         "confirm_by_minutes": 90,
         "report_cadence_days": 14,
         "help_target_hours": 24,
@@ -364,13 +364,17 @@ async def test_org_set_changes_contacts_and_policy(run: Cli, db: Database) -> No
     after = (await run.ok("org", "list", "--json")).json()[0]
     assert after["help_target_hours"] == 336 and after["office_hours"] is None
     assert after["emergency_phone"] == "112" and after["confirm_by_minutes"] == 90
-    assert after["reminder_offsets_minutes"] == [2880, 1440, 60]
+    assert after["reminder_offsets_minutes"] == [2880, 1440, 240]
     # bounds are inclusive
     await run.ok("org", "set", "Casal Raval", "--report-cadence-days", "7")
     await run.ok("org", "set", "Casal Raval", "--report-cadence-days", "180")
     await run.ok("org", "set", "Casal Raval", "--help-target-hours", "1")
-    await run.ok("org", "set", "Casal Raval", "--reminders", "20160,1,2,3,4")
-    await run.ok("org", "set", "Casal Raval", "--confirm-by-minutes", "20159")
+    await run.ok(
+        "org", "set", "Casal Raval", "--reminders", "20160,1,2,3,4", "--confirm-by-minutes", "0"
+    )
+    await run.ok(
+        "org", "set", "Casal Raval", "--reminders", "20160", "--confirm-by-minutes", "20040"
+    )
     await run.ok(
         "org", "set", "Casal Raval", "--ack-deadlines", "emergency=5,high=5,medium=5,low=5"
     )
@@ -423,7 +427,8 @@ async def test_org_add_takes_the_same_settings(run: Cli, db: Database) -> None:
         "en",
         "--reminders",
         "60",
-        reason="confirm-by (120 minutes) must be less than the earliest reminder",
+        reason="the no-answer alert (120 minutes before) must come at least 120 minutes after "
+        "the last reminder (60 minutes before)",
     )
     assert await snapshot(db) == before
 
@@ -444,11 +449,12 @@ async def test_org_add_takes_the_same_settings(run: Cli, db: Database) -> None:
         (["--reminders", "20161,130"], "between 1 and 20160"),
         (["--reminders", "1440,1440"], "different"),
         (["--reminders", "600,500,400,300,200,150"], "at most 5"),
-        (["--reminders", "120,60"], "confirm-by (120 minutes)"),
-        (["--confirm-by-minutes", "1440"], "less than the earliest reminder (1440"),
-        (["--confirm-by-minutes", "0"], "between 1 and"),
+        (["--reminders", "120,60"], "set --confirm-by-minutes 0 (no alert)"),
+        (["--reminders", "1440,180"], "at most 60, or make the last reminder at least 240"),
+        (["--confirm-by-minutes", "1440"], "120 minutes after the last reminder (240"),
+        (["--confirm-by-minutes", "-1"], "between 0 and"),
         (["--confirm-by-minutes", "1.5"], "whole number"),
-        (["--reminders", "300", "--confirm-by-minutes", "300"], "less than the earliest"),
+        (["--reminders", "300", "--confirm-by-minutes", "300"], "so that the family has time"),
         (["--report-cadence-days", "6"], "between 7 and 180"),
         (["--report-cadence-days", "181"], "between 7 and 180"),
         (["--report-cadence-days", "monthly"], "whole number"),

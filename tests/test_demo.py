@@ -143,8 +143,8 @@ def test_the_appointment_is_in_daytime_and_a_day_ahead() -> None:
         now = start + timedelta(minutes=minutes)
         at = seed.appointment_time(now)
         local = at.astimezone(zone)
-        assert timedelta(hours=25) <= at - now <= timedelta(hours=25 + 16), now
-        assert (10, 0) <= (local.hour, local.minute) <= (18, 30), now
+        assert timedelta(hours=25) <= at - now <= timedelta(hours=25 + 18), now
+        assert (12, 0) <= (local.hour, local.minute) <= (18, 30), now
         assert local.minute in (0, 30)
 
 
@@ -294,6 +294,41 @@ async def test_a_tap_reaches_the_bot_and_the_answer_reaches_the_mentor(
     assert "Amal" in notice.text
     missing = await post(client, "/api/phones/mentee/press", {"message_id": 999, "data": data})
     assert missing.status_code == 409
+
+
+async def test_amals_question_reaches_tom_and_marta_and_tom_answers(
+    demo_url: tuple[Demo, str], client: httpx.AsyncClient
+) -> None:
+    """The relay, as the page shows it: Amal writes in Arabic outside any conversation, taps
+    "send", both mentors get her words; Tom taps Reply and his answer reaches her."""
+    demo, _url = demo_url
+    amal = demo.phone("mentee").user
+    tom, marta = demo.phone("mentor").user, demo.phone("comentor").user
+    words = "شكراً، هل يمكنني إحضار ابني؟"
+    mark = amal.last_seq
+    assert (await post(client, "/api/phones/mentee/send", {"text": words})).status_code == 200
+    offer = await amal.wait_for_message(
+        lambda m: any(str(d).startswith("rl:") for row in m.buttons for _, d in row),
+        after=mark,
+        timeout=10,
+    )
+    assert "Tom Walker" in offer.text and "Marta Vidal" in offer.text
+    send = offer.buttons[0][0][1]
+    tom_mark, marta_mark = tom.last_seq, marta.last_seq
+    pressed = await post(
+        client, "/api/phones/mentee/press", {"message_id": offer.message_id, "data": send}
+    )
+    assert pressed.status_code == 200, pressed.text
+    copy = await tom.wait_for_message(lambda m: m.text == words, after=tom_mark, timeout=10)
+    await marta.wait_for_message(lambda m: m.text == words, after=marta_mark, timeout=10)
+    reply = copy.buttons[0][0][1]
+    await post(client, "/api/phones/mentor/press", {"message_id": copy.message_id, "data": reply})
+    await tom.wait_for_message(lambda m: "/cancel" in m.text, after=tom_mark, timeout=10)
+    mark = amal.last_seq
+    await post(client, "/api/phones/mentor/send", {"text": "Of course, he is welcome!"})
+    await amal.wait_for_message(
+        lambda m: m.text == "Of course, he is welcome!", after=mark, timeout=10
+    )
 
 
 async def test_documents_download(demo_url: tuple[Demo, str], client: httpx.AsyncClient) -> None:

@@ -181,18 +181,14 @@ async def test_an_edited_message_is_not_taken_while_a_conversation_waits(
     await w.marta.expect_no_message(within=0.2)
 
 
-async def test_a_mentee_who_sends_a_letter_is_shown_how_to_ask_about_it(
-    app: App, cast: Cast
-) -> None:
+async def test_a_mentee_who_sends_a_letter_is_offered_to_pass_it_on(app: App, cast: Cast) -> None:
+    """A letter sent as a file is offered to the mentors like anything a mentee sends
+    (tests/test_relay.py has the whole relay)."""
     await cast.amal.send_document(b"%PDF-1.4 letter", "carta.pdf")
     told = await cast.amal.next_message()
-    assert told.text == AR.gettext(
-        "I cannot pass on photos or files. To ask about a letter or a document, press “I need "
-        "help” and write what it is about: your mentor or the staff will look at it with you."
-    )
-    [[(label, _)]] = told.buttons
-    await cast.amal.press(label, told)
-    assert cast.amal.messages[-1].text  # the help conversation answers
+    assert told.text.startswith(AR.gettext("Send this to %(names)s?").split("%")[0])
+    await cast.amal.press(AR.gettext("Yes, send it"), told)
+    assert not (await cast.amal.next_message()).keyboard  # the offer, settled
 
 
 async def test_a_forwarded_text_is_read_like_a_typed_one(

@@ -563,3 +563,30 @@ async def test_yesterday_before_the_match_started_is_refused(
     await a.press("Today")
     msg = await a.next_message()
     assert "How long" in msg.text
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+async def test_a_stale_button_keeps_the_question_and_says_what_to_do(
+    db: Database, clock: ManualClock, tg: Telegram, locale: str
+) -> None:
+    from bot.i18n import translator
+    from storage.models import Person as Row
+
+    world, ana, _ = await make_world(db, clock, tg, two=False)
+    async with db.transaction() as s:
+        row = await s.get(Row, world.ana.id)
+        assert row is not None
+        row.locale = locale
+    await ana.send("/log")
+    question = await ana.next_message()
+    await ana.send("/cancel")
+    await ana.next_message()
+    await ana.press(question.buttons[0][0][0], question)
+    kept = await ana.next_message()
+    assert kept.message_id == question.message_id and kept.text == question.text
+    assert not kept.keyboard  # the ended conversation's buttons are gone
+    told = await ana.next_message()
+    assert told.message_id > question.message_id
+    assert told.text == translator(locale).gettext(
+        "This meeting log is no longer in progress. Send /log to start again."
+    )

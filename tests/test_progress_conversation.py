@@ -21,6 +21,7 @@ from storage.models import (
     Match,
     OutboxMessage,
     OutboxStatus,
+    Person,
     ProgressReport,
     ReportRequest,
     Role,
@@ -248,3 +249,34 @@ async def test_cadence_asks_reminds_once_and_report_now_fulfils(
     assert (await tick(app))["report_requests"] == 0
     clock.advance(timedelta(days=1))
     assert (await tick(app))["report_requests"] == 2
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+async def test_one_report_per_team_the_others_see_it_was_done(
+    db: Database, clock: ManualClock, tg: Telegram, app: App, locale: str
+) -> None:
+    world = await make_world(db, clock, tg, two=False)
+    ana, ben = world.ana, world.ben
+    async with db.transaction() as s:
+        row = (await s.execute(select(Person).where(Person.telegram_id == ana.id))).scalar_one()
+        row.locale = locale
+    clock.advance(timedelta(days=10))
+    await tick(app)
+    ask_a = await ana.next_message()
+    ask_b = await ben.next_message()
+    await ben.press("Report now", ask_b)
+    first = await ben.next_message()
+    # The report starts in a new message (it rings), the request above stays as it was.
+    assert first.message_id > ask_b.message_id and not first.edited
+    await answer_report(ben)
+    await ben.press("Confirm")
+    await ben.next_message()
+    await deliver(app)
+    done = await ana.next_message()
+    assert done.message_id == ask_a.message_id and not done.keyboard
+    assert done.text.replace("\u2068", "").replace("\u2069", "") == translator(locale).gettext(
+        "%(mentor)s has sent the progress report on the %(family)s family. Nothing more to do."
+    ) % {"mentor": "Ben", "family": "Haddad"}
+    # No reminder comes to Ana for a report that is done.
+    clock.advance(timedelta(days=8))
+    assert (await tick(app))["report_reminders"] == 0

@@ -9,7 +9,7 @@ import pytest
 
 from bot.services.appointments import parse_day, parse_time
 from bot.services.errors import Invalid
-from bot.services.reminders import out_of_quiet_hours, quiet_window
+from bot.services.reminders import awake_between, out_of_quiet_hours, quiet_window
 
 MADRID = "Europe/Madrid"
 
@@ -39,18 +39,18 @@ def test_a_reminder_in_quiet_hours_moves_to_their_end(
     assert moved == local(MADRID, *expected)
 
 
-def test_when_the_end_is_too_late_the_reminder_moves_to_the_start_never_dropped() -> None:
-    # A 07:30 meeting: the 05:30 reminder cannot wait for 08:00, so it goes out at 21:00 the
-    # evening before.
+def test_when_the_end_is_too_late_the_reminder_is_dropped_never_sent_in_the_window() -> None:
+    # A 07:30 meeting: the 05:30 reminder cannot wait for 08:00, and it is never sent inside
+    # the quiet window (the start of which may already be past): it is dropped.
     appointment = local(MADRID, 2026, 3, 3, 7, 30)
     due = appointment - timedelta(hours=2)
-    assert out_of_quiet_hours(due, appointment, MADRID) == local(MADRID, 2026, 3, 2, 21, 0)
+    assert out_of_quiet_hours(due, appointment, MADRID) is None
 
 
 def test_end_exactly_at_the_appointment_is_not_before_it() -> None:
     appointment = local(MADRID, 2026, 3, 3, 8, 0)
     due = local(MADRID, 2026, 3, 3, 6, 0)
-    assert out_of_quiet_hours(due, appointment, MADRID) == local(MADRID, 2026, 3, 2, 21, 0)
+    assert out_of_quiet_hours(due, appointment, MADRID) is None
     later = local(MADRID, 2026, 3, 3, 8, 1)
     assert out_of_quiet_hours(due, later, MADRID) == local(MADRID, 2026, 3, 3, 8, 0)
 
@@ -160,3 +160,17 @@ def test_unreadable_times(text: str) -> None:
     with pytest.raises(Invalid) as err:
         parse_time(text, "es")
     assert err.value.code == "time_unreadable"
+
+
+def test_awake_time_leaves_out_the_quiet_hours() -> None:
+    evening = local(MADRID, 2026, 3, 2, 19, 0)
+    assert awake_between(evening, local(MADRID, 2026, 3, 2, 20, 30), MADRID) == timedelta(
+        minutes=90
+    )
+    # 19:00 to 09:00 the next day: two hours before 21:00 and one after 08:00.
+    assert awake_between(evening, local(MADRID, 2026, 3, 3, 9, 0), MADRID) == timedelta(hours=3)
+    night = local(MADRID, 2026, 3, 2, 23, 0)
+    assert awake_between(night, local(MADRID, 2026, 3, 3, 7, 0), MADRID) == timedelta(0)
+    assert awake_between(night, local(MADRID, 2026, 3, 3, 7, 0), MADRID, "00:00", "00:00") == (
+        timedelta(hours=8)
+    )

@@ -95,7 +95,7 @@ async def test_after_downtime_a_reminder_is_sent_late_while_the_appointment_is_a
     sent = await queued(db, "reminder")
     assert [m.person_id for m in sent] == [amira.id]
     by_offset = {r.offset_minutes: r for r in await rows(db) if r.kind == ReminderKind.REMINDER}
-    assert by_offset[120].status == JobStatus.DONE and by_offset[120].reason == "sent late"
+    assert by_offset[240].status == JobStatus.DONE and by_offset[240].reason == "sent late"
     assert by_offset[1440].status == JobStatus.SKIPPED
     assert by_offset[1440].reason == reminders.SUPERSEDED
 
@@ -208,10 +208,12 @@ async def test_a_late_reminder_waits_for_the_end_of_quiet_hours(
     assert message.person_id == amira.id
 
 
-async def test_a_late_reminder_for_an_early_meeting_is_sent_at_once(
+async def test_a_late_reminder_for_an_early_meeting_is_dropped_not_sent_in_the_night(
     db: Database, clock: ManualClock
 ) -> None:
-    """A 07:30 meeting: waiting for 08:00 would be too late, so the reminder goes now."""
+    """A 07:30 meeting: waiting for 08:00 would be too late, and nothing is sent inside the
+    quiet hours: the overdue reminder is dropped with its reason (the family had the card and
+    the day-before reminder was planned for 08:00 the day before)."""
     async with building(db, clock.now()) as b:
         org = await b.org()
         worker = await b.person(org, Role.WORKER, "Wendy")
@@ -223,4 +225,7 @@ async def test_a_late_reminder_for_an_early_meeting_is_sent_at_once(
     async with db.transaction() as s:
         await appointments.create(s, ana, match.id, early, "Station", None, clock.now())
     await run(db, datetime(2026, 3, 4, 3, 0, tzinfo=UTC))  # 04:00 in Madrid, both overdue
-    assert len(await queued(db, "reminder")) == 1
+    assert await queued(db, "reminder") == []
+    reasons = {r.offset_minutes: r.reason for r in await rows(db)}
+    assert reasons[240] == reminders.QUIET  # 03:30: inside the night, written as dropped
+    assert reasons[1440] in (reminders.QUIET, reminders.SUPERSEDED)

@@ -77,8 +77,8 @@ def test_a_button_press_is_edited_in_place_and_answered() -> None:
     planned = replies.plan(
         5,
         [
-            ("edit", "new text", [[("OK", "x:1")]], False, None),
-            ("reply", "more", None, False, None),
+            ("edit", "new text", [[("OK", "x:1")]], False, None, None),
+            ("reply", "more", None, False, None, None),
         ],
         query_id="q1",
         query_message_id=77,

@@ -247,14 +247,14 @@ async def test_clock_jumps_forward_then_back_sends_each_reminder_once(
     db: Database, clock: ManualClock, rt: Runtime
 ) -> None:
     await appointment_world(db, clock)
-    # Forward to 90 minutes before: the 24 h reminder is superseded by the 2 h one, sent once,
+    # Forward to 90 minutes before: the 24 h reminder is superseded by the 4 h one, sent once,
     # and the no-answer alert goes to the mentor.
     clock.set(TUESDAY_1730 - timedelta(minutes=90))
     await jobs.tick(rt)
     rows = await reminder_rows(db)
     assert sorted((r.offset_minutes, r.kind.value, r.status, r.reason) for r in rows) == [
         (120, "no_answer", JobStatus.DONE, None),
-        (120, "reminder", JobStatus.DONE, "sent late"),
+        (240, "reminder", JobStatus.DONE, "sent late"),
         (1440, "reminder", JobStatus.SKIPPED, reminders.SUPERSEDED),
     ]
     sent = await reminders_queued(db)

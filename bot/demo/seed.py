@@ -117,17 +117,19 @@ def base_time(wall_now: datetime, tz: str = TIMEZONE) -> datetime:
 
 
 def appointment_time(now: datetime, tz: str = TIMEZONE) -> datetime:
-    """The next half hour, in daytime (10:00–18:30 local), at least 25 hours from `now`: its
-    day-before reminder is due within the next day, never in anyone's quiet hours."""
+    """The next half hour, in daytime (12:00–18:30 local), at least 25 hours from `now`: its
+    day-before reminder is due within the next day, never in anyone's quiet hours, and the
+    family has two waking hours after the last reminder (moved to 08:00 at the earliest)
+    before the no-answer alert."""
     zone = ZoneInfo(tz)
     local = (now + timedelta(hours=25)).astimezone(zone)
     local = local.replace(second=0, microsecond=0)
     if local.minute not in (0, 30):
         local += timedelta(minutes=30 - local.minute % 30)
-    if local.time() < time(10, 0):
-        local = datetime.combine(local.date(), time(10, 0), zone)
+    if local.time() < time(12, 0):
+        local = datetime.combine(local.date(), time(12, 0), zone)
     elif local.time() > time(18, 30):
-        local = datetime.combine(local.date() + timedelta(days=1), time(10, 0), zone)
+        local = datetime.combine(local.date() + timedelta(days=1), time(12, 0), zone)
     return local.astimezone(now.tzinfo)
 
 
@@ -157,7 +159,7 @@ async def seed(session: AsyncSession, now: datetime) -> Seeded:
         office_phone="+34932000100",
         office_hours="Mon–Fri 9:00–14:00, Tue and Thu 16:00–19:00",
         address="Carrer de l'Hospital 56, 08001 Barcelona",
-        reminder_offsets_minutes=[1440, 120],
+        reminder_offsets_minutes=[1440, 240],
         confirm_by_minutes=120,
         ack_deadlines_minutes={"emergency": 15, "high": 240, "medium": 1440, "low": 4320},
         created_at=now - timedelta(days=400),

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import is_valid_timezone, normalise_locale
 from bot.services import audit, texts
 from bot.services import retention as retention_policy
+from bot.services import reminders as reminder_rules
 from bot.services.errors import Invalid, NotFound
 from storage.models import (
     Consent,
@@ -328,11 +329,11 @@ def check_weekday(value: int | str) -> int:
 
 
 def check_reminders(value: str | Sequence[int]) -> list[int]:
-    """Reminder offsets, minutes before an appointment ("1440,120"): 1 to 5 distinct positive
+    """Reminder offsets, minutes before an appointment ("1440,240"): 1 to 5 distinct positive
     numbers of at most 14 days; stored largest first."""
     items = value.split(",") if isinstance(value, str) else list(value)
     if not [i for i in items if str(i).strip()]:
-        raise Invalid("reminders", "give at least one reminder offset in minutes, e.g. 1440,120")
+        raise Invalid("reminders", "give at least one reminder offset in minutes, e.g. 1440,240")
     offsets = [_whole(i, "a reminder offset", 1, MAX_REMINDER_MINUTES, "minutes") for i in items]
     if len(offsets) > MAX_REMINDERS:
         raise Invalid("reminders", f"at most {MAX_REMINDERS} reminders, not {len(offsets)}")
@@ -427,7 +428,7 @@ def _policy(
         values["reminder_offsets_minutes"] = check_reminders(reminders)
     if confirm_by_minutes is not None:
         values["confirm_by_minutes"] = _whole(
-            confirm_by_minutes, "confirm-by", 1, MAX_REMINDER_MINUTES, "minutes"
+            confirm_by_minutes, "confirm-by", 0, MAX_REMINDER_MINUTES, "minutes"
         )
     if report_cadence_days is not None:
         values["report_cadence_days"] = _whole(
@@ -450,17 +451,40 @@ def _policy(
         values["retention"] = {**stored, **retention_policy.check_retention(retention_periods)}
     offsets = values.get("reminder_offsets_minutes")
     if offsets is None:
-        offsets = list(org.reminder_offsets_minutes or []) if org else [1440, 120]
+        offsets = (
+            list(org.reminder_offsets_minutes or [])
+            if org
+            else list(reminder_rules.DEFAULT_OFFSETS)
+        )
     confirm_by = values.get("confirm_by_minutes")
     if confirm_by is None:
-        confirm_by = org.confirm_by_minutes if org else 120
-    if offsets and confirm_by >= max(int(m) for m in offsets):
+        confirm_by = org.confirm_by_minutes if org else reminder_rules.DEFAULT_CONFIRM_BY
+    check_alert_timing([int(m) for m in offsets], int(confirm_by))
+    return values
+
+
+def check_alert_timing(offsets: Sequence[int], confirm_by: int) -> None:
+    """The no-answer alert comes after the family had time to answer the last reminder: at
+    least `ANSWER_TIME` (2 hours) after it. Settings where it never could are refused with the
+    reason (confirm-by 0: no alert)."""
+    if confirm_by == 0 or not offsets:
+        return
+    last = min(offsets)
+    gap = int(reminder_rules.ANSWER_TIME.total_seconds() // 60)
+    if confirm_by > last - gap:
+        best = last - gap
+        fix = (
+            f"set --confirm-by-minutes to at most {best}"
+            if best >= 1
+            else "set --confirm-by-minutes 0 (no alert)"
+        )
         raise Invalid(
             "confirm_by",
-            f"confirm-by ({confirm_by} minutes) must be less than the earliest reminder "
-            f"({max(int(m) for m in offsets)} minutes before)",
+            f"the no-answer alert ({confirm_by} minutes before) must come at least "
+            f"{gap} minutes after the last reminder ({last} minutes before), so that the "
+            f"family has time to answer it: {fix}, or make the last reminder at least "
+            f"{confirm_by + gap} minutes before",
         )
-    return values
 
 
 # look-ups ---------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_, NP_, Translator, isolate
-from bot.services import access, audit, outbox, people, texts
+from bot.services import access, audit, contacts, outbox, people, texts
 from bot.services import help as help_requests
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from bot.services.escalation import (
@@ -479,7 +479,7 @@ async def raise_concern(
     step = first_level(levels.reachable)
     _skip(session, now, concern, step)
     if step.level is None:
-        await _give_up(session, now, concern, reason=Reason.UNREACHABLE)
+        await _give_up(session, now, concern, reason=Reason.UNREACHABLE, tell_reporter=False)
         reached, alerted, worker_reached = False, False, False
     else:
         concern.level = step.level
@@ -1121,7 +1121,59 @@ async def _advance(session: AsyncSession, now: datetime, concern: Concern) -> bo
         session, now, concern, levels.at(Level(concern.level)), level=concern.level,
         dedupe=f"L{concern.level}",
     )  # fmt: skip
+    if decision.reason == Reason.TIMEOUT:
+        # Those who missed the deadline are told by a new message (an edit notifies nobody):
+        # a fresh card, on which they can still act.
+        missed = [p for p in levels.at(Level(previous)) if reachable(p)]
+        await _send_cards(
+            session, now, concern, missed, level=previous, dedupe=f"late{previous}",
+        )  # fmt: skip
+    else:
+        rerouted = REROUTED if concern.level == Level.COORDINATORS else REROUTED_ADMINS
+        await _tell_outcome(session, now, concern, rerouted)
     return True
+
+
+REROUTED = N_(
+    "Your concern #%(id)s could not reach the person who had it through the bot, so it went "
+    "to the programme's coordinators. They will answer you here."
+)
+REROUTED_ADMINS = N_(
+    "Your concern #%(id)s could not reach the person who had it through the bot, so it went "
+    "to the programme's administrators. They will answer you here."
+)
+UNACKNOWLEDGED_END = N_(
+    "Nobody on the staff acknowledged your concern #%(id)s in time. Please phone the office "
+    "now: %(phone)s. In an emergency, call %(emergency)s."
+)
+UNACKNOWLEDGED_NO_OFFICE = N_(
+    "Nobody on the staff acknowledged your concern #%(id)s in time. In an emergency, call "
+    "%(emergency)s; otherwise please contact your programme's office."
+)
+
+
+async def _tell_outcome(
+    session: AsyncSession, now: datetime, concern: Concern, template: str
+) -> None:
+    """A new message to whoever raised the concern, in their language: what became of it."""
+    reporter = await session.get(Person, concern.raised_by_id)
+    org = await session.get(Organisation, concern.organisation_id)
+    if reporter is None or org is None:
+        return
+    rd = await people.reader(session, reporter)
+    region = contacts.region_of(org)
+    office = contacts.format_phone(org.office_phone, region)
+    if template == UNACKNOWLEDGED_END and not office:
+        template = UNACKNOWLEDGED_NO_OFFICE
+    text = rd.tr.gettext(template) % {
+        "id": concern.id,
+        "phone": isolate(office or ""),
+        "emergency": isolate(org.emergency_phone),
+    }
+    outbox.enqueue(
+        session, now, reporter, "concern_outcome", text, ref=(REF, concern.id),
+        dedupe_key=f"cn{concern.id}:told:{concern.status.value}:{concern.level}",
+    )  # fmt: skip
 
 
 async def _give_up(
@@ -1131,6 +1183,7 @@ async def _give_up(
     *,
     reason: str,
     minutes: int = 0,
+    tell_reporter: bool = True,
 ) -> None:
     """Every level was tried: the concern becomes UNACKNOWLEDGED, a visible state, and
     everyone on the staff it belongs to who can be reached is told: its worker, the
@@ -1146,6 +1199,8 @@ async def _give_up(
     await _send_cards(
         session, now, concern, entitled, level=concern.level, dedupe="unack",
     )  # fmt: skip
+    if tell_reporter:  # (not when they are being answered right now, on raising it)
+        await _tell_outcome(session, now, concern, UNACKNOWLEDGED_END)
 
 
 # --- what is pending -------------------------------------------------------------------------

@@ -47,9 +47,12 @@ def enqueue(
     not_before: datetime | None = None,
     edit_of: OutboxMessage | None = None,
     origin: Person | None = None,
+    copy_of: tuple[int, int] | None = None,
 ) -> OutboxMessage | None:
     """Queue a message for `recipient`. Returns None (queues nothing) for a person the bot
-    cannot reach: not linked to Telegram, marked unreachable, or no longer active."""
+    cannot reach: not linked to Telegram, marked unreachable, or no longer active.
+    `copy_of` (chat id, message id): the message is a copy of that one (copyMessage: its
+    content is not stored here, and the copy shows nothing of its sender); `text` is unused."""
     if recipient.telegram_id is None or not recipient.reachable or not recipient.active:
         return None
     message = OutboxMessage(
@@ -64,6 +67,8 @@ def enqueue(
         ref_type=ref[0] if ref else None,
         ref_id=ref[1] if ref else None,
         origin_person_id=origin.id if origin is not None and origin.id != recipient.id else None,
+        copy_chat_id=copy_of[0] if copy_of else None,
+        copy_message_id=copy_of[1] if copy_of else None,
         dedupe_key=dedupe_key,
         status=OutboxStatus.QUEUED,
         attempts=0,
@@ -131,6 +136,7 @@ class Claimed:
     attempts: int  # including this one
     edit_message_id: int | None = None  # edit this Telegram message instead of sending
     edit_caption: bool = False  # the message to edit is a document: edit its caption
+    copy_of: tuple[int, int] | None = None  # copy this (chat id, message id) instead of text
 
 
 @dataclass(frozen=True)
@@ -268,6 +274,11 @@ async def claim(
                 attempts=message.attempts,
                 edit_message_id=edit_message_id,
                 edit_caption=edit_caption,
+                copy_of=(
+                    (message.copy_chat_id, message.copy_message_id)
+                    if message.copy_chat_id is not None and message.copy_message_id is not None
+                    else None
+                ),
             )
         )
     return Claim(claimed, resolved, recovered)
@@ -441,6 +452,7 @@ async def mark_unreachable(
         .execution_options(synchronize_session=False)
     )
     withdrawn = int(getattr(cancelled, "rowcount", 0) or 0)
+    await _tell_origin(session, now, message)
     if not person.reachable:
         return Unreachable(person.id, False, withdrawn, [])
     person.reachable, person.unreachable_reason = False, reason[:200]
@@ -463,13 +475,46 @@ async def tell_workers_unreachable(
     session: AsyncSession, now: datetime, person: Person, reason: str
 ) -> list[int]:
     """Tell the referring workers of `person`'s active matches, each in their own language,
-    that the bot can no longer reach them, so someone phones instead. Returns their ids."""
+    that the bot can no longer reach them, so someone phones instead; and, for a family
+    member, the family's mentors (who would otherwise wait for an answer that cannot come).
+    Returns the ids of the workers told."""
     told: list[int] = []
     for worker in await referring_workers(session, person):
         text = await unreachable_notice(session, person, worker, reason)
         if enqueue(session, now, worker, UNREACHABLE_KIND, text, ref=("person", person.id)):
             told.append(worker.id)
+    for mentor in await family_mentors(session, person):
+        tr = (await people.reader(session, mentor)).tr
+        enqueue(
+            session, now, mentor, UNREACHABLE_KIND,
+            tr.gettext(MENTEE_UNREACHABLE) % {"name": isolate(person.name)},
+            ref=("person", person.id),
+        )  # fmt: skip
     return told
+
+
+MENTEE_UNREACHABLE = N_(
+    "%(name)s can no longer be reached through the bot, so they will not see reminders or "
+    "messages here. The referring worker was told; please reach them another way."
+)
+
+
+async def family_mentors(session: AsyncSession, person: Person) -> list[Person]:
+    """The mentors of the active matches of a mentee's family."""
+    if person.role != Role.MENTEE or person.family_id is None:
+        return []
+    found = await session.execute(
+        select(Person)
+        .join(MatchMentor, MatchMentor.mentor_id == Person.id)
+        .join(Match, Match.id == MatchMentor.match_id)
+        .where(
+            Match.family_id == person.family_id,
+            Match.status == MatchStatus.ACTIVE,
+            Person.active.is_(True),
+        )
+        .order_by(Person.id)
+    )
+    return list(dict.fromkeys(found.scalars()))
 
 
 async def next_due_at(session: AsyncSession) -> datetime | None:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import NP_, Translator, isolate
+from bot.i18n import N_, NP_, Translator, isolate
 from bot.services import audit, outbox, people, texts
 from bot.services.errors import Invalid
 from bot.services.meetings import mentor_match
@@ -24,6 +24,7 @@ from storage.models import (
     MatchMentor,
     MatchStatus,
     Organisation,
+    OutboxStatus,
     Person,
     ProgressReport,
     ReportRequest,
@@ -150,14 +151,16 @@ async def submit(
             ReportRequest.match_id == match.id, ReportRequest.status == JobStatus.PENDING
         )
     )
+    family = await session.get(Family, match.family_id)
     for request in pending.scalars():
         request.status = JobStatus.DONE
         request.report_id = report.id
         request.remind_at = None
+        if request.mentor_id != mentor.id:
+            await _done_by_another(session, now, request, mentor, family.name if family else "")
     worker = await session.get(Person, match.worker_id)
     if worker is not None and worker.active:
         rd = await people.reader(session, worker)
-        family = await session.get(Family, match.family_id)
         text = render_for_worker(
             rd.tr, rd.tz, report, family.name if family else "", mentor.name, match.id
         )
@@ -182,6 +185,31 @@ async def submit(
         needs_support=entry.needs_support,
     )
     return report
+
+
+DONE_BY_ANOTHER = N_(
+    "%(mentor)s has sent the progress report on the %(family)s family. Nothing more to do."
+)
+
+
+async def _done_by_another(
+    session: AsyncSession, now: datetime, request: ReportRequest, author: Person, family: str
+) -> None:
+    """A co-mentor's prompt for the report `author` sent: its button goes (the prompt and its
+    reminder are edited to say who did it), and one not sent yet is withdrawn."""
+    teammate = await session.get(Person, request.mentor_id)
+    if teammate is None:
+        return
+    tr = (await people.reader(session, teammate)).tr
+    text = tr.gettext(DONE_BY_ANOTHER) % {"mentor": isolate(author.name), "family": isolate(family)}
+    for prompt in await outbox.sent_for(session, ("report_request", request.id), teammate.id):
+        if prompt.status == OutboxStatus.QUEUED:
+            prompt.status, prompt.last_error = OutboxStatus.CANCELLED, "report sent by another"
+        elif prompt.status in (OutboxStatus.SENT, OutboxStatus.SENDING):
+            outbox.enqueue(
+                session, now, teammate, "report_done", text, edit_of=prompt,
+                dedupe_key=f"report_done:{prompt.id}",
+            )  # fmt: skip
 
 
 def render_for_worker(

@@ -6,8 +6,16 @@ that are due into outbox messages, in the same transaction that marks them done,
 restart loses none and sends none twice.
 
 Quiet hours are per person, in that person's timezone: a reminder that would fall inside them is
-moved to the end of the quiet window if that is still before the appointment, else to its start:
-never dropped. The same rule applies again when a reminder is sent late (after downtime).
+moved to the end of the quiet window (the next morning) if that is still before the
+appointment, and dropped otherwise (it would come after the meeting): never sent inside the
+window. The same rule applies again when a reminder is sent late (after downtime).
+
+Short notice: a reminder whose time has already passed when the appointment is planned is not
+written (the card of the new appointment is the reminder). The no-answer alert to the mentors
+is written only when the family has had at least `ANSWER_TIME` (2 hours) outside their quiet
+hours between the last reminder (or the card) and the alert; otherwise it is dropped, so
+mentors are never told to phone a family that was reminded a moment ago. The organisation's
+settings are checked against this rule (`admin.check_alert_timing`).
 """
 
 from __future__ import annotations
@@ -51,8 +59,11 @@ log = logging.getLogger(__name__)
 
 DEFAULT_QUIET_START = time(21, 0)
 DEFAULT_QUIET_END = time(8, 0)
-DEFAULT_OFFSETS = (1440, 120)
+DEFAULT_OFFSETS = (1440, 240)
 DEFAULT_CONFIRM_BY = 120
+# The time a family has, outside quiet hours, to answer the last reminder before the mentors
+# may be told that nobody answered.
+ANSWER_TIME = timedelta(hours=2)
 BATCH = 200  # due reminders claimed per query
 MAX_PER_TICK = 5000  # the rest wait for the next tick
 
@@ -61,6 +72,8 @@ MOVED = "appointment moved"
 CANCELLED = "appointment cancelled"
 PASSED = "appointment already passed"
 SUPERSEDED = "a later reminder was due at the same time"
+QUIET = "quiet hours last until after the appointment"
+NO_TIME = "the family had no time to answer the last reminder"
 ANSWERED = "someone answered"
 UNREACHABLE = "recipient unreachable"
 
@@ -109,10 +122,10 @@ def out_of_quiet_hours(
     tz: str,
     quiet_start: str | None = None,
     quiet_end: str | None = None,
-) -> datetime:
+) -> datetime | None:
     """When to send a reminder nominally due at `due`: unchanged outside the person's quiet
-    hours; inside them, at the end of the window if that is still before the appointment,
-    otherwise at the start of the window."""
+    hours; inside them, at the end of the window (the next morning) if that is still before
+    the appointment; None (drop it) otherwise: never inside the window."""
     window = quiet_window(
         due,
         tz,
@@ -121,8 +134,38 @@ def out_of_quiet_hours(
     )
     if window is None:
         return due
-    start, end = window
-    return end if end < appointment_at else start
+    _start, end = window
+    return end if end < appointment_at else None
+
+
+def awake_between(
+    start: datetime,
+    end: datetime,
+    tz: str,
+    quiet_start: str | None = None,
+    quiet_end: str | None = None,
+) -> timedelta:
+    """How much of [start, end) lies outside the person's quiet hours."""
+    qs = parse_hhmm(quiet_start, DEFAULT_QUIET_START)
+    qe = parse_hhmm(quiet_end, DEFAULT_QUIET_END)
+    awake = timedelta(0)
+    moment = start
+    zone = ZoneInfo(tz)
+    while moment < end:
+        window = quiet_window(moment, tz, qs, qe)
+        if window is not None:
+            moment = window[1]
+            continue
+        if qs == qe:
+            return awake + (end - moment)
+        local = moment.astimezone(zone)
+        next_quiet = _at(local.date(), qs, zone)
+        if next_quiet <= moment:
+            next_quiet = _at(local.date() + timedelta(days=1), qs, zone)
+        step_end = min(next_quiet, end)
+        awake += step_end - moment
+        moment = step_end
+    return awake
 
 
 # Writing and withdrawing ------------------------------------------------------------------------
@@ -166,16 +209,23 @@ async def schedule(
     and one no-answer alert to the mentors."""
     written: list[Reminder] = []
     members = await recipients(session, match)
+    last_contact: dict[int, datetime] = {}  # member -> their last reminder (or the card: now)
     for person in members:
         tz = _timezone(person, org)
+        last_contact[person.id] = now
         for offset in _offsets(org):
             nominal = appointment.starts_at - timedelta(minutes=offset)
             if nominal <= now:
-                continue
+                continue  # short notice: the card of the appointment is the reminder
             due = out_of_quiet_hours(
                 nominal, appointment.starts_at, tz, person.quiet_start, person.quiet_end
             )
-            written.append(_row(appointment, person.id, ReminderKind.REMINDER, offset, due, now))
+            row = _row(appointment, person.id, ReminderKind.REMINDER, offset, due or nominal, now)
+            if due is None:
+                _skipped(row, QUIET, now)
+            else:
+                last_contact[person.id] = max(last_contact[person.id], row.due_at)
+            written.append(row)
     confirm_by = (
         org.confirm_by_minutes if org.confirm_by_minutes is not None else DEFAULT_CONFIRM_BY
     )
@@ -192,13 +242,31 @@ async def schedule(
             planner.quiet_start if planner else None,
             planner.quiet_end if planner else None,
         )
-        written.append(
-            _row(
-                appointment, appointment.created_by_id, ReminderKind.NO_ANSWER, confirm_by, due, now
-            )
+        row = _row(
+            appointment,
+            appointment.created_by_id,
+            ReminderKind.NO_ANSWER,
+            confirm_by,
+            due or nominal,
+            now,
         )
+        if due is None:
+            _skipped(row, QUIET, now)
+        elif not any(
+            awake_between(
+                last_contact[p.id], row.due_at, _timezone(p, org), p.quiet_start, p.quiet_end
+            )
+            >= ANSWER_TIME
+            for p in members
+        ):
+            _skipped(row, NO_TIME, now)
+        written.append(row)
     session.add_all(written)
     return written
+
+
+def _skipped(row: Reminder, reason: str, now: datetime) -> None:
+    row.status, row.reason, row.done_at = JobStatus.SKIPPED, reason, now
 
 
 def _row(
@@ -444,6 +512,9 @@ def _handle(
     deferred = out_of_quiet_hours(
         now, appointment.starts_at, reader.tz, person.quiet_start, person.quiet_end
     )
+    if deferred is None:
+        _finish(outcomes, reminder, JobStatus.SKIPPED, QUIET)
+        return
     if deferred > now:
         reminder.due_at = deferred
         return

@@ -1,0 +1,180 @@
+"""A mentee's message outside a conversation is offered to pass on to their mentors (or the
+office), one tap; mentors answer with the Reply button under the copy. See
+bot/services/relay.py for the rules."""
+
+from __future__ import annotations
+
+from telegram import Message
+
+from bot.i18n import isolate
+from bot.services import contacts, relay
+from bot.services.errors import Invalid
+from handlers.common import Buttons, Ctx, id_arg
+from handlers.router import Router
+from storage.models import Draft, Role
+
+FLOW, ANSWERING = "relay", "answer"
+
+
+def message_kind(message: Message | None) -> str | None:
+    """The kind of a message that can be passed on, or None."""
+    if message is None:
+        return None
+    for kind in relay.KINDS:
+        if getattr(message, kind, None):
+            return kind
+    return None
+
+
+async def offer(ctx: Ctx) -> None:
+    """Offer to pass on the mentee's message (called for anything a mentee sends outside a
+    conversation that is not a command)."""
+    message = ctx.update.effective_message
+    kind = message_kind(message)
+    if message is None or kind is None:
+        ctx.reply(
+            ctx._(
+                "I cannot pass this kind of message on. Write a message, record a voice "
+                "message or send a photo, and I will offer to send it to your mentors."
+            )
+        )
+        return
+    found = await relay.offer(
+        ctx.session, ctx.now, ctx.me, chat_id=message.chat_id, message_id=message.message_id,
+        kind=kind,
+    )  # fmt: skip
+    if found is None:
+        await _nobody(ctx)
+        return
+    names = ctx.tr.join([isolate(n) for n in found.mentors])
+    buttons: Buttons = []
+    if found.mentors:
+        text = ctx._("Send this to %(names)s?") % {"names": names}
+        buttons.append([(ctx._("Yes, send it"), relay.data(relay.SEND_MENTORS, found.relay_id))])
+        if found.office is not None:
+            buttons.append(
+                [(ctx._("Send it to the office"), relay.data(relay.SEND_OFFICE, found.relay_id))]
+            )
+    elif found.office is not None:
+        text = ctx._("Send this to the office (%(name)s)?") % {"name": isolate(found.office)}
+        buttons.append([(ctx._("Yes, send it"), relay.data(relay.SEND_OFFICE, found.relay_id))])
+    else:
+        await _nobody(ctx)
+        return
+    buttons.append([(ctx._("Do not send"), relay.data(relay.DONT_SEND, found.relay_id))])
+    ctx.reply(text, buttons)
+
+
+async def _office_line(ctx: Ctx) -> str:
+    found = await contacts.for_mentee(ctx.session, ctx.me)
+    phone = found.office_phone or found.emergency_phone
+    return ctx._("The office's phone: %(phone)s") % {"phone": isolate(phone)}
+
+
+async def _nobody(ctx: Ctx) -> None:
+    ctx.reply(
+        ctx._("I cannot pass your message on: you have no mentor yet.")
+        + "\n"
+        + await _office_line(ctx)
+    )
+
+
+async def on_press(ctx: Ctx, args: list[str]) -> None:
+    if len(args) != 2 or args[0] not in relay.ACTIONS:
+        raise Invalid("bad_data")
+    action, relay_id = args[0], id_arg(args[1])
+    if action == relay.ANSWER:
+        await _start_answer(ctx, relay_id)
+        return
+    if ctx.me.role != Role.MENTEE:
+        ctx.toast(ctx._("Sorry, that is not available to you."))
+        return
+    if action == relay.DONT_SEND:
+        before = await relay.decline(ctx.session, ctx.now, ctx.me, relay_id)
+        if before == relay.SENT:
+            ctx.edit(ctx._("This message was already sent."))
+        else:
+            ctx.edit(
+                ctx._("Not sent. Nobody else has seen it. To send it later, send it to me again.")
+            )
+        return
+    audience = relay.MENTORS if action == relay.SEND_MENTORS else relay.OFFICE
+    try:
+        done = await relay.send(ctx.session, ctx.now, ctx.me, relay_id, audience)
+    except Invalid as exc:
+        if exc.code != "relay_no_match":
+            raise
+        ctx.edit(ctx._("This message can no longer be sent: your mentoring has ended."))
+        ctx.reply(await _office_line(ctx))
+        return
+    if done.already == relay.SENT:
+        ctx.edit(ctx._("This message was already sent."))
+        return
+    if done.already == relay.DECLINED:
+        ctx.edit(ctx._("You chose not to send this message. To send it, send it to me again."))
+        return
+    lines = []
+    if done.reached:
+        lines.append(
+            ctx._("Sent to %(names)s. The answer will come here.")
+            % {"names": ctx.tr.join([isolate(n) for n in done.reached])}
+        )
+    for name, phone in done.unreached:
+        line = ctx._("%(name)s cannot be reached through the bot.") % {"name": isolate(name)}
+        if phone:
+            line += " " + ctx._("Phone: %(phone)s") % {"phone": isolate(phone)}
+        lines.append(line)
+    if not done.reached:
+        lines.append(ctx._("Your message was not sent."))
+        lines.append(await _office_line(ctx))
+    ctx.edit("\n".join(lines))
+
+
+async def _start_answer(ctx: Ctx, relay_id: int) -> None:
+    try:
+        answering = await relay.start_answer(ctx.session, ctx.me, relay_id)
+    except Invalid:
+        ctx.reply(ctx._("This mentoring has ended, so answers cannot be sent through the bot."))
+        return
+    await ctx.save_draft(FLOW, ANSWERING, {"relay": answering.relay_id})
+    ctx.reply(
+        ctx._("Write or record your answer to %(name)s in one message. Send /cancel to stop.")
+        % {"name": isolate(answering.name)}
+    )
+
+
+async def on_answer(ctx: Ctx, draft: Draft, text: str) -> None:
+    """The mentor's answer: any message that can be passed on (text, voice, photo…)."""
+    message = ctx.update.effective_message
+    kind = message_kind(message)
+    if message is None or kind is None:
+        ctx.reply(
+            ctx._(
+                "I cannot pass this kind of message on. Write a message or record a voice "
+                "message, or send /cancel to stop."
+            )
+        )
+        return
+    relay_id = int(draft.data["relay"])
+    try:
+        done = await relay.answer(
+            ctx.session, ctx.now, ctx.me, relay_id, chat_id=message.chat_id,
+            message_id=message.message_id, kind=kind,
+        )  # fmt: skip
+    except Invalid:
+        await ctx.clear_draft()
+        ctx.reply(ctx._("This mentoring has ended, so answers cannot be sent through the bot."))
+        return
+    await ctx.clear_draft()
+    if done.reached:
+        ctx.reply(ctx._("Sent to %(name)s.") % {"name": isolate(done.name)})
+    else:
+        line = ctx._("%(name)s cannot be reached through the bot.") % {"name": isolate(done.name)}
+        if done.phone:
+            line += " " + ctx._("Phone: %(phone)s") % {"phone": isolate(done.phone)}
+        ctx.reply(line)
+
+
+def register(router: Router) -> None:
+    router.callback(relay.PREFIX, on_press)
+    router.text_step(FLOW, ANSWERING, on_answer, media=True)
