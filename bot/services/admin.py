@@ -22,8 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import is_valid_timezone, normalise_locale
 from bot.services import audit, texts
-from bot.services import retention as retention_policy
 from bot.services import reminders as reminder_rules
+from bot.services import retention as retention_policy
 from bot.services.errors import Invalid, NotFound
 from storage.models import (
     Consent,
