@@ -60,6 +60,32 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the bot (long polling, or --webhook)")
     run.add_argument("--webhook", action="store_true", help="receive updates by webhook")
 
+    setup = sub.add_parser(
+        "setup",
+        help="set up or change the bot, its settings file, the database, the organisation and "
+        "its first coordinator (asks questions; run it again to change an answer)",
+    )
+    setup.add_argument(
+        "--settings",
+        type=Path,
+        default=Path(".env"),
+        metavar="FILE",
+        help="the settings file to write (default: .env here, which the bot reads)",
+    )
+    setup.add_argument(
+        "--from-file",
+        type=Path,
+        metavar="ANSWERS.toml",
+        help="take the answers from a TOML file instead of asking (see docs/deployment.md)",
+    )
+    doctor = sub.add_parser(
+        "doctor",
+        parents=[out],
+        help="check everything that can fail in production, each with its fix "
+        "(exit 0 only when all pass)",
+    )
+    del doctor
+
     db = sub.add_parser("db", help="database schema")
     db_sub = db.add_subparsers(dest="action", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="create or upgrade the schema")
@@ -644,6 +670,18 @@ def _run(settings: Settings, webhook: bool) -> None:
         raise CliError(fatal)
 
 
+def _doctor(settings: Settings, as_json: bool) -> int:
+    from bot import doctor
+
+    results = asyncio.run(doctor.run(settings))
+    ok = all(r.ok for r in results)
+    if as_json:
+        _print_json({"ok": ok, "checks": [r.as_dict() for r in results]})
+    else:
+        print(doctor.render(results))
+    return 0 if ok else 1
+
+
 async def _db(settings: Settings, action: str) -> None:
     db = Database(settings.database_url)
     try:
@@ -690,6 +728,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _parser().parse_args(args_list)
     except SystemExit as exc:  # --help, or a usage error already explained by argparse
         return exc.code if isinstance(exc.code, int) else 2
+    if args.command == "setup":  # before the settings are read: it writes them
+        from bot import setup
+
+        return setup.main(args.settings, args.from_file, debug=debug)
     try:
         settings = load_settings()
         from bot import logs
@@ -701,6 +743,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger("alembic").setLevel(logging.WARNING)
         if args.command == "run":
             _run(settings, args.webhook)
+        elif args.command == "doctor":
+            return _doctor(settings, bool(args.json))
+
         elif args.command == "db":
             asyncio.run(_db(settings, args.action))
         else:
