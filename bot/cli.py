@@ -109,6 +109,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     org_set.add_argument("org", metavar="ORG", help="organisation name or id")
     org_set.add_argument("--country", help="ISO country code for phone numbers")
+    org_set.add_argument("--name", help="a new name")
+    org_set.add_argument("--timezone", help="e.g. Atlantic/Canary")
+    org_set.add_argument("--locale", help="default language, e.g. es")
     for parser_ in (org_add, org_set):
         _org_policy_arguments(parser_)
     org_sub.add_parser("list", parents=[out], help="list organisations")
@@ -352,7 +355,14 @@ def _admin(args: argparse.Namespace, settings: Settings) -> None:
             _in_transaction(
                 settings,
                 lambda s, now: admin.set_org(
-                    s, now, args.org, country=args.country, **_org_policy(args)
+                    s,
+                    now,
+                    args.org,
+                    country=args.country,
+                    name=args.name,
+                    timezone=args.timezone,
+                    locale=args.locale,
+                    **_org_policy(args),
                 ),
             )
         )
