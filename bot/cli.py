@@ -76,15 +76,14 @@ def _parser() -> argparse.ArgumentParser:
         "--from-file",
         type=Path,
         metavar="ANSWERS.toml",
-        help="take the answers from a TOML file instead of asking (see docs/deployment.md)",
+        help="take the answers from a TOML file instead of asking (keys: see the README)",
     )
-    doctor = sub.add_parser(
+    sub.add_parser(
         "doctor",
         parents=[out],
         help="check everything that can fail in production, each with its fix "
         "(exit 0 only when all pass)",
     )
-    del doctor
 
     db = sub.add_parser("db", help="database schema")
     db_sub = db.add_subparsers(dest="action", required=True, metavar="ACTION")

@@ -147,7 +147,7 @@ def check_help_line(value: str, region: str, required: bool) -> str:
             raise SetupError("a number is needed (112 is the emergency number across Europe)")
         return ""
     try:
-        return admin.check_help_line(value, region) or ""
+        return admin.check_help_line(value, region or None) or ""
     except ServiceError as exc:
         raise SetupError(str(exc)) from None
 
