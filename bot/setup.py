@@ -613,7 +613,8 @@ def apply_telegram(a: Answers, done: Done) -> None:
     from bot.commands import menu
 
     api = Telegram(api_url(), a.token)
-    for code in ["", a.language, *a.languages]:
+    # Telegram shows these by the app's language, named by two letters ("" for all others).
+    for code in ["", *[c for c in (a.language, *a.languages) if len(c) == 2]]:
         tr = translator(code or a.language)
         wanted = {
             "description": _cut(

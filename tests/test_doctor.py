@@ -11,6 +11,7 @@ import shutil
 import socket
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,9 @@ from bot import cli, doctor
 from emulator import Emulator, FloodLimits
 from storage.db import Database
 from storage.migrate import head_revision
+from storage.models import OutboxMessage, Role
 from tests.conftest import BOT_USERNAME, TOKEN, eventually
+from tests.factories import building
 
 pytestmark = pytest.mark.asyncio
 
@@ -259,3 +262,23 @@ async def test_an_unreachable_database_stops_the_database_checks(
     code, report = await doctor_json(capsys)
     failures = [c for c in report["checks"] if not c["ok"]]
     assert code == 1 and [c["name"] for c in failures] == ["database reachable", "disk"]
+
+
+async def test_an_outbox_message_stuck_for_an_hour(
+    env: pytest.MonkeyPatch, db: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    now = datetime.now(UTC)  # the doctor reads the machine's clock, as the sender does
+    async with building(db, now) as b:
+        org = await b.org()
+        person = await b.person(org, Role.MENTOR)
+    async with db.transaction() as session:
+        session.add(
+            OutboxMessage(
+                person_id=person.id, kind="reminder", text="…", not_before=now - timedelta(hours=1),
+                created_at=now - timedelta(hours=1),
+            )
+        )  # fmt: skip
+    code, report = await doctor_json(capsys)
+    failure = only_failure(report)
+    assert code == 1 and failure["name"] == "backlog"
+    assert "outbox: 1 due" in failure["detail"] and "mentorbot" in failure["fix"]
