@@ -287,6 +287,29 @@ def _groups(me: dict[str, Any]) -> Check:
     return passed(name, detail)
 
 
+async def _descriptions(client: httpx.AsyncClient, base: str) -> Check:
+    """What people see before they write: the description (an empty chat's "What can this bot
+    do?") and the short one (the profile), in the default language."""
+    missing = []
+    for method, key in (
+        ("getMyDescription", "description"),
+        ("getMyShortDescription", "short_description"),
+    ):
+        try:
+            found, _ = await _call(client, base, method)
+        except _Refused as exc:
+            return failed("descriptions", f"{method}: {exc.description}", "try again later")
+        if not str(found.get(key) or "").strip():
+            missing.append(key.replace("_", " "))
+    if missing:
+        return failed(
+            "descriptions",
+            f"the bot has no {' and no '.join(missing)}: people who open it do not learn what it is",
+            "run `mentorbot setup` (it sets them in the organisation's languages)",
+        )
+    return passed("descriptions", "the description and the short description are set")
+
+
 def _webhook(settings: Settings, info: dict[str, Any]) -> Check:
     url = str(info.get("url") or "")
     pending = int(info.get("pending_update_count") or 0)
@@ -371,6 +394,7 @@ async def check_telegram(settings: Settings, now: Callable[[], float] = time.tim
             ]
             results.append(_clock(response, now))
             results.append(_groups(me))
+            results.append(await _descriptions(client, base))
             try:
                 info, _ = await _call(client, base, "getWebhookInfo")
             except _Refused as exc:

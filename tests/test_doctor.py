@@ -40,7 +40,10 @@ def env(
     monkeypatch.setenv("MENTORBOT_DATABASE_URL", database_url)
     monkeypatch.setenv("MENTORBOT_TOKEN", TOKEN)
     monkeypatch.setenv("MENTORBOT_API_URL", emulator.base_url)
-    emulator.bot().can_join_groups = False  # as the README's BotFather steps leave it
+    bot = emulator.bot()
+    bot.can_join_groups = False  # as the README's BotFather steps leave it
+    bot.texts[("description", "")] = "What the bot does"  # as `mentorbot setup` leaves them
+    bot.texts[("short_description", "")] = "Mentoring"
     return monkeypatch
 
 
@@ -70,7 +73,7 @@ async def test_all_well(
     checks = by_name(report)
     assert set(checks) == {
         "catalogs", "database reachable", "database schema", "database writable", "backlog",
-        "disk", "token", "clock", "private chats only", "updates",
+        "disk", "token", "clock", "private chats only", "descriptions", "updates",
     }  # fmt: skip
     assert BOT_USERNAME in checks["token"]["detail"]
     assert all(check["fix"] is None for check in report["checks"])
@@ -80,7 +83,7 @@ async def test_all_well(
     capsys.readouterr()
     assert await asyncio.to_thread(cli.main, ["doctor"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[-1] == "all checks passed" and len(out) == 11
+    assert out[-1] == "all checks passed" and len(out) == 12
 
 
 async def test_a_revoked_token(
@@ -221,7 +224,9 @@ async def test_a_clock_that_is_off(
     env: pytest.MonkeyPatch, db: Database, capsys: pytest.CaptureFixture[str]
 ) -> None:
     emu = Emulator(flood_limits=FloodLimits.off(), wall_clock=lambda: time.time() - 300)
-    emu.add_bot(TOKEN, username=BOT_USERNAME).can_join_groups = False
+    bot = emu.add_bot(TOKEN, username=BOT_USERNAME)
+    bot.can_join_groups = False
+    bot.texts.update({("description", ""): "About", ("short_description", ""): "Short"})
     await emu.start()
     try:
         env.setenv("MENTORBOT_API_URL", emu.base_url)
@@ -233,6 +238,16 @@ async def test_a_clock_that_is_off(
     assert "ahead of Telegram's" in failure["detail"] and "timedatectl" in failure["fix"]
     seconds = int(failure["detail"].split(" s ")[0].rsplit(" ", 1)[1])
     assert 295 <= seconds <= 305
+
+
+async def test_a_bot_without_descriptions(
+    env: pytest.MonkeyPatch, db: Database, emulator: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    del emulator.bot().texts[("short_description", "")]
+    code, report = await doctor_json(capsys)
+    failure = only_failure(report)
+    assert code == 1 and failure["name"] == "descriptions"
+    assert "no short description" in failure["detail"] and "mentorbot setup" in failure["fix"]
 
 
 async def test_a_full_disk_and_a_bot_allowed_in_groups(
