@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import json
 import os
+import re
 import secrets
 import shlex
 import sys
@@ -24,6 +26,7 @@ import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -109,10 +112,35 @@ class BotInfo:
 
 
 def territory_zones(country: str) -> list[str]:
-    """The IANA timezones of a country (CLDR's territory data, through Babel), the main one
-    first: Spain is Europe/Madrid, Africa/Ceuta and Atlantic/Canary."""
-    zones = get_global("territory_zones").get(country.upper(), [])
-    return [str(zone) for zone in zones]
+    """The IANA timezones of a country (CLDR's territory data, through Babel), the most
+    populous first as the tz database's zone.tab orders them: Spain is Europe/Madrid,
+    Africa/Ceuta and Atlantic/Canary."""
+    zones = [str(zone) for zone in get_global("territory_zones").get(country.upper(), [])]
+    ranked = [zone for code, zone, _ in _zone_tab() if code == country.upper() and zone in zones]
+    # zone.tab's order is geographic first; a zone "for most of" a country or its mainland
+    # goes first all the same (Ukraine: Europe/Kyiv).
+    ranked.sort(key=lambda zone: not re.search(r"\bmost\b|mainland", zone_comment(zone)))
+    return ranked + [zone for zone in zones if zone not in ranked]
+
+
+def zone_comment(zone: str) -> str:
+    """The tz database's words for a zone of a country with several ("Canary Islands")."""
+    return next((comment for _, name, comment in _zone_tab() if name == zone), "")
+
+
+@functools.cache
+def _zone_tab() -> list[tuple[str, str, str]]:
+    try:
+        text = (resources.files("tzdata") / "zoneinfo" / "zone.tab").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, OSError):
+        return []
+    rows = []
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            fields = line.split("\t")
+            if len(fields) >= 3:
+                rows.append((fields[0], fields[2], fields[3] if len(fields) > 3 else ""))
+    return rows
 
 
 def countries() -> dict[str, str]:
@@ -401,10 +429,18 @@ def ask(current: Current) -> tuple[Answers, BotInfo]:
         a.timezone = zones[0]
         print(f"  Timezone: {a.timezone}")
     else:
+        zone_choices = [
+            questionary.Choice(f"{zone}  {zone_comment(zone)}".rstrip(), value=zone)
+            for zone in zones
+        ]
         a.timezone = questionary.select(
             "Its timezone:",
-            choices=zones,
-            default=a.timezone if a.timezone in zones else zones[0],
+            choices=zone_choices,
+            default=next(
+                c
+                for c in zone_choices
+                if c.value == (a.timezone if a.timezone in zones else zones[0])
+            ),
             **FILTERED,
         ).unsafe_ask()
     choices = [questionary.Choice(language_name(c), value=c) for c in SUPPORTED_LOCALES]

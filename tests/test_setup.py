@@ -241,7 +241,7 @@ async def test_answers_from_a_file_are_checked_before_anything_is_done(
     )
     assert code == 1
     assert (
-        "ES has several timezones: give one of Africa/Ceuta, Atlantic/Canary, Europe/Madrid"
+        "ES has several timezones: give one of Europe/Madrid, Africa/Ceuta, Atlantic/Canary"
         in screen
     )
     assert not (tmp_path / ".env").exists()
@@ -254,3 +254,14 @@ async def test_answers_from_a_file_are_checked_before_anything_is_done(
         assert (
             await session.execute(select(func.count()).select_from(Organisation))
         ).scalar_one() == 0
+
+
+async def test_a_countrys_timezones_come_from_babel_the_main_one_first() -> None:
+    from bot.setup import check_country, territory_zones, zone_comment
+
+    assert territory_zones(check_country("Spain")) == [
+        "Europe/Madrid", "Africa/Ceuta", "Atlantic/Canary",
+    ]  # fmt: skip
+    assert zone_comment("Atlantic/Canary") == "Canary Islands"
+    assert territory_zones(check_country("ua"))[0] == "Europe/Kyiv"
+    assert territory_zones(check_country("Senegal")) == ["Africa/Dakar"]  # one: not asked
