@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import concurrent.futures
 import functools
 import json
 import os
@@ -201,10 +202,41 @@ def check_photo(value: str) -> str:
 
 
 def check_database_url(value: str) -> str:
+    """A database the bot can use: a SQLite file in a folder this user may write, or a
+    PostgreSQL database that answers (it need not hold the schema yet)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     text = value.strip()
     if not text.startswith(("sqlite+aiosqlite:///", "postgresql+asyncpg://")):
         raise SetupError("it must start with sqlite+aiosqlite:/// or postgresql+asyncpg://")
+    try:
+        url = make_url(text)
+    except ArgumentError:
+        raise SetupError("this is not a database URL") from None
+    if url.get_backend_name() == "sqlite":
+        folder = Path(url.database or "").expanduser().resolve().parent
+        if not folder.is_dir() or not os.access(folder, os.W_OK):
+            raise SetupError(
+                f"the folder {folder} does not exist, or this user may not write there"
+            )
+        return text
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:  # questions run an event loop
+        try:
+            pool.submit(asyncio.run, _ping(text)).result(timeout=20)
+        except Exception as exc:
+            from bot.preflight import classify
+
+            raise SetupError(classify(exc).line) from None
     return text
+
+
+async def _ping(url: str) -> None:
+    db = Database(url)
+    try:
+        await asyncio.wait_for(db.ping(), 15)
+    finally:
+        await db.dispose()
 
 
 # --- Telegram -------------------------------------------------------------------------------
@@ -751,6 +783,13 @@ def main(path: Path, answers_file: Path | None, *, debug: bool = False) -> int:
         return 130
     except (SetupError, ServiceError) as exc:
         print(f"mentorbot setup: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        if debug:
+            raise
+        from bot.preflight import classify
+
+        print(f"mentorbot setup: {classify(exc).line} (run it again once mended)", file=sys.stderr)
         return 1
     print(
         f"\nSettings: {path} ({'written' if done.settings_written else 'unchanged'}, mode 0600). "

@@ -89,7 +89,9 @@ def first_run(cwd: Path, env: dict[str, str], photo: Path) -> tuple[int, str]:
     w.child.send(ERASE + TOKEN + ENTER)
     w.expect(f"The bot: @{BOT_USERNAME}")
     w.expect("can be added to groups")  # the emulator's bot allows groups: the advice
-    w.answer("Database", ENTER)  # the default: MENTORBOT_DATABASE_URL
+    w.answer("Database", ERASE + "sqlite+aiosqlite:////no-such-folder/bot.sqlite3" + ENTER)
+    w.expect("does not exist, or this user may not write there")
+    w.child.send(ERASE + env["MENTORBOT_DATABASE_URL"] + ENTER)
     w.answer("organisation's name", "Casal Raval" + ENTER)
     w.answer("Its country", "Atlantis" + ENTER)
     w.expect("unknown country")
