@@ -60,6 +60,31 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the bot (long polling, or --webhook)")
     run.add_argument("--webhook", action="store_true", help="receive updates by webhook")
 
+    setup = sub.add_parser(
+        "setup",
+        help="set up or change the bot, its settings file, the database, the organisation and "
+        "its first coordinator (asks questions; run it again to change an answer)",
+    )
+    setup.add_argument(
+        "--settings",
+        type=Path,
+        default=Path(".env"),
+        metavar="FILE",
+        help="the settings file to write (default: .env here, which the bot reads)",
+    )
+    setup.add_argument(
+        "--from-file",
+        type=Path,
+        metavar="ANSWERS.toml",
+        help="take the answers from a TOML file instead of asking (keys: see the README)",
+    )
+    sub.add_parser(
+        "doctor",
+        parents=[out],
+        help="check everything that can fail in production, each with its fix "
+        "(exit 0 only when all pass)",
+    )
+
     db = sub.add_parser("db", help="database schema")
     db_sub = db.add_subparsers(dest="action", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="create or upgrade the schema")
@@ -95,6 +120,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     org_set.add_argument("org", metavar="ORG", help="organisation name or id")
     org_set.add_argument("--country", help="ISO country code for phone numbers")
+    org_set.add_argument("--name", help="a new name")
+    org_set.add_argument("--timezone", help="e.g. Atlantic/Canary")
+    org_set.add_argument("--locale", help="default language, e.g. es")
     for parser_ in (org_add, org_set):
         _org_policy_arguments(parser_)
     org_sub.add_parser("list", parents=[out], help="list organisations")
@@ -483,7 +511,14 @@ def _admin(args: argparse.Namespace, settings: Settings) -> None:
             _in_transaction(
                 settings,
                 lambda s, now: admin.set_org(
-                    s, now, args.org, country=args.country, **_org_policy(args)
+                    s,
+                    now,
+                    args.org,
+                    country=args.country,
+                    name=args.name,
+                    timezone=args.timezone,
+                    locale=args.locale,
+                    **_org_policy(args),
                 ),
             )
         )
@@ -895,6 +930,18 @@ def _run(settings: Settings, webhook: bool) -> None:
         raise CliError(fatal)
 
 
+def _doctor(settings: Settings, as_json: bool) -> int:
+    from bot import doctor
+
+    results = asyncio.run(doctor.run(settings))
+    ok = all(r.ok for r in results)
+    if as_json:
+        _print_json({"ok": ok, "checks": [r.as_dict() for r in results]})
+    else:
+        print(doctor.render(results))
+    return 0 if ok else 1
+
+
 async def _db(settings: Settings, action: str) -> None:
     db = Database(settings.database_url, keyring=settings.keyring())
     try:
@@ -1071,6 +1118,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _parser().parse_args(args_list)
     except SystemExit as exc:  # --help, or a usage error already explained by argparse
         return exc.code if isinstance(exc.code, int) else 2
+    if args.command == "setup":  # before the settings are read: it writes them
+        from bot import setup
+
+        return setup.main(args.settings, args.from_file, debug=debug)
     try:
         settings = load_settings()
         from bot import logs
@@ -1082,6 +1133,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger("alembic").setLevel(logging.WARNING)
         if args.command == "run":
             _run(settings, args.webhook)
+        elif args.command == "doctor":
+            return _doctor(settings, bool(args.json))
+
         elif args.command == "db":
             asyncio.run(_db(settings, args.action))
         elif args.command == "keys":

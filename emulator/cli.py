@@ -37,6 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--lenient", action="store_true", help="ignore unknown parameters instead of answering 400"
     )
+    parser.add_argument(
+        "--no-groups",
+        action="store_true",
+        help="the bots cannot be added to groups (BotFather's Allow Groups off)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="more logging")
     return parser
 
@@ -51,6 +56,8 @@ async def serve(args: argparse.Namespace, ready: asyncio.Event | None = None) ->
         strict_params=not args.lenient,
         max_recorded_calls=10_000,
     )
+    for bot in emu.bots.values():
+        bot.can_join_groups = not args.no_groups
     await emu.start()
     print(f"Telegram Bot API emulator on {emu.base_url}", flush=True)
     for token in emu.bots:

@@ -10,10 +10,11 @@ from typing import Any
 
 from . import updates
 from .errors import NOT_FOUND, UNAUTHORIZED, ApiError, bad_request
+from .files import UploadedFile
 from .flood import FloodControl, FloodLimits
 from .groups import SimulatedGroup, new_group
 from .httpserver import HttpServer
-from .methods import HANDLERS
+from .methods import ATTACHED, ATTACHING, HANDLERS
 from .spec import BotApiSpec, load_spec
 from .state import BotState, Signal, UserInfo, World
 from .users import SimulatedUser
@@ -96,7 +97,7 @@ class Emulator:
     async def start(self) -> Emulator:
         from .server import make_app
 
-        self._http = HttpServer(make_app(self))
+        self._http = HttpServer(make_app(self), now=self.world.wall_clock)
         self.port = await self._http.start(self.host, self.port)
         return self
 
@@ -123,6 +124,11 @@ class Emulator:
     ) -> BotState:
         """Register a bot; its token is accepted from now on."""
         return self.world.add_bot(token, username, first_name)
+
+    def revoke_token(self, token: str | None = None) -> None:
+        """BotFather's /revoke: the bot's token is refused from now on (401 Unauthorized), as a
+        token mistyped, revoked or of a deleted bot is."""
+        self.bot(token).revoked = True
 
     @property
     def bots(self) -> dict[str, BotState]:
@@ -224,7 +230,7 @@ class Emulator:
         Raises ApiError for error answers. Every call reaching a known bot is recorded.
         """
         bot = self.world.bots.get(token)
-        if bot is None:
+        if bot is None or bot.revoked:
             raise UNAUTHORIZED
         name = self.spec.canonical(method) if method else None
         record = CallRecord(token, name or method, dict(raw), self.world.clock())
@@ -236,7 +242,18 @@ class Emulator:
         try:
             if name is None:
                 raise NOT_FOUND
-            params = self.spec.normalize(name, raw, strict=self.strict_params)
+            # Files uploaded under a name of their own, referred to as "attach://<name>"
+            # inside a JSON parameter (setMyProfilePhoto's InputProfilePhoto).
+            attached = (
+                {k: v for k, v in raw.items() if isinstance(v, UploadedFile)}
+                if name in ATTACHING
+                else {}
+            )
+            params = self.spec.normalize(
+                name, {k: v for k, v in raw.items() if k not in attached}, strict=self.strict_params
+            )
+            if attached:
+                params[ATTACHED] = attached
             record.params = params
             handler = HANDLERS.get(name)
             if handler is not None:

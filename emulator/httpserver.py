@@ -9,9 +9,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from email.utils import formatdate
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import unquote
@@ -56,7 +58,12 @@ Result = Response | Stream | Awaitable[Response | Stream]
 App = Callable[[Request], Result]
 
 
-def _head(res: Response | Stream, keep_alive: bool) -> bytes:
+def http_date(now: float) -> str:
+    """An HTTP `Date` header's value (RFC 9110: IMF-fixdate, in GMT)."""
+    return formatdate(now, usegmt=True)
+
+
+def _head(res: Response | Stream, keep_alive: bool, now: float | None = None) -> bytes:
     if isinstance(res, Response):
         lines = [
             f"HTTP/1.1 {res.status} {_REASONS.get(res.status, 'Unknown')}",
@@ -66,6 +73,9 @@ def _head(res: Response | Stream, keep_alive: bool) -> bytes:
     else:
         lines = ["HTTP/1.1 200 OK", f"Content-Type: {res.content_type}", "Cache-Control: no-cache"]
         keep_alive = False
+    # Like Telegram's servers, every answer says when it was made (by the emulator's wall
+    # clock, which tests may set): `mentorbot doctor` compares the machine's clock with it.
+    lines.append(f"Date: {http_date(time.time() if now is None else now)}")
     lines.extend(f"{k}: {v}" for k, v in res.headers.items())
     if not keep_alive:
         lines.append("Connection: close")
@@ -152,7 +162,7 @@ class _Connection(asyncio.Protocol):
 
     def _fail(self, status: int) -> None:
         if self.transport is not None:
-            self.transport.write(_head(Response(status, b""), False))
+            self.transport.write(_head(Response(status, b""), False, self.server.now()))
             self.transport.close()
         self.closing = True
 
@@ -194,7 +204,7 @@ class _Connection(asyncio.Protocol):
     async def _stream(self, res: Stream) -> None:
         transport = self.transport
         assert transport is not None
-        transport.write(_head(res, False))
+        transport.write(_head(res, False, self.server.now()))
         try:
             async for chunk in res.chunks:
                 if self.closing:
@@ -207,7 +217,7 @@ class _Connection(asyncio.Protocol):
     def _write(self, res: Response, keep: bool) -> None:
         if self.transport is None or self.closing:
             return
-        self.transport.write(_head(res, keep) + res.body)
+        self.transport.write(_head(res, keep, self.server.now()) + res.body)
         if not keep:
             self.closing = True
             self.transport.close()
@@ -234,8 +244,9 @@ def _dechunk(buf: bytearray) -> tuple[bytes, int] | None:
 
 
 class HttpServer:
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, now: Callable[[], float] = time.time) -> None:
         self.app = app
+        self.now = now
         self.connections: set[_Connection] = set()
         self._server: asyncio.Server | None = None
 

@@ -24,6 +24,10 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 Handler = Callable[[World, BotState, dict[str, Any]], Any]
 HANDLERS: dict[str, Handler] = {}
+# Methods whose JSON parameters may refer to files uploaded under names of their own
+# ("attach://<name>"); those files reach the handler under ATTACHED.
+ATTACHING = frozenset({"setMyProfilePhoto"})
+ATTACHED = "_attached"
 
 
 def method(name: str) -> Callable[[Handler], Handler]:
@@ -441,6 +445,42 @@ for _kind, _name, _limit in (
     ("name", "Name", 64), ("description", "Description", 512), ("short_description", "ShortDescription", 120),
 ):  # fmt: skip
     HANDLERS[f"setMy{_name}"], HANDLERS[f"getMy{_name}"] = _texts(_kind, _limit)
+
+
+def _attachment(p: dict[str, Any], ref: Any) -> UploadedFile:
+    if not isinstance(ref, str) or not ref.startswith("attach://"):
+        raise bad_request("wrong file identifier/HTTP URL specified")
+    found = p.get(ATTACHED, {}).get(ref.removeprefix("attach://"))
+    if not isinstance(found, UploadedFile) or not found.data:
+        raise bad_request("wrong file identifier/HTTP URL specified")
+    return found
+
+
+@method("setMyProfilePhoto")
+def set_my_profile_photo(world: World, bot: BotState, p: dict[str, Any]) -> Any:
+    """InputProfilePhotoStatic (a JPEG, uploaded: profile photos cannot be reused) or
+    InputProfilePhotoAnimated (an MPEG4 animation)."""
+    photo = p["photo"]
+    if not isinstance(photo, dict) or photo.get("type") not in ("static", "animated"):
+        raise bad_request("can't parse InputProfilePhoto JSON object")
+    if photo["type"] == "static":
+        upload = _attachment(p, photo.get("photo"))
+        if not upload.data.startswith(b"\xff\xd8\xff"):  # a JPEG's magic bytes
+            raise bad_request("IMAGE_PROCESS_FAILED")
+    else:
+        upload = _attachment(p, photo.get("animation"))
+    if len(upload.data) > MAX_PHOTO_BYTES:
+        raise ApiError(413, "Request Entity Too Large")
+    bot.profile_photo = world.files.add(
+        upload.data, kind="photos", file_name=upload.filename or None, mime_type=None
+    )
+    return True
+
+
+@method("removeMyProfilePhoto")
+def remove_my_profile_photo(world: World, bot: BotState, p: dict[str, Any]) -> Any:
+    bot.profile_photo = None
+    return True
 
 
 @method("setChatMenuButton")

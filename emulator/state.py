@@ -184,6 +184,9 @@ class BotState:
         self.menu_buttons: dict[int, dict[str, Any]] = {}
         self.poll_owner: object | None = None
         self.can_join_groups = True  # BotFather's "Allow Groups?"
+        self.can_read_all_group_messages = False  # BotFather's privacy mode off
+        self.revoked = False  # BotFather's /revoke: the token answers 401
+        self.profile_photo: StoredFile | None = None  # setMyProfilePhoto
 
     def user_json(self) -> dict[str, Any]:
         return {
@@ -197,7 +200,7 @@ class BotState:
         return {
             **self.user_json(),
             "can_join_groups": self.can_join_groups,
-            "can_read_all_group_messages": False,
+            "can_read_all_group_messages": self.can_read_all_group_messages,
             "supports_inline_queries": False,
             "can_connect_to_business": False,
             "has_main_web_app": False,

@@ -1164,3 +1164,26 @@ async def test_person_set_unlink_disconnects_a_lost_phone(run: Cli, db: Database
         "person", "set", str(ids["mentor"]), "--unlink", reason="no Telegram account to unlink"
     )
     assert await snapshot(db) == before
+
+
+async def test_org_set_renames_and_moves_an_organisation(run: Cli, db: Database) -> None:
+    await run.ok("org", "add", "--name", "Casal", "--timezone", "Europe/Madrid", "--locale", "ca")
+    await run.ok("org", "add", "--name", "Other", "--timezone", "UTC", "--locale", "en")
+    changed = (
+        await run.ok(
+            "org", "set", "Casal", "--name", "Casal Raval", "--timezone", "Atlantic/Canary",
+            "--locale", "es", "--office-phone", "928 123 456", "--json",
+        )
+    ).json()  # fmt: skip
+    assert (changed["name"], changed["timezone"], changed["locale"]) == (
+        "Casal Raval", "Atlantic/Canary", "es",
+    )  # fmt: skip
+    assert changed["office_phone"] == "+34928123456"
+    audits = await org_audits(db)
+    assert audits[-1].detail["fields"] == ["locale", "name", "office_phone", "timezone"]
+    before = await snapshot(db)
+    await run.fails("org", "set", "Casal Raval", "--name", "Other", reason="already exists")
+    await run.fails(
+        "org", "set", "Casal Raval", "--timezone", "Mars/Base", reason="unknown timezone"
+    )
+    assert await snapshot(db) == before

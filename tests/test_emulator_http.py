@@ -263,14 +263,15 @@ async def test_cli_runs_standalone() -> None:
     port = free_port()
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "emulator", "--port", str(port), "--token", "1:A", "--token", "2:B", "--no-flood-limit",
-        stdout=asyncio.subprocess.PIPE,
+        "--no-groups", stdout=asyncio.subprocess.PIPE,
     )  # fmt: skip
     try:
         assert proc.stdout is not None
         line = await asyncio.wait_for(proc.stdout.readline(), 10)
         assert f"127.0.0.1:{port}" in line.decode()
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
-            assert (await client.get("/bot2:B/getMe")).json()["ok"] is True
+            me = (await client.get("/bot2:B/getMe")).json()
+            assert me["ok"] is True and me["result"]["can_join_groups"] is False
             assert (await client.get("/bot3:C/getMe")).status_code == 401
     finally:
         proc.terminate()

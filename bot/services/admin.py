@@ -616,11 +616,29 @@ async def set_org(
     digest_hour: int | str | None = None,
     country: str | None = None,
     retention: str | Mapping[str, Any] | None = None,
+    name: str | None = None,
+    timezone: str | None = None,
+    locale: str | None = None,
 ) -> OrgInfo:
-    """Change an organisation's contacts and policy; settings not given stay as they are."""
+    """Change an organisation's name, timezone, language, contacts and policy; settings not
+    given stay as they are."""
     organisation = await find_org(session, org)
-    region = check_region(country) or region_of(organisation.timezone)
-    values = _policy(
+    renamed: dict[str, Any] = {}
+    if name is not None:
+        clean_name = check_name(name, "organisation name")
+        if clean_name != organisation.name:
+            taken = await session.execute(
+                select(Organisation.id).where(Organisation.name == clean_name)
+            )
+            if taken.first() is not None:
+                raise Invalid("org_exists", f"an organisation named {clean_name!r} already exists")
+            renamed["name"] = clean_name
+    if timezone is not None:
+        renamed["timezone"] = check_timezone(timezone) or organisation.timezone
+    if locale is not None:
+        renamed["locale"] = check_locale(locale) or organisation.locale
+    region = check_region(country) or region_of(renamed.get("timezone", organisation.timezone))
+    values = renamed | _policy(
         organisation,
         region,
         emergency_phone=emergency_phone,
