@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import cli_match
 from bot.clock import SystemClock
 from bot.config import Settings, SettingsError, load_settings
 from bot.services import admin, importer, invites
@@ -181,6 +182,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("file", metavar="FILE.csv", type=Path)
 
+    cli_match.add_parsers(sub, out)
     for name, (_module, text) in DELEGATED.items():
         sub.add_parser(name, help=text, add_help=False)
     return parser
@@ -430,6 +432,13 @@ def _admin(args: argparse.Namespace, settings: Settings) -> None:
         _invite(args, settings, as_json)
     elif command == "match":
         _match(args, settings, as_json)
+    elif command in cli_match.COMMANDS:
+        cli_match.run(
+            args,
+            lambda work: asyncio.run(_in_transaction(settings, work)),
+            _print_json,
+            _table,
+        )
     elif command == "import":
         _import(args, settings, as_json)
 

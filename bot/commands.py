@@ -33,6 +33,7 @@ MENUS: dict[Role | None, list[tuple[str, str]]] = {
         ("concern", N_("Raise a concern")),
         ("mymatches", N_("Your matches")),
         ("mylogs", N_("Your recent meetings")),
+        ("profile", N_("Your mentor profile")),
         *COMMON,
     ],
     Role.MENTEE: [
@@ -42,8 +43,13 @@ MENUS: dict[Role | None, list[tuple[str, str]]] = {
         ("problem", N_("I have a problem")),
         *COMMON,
     ],
-    Role.WORKER: [*STAFF, *COMMON],
-    Role.COORDINATOR: [*STAFF, *COMMON],
+    Role.WORKER: [
+        *STAFF,
+        ("request", N_("Ask for mentors for a family")),
+        ("requests", N_("Families waiting for mentors")),
+        *COMMON,
+    ],
+    Role.COORDINATOR: [*STAFF, ("requests", N_("Families waiting for mentors")), *COMMON],
     Role.ADMIN: [*STAFF, *COMMON],
 }
 

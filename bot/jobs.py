@@ -103,6 +103,14 @@ async def _report_reminders(
     return done
 
 
+async def _request_overdue(session: AsyncSession, now: datetime, limit: int, cursor: Cursor) -> int:
+    from bot.services import match_requests
+
+    done = await match_requests.flag_overdue_batch(session, now, limit)
+    cursor.more = done >= limit
+    return done
+
+
 def due_jobs() -> list[tuple[str, DueJob]]:
     """Each feature's "what is due at `now`?" batch, in the order they take turns."""
     return [
@@ -111,6 +119,7 @@ def due_jobs() -> list[tuple[str, DueJob]]:
         ("reminders", _reminders),
         ("report_requests", _report_requests),
         ("report_reminders", _report_reminders),
+        ("request_overdue", _request_overdue),
     ]
 
 

@@ -9,6 +9,7 @@ def build_router() -> Router:
     from handlers import (
         appointments,
         concerns,
+        match_life,
         meetings,
         mentee,
         progress,
@@ -30,6 +31,7 @@ def build_router() -> Router:
         mentee,
         progress,
         match_cards,
+        match_life,
         whole,
     ):
         feature.register(router)
