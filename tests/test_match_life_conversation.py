@@ -1,0 +1,223 @@
+"""The life of a match through the emulator, in Spanish (the worker), Catalan (the
+coordinator), Arabic (right to left), Ukrainian and English (mentors): a request, the queue
+with its age, proposals with reasons, two mentors accept and one declines; a mentor fills
+their profile; forged presses are refused; an old request is flagged."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import App
+from bot.clock import ManualClock
+from bot.i18n import translator
+from bot.services import match_texts
+from emulator import Emulator, FloodLimits
+from storage.db import Database
+from storage.match_life import DeclineReason, OfferStatus, RequestStatus
+from storage.models import (
+    FamilyProfile,
+    MatchMentor,
+    MatchOffer,
+    MatchRequest,
+    MentorProfile,
+    Role,
+)
+from tests.conftest import deliver, tick
+from tests.factories import building
+from tests.harness import Telegram
+
+ES, CA, AR, UK, EN = (translator(x) for x in ("es", "ca", "ar", "uk", "en"))
+
+
+@pytest.fixture(autouse=True)
+def _no_flood_limits(emulator: Emulator) -> None:
+    emulator.set_flood_limits(FloodLimits.off())
+
+
+async def test_request_proposal_two_accept_one_declines(
+    db: Database, clock: ManualClock, tg: Telegram, app: App
+) -> None:
+    w = tg.user("Wendy", language_code="es")
+    c = tg.user("Carme", language_code="ca")
+    m1, m2, m3 = tg.user("Amal"), tg.user("Olena"), tg.user("Tom")
+    now = clock.now()
+    async with building(db, now) as b:
+        org = await b.org("Casal")
+        await b.person(org, Role.WORKER, "Wendy", telegram_id=w.id, locale="es")
+        await b.person(org, Role.COORDINATOR, "Carme", telegram_id=c.id, locale="ca")
+        amal = await b.person(org, Role.MENTOR, "Amal", telegram_id=m1.id, locale="ar")
+        olena = await b.person(org, Role.MENTOR, "Olena", telegram_id=m2.id, locale="uk")
+        tom = await b.person(org, Role.MENTOR, "Tom", telegram_id=m3.id, locale="en")
+        nobody = await b.person(org, Role.MENTOR, "Nadia", locale="en")
+        family = await b.family(org, "Haddad")
+        b.session.add(
+            FamilyProfile(family_id=family.id, languages={"ar": 3, "es": 1}, area="Raval",
+                          needs=["school"], availability=["tue:eve", "sat:am"],
+                          preferences={}, updated_at=now)
+        )  # fmt: skip
+        for mentor, langs, area in (
+            (amal, {"ar": 3, "es": 3}, "Raval"),
+            (olena, {"es": 2, "uk": 3}, "Sants"),
+            (tom, {"es": 1, "en": 3}, "Raval"),
+            (nobody, {"uk": 3}, "Raval"),  # no shared language: never proposed
+        ):
+            b.session.add(
+                MentorProfile(person_id=mentor.id, languages=langs, area=area,
+                              availability=["tue:eve"], skills=["school"], capacity=2,
+                              updated_at=now)
+            )  # fmt: skip
+    for person in (w, c, m1, m2, m3):
+        await person.send("/start")
+        await person.next_message()
+
+    # The worker asks, in Spanish.
+    await w.send("/request")
+    assert (
+        ES.gettext("Which family needs mentors? Type the family's name.")
+        in (await w.next_message()).text
+    )
+    await w.send("Haddad")
+    await w.next_message()
+    await w.press(ES.gettext(match_texts.TOPICS[match_texts.Topic.PAPERWORK]))
+    await w.next_message()
+    await w.press(ES.gettext("Done"))
+    await w.next_message()
+    await w.press(ES.gettext(match_texts.URGENCIES[match_texts.Urgency.HIGH]))
+    await w.next_message()
+    await w.send("Leila, 034 555 123, prefers afternoons")
+    done = await w.next_message()
+    assert ES.gettext("Your request was sent to the coordinators.") in done.text
+
+    # The coordinator is told, in Catalan, and opens it three days later from the queue.
+    await deliver(app)
+    told = await c.next_message()
+    assert (
+        "Haddad" in told.text
+        and CA.gettext(match_texts.URGENCIES[match_texts.Urgency.HIGH]) in told.text
+    )
+    clock.advance(timedelta(days=3))
+    await c.send("/requests")
+    queue = await c.next_message()
+    assert "Haddad" in queue.text
+    assert (
+        CA.ngettext(
+            "%(family)s · %(urgency)s · waiting %(n)s day",
+            "%(family)s · %(urgency)s · waiting %(n)s days",
+            3,
+        ).split("%")[0]
+        in queue.text
+    )
+    await c.press("Haddad")
+    card = await c.next_message()
+    text = card.text
+    assert "Leila, 034 555 123" in text  # the note is for staff
+    assert "Amal" in text and "Olena" in text and "Tom" in text
+    assert "Nadia" not in text  # shares no language
+    assert text.index("Amal") < text.index("Tom") < text.index("Olena")  # best first
+    assert match_texts.reason(CA, "area", {"area": "Raval"}) in text
+
+    async with db.transaction() as s:
+        req = (await s.execute(select(MatchRequest))).scalar_one()
+    for name, mentor_id in (("Amal", amal.id), ("Olena", olena.id), ("Tom", tom.id)):
+        await c.press_data(match_texts.request_ask(req.id, mentor_id))
+        await c.next_message()
+    await deliver(app)
+
+    # Amal reads the offer in Arabic: the summary only, never the name, phone or note.
+    offer = await m1.next_message()
+    assert "Haddad" not in offer.text and "Leila" not in offer.text and "034" not in offer.text
+    assert match_texts.summary(AR, {"needs": ["paperwork", "school"], "area": "Raval",
+                                    "languages": {"ar": 3, "es": 1},
+                                    "availability": ["tue:eve", "sat:am"]}) in offer.text  # fmt: skip
+    await m1.press(AR.gettext("Yes, I accept"))
+    assert AR.gettext("Thank you for accepting!").split("!")[0] in (await m1.next_message()).text
+    # Olena accepts in Ukrainian; Tom declines with a reason.
+    await m2.next_message()
+    await m2.press(UK.gettext("Yes, I accept"))
+    await m2.next_message()
+    await m3.next_message()
+    await m3.press(EN.gettext("No, I decline"))
+    await m3.next_message()
+    await m3.press(EN.gettext(match_texts.DECLINES[DeclineReason.NO_TIME]))
+    assert "declined" in (await m3.next_message()).text
+
+    async with db.transaction() as s:
+        offers = {o.mentor_id: o for o in (await s.execute(select(MatchOffer))).scalars()}
+        assert offers[amal.id].status == OfferStatus.ACCEPTED
+        assert offers[olena.id].status == OfferStatus.ACCEPTED
+        assert offers[tom.id].status == OfferStatus.DECLINED
+        assert offers[tom.id].decline_reason == DeclineReason.NO_TIME
+        team = set((await s.execute(select(MatchMentor.mentor_id))).scalars())
+        assert team == {amal.id, olena.id}
+        req = (await s.execute(select(MatchRequest))).scalar_one()
+        assert req.status == RequestStatus.MATCHING
+
+    # Staff hear of each answer, the worker in Spanish.
+    await deliver(app)
+    heard = [(await w.next_message()).text for _ in range(3)]
+    assert any("Amal" in t for t in heard) and any("Tom" in t for t in heard)
+
+    # A second press on an answered offer changes nothing; a forged one is refused.
+    await m3.press_forged(match_texts.offer_yes(offers[amal.id].id))
+    assert EN.gettext("Sorry, that is not available to you.") in (await m3.next_message()).text
+    await w.press_forged(match_texts.request_ask(req.id, tom.id))
+    assert ES.gettext("Sorry, that is not available to you.") in (await w.next_message()).text
+
+
+async def test_a_mentor_fills_her_profile_and_an_old_request_is_flagged(
+    db: Database, clock: ManualClock, tg: Telegram, app: App
+) -> None:
+    m, c = tg.user("Amal"), tg.user("Carme", language_code="ca")
+    now = clock.now()
+    async with building(db, now) as b:
+        org = await b.org("Casal", request_age_limit_days=10)
+        worker = await b.person(org, Role.WORKER, "Wendy", locale="es")
+        await b.person(org, Role.COORDINATOR, "Carme", telegram_id=c.id, locale="ca")
+        amal = await b.person(org, Role.MENTOR, "Amal", telegram_id=m.id, locale="ar")
+        family = await b.family(org, "Haddad")
+        b.session.add(
+            MatchRequest(organisation_id=org.id, family_id=family.id, worker_id=worker.id,
+                         needs=[], created_at=now)
+        )  # fmt: skip
+    for person in (m, c):
+        await person.send("/start")
+        await person.next_message()
+
+    await m.send("/profile")
+    await m.next_message()
+    await m.press(AR.gettext("Languages"))
+    await m.next_message()
+    await m.press(match_texts.language(AR, "ar"))
+    await m.next_message()
+    await m.press(AR.gettext("Done"))
+    await m.next_message()
+    await m.press(AR.gettext("Area"))
+    await m.next_message()
+    await m.send("El Raval")
+    shown = await m.next_message()
+    assert "El Raval" in shown.text
+    await m.press(AR.gettext("Families at once"))
+    await m.next_message()
+    await m.press(AR.number(3))
+    await m.next_message()
+    async with db.transaction() as s:
+        profile = await s.get(MentorProfile, amal.id)
+        assert profile is not None
+        assert (profile.languages, profile.area, profile.capacity) == ({"ar": 1}, "El Raval", 3)
+    await m.press_forged("pf:t:xyz:eve")
+    assert (
+        AR.gettext("Sorry, that did not work. Please try again.") in (await m.next_message()).text
+    )
+
+    clock.advance(timedelta(days=9))
+    await tick(app)
+    await c.expect_no_message()
+    clock.advance(timedelta(days=2))
+    await tick(app)
+    flagged = await c.next_message()
+    assert "Haddad" in flagged.text and CA.number(11) in flagged.text
+    await tick(app)
+    await c.expect_no_message()  # once
