@@ -134,11 +134,9 @@ def reason(tr: Translator, code: str, args: dict[str, Any]) -> str:
     if code == "skills":
         return _("can help with %(topics)s") % {"topics": topics(tr, list(args["skills"]))}
     if code == "gender_ok":
-        return _("is a %(gender)s, as the family prefers") % {
-            "gender": _(GENDERS[Gender(args["gender"])])
-        }
+        return _("the gender the family prefers")
     if code == "gender_not":
-        return _("the family prefers a %(gender)s") % {"gender": _(GENDERS[Gender(args["gender"])])}
+        return _("not the gender the family prefers")
     if code == "load":
         return _("has %(load)s of %(capacity)s families") % {
             "load": tr.number(int(args["load"])),
