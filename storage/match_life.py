@@ -102,6 +102,45 @@ class MatchStage(enum.StrEnum):
     CLOSED = "closed"
 
 
+class FirstMeetingOutcome(enum.StrEnum):
+    """What the three-party first meeting decided (`Match.first_meeting_outcome`)."""
+
+    AGREED = "agreed"  # everyone agrees to start: the match is active
+    FAMILY_NOT_READY = "family_not_ready"
+    MENTOR_WITHDREW = "mentor_withdrew"
+    NOT_A_FIT = "not_a_fit"
+    DID_NOT_TAKE_PLACE = "did_not_take_place"
+
+
+class Party(enum.StrEnum):
+    """Who answers a round of questions (exit questions, joint evaluations)."""
+
+    MENTEE = "mentee"
+    MENTOR = "mentor"
+    WORKER = "worker"
+
+
+EXIT_ROUND = "exit"
+
+
+def evaluation_round(months: int) -> str:
+    return f"eval:{months}"
+
+
+def evaluation_points(first: list[int], every: int, months_since: int) -> list[int]:
+    """The evaluation points (months after the start) reached after `months_since` months:
+    the organisation's list (default 3 and 6), then every `every` months after the last."""
+    points = sorted({int(m) for m in first if int(m) > 0})
+    reached = [p for p in points if p <= months_since]
+    last = points[-1] if points else 0
+    step = max(1, int(every))
+    nxt = last + step
+    while nxt <= months_since:
+        reached.append(nxt)
+        nxt += step
+    return reached
+
+
 class ClosureKind(enum.StrEnum):
     PLANNED = "planned"
     UNPLANNED = "unplanned"

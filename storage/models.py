@@ -28,9 +28,11 @@ from storage.match_life import (
     ClosureKind,
     ClosureReason,
     DeclineReason,
+    FirstMeetingOutcome,
     Gender,
     MatchStage,
     OfferStatus,
+    Party,
     RequestStatus,
     Urgency,
 )
@@ -253,6 +255,11 @@ class Match(Base):
     closure_code: Mapped[ClosureReason | None] = mapped_column(_enum(ClosureReason))
     closure_kind: Mapped[ClosureKind | None] = mapped_column(_enum(ClosureKind))
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    first_meeting_outcome: Mapped[FirstMeetingOutcome | None] = mapped_column(
+        _enum(FirstMeetingOutcome)
+    )
+    # Each closure step and when it was done: {"appointments_cancelled": {"at": …, "n": 2}, …}
+    closure_steps: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class MatchMentor(Base):
@@ -329,6 +336,23 @@ class MatchOffer(Base):
     summary: Mapped[dict[str, Any]] = mapped_column(default=dict)  # what the mentor sees
     status: Mapped[OfferStatus] = mapped_column(_enum(OfferStatus), default=OfferStatus.ASKED)
     decline_reason: Mapped[DeclineReason | None] = mapped_column(_enum(DeclineReason))
+    asked_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
+
+
+class MatchFeedback(Base):
+    """One party's answers to a round of questions about a match: the exit questions at
+    closure (round "exit") or a joint evaluation ("eval:3" at three months)."""
+
+    __tablename__ = "match_feedback"
+    __table_args__ = (UniqueConstraint("match_id", "round", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("match.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    party: Mapped[Party] = mapped_column(_enum(Party))
+    round: Mapped[str] = mapped_column(String(24))
+    answers: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"q0": 4, ...}
     asked_at: Mapped[datetime]
     answered_at: Mapped[datetime | None]
 

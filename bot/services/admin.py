@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import is_valid_timezone, normalise_locale
 from bot.services import audit, texts
 from bot.services.errors import Invalid, NotFound
+from storage.match_life import FirstMeetingOutcome, MatchStage
 from storage.models import (
     Consent,
     Family,
@@ -859,9 +860,12 @@ async def add_match(
         family_id=the_family.id,
         worker_id=the_worker.id,
         status=MatchStatus.ACTIVE,
+        stage=MatchStage.ACTIVE,
         started_on=started_on or now.astimezone(ZoneInfo(organisation.timezone)).date(),
+        first_meeting_outcome=FirstMeetingOutcome.AGREED,
         created_at=now,
     )
+    match.initiated_on = match.started_on
     session.add(match)
     await session.flush()
     for mentor in the_mentors:

@@ -67,6 +67,21 @@ def upgrade() -> None:
             sa.Column("closure_kind", _enum("closurekind", "planned", "unplanned"), nullable=True)
         )
         batch_op.add_column(sa.Column("closed_by_id", sa.Integer(), nullable=True))
+        batch_op.add_column(
+            sa.Column(
+                "first_meeting_outcome",
+                _enum(
+                    "firstmeetingoutcome",
+                    "agreed",
+                    "family_not_ready",
+                    "mentor_withdrew",
+                    "not_a_fit",
+                    "did_not_take_place",
+                ),
+                nullable=True,
+            )
+        )
+        batch_op.add_column(sa.Column("closure_steps", sa.JSON(), nullable=True))
         batch_op.create_foreign_key(
             batch_op.f("fk_match_closed_by_id_person"), "person", ["closed_by_id"], ["id"]
         )
@@ -194,9 +209,39 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_match_offer_match_id"), "match_offer", ["match_id"], unique=False)
     op.create_index(op.f("ix_match_offer_mentor_id"), "match_offer", ["mentor_id"], unique=False)
+    op.create_table(
+        "match_feedback",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("match_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("party", _enum("party", "mentee", "mentor", "worker"), nullable=False),
+        sa.Column("round", sa.String(length=24), nullable=False),
+        sa.Column("answers", sa.JSON(), nullable=False),
+        sa.Column("asked_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("answered_at", storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["match_id"], ["match.id"], name=op.f("fk_match_feedback_match_id_match")
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["person.id"], name=op.f("fk_match_feedback_person_id_person")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_match_feedback")),
+        sa.UniqueConstraint(
+            "match_id", "round", "person_id", name=op.f("uq_match_feedback_match_id")
+        ),
+    )
+    op.create_index(
+        op.f("ix_match_feedback_match_id"), "match_feedback", ["match_id"], unique=False
+    )
+    op.create_index(
+        op.f("ix_match_feedback_person_id"), "match_feedback", ["person_id"], unique=False
+    )
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_match_feedback_person_id"), table_name="match_feedback")
+    op.drop_index(op.f("ix_match_feedback_match_id"), table_name="match_feedback")
+    op.drop_table("match_feedback")
     op.drop_index(op.f("ix_match_offer_mentor_id"), table_name="match_offer")
     op.drop_index(op.f("ix_match_offer_match_id"), table_name="match_offer")
     op.drop_table("match_offer")
@@ -209,6 +254,8 @@ def downgrade() -> None:
     op.drop_table("mentor_profile")
     with op.batch_alter_table("match", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_match_closed_by_id_person"), type_="foreignkey")
+        batch_op.drop_column("closure_steps")
+        batch_op.drop_column("first_meeting_outcome")
         batch_op.drop_column("closed_by_id")
         batch_op.drop_column("closure_kind")
         batch_op.drop_column("closure_code")
