@@ -169,7 +169,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     match_close = match_sub.add_parser("close", parents=[out], help="close a match")
     match_close.add_argument("match", metavar="MATCH", help="match id")
-    match_close.add_argument("--reason", required=True)
+    match_close.add_argument(
+        "--reason",
+        required=True,
+        help="goals_reached, period_ended (planned); family_moved, mentor_unavailable, "
+        "conflict, unreachable (unplanned: the family goes back to the request queue)",
+    )
+    match_close.add_argument("--note", help="a note for staff")
     match_list = match_sub.add_parser("list", parents=[out], help="list matches")
     match_list.add_argument("--org", help="only this organisation")
     match_list.add_argument("--status", choices=("proposed", "active", "closed"))
@@ -495,7 +501,8 @@ def _match(args: argparse.Namespace, settings: Settings, as_json: bool) -> None:
     elif args.action == "close":
         closed = asyncio.run(
             _in_transaction(
-                settings, lambda s, now: admin.close_match(s, now, args.match, args.reason)
+                settings,
+                lambda s, now: admin.close_match(s, now, args.match, args.reason, args.note),
             )
         )
         _print_json(closed) if as_json else print(closed.id)

@@ -47,9 +47,15 @@ MENUS: dict[Role | None, list[tuple[str, str]]] = {
         *STAFF,
         ("request", N_("Ask for mentors for a family")),
         ("requests", N_("Families waiting for mentors")),
+        ("endmatch", N_("End a match: /endmatch and its number")),
         *COMMON,
     ],
-    Role.COORDINATOR: [*STAFF, ("requests", N_("Families waiting for mentors")), *COMMON],
+    Role.COORDINATOR: [
+        *STAFF,
+        ("requests", N_("Families waiting for mentors")),
+        ("endmatch", N_("End a match: /endmatch and its number")),
+        *COMMON,
+    ],
     Role.ADMIN: [*STAFF, *COMMON],
 }
 

@@ -111,6 +111,16 @@ async def _request_overdue(session: AsyncSession, now: datetime, limit: int, cur
     return done
 
 
+async def _evaluations(session: AsyncSession, now: datetime, limit: int, cursor: Cursor) -> int:
+    """Walks the active matches by id, like the report requests."""
+    from bot.services import match_cycle
+
+    done, last = await match_cycle.evaluation_batch(session, now, cursor.position, limit)
+    cursor.more = last is not None
+    cursor.position = last if last is not None else 0
+    return done
+
+
 def due_jobs() -> list[tuple[str, DueJob]]:
     """Each feature's "what is due at `now`?" batch, in the order they take turns."""
     return [
@@ -120,6 +130,7 @@ def due_jobs() -> list[tuple[str, DueJob]]:
         ("report_requests", _report_requests),
         ("report_reminders", _report_reminders),
         ("request_overdue", _request_overdue),
+        ("evaluations", _evaluations),
     ]
 
 

@@ -9,6 +9,7 @@ def build_router() -> Router:
     from handlers import (
         appointments,
         concerns,
+        match_cycle,
         match_life,
         meetings,
         mentee,
@@ -32,6 +33,7 @@ def build_router() -> Router:
         progress,
         match_cards,
         match_life,
+        match_cycle,
         whole,
     ):
         feature.register(router)

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_, isolate
-from bot.services import audit, match_texts, outbox, people, profiles, texts
+from bot.services import audit, match_cycle, match_texts, outbox, people, profiles, texts
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from bot.services.matching import FamilyFacts, Score, rank, score
 from storage.match_life import (
@@ -118,7 +118,7 @@ def _today(org: Organisation, now: datetime) -> date:
     return now.astimezone(ZoneInfo(org.timezone)).date()
 
 
-async def _coordinators(session: AsyncSession, org_id: int) -> list[Person]:
+async def coordinators(session: AsyncSession, org_id: int) -> list[Person]:
     rows = await session.execute(
         select(Person)
         .where(Person.organisation_id == org_id, Person.role == Role.COORDINATOR, Person.active)
@@ -246,7 +246,7 @@ async def create_request(
         family_id=family.id,
         urgency=level.value,
     )
-    for coordinator in await _coordinators(session, org.id):
+    for coordinator in await coordinators(session, org.id):
         rd = await people.reader(session, coordinator)
         text = rd.tr.gettext(NEW_REQUEST) % {
             "family": isolate(family.name),
@@ -572,6 +572,7 @@ async def offer_view(session: AsyncSession, mentor: Person, offer_id: int) -> Of
     return OfferView(offer.id, offer.status, dict(offer.summary or {}))
 
 
+PLAN_FIRST = N_("Plan the first meeting")
 JOINED = N_("%(mentor)s accepted to mentor the %(family)s family. The team has %(n)s mentor(s).")
 DECLINED = N_("%(mentor)s declined to mentor the %(family)s family: %(reason)s.")
 
@@ -623,7 +624,7 @@ async def answer_offer(
         ).all()
     )
     staff = [
-        *await _coordinators(session, match.organisation_id),
+        *await coordinators(session, match.organisation_id),
         *[p for p in [await session.get(Person, match.worker_id)] if p is not None],
     ]
     req_id = await session.scalar(select(MatchRequest.id).where(MatchRequest.match_id == match.id))
@@ -639,6 +640,8 @@ async def answer_offer(
         buttons = None
         if req_id is not None and person.role == Role.COORDINATOR:
             buttons = [[(rd.tr.gettext(OPEN_BUTTON), match_texts.request_open(req_id))]]
+        elif accept and person.id == match.worker_id:
+            buttons = [[(rd.tr.gettext(PLAN_FIRST), match_cycle.plan_first(match.id))]]
         outbox.enqueue(
             session,
             now,
@@ -680,7 +683,7 @@ async def flag_overdue_batch(session: AsyncSession, now: datetime, limit: int) -
         for req, family_name in rows:
             req.overdue_flagged_at = now
             done += 1
-            for coordinator in await _coordinators(session, org.id):
+            for coordinator in await coordinators(session, org.id):
                 rd = await people.reader(session, coordinator)
                 text = rd.tr.gettext(OVERDUE) % {
                     "family": isolate(family_name),
