@@ -87,7 +87,8 @@ def upgrade() -> None:
         )
     # The states the matches made before need.
     op.execute(
-        "UPDATE match SET stage = 'active', initiated_on = started_on WHERE status = 'active'"
+        "UPDATE match SET stage = 'active', initiated_on = started_on, "
+        "first_meeting_outcome = 'agreed' WHERE status = 'active'"
     )
     op.execute("UPDATE match SET stage = 'forming' WHERE status = 'proposed'")
     op.execute(
