@@ -46,3 +46,15 @@ def test_throughput_reports_both_bots() -> None:
         updates_per_second, lost = float(rows[bot][1]), int(rows[bot][8])
         assert updates_per_second > 0 and lost == 0, done.stdout
     assert re.search(r"load average \d", done.stdout)
+
+
+def test_matching_bench_reports_a_time() -> None:
+    done = subprocess.run(
+        [sys.executable, "benchmarks/matching_bench.py", "--mentors", "50", "--repeat", "2"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"50 mentors: median [\d.]+ ms", done.stdout), done.stdout

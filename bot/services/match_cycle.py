@@ -660,9 +660,17 @@ async def close_match(
             )
         ).scalars()
     )
+    told = 0
     for appointment in planned:
-        await appointments.cancel(session, acting, appointment.id, now)
-    _step(steps, "meetings_cancelled", now, n=len(planned))
+        try:
+            await appointments.cancel(session, acting, appointment.id, now)
+            told += 1
+        except NotFound:  # nobody left who may manage it (a worker who left): cancel quietly
+            appointment.status = AppointmentStatus.CANCELLED
+            appointment.sequence += 1
+            appointment.updated_at = now
+            await reminders.withdraw(session, appointment.id, reminders.CANCELLED, now)
+    _step(steps, "meetings_cancelled", now, n=len(planned), family_told=told)
 
     # 2. Reminders stop: any still pending for its meetings, the progress-report requests,
     # and messages queued about its meetings or offers that have not gone out.

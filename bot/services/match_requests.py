@@ -13,6 +13,7 @@ organisation's; only coordinators ask mentors; only the mentor asked answers.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -182,7 +183,7 @@ async def create_request(
     *,
     family_name: str | None = None,
     family_id: int | None = None,
-    needs: list[str] | str = (),  # type: ignore[assignment]
+    needs: Sequence[str] | str = (),
     urgency: str | Urgency = Urgency.NORMAL,
     note: str | None = None,
     actor_id: int | None = None,
@@ -398,13 +399,14 @@ async def request_card(
             Candidate(s.mentor_id, names[s.mentor_id], s, offers.get(s.mentor_id))
             for s in proposed[:PROPOSE]
         ]
+    # The family's earlier matches and how they ended: for coordinators (rematches).
     history_rows = await session.execute(
         select(Match)
         .where(Match.family_id == req.family_id, Match.status == MatchStatus.CLOSED)
         .order_by(Match.closed_at.desc(), Match.id.desc())
     )
     history = []
-    for m in history_rows.scalars():
+    for m in history_rows.scalars() if staff.role == Role.COORDINATOR else []:
         n = len(
             (
                 await session.execute(
