@@ -11,12 +11,20 @@ from __future__ import annotations
 from typing import Any
 
 from bot.i18n import SUPPORTED_LOCALES, isolate
-from bot.services import match_requests, match_texts, profiles
+from bot.services import match_cycle, match_requests, match_texts, profiles
 from bot.services.errors import Invalid
 from bot.services.match_texts import OFFER_PREFIX, PROFILE_PREFIX, REQUEST_PREFIX
 from handlers.common import Buttons, Ctx, chunk, id_arg
 from handlers.router import Router
-from storage.match_life import ALL_SLOTS, DeclineReason, Gender, OfferStatus, Topic, Urgency
+from storage.match_life import (
+    ALL_SLOTS,
+    ClosureReason,
+    DeclineReason,
+    Gender,
+    OfferStatus,
+    Topic,
+    Urgency,
+)
 from storage.models import Draft, Role
 
 MENTOR = frozenset({Role.MENTOR})
@@ -314,7 +322,12 @@ def _card_text(ctx: Ctx, card: match_requests.RequestCard) -> tuple[str, Buttons
         for past in card.history:
             lines.append(
                 _("Started %(day)s, closed: %(reason)s")
-                % {"day": tr.day(past.started_on), "reason": past.closure_code or "-"}
+                % {
+                    "day": tr.day(past.started_on),
+                    "reason": _(match_cycle.CLOSURE_REASONS[ClosureReason(past.closure_code)])
+                    if past.closure_code
+                    else "-",
+                }
             )
         if card.rematch_policy:
             lines.append(_("Rematch policy: %(text)s") % {"text": isolate(card.rematch_policy)})

@@ -351,6 +351,7 @@ async def first_meeting_to_rematch(
     await c.press_data(match_texts.request_open(requests[1].id))
     card = await c.next_message()
     assert "One rematch, then a review." in card.text
+    assert CA.gettext(match_cycle.CLOSURE_REASONS[ClosureReason.CONFLICT]) in card.text
     assert CA.gettext("<b>Earlier matches</b>").replace("<b>", "").replace("</b>", "") in card.text
 
 
