@@ -53,6 +53,7 @@ PLURAL_FORMS: dict[str, tuple[int, str]] = {
     "fa": (1, "0"),
     "ps": (2, "(n != 1)"),
     "ti": (2, "(n != 1)"),
+    "tr": (2, "(n != 1)"),
 }
 
 
@@ -87,6 +88,121 @@ def tags(text: str) -> list[str]:
 def _key(message: Message) -> tuple[str, str | None]:
     msgid = message.id[0] if isinstance(message.id, tuple | list) else message.id
     return str(msgid), message.context
+
+
+# What STYLE.md asks that a machine can check. Each rule: (name, pattern that must NOT match a
+# translation). Patterns are case-sensitive unless they say (?i).
+_ARABIC_LETTER = r"[\u0600-\u06FF]"
+STYLE_RULES: dict[str, list[tuple[str, str]]] = {
+    "es": [
+        ("usted (STYLE.md: tú)", r"(?i)\busted(es)?\b"),
+        (
+            "usted imperative (STYLE.md: tú, 'Toca', 'Escribe')",
+            r"\b(Pulse|Toque|Escriba|Escríbala|Elija|Indique|Envíe|Responda|Compruebe|Revise|Seleccione|"
+            r"Díganos|Cuéntenos|Vuelva|Inténtelo|Espere|Abra|Use|Pídale|Dígale|Avísenos)\b",
+        ),
+        ("usted form (STYLE.md: tú)", r"\b(¿Quiere|¿Puede|Quiere usted|si lo desea)\b"),
+        ("glossary: acknowledge is 'Me encargo'", r"(?i)acusar recibo"),
+        ("glossary: referring worker, not 'Asignada a'", r"^Asignad[ao] a\b"),
+        ("calque: 'cómo estaba la familia'", r"cómo se veía"),
+        ("¿ missing before a question", r"(^|[.!:]\s+)[^¿¡\s<%(][^.!?¿:]*\?"),
+    ],
+    "ca": [
+        ("vostè (STYLE.md: tu)", r"(?i)\bvostès?\b"),
+        (
+            "vós/vostè imperative (STYLE.md: tu, 'Toca', 'Escriu')",
+            r"\b(Premeu|Premi|Toqueu|Toqui|Escriviu|Escrigui|Trieu|Triï|Indiqueu|Envieu|"
+            r"Responeu|Comproveu|Torneu|Obriu|Espereu|Digueu|Expliqueu|Feu)\b",
+        ),
+        ("vós/vostè form (STYLE.md: tu)", r"\b(Voleu|Podeu|Vol enviar|Vol |Pot )"),
+        ("glossary: acknowledge is 'Me'n faig càrrec'", r"(?i)acusar recepció"),
+        ("glossary: referring worker, not 'Assignada a'", r"^Assignad[ao] a\b"),
+    ],
+    "fr": [
+        ("plain space before : ; ? ! (STYLE.md: no-break space)", r"(?<=\S) [:;?!](?=\s|$|<)"),
+        ("no space before ; ? ! (STYLE.md: no-break space)", r"(?<=[\w»)])[;?!]"),
+        (
+            "no space before : (STYLE.md: no-break space)",
+            r"(?<=[^\W\d])(?<!https)(?<!http):(?=\s|$)",
+        ),
+        ("glossary: 'my mentor' is 'mon mentor ou ma mentore'", r"avec un bénévole"),
+    ],
+    "ar": [("Latin punctuation after Arabic (STYLE.md: ، ؟ ؛)", _ARABIC_LETTER + r"\s?[,?;]")],
+    "fa": [("Latin punctuation after Persian (STYLE.md: ، ؟ ؛)", _ARABIC_LETTER + r"\s?[,?;]")],
+    "ps": [("Latin punctuation after Pashto (STYLE.md: ، ؟ ؛)", _ARABIC_LETTER + r"\s?[,?;]")],
+    "uk": [
+        ("calque: a concern is 'проблема'", r"(?i)занепокоєнн"),
+        ("'свої найближчі зустрічі'", r"(?i)ваші наступні зустрічі"),
+    ],
+    "ru": [("'свои ближайшие встречи'", r"(?i)ваши следующие встречи")],
+}
+# How often a phrase may appear in one catalog at most (STYLE.md: vary the turns).
+STYLE_LIMITS: dict[str, list[tuple[str, int]]] = {"fr": [("Merci de", 3)]}
+# Glossary terms: when the source (or its context) matches the first pattern, the translation
+# must match the second.
+GLOSSARY_RULES: dict[str, list[tuple[str, str]]] = {
+    "es": [(r"(?i)referring worker", r"(?i)profesional de referencia")],
+    "ca": [(r"(?i)referring worker", r"(?i)professional de referència")],
+    "fr": [(r"(?i)referring worker", r"(?i)référent")],
+    "ar": [(r"(?i)referring worker", r"الأخصائي الاجتماعي المسؤول")],
+    "uk": [(r"(?i)referring worker", r"(?i)соціальн\w* працівник")],
+    "ru": [(r"(?i)referring worker", r"(?i)социальн\w* работник")],
+    "fa": [(r"(?i)referring worker", r"مددکار اجتماعی مسئول")],
+    "ps": [(r"(?i)referring worker", r"مسؤل ټولنیز کارکوونک")],
+    "ti": [(r"(?i)referring worker", r"ሓላፊ ማሕበራዊ ሰራሕተኛ")],
+    "tr": [(r"(?i)referring worker", r"(?i)sorumlu sosyal çalışmacı")],
+}
+# The concern card's "Acknowledge" button, word for word.
+ACKNOWLEDGE: dict[str, str] = {
+    "es": "Me encargo",
+    "ca": "Me'n faig càrrec",
+    "fr": "Prendre en charge",
+    "ar": "سأتولى الأمر",
+    "uk": "Взяти в роботу",
+    "ru": "Взять в работу",
+    "fa": "پیگیری می‌کنم",
+    "ps": "زه یې په غاړه اخلم",
+    "tr": "Üstleniyorum",
+}
+
+
+def _plain(text: str) -> str:
+    """A translation with its placeholders and tags taken out, for the style rules."""
+    text = _TAG.sub("", text)
+    text = _PERCENT.sub("X", text)
+    return _BRACES.sub("X", text)
+
+
+def check_style(catalog: Catalog, locale: str) -> list[Problem]:
+    """What a machine can check of STYLE.md: register markers, glossary terms, punctuation."""
+    problems: list[Problem] = []
+    counts: dict[str, int] = {}
+    for message in catalog:
+        if not message.id:
+            continue
+        msgid = _key(message)[0]
+        raw = message.string if isinstance(message.string, tuple | list) else [message.string]
+        sources = message.id if isinstance(message.id, tuple | list) else [message.id]
+        for form in (str(x) for x in raw if x):
+            plain = _plain(form)
+            for name, pattern in STYLE_RULES.get(locale, []):
+                if any(re.search(pattern, line) for line in plain.split("\n")):
+                    problems.append(Problem(locale, msgid, "style", name))
+            for phrase, _limit in STYLE_LIMITS.get(locale, []):
+                counts[phrase] = counts.get(phrase, 0) + form.count(phrase)
+            for term, wanted in GLOSSARY_RULES.get(locale, []):
+                if any(re.search(term, str(x)) for x in sources) and not re.search(wanted, form):
+                    problems.append(Problem(locale, msgid, "glossary", f"wants /{wanted}/"))
+        if message.context == "concern button" and msgid == "Acknowledge":
+            wanted_ack = ACKNOWLEDGE.get(locale)
+            if wanted_ack and message.string != wanted_ack:
+                problems.append(Problem(locale, msgid, "glossary", f"wants {wanted_ack!r}"))
+    for phrase, limit in STYLE_LIMITS.get(locale, []):
+        if counts.get(phrase, 0) > limit:
+            problems.append(
+                Problem(locale, "", "style", f"{phrase!r} {counts[phrase]} times, at most {limit}")
+            )
+    return problems
 
 
 def load(path: Path, locale: str | None = None) -> Catalog:
@@ -168,6 +284,9 @@ def extract(root: Path | None = None) -> Catalog:
                 "-o",
                 str(out),
                 "--no-location",
+                "--keyword=NP_:1c,2",
+                "--keyword=about:2",
+                "--add-comments=Translators:",
                 str(root),
             ],
             check=True,
@@ -188,7 +307,9 @@ def check_all(template: Catalog | None = None) -> list[Problem]:
             continue
         if review_status(path) is None:
             problems.append(Problem(locale, "", "header", f"no '{REVIEW_PREFIX}' line"))
-        problems += check_catalog(load(path, locale), template, locale)
+        catalog = load(path, locale)
+        problems += check_catalog(catalog, template, locale)
+        problems += check_style(catalog, locale)
     return problems
 
 
@@ -205,6 +326,7 @@ def compile_all() -> int:
 
 
 REVIEW_PREFIX = "Review status:"
+CONTEXT_SEPARATOR = "\x04"
 
 
 def update_all(root: Path | None = None) -> Path:
@@ -252,7 +374,8 @@ def review_status(path: Path) -> str | None:
 
 def fill(locale: str, translations: dict[str, str | list[str]]) -> int:
     """Write translations into a language's catalog (keys: the English source text, or the
-    singular of a plural message; values: the text, or the list of plural forms). Returns how
+    singular of a plural message, after "context\x04" for an entry with a context; values: the
+    text, or the list of plural forms). Returns how
     many entries were written; unknown keys are ignored."""
     from babel.messages.pofile import write_po
 
@@ -262,15 +385,266 @@ def fill(locale: str, translations: dict[str, str | list[str]]) -> int:
     for message in catalog:
         if not message.id:
             continue
-        key = _key(message)[0]
+        msgid, context = _key(message)
+        # "context\x04source" (gettext's own notation) names one entry of a context; a plain
+        # source names every entry with that text.
+        key = f"{context}{CONTEXT_SEPARATOR}{msgid}" if context else msgid
+        if key not in translations:
+            key = msgid
         if key in translations:
             value = translations[key]
-            message.string = tuple(value) if isinstance(value, list) else value
+            string = tuple(value) if isinstance(value, list) else value
+            if string != message.string:
+                message.flags.discard(REVIEWED)  # a new text has not been reviewed yet
+            message.string = string
             message.flags.discard("fuzzy")
             written += 1
     with path.open("wb") as fh:
         write_po(fh, catalog, width=100, ignore_obsolete=True, sort_output=True)
     return written
+
+
+# Review by native speakers ---------------------------------------------------------------------
+
+REVIEWED = "reviewed"  # the flag (`#, reviewed`) on an entry a native speaker approved
+SHEET_COLUMNS = (
+    "key",
+    "source (English)",
+    "context",
+    "comment for translators",
+    "plural form",
+    "current translation",
+    "where it is used",
+    "correction",
+    "reviewed",
+)
+_YES = {"yes", "y", "x", "1", "true", "ok", "✓", "✔", "sí", "si", "oui", "да", "так", "نعم", "بله"}
+
+
+def catalog_path(locale: str) -> Path:
+    return LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def coverage(catalog: Catalog) -> tuple[int, int]:
+    """(reviewed entries, all entries) of a catalog."""
+    entries = [m for m in catalog if m.id]
+    return sum(1 for m in entries if REVIEWED in m.flags), len(entries)
+
+
+def _usages() -> dict[tuple[str, str | None], list[str]]:
+    """Where each message is used in the code ("bot/services/concerns.py:72")."""
+    root = Path(__file__).resolve().parent.parent
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "messages.pot"
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "babel.messages.frontend",
+                "-q",
+                "extract",
+                "-F",
+                str(root / "babel.cfg"),
+                "-o",
+                str(out),
+                "--keyword=NP_:1c,2",
+                "--keyword=about:2",
+                ".",
+            ],
+            check=True,
+            cwd=root,
+        )
+        template = load(out)
+    return {_key(m): [f"{path}:{line}" for path, line in m.locations] for m in template if m.id}
+
+
+def _plural_names(locale: str) -> list[str]:
+    """A name for each plural form of a language: the numbers that take it, from 0 to 200."""
+    count, expr = PLURAL_FORMS[locale]
+    from gettext import c2py
+
+    rule = c2py(expr)
+    numbers: dict[int, list[int]] = {i: [] for i in range(count)}
+    for n in range(201):
+        numbers[int(rule(n))].append(n)
+    return [
+        "numbers like " + ", ".join(str(n) for n in numbers[i][:4]) if numbers[i] else ""
+        for i in range(count)
+    ]
+
+
+def _sheet_key(msgid: str, context: str | None) -> str:
+    """The hidden first column: which entry a row is (JSON; a spreadsheet refuses \\x04)."""
+    import json
+
+    return json.dumps([context, msgid], ensure_ascii=False)
+
+
+def write_sheet(locale: str, out: Path) -> int:
+    """A spreadsheet for a native speaker to review one language: one row per message (per
+    plural form), with the source, its context and comment, the current translation, where it
+    is used, and two columns to fill: a correction and "reviewed". Returns the rows written."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    from bot.services import cells
+
+    catalog = load(catalog_path(locale), locale)
+    used = _usages()
+    names = _plural_names(locale)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = locale
+    sheet.append(list(SHEET_COLUMNS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    rows = 0
+    for message in catalog:
+        if not message.id:
+            continue
+        msgid, context = _key(message)
+        key = _sheet_key(msgid, context)
+        sources = message.id if isinstance(message.id, tuple | list) else (message.id,)
+        forms = message.string if isinstance(message.string, tuple | list) else (message.string,)
+        comment = "\n".join(message.auto_comments)
+        where = "\n".join(used.get((msgid, context), []))
+        for index, form in enumerate(forms):
+            plural = f"{index}: {names[index]}" if message.pluralizable else ""
+            source = " / ".join(str(s) for s in sources)
+            reviewed = "yes" if REVIEWED in message.flags else ""
+            values = [key, source, context or "", comment, plural, form or "", where, "", reviewed]
+            sheet.append([cells.escape(v) for v in values])
+            rows += 1
+    widths = {"A": 12, "B": 50, "C": 18, "D": 40, "E": 14, "F": 60, "G": 30, "H": 60, "I": 10}
+    for column, width in widths.items():
+        sheet.column_dimensions[column].width = width
+    for line in sheet.iter_rows(min_row=2):
+        for cell in line:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.column_dimensions["A"].hidden = True
+    sheet.freeze_panes = "B2"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    book.save(out)
+    return rows
+
+
+def _unescape(value: object) -> str:
+    """A cell read back: what `cells.escape` wrote, without its protecting apostrophe."""
+    from bot.services import cells
+
+    text = "" if value is None else str(value)
+    return text[1:] if text.startswith("'") and cells.is_formula(text[1:]) else text
+
+
+@dataclass
+class Applied:
+    locale: str
+    corrected: int
+    reviewed: int
+    problems: list[Problem]
+
+
+def apply_sheet(path: Path, template: Catalog | None = None) -> Applied:
+    """Read a reviewed spreadsheet back into its catalog: corrections replace translations,
+    "reviewed" marks entries (flag `reviewed`). Every check of the catalogs runs on the result
+    first; when one fails, nothing is written and the problems are returned."""
+    from babel.messages.pofile import write_po
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    sheet = book.worksheets[0]
+    locale = str(sheet.title)
+    if locale not in PLURAL_FORMS or locale == "en":
+        raise ValueError(f"the sheet is named {locale!r}, not a catalog's language")
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(h or "") for h in next(rows)]
+    if tuple(header[: len(SHEET_COLUMNS)]) != SHEET_COLUMNS:
+        raise ValueError("the first row is not the review sheet's header")
+    column = {name: header.index(name) for name in SHEET_COLUMNS}
+    edits: dict[str, dict[int, str]] = {}
+    marks: dict[str, list[bool]] = {}
+    for values in rows:
+        key = _unescape(values[column["key"]])
+        if not key:
+            continue
+        plural = _unescape(values[column["plural form"]])
+        index = int(plural.split(":", 1)[0]) if plural else 0
+        correction = _unescape(values[column["correction"]]).strip()
+        if correction:
+            edits.setdefault(key, {})[index] = correction
+        mark = _unescape(values[column["reviewed"]]).strip().lower() in _YES
+        marks.setdefault(key, []).append(mark)
+    book.close()
+    po = catalog_path(locale)
+    catalog = load(po, locale)
+    corrected = reviewed = 0
+    for message in catalog:
+        if not message.id:
+            continue
+        msgid, context = _key(message)
+        key = _sheet_key(msgid, context)
+        if key in edits:
+            if isinstance(message.string, tuple | list):
+                forms = list(message.string)
+                for index, text in edits[key].items():
+                    if 0 <= index < len(forms):
+                        forms[index] = text
+                message.string = tuple(forms)
+            else:
+                message.string = edits[key].get(0, message.string)
+            message.flags.discard("fuzzy")
+            corrected += 1
+        if key in marks:
+            if all(marks[key]):
+                if REVIEWED not in message.flags:
+                    reviewed += 1
+                message.flags.add(REVIEWED)
+            else:
+                message.flags.discard(REVIEWED)
+    problems = check_catalog(catalog, template or extract(), locale) + check_style(catalog, locale)
+    if not problems:
+        with po.open("wb") as fh:
+            write_po(fh, catalog, width=100, ignore_obsolete=True, sort_output=True)
+    return Applied(locale, corrected, reviewed, problems)
+
+
+def coverage_all() -> list[str]:
+    lines = []
+    for locale in SUPPORTED_LOCALES:
+        path = catalog_path(locale)
+        if locale == "en" or not path.exists():
+            continue
+        done, total = coverage(load(path, locale))
+        share = round(100 * done / total) if total else 0
+        lines.append(f"{locale}: {done} of {total} messages reviewed ({share}%)")
+    return lines
+
+
+def _sheet_command(args: list[str]) -> int:
+    if args[:1] == ["--apply"] and len(args) == 2:
+        result = apply_sheet(Path(args[1]))
+        for problem in result.problems:
+            print(problem)
+        if result.problems:
+            print(f"{result.locale}: nothing written; correct the sheet and apply it again")
+            return 1
+        done, total = coverage(load(catalog_path(result.locale), result.locale))
+        print(
+            f"{result.locale}: {result.corrected} corrected, {result.reviewed} newly reviewed; "
+            f"{done} of {total} messages reviewed"
+        )
+        return 0
+    if len(args) in (1, 2) and not args[0].startswith("-"):
+        locale = args[0]
+        if locale not in SUPPORTED_LOCALES or locale == "en":
+            print(f"no catalog for {locale!r}")
+            return 2
+        out = Path(args[1]) if len(args) == 2 else Path(f"mentorbot-{locale}-review.xlsx")
+        print(f"wrote {write_sheet(locale, out)} rows to {out}")
+        return 0
+    print("usage: python -m bot.catalogs sheet LANG [FILE.xlsx] | sheet --apply FILE.xlsx")
+    return 2
 
 
 if __name__ == "__main__":
@@ -284,8 +658,12 @@ if __name__ == "__main__":
             print(f"filled {fill(sys.argv[2], json.load(fh))} entries")
     elif command == "compile":
         print(f"compiled {compile_all()} catalogs")
+    elif command == "sheet":
+        sys.exit(_sheet_command(sys.argv[2:]))
     else:
         found = check_all()
         for problem in found:
             print(problem)
+        for line in coverage_all():
+            print(f"review coverage: {line}")
         sys.exit(1 if found else 0)

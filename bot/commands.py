@@ -69,7 +69,9 @@ async def set_default_menus(bot: Bot) -> None:
     """The menu of people not yet linked, in every language the bot speaks."""
     await bot.set_my_commands(menu(None, "en"), scope=BotCommandScopeDefault())
     for locale in SUPPORTED_LOCALES:
-        if locale != "en":
+        # Telegram takes a two-letter ISO 639-1 code here: a catalog such as "ckb" or "fa_AF"
+        # gets no default menu, and its readers get theirs per chat once linked.
+        if locale != "en" and len(locale) == 2:
             await bot.set_my_commands(
                 menu(None, locale), scope=BotCommandScopeDefault(), language_code=locale
             )

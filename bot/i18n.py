@@ -26,8 +26,35 @@ LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
 DEFAULT_LOCALE = "en"
 # English is the source; the others have catalogs in locales/<code>/LC_MESSAGES/messages.po.
-SUPPORTED_LOCALES = ("en", "es", "ca", "ar", "uk", "ru", "fr", "fa", "ps", "ti")
+SUPPORTED_LOCALES = ("en", "es", "ca", "ar", "uk", "ru", "fr", "fa", "ps", "ti", "tr")
+# Catalogs whose safety texts (SAFETY_TEXTS) no native speaker has reviewed yet: those texts are
+# shown with their translation into the organisation's language below them. A code leaves this
+# set when its catalog's safety texts carry the `reviewed` flag (see locales/README.md).
+UNREVIEWED_SAFETY = frozenset({"tr"})
+# The texts a person in danger or in trouble reads: a wrong word there costs the most.
+SAFETY_TEXTS = frozenset(
+    {
+        "If you are in danger now, call %(phone)s.",
+        "If anyone is in danger right now, call %(phone)s first, and stay with the person if "
+        "it is safe for you.",
+        "Emergency: someone is in danger right now. You will get the emergency number at once.",
+        "Emergency: %(phone)s",
+        "Office phone: %(phone)s",
+        "Thank you. It is saved. Please also phone the office: %(phone)s.",
+        "Your concern is saved, but nobody on the staff can be reached through the bot right "
+        "now. Please phone the office: %(phone)s.",
+    }
+)
 RTL_LOCALES = frozenset({"ar", "fa", "ps"})
+
+# How a person asked to be addressed (Person.address); None, the default, is the neutral form.
+ADDRESS_FORMS = ("feminine", "masculine")
+# The languages whose texts take the reader's gender somewhere: only there is the person asked.
+GENDERED_LOCALES = frozenset({"es", "ca", "ar", "uk", "ru", "fr"})
+# The gettext contexts of a message's gendered variants (declared in bot/gendered.py): one for
+# the reader addressed, one for a third person the message is about.
+ADDRESSING = {"feminine": "addressing a woman", "masculine": "addressing a man"}
+ABOUT = {"feminine": "about a woman", "masculine": "about a man"}
 
 # Unicode bidirectional isolates: FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE.
 FSI, PDI = "\u2068", "\u2069"
@@ -36,6 +63,24 @@ FSI, PDI = "\u2068", "\u2069"
 def N_(message: str) -> str:
     """Mark a text for extraction; it is translated later, for its reader."""
     return message
+
+
+class Label(str):
+    """A text that carries its gettext context: the same English word ("Other", "Housing")
+    is translated apart in each place it means something different."""
+
+    context: str
+
+    def __new__(cls, context: str, message: str) -> Label:
+        label = super().__new__(cls, message)
+        label.context = context
+        return label
+
+
+def NP_(context: str, message: str) -> str:
+    """`N_` with a context (`pgettext` when rendered): for short labels and words with two
+    meanings. Put a `# Translators:` comment above it saying where it is shown."""
+    return Label(context, message)
 
 
 def normalise_locale(code: str | None) -> str | None:
@@ -110,8 +155,23 @@ class Translator:
     """gettext and Babel formatting for one reader's locale (and the country whose usage
     dates follow)."""
 
-    def __init__(self, locale: str, region: str | None = None) -> None:
+    def __init__(
+        self,
+        locale: str,
+        region: str | None = None,
+        address: str | None = None,
+        companion: str | None = None,
+    ) -> None:
         self.locale = normalise_locale(locale) or DEFAULT_LOCALE
+        # The organisation's language, shown under the safety texts of an unreviewed catalog.
+        companion = normalise_locale(companion)
+        self.companion = (
+            translator(companion)
+            if self.locale in UNREVIEWED_SAFETY and companion and companion != self.locale
+            else None
+        )
+        # How the reader asked to be addressed; messages with a gendered variant use it.
+        self.address = address if address in ADDRESS_FORMS else None
         self._t = _catalog(self.locale)
         self._babel = formatting_locale(self.locale, region)
         # Numbers are written as the language writes them ("1,000" in English anywhere).
@@ -125,7 +185,35 @@ class Translator:
 
     # gettext ------------------------------------------------------------------------------
     def gettext(self, message: str) -> str:
+        if isinstance(message, Label):  # marked with NP_: translated in its context
+            return self.pgettext(message.context, message)
+        if self.address is not None:
+            variant = self._variant(ADDRESSING[self.address], message)
+            if variant is not None:
+                return self._with_companion(message, variant)
+        return self._with_companion(message, self._t.gettext(message))
+
+    def _with_companion(self, message: str, text: str) -> str:
+        """A safety text of an unreviewed catalog, with the organisation's language below."""
+        if self.companion is None or message not in SAFETY_TEXTS:
+            return text
+        return f"{text}\n{self.companion.gettext(message)}"
+
+    def about(self, address: str | None, message: str) -> str:
+        """A message about a third person, in the form that person asked for (`address`),
+        whatever the reader's own; the neutral form when they chose none."""
+        if address in ABOUT:
+            variant = self._variant(ABOUT[address], message)
+            if variant is not None:
+                return variant
         return self._t.gettext(message)
+
+    def _variant(self, context: str, message: str) -> str | None:
+        """The translation of `message` in `context` when the catalog has one (a gendered
+        variant declared in bot/gendered.py), else None."""
+        catalog: dict[str, str] | None = getattr(self._t, "_catalog", None)
+        found = catalog.get(f"{context}\x04{message}") if catalog else None
+        return str(found) if found else None
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self._t.ngettext(singular, plural, n)
@@ -202,8 +290,13 @@ class Translator:
 
 
 @lru_cache(maxsize=128)
-def translator(locale: str | None, region: str | None = None) -> Translator:
-    return Translator(locale or DEFAULT_LOCALE, region)
+def translator(
+    locale: str | None,
+    region: str | None = None,
+    address: str | None = None,
+    companion: str | None = None,
+) -> Translator:
+    return Translator(locale or DEFAULT_LOCALE, region, address, companion)
 
 
 def reload_catalogs() -> None:

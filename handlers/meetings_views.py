@@ -73,7 +73,9 @@ def ask_day(ctx: Ctx, family: str) -> tuple[str, Buttons]:
         "When did you meet the %(family)s family?\n"
         "Tap a button, or type the date (for example %(example)s)."
     ) % {"family": isolate(family), "example": example_day(ctx)}
-    return text, [[(ctx._("Today"), "lg:d:0"), (ctx._("Yesterday"), "lg:d:1")]]
+    # Translators: buttons: the day the meeting took place.
+    today = ctx.pgettext("meeting day", "Today")
+    return text, [[(today, "lg:d:0"), (ctx.pgettext("meeting day", "Yesterday"), "lg:d:1")]]
 
 
 def ask_minutes(ctx: Ctx) -> tuple[str, Buttons]:
@@ -125,20 +127,28 @@ def summary(ctx: Ctx, family: str, data: dict[str, Any]) -> tuple[str, Buttons]:
     else:
         head = ctx._("<b>Please check your meeting</b>")
         ok = ctx._("Confirm")
-    buttons = [[(ok, "lg:ok"), (ctx._("Edit"), "lg:ed"), (ctx._("Discard"), "lg:x")]]
+    buttons = [
+        [
+            (ok, "lg:ok"),
+            (ctx.pgettext("meeting button", "Edit"), "lg:ed"),
+            (ctx._("Discard"), "lg:x"),
+        ]
+    ]
     return head + "\n" + describe(ctx, family, data), buttons
 
 
 def edit_menu(ctx: Ctx, data: dict[str, Any], several_matches: bool) -> tuple[str, Buttons]:
     fields = [
-        (ctx._("Date"), "lg:ef:day"),
-        (ctx._("Duration"), "lg:ef:minutes"),
-        (ctx._("Activities"), "lg:ef:acts"),
+        # Translators: a field of a logged meeting the mentor can change (a button).
+        (ctx.pgettext("meeting field", "Date"), "lg:ef:day"),
+        (ctx.pgettext("meeting field", "Duration"), "lg:ef:minutes"),
+        (ctx.pgettext("meeting field", "Activities"), "lg:ef:acts"),
         (ctx._("How the family seemed"), "lg:ef:mood"),
-        (ctx._("Notes"), "lg:ef:notes"),
+        (ctx.pgettext("meeting field", "Notes"), "lg:ef:notes"),
     ]
     if several_matches and not data.get("mid"):
-        fields.insert(0, (ctx._("Family"), "lg:ef:match"))
+        # Translators: a field of a logged meeting: which family (match) it was with.
+        fields.insert(0, (ctx.pgettext("meeting field", "Family"), "lg:ef:match"))
     rows = chunk(fields, 2)
     rows.append([(ctx._("Back to the summary"), "lg:ef:back")])
     return ctx._("What do you want to change?"), rows

@@ -8,9 +8,17 @@ language) and links nothing until the person agrees.
 from __future__ import annotations
 
 from bot import commands
-from bot.i18n import SUPPORTED_LOCALES, Translator, isolate, language_name, normalise_locale
+from bot.i18n import (
+    GENDERED_LOCALES,
+    NP_,
+    SUPPORTED_LOCALES,
+    Translator,
+    isolate,
+    language_name,
+    normalise_locale,
+)
 from bot.i18n import translator as translator_for
-from bot.services import onboarding
+from bot.services import onboarding, people
 from bot.services.errors import Invalid
 from bot.services.help import NEED_HELP_DATA, NEED_HELP_LABEL
 from handlers.common import Buttons, Ctx, chunk, not_linked_text
@@ -60,6 +68,56 @@ def consent_text(tr: Translator, opened: onboarding.Opened) -> str:
     body = tr.gettext(CONSENT[opened.role])
     question = tr.gettext("Do you agree?")
     return f"{hello}\n\n{body}\n\n{question}"
+
+
+# How to address the person (optional; neutral by default): ad:f, ad:m, ad:n --------------
+ADDRESS_PREFIX = "ad"
+ADDRESS_CODES: dict[str, str | None] = {"f": "feminine", "m": "masculine", "n": None}
+ADDRESS_LABELS: dict[str, str] = {
+    # Translators: buttons: how the person wants the bot to address them (grammatical gender).
+    "f": NP_("address choice", "As a woman"),
+    "m": NP_("address choice", "As a man"),
+    "n": NP_("address choice", "No preference"),
+}
+ADDRESS_DONE: dict[str | None, str] = {
+    "feminine": NP_("address choice", "Thank you. I will address you as a woman."),
+    "masculine": NP_("address choice", "Thank you. I will address you as a man."),
+    None: NP_("address choice", "Thank you. I will use words that suit everyone."),
+}
+
+
+def address_question(tr: Translator) -> str:
+    return tr.gettext(
+        "One more question, only if you like: how should I address you? In your language "
+        "some words change for a woman or a man. You can change it at any time with /language."
+    )
+
+
+def address_again(tr: Translator) -> str:
+    return tr.gettext(
+        "How should I address you? In this language some words change for a woman or a man."
+    )
+
+
+def address_buttons(tr: Translator, current: str | None) -> Buttons:
+    return [
+        [
+            (
+                ("✓ " if ADDRESS_CODES[code] == current else "") + tr.gettext(label),
+                f"{ADDRESS_PREFIX}:{code}",
+            )
+        ]
+        for code, label in ADDRESS_LABELS.items()
+    ]
+
+
+async def on_address_press(ctx: Ctx, args: list[str]) -> None:
+    code = args[0] if len(args) == 1 else ""
+    if code not in ADDRESS_CODES:
+        raise Invalid("address")
+    address = await onboarding.set_address(ctx.session, ctx.now, ctx.me, ADDRESS_CODES[code])
+    rd = await people.reader(ctx.session, ctx.me)  # the reader's words in their new form
+    ctx.edit(rd.tr.gettext(ADDRESS_DONE[address]))
 
 
 # /start -----------------------------------------------------------------------------------
@@ -152,7 +210,11 @@ async def _agree(ctx: Ctx, invite_id: int, locale: str) -> None:
     await ctx.clear_draft()
     tr = translator_for(linked.locale)
     # One message (an edit): what they agreed to stays above the welcome.
-    ctx.edit(consent_text(tr, opened) + "\n\n" + agreed_text(tr, WELCOME[linked.role]))
+    text = consent_text(tr, opened) + "\n\n" + agreed_text(tr, WELCOME[linked.role])
+    if linked.locale in GENDERED_LOCALES:  # asked once, gently; neutral until answered
+        ctx.edit(f"{text}\n\n{address_question(tr)}", address_buttons(tr, None))
+    else:
+        ctx.edit(text)
     _set_menu(ctx, linked.role, linked.locale)
 
 
@@ -179,11 +241,14 @@ async def on_language_press(ctx: Ctx, args: list[str]) -> None:
     if code is None or code != args[0]:
         raise Invalid("locale")
     chosen = await onboarding.set_language(ctx.session, ctx.now, ctx.me, code)
-    tr = translator_for(chosen)
-    ctx.edit(
-        tr.gettext("Done: I will write to you in %(language)s.")
-        % {"language": language_name(chosen, in_sentence=True)}
-    )
+    tr = translator_for(chosen, None, ctx.me.address)
+    done = tr.gettext("Done: I will write to you in %(language)s.") % {
+        "language": language_name(chosen, in_sentence=True)
+    }
+    if chosen in GENDERED_LOCALES:  # how to be addressed is changed here too
+        ctx.edit(f"{done}\n\n{address_again(tr)}", address_buttons(tr, ctx.me.address))
+    else:
+        ctx.edit(done)
     _set_menu(ctx, ctx.me.role, chosen)
 
 
@@ -229,6 +294,7 @@ def register(router: Router) -> None:
     router.command("cancel", on_cancel, linked=False)
     router.callback("ob", on_onboarding_press, linked=False)
     router.callback("ln", on_language_press)
+    router.callback(ADDRESS_PREFIX, on_address_press)
     router.text_step(FLOW, LANGUAGE, on_onboarding_text, public=True)
     router.text_step(FLOW, CONSENTING, on_onboarding_text, public=True)
     router.set_fallback(on_other)

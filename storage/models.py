@@ -205,6 +205,9 @@ class Person(Base):
     role: Mapped[Role] = mapped_column(_enum(Role))
     name: Mapped[str] = mapped_column(String(200))
     locale: Mapped[str | None] = mapped_column(String(16))  # chosen by the person
+    # How the person asked to be addressed where a language marks gender: "feminine",
+    # "masculine", or None (neutral forms, the default; also for anyone who did not answer).
+    address: Mapped[str | None] = mapped_column(String(16))
     timezone: Mapped[str | None] = mapped_column(String(64))  # None: the organisation's
     phone: Mapped[str | None] = mapped_column(String(32))  # E.164
     email: Mapped[str | None] = mapped_column(String(254))

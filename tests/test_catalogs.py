@@ -269,6 +269,7 @@ EXPECTED_PLURAL_HEADERS = {
     "fa": "nplurals=1; plural=0;",
     "ps": "nplurals=2; plural=(n != 1);",
     "ti": "nplurals=2; plural=(n != 1);",
+    "tr": "nplurals=2; plural=(n != 1);",
     "ar": "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : "
     "n%100>=0 && n%100<=2 ? 4 : 5);",
     "ru": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
@@ -302,3 +303,129 @@ def test_gettext_picks_the_fixed_rules_form(locale: str, count: int, form: int) 
     assert message is not None and isinstance(message.string, tuple)
     got = translator(locale).ngettext(singular, plural, count)
     assert got == message.string[form]
+
+
+# STYLE.md's machine-checkable rules, on planted violations ------------------------------------
+
+
+def _style_kinds(locale: str, entries: list[tuple[object, object]]) -> list[tuple[str, str]]:
+    from bot.catalogs import check_style
+
+    return [(p.msgid, p.detail) for p in check_style(_catalog(locale, entries), locale)]
+
+
+@pytest.mark.parametrize(
+    "translation",
+    ["Pulse el botón.", "Escriba su nombre.", "¿Puede venir usted?", "Acusar recibo"],
+)
+def test_usted_where_tu_was_chosen_is_caught(translation: str) -> None:
+    assert _style_kinds("es", [("Tap the button.", translation)])
+    assert not _style_kinds("es", [("Tap the button.", "Toca el botón.")])
+
+
+def test_vostè_where_tu_was_chosen_is_caught() -> None:
+    assert _style_kinds("ca", [("Tap the button.", "Premi el botó.")])
+    assert _style_kinds("ca", [("Write.", "Escriviu-ho, si us plau.")])
+    assert not _style_kinds("ca", [("Tap the button.", "Toca el botó.")])
+
+
+@pytest.mark.parametrize(
+    "translation", ["Membres : %(names)s", "Membres: %(names)s", "Vous venez ?", "Bonjour!"]
+)
+def test_french_without_a_no_break_space_is_caught(translation: str) -> None:
+    assert _style_kinds("fr", [("Members: %(names)s", translation)])
+
+
+def test_french_with_no_break_spaces_passes() -> None:
+    good = "Membres\u00a0: %(names)s. Vous venez\u00a0? https://example.org"
+    assert not _style_kinds("fr", [("Members: %(names)s", good)])
+
+
+def test_merci_de_over_the_limit_is_caught() -> None:
+    entries: list[tuple[object, object]] = [
+        (f"Please do {n}.", f"Merci de faire {n}.") for n in range(4)
+    ]
+    assert ("", "'Merci de' 4 times, at most 3") in _style_kinds("fr", entries)
+    assert not _style_kinds("fr", entries[:3])
+
+
+@pytest.mark.parametrize("locale", ["ar", "fa", "ps"])
+def test_latin_punctuation_in_arabic_script_is_caught(locale: str) -> None:
+    assert _style_kinds(locale, [("Will you come?", "هل ستأتي?")])
+    assert _style_kinds(locale, [("Yes, now.", "نعم, الآن.")])
+    assert not _style_kinds(locale, [("Will you come?", "هل ستأتي؟ نعم، الآن.")])
+
+
+def test_a_glossary_term_translated_otherwise_is_caught() -> None:
+    source = "Referring worker: %(name)s"
+    assert _style_kinds("es", [(source, "Asignada a: %(name)s")])
+    assert not _style_kinds("es", [(source, "Profesional de referencia: %(name)s")])
+    russian = [(source, "Куратор: %(name)s")]
+    assert next(d for _, d in _style_kinds("ru", russian)).startswith("wants")
+
+
+def test_the_acknowledge_button_follows_the_glossary() -> None:
+    from bot.catalogs import check_style
+
+    catalog = _catalog("es", [])
+    catalog.add("Acknowledge", "Acusar recepción", context="concern button")
+    assert [p.kind for p in check_style(catalog, "es")] == ["glossary"]
+    fixed = _catalog("es", [])
+    fixed.add("Acknowledge", "Me encargo", context="concern button")
+    assert check_style(fixed, "es") == []
+
+
+def test_russian_and_ukrainian_calques_are_caught() -> None:
+    assert _style_kinds("uk", [("Your concern", "Ваше занепокоєння")])
+    assert _style_kinds("ru", [("x", "Здесь ваши следующие встречи.")])
+
+
+# Contexts ------------------------------------------------------------------------------------
+
+
+def test_a_label_with_a_context_is_translated_in_its_context() -> None:
+    from bot.i18n import NP_, translator
+    from bot.services.concerns import PROBLEM_LABELS
+    from bot.services.meetings import ACTIVITIES
+    from storage.models import ConcernCategory
+
+    es = translator("es")
+    label = NP_("concern category, mentee", "A problem with my mentor")
+    assert es.gettext(label) == es.pgettext("concern category, mentee", "A problem with my mentor")
+    assert es.gettext(label) != "A problem with my mentor"
+    assert translator("en").gettext(ACTIVITIES["other"]) == "Other"
+    assert type(translator("en").gettext(ACTIVITIES["other"])) is str
+    fr = translator("fr")
+    assert fr.gettext(PROBLEM_LABELS[ConcernCategory.RELATIONSHIP]) == (
+        "Un problème avec mon mentor ou ma mentore"
+    )
+
+
+def test_every_short_label_has_a_context_and_a_comment(template: Catalog) -> None:
+    for word in ("Other", "Housing", "Health", "Good", "Language", "Social network", "Low"):
+        entries = [m for m in template if m.id == word]
+        assert entries, word
+        assert all(m.context for m in entries), f"{word!r} has no context"
+        assert all(m.auto_comments for m in entries), f"{word!r} has no translator comment"
+    assert len({m.context for m in template if m.id == "Housing"}) == 3
+
+
+def test_fill_with_a_context_writes_that_entry_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from babel.messages.pofile import write_po
+
+    import bot.catalogs as catalogs
+
+    catalog = Catalog(locale="es")
+    catalog.add("Other", "", context="meeting activity")
+    catalog.add("Other", "", context="concern category")
+    po = tmp_path / "es" / "LC_MESSAGES" / f"{DOMAIN}.po"
+    po.parent.mkdir(parents=True)
+    with po.open("wb") as fh:
+        write_po(fh, catalog)
+    monkeypatch.setattr(catalogs, "LOCALES_DIR", tmp_path)
+    assert catalogs.fill("es", {"Other": "Otra", "concern category\x04Other": "Otro tema"}) == 2
+    filled = load(po, "es")
+    assert filled.get("Other", "meeting activity").string == "Otra"
+    assert filled.get("Other", "concern category").string == "Otro tema"

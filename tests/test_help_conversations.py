@@ -159,8 +159,8 @@ async def test_a_mentor_asks_and_the_worker_gets_the_card_in_spanish(
     assert "inglés" in card.text  # "written in English", named in Spanish
     assert "2 de marzo" in card.text and "10:00" in card.text  # Madrid time, Spanish
     assert "\u2068Which form is for the school <canteen>?\u2069" in card.text
-    assert card.buttons == [[(ES.gettext("Reply"), f"hp:r:{hr.id}"),
-                             (ES.gettext("Close"), f"hp:c:{hr.id}")]]  # fmt: skip
+    assert card.buttons == [[(ES.pgettext("help request button", "Reply"), f"hp:r:{hr.id}"),
+                             (ES.pgettext("help request button", "Close"), f"hp:c:{hr.id}")]]  # fmt: skip
     await cast.carme.expect_no_message(within=0.1)
 
 

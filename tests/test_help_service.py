@@ -172,7 +172,10 @@ async def test_a_mentor_question_is_stored_and_queued_for_the_worker(
     assert "marzo" in card.text  # the date in the worker's language
     assert "10:00" in card.text  # 09:00 UTC is 10:00 in Madrid
     assert card.buttons == [
-        [[ES.gettext("Reply"), f"hp:r:{hr.id}"], [ES.gettext("Close"), f"hp:c:{hr.id}"]]
+        [
+            [ES.pgettext("help request button", "Reply"), f"hp:r:{hr.id}"],
+            [ES.pgettext("help request button", "Close"), f"hp:c:{hr.id}"],
+        ]
     ]
     assert (card.ref_type, card.ref_id) == ("help_request", hr.id)
     # Nobody else hears of it.

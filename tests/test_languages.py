@@ -13,9 +13,18 @@ from babel import Locale
 from bot import commands
 from bot.app import App
 from bot.clock import ManualClock
-from bot.i18n import FSI, PDI, language_name, translator
+from bot.i18n import (
+    FSI,
+    GENDERED_LOCALES,
+    PDI,
+    SAFETY_TEXTS,
+    SUPPORTED_LOCALES,
+    language_name,
+    translator,
+)
 from bot.services import appointments, concerns
 from emulator import Emulator
+from handlers.start import address_question
 from handlers.start_texts import CONSENT, WELCOME
 from storage.db import Database
 from storage.models import Role
@@ -31,12 +40,13 @@ SCRIPTS = {
     "ar": re.compile(r"[\u0600-\u06FF]"),
     "uk": re.compile(r"[\u0400-\u04FF]"),
     "es": re.compile(r"[a-zñáéíóú]"),
+    "tr": re.compile(r"[a-zçğıöşüâî]"),
 }
 # What Babel's CLDR data calls March in each language, and the plural of "hours" for 4 and 24.
-MARCH = {"ar": "مارس", "uk": "березня", "es": "marzo"}
-FOUR_HOURS = {"ar": "4 ساعات", "uk": "4 години", "es": "4 horas"}
-TWENTY_FOUR_HOURS = {"ar": "24 ساعة", "uk": "24 години", "es": "24 horas"}
-LANGUAGES = ["ar", "uk", "es"]
+MARCH = {"ar": "مارس", "uk": "березня", "es": "marzo", "tr": "Mart"}
+FOUR_HOURS = {"ar": "4 ساعات", "uk": "4 години", "es": "4 horas", "tr": "4 saat"}
+TWENTY_FOUR_HOURS = {"ar": "24 ساعة", "uk": "24 години", "es": "24 horas", "tr": "24 saat"}
+LANGUAGES = ["ar", "uk", "es", "tr"]
 
 
 def in_script(lang: str, text: str) -> bool:
@@ -66,7 +76,12 @@ async def test_onboarding_in_the_readers_language(
 
     await user.press(tr.gettext("I agree"))
     welcome = await user.next_message()
-    assert welcome.text.endswith(tr.gettext(WELCOME[Role.MENTEE]))
+    assert tr.gettext(WELCOME[Role.MENTEE]) in welcome.text
+    # ar, uk, es mark gender: how to address the person is asked after the welcome
+    if lang in GENDERED_LOCALES:
+        assert welcome.text.endswith(address_question(tr))
+    else:
+        assert welcome.text.endswith(tr.gettext(WELCOME[Role.MENTEE])) and not welcome.buttons
     await emulator.wait_for_call("setMyCommands", count=1)  # set once the reply is sent
     (menu,) = menu_calls(emulator, user.chat_id)
     described = {c["command"]: c["description"] for c in menu["commands"]}
@@ -158,4 +173,45 @@ async def test_a_concern_card_in_the_workers_language_with_its_plural_forms(
         in card.text
     )
     labels = [label for row in card.buttons for label, _ in row]
-    assert tr.gettext("Acknowledge") in labels
+    assert tr.pgettext("concern button", "Acknowledge") in labels
+
+
+# Catalogs added in the second round -------------------------------------------------------------
+
+DANGER = "If you are in danger now, call %(phone)s."
+
+
+async def test_an_unreviewed_catalogs_safety_texts_come_with_the_organisations_language(
+    db: Database, clock: ManualClock
+) -> None:
+    from bot.services import people
+
+    assert DANGER in SAFETY_TEXTS
+    async with building(db, clock.now()) as b:
+        org = await b.org(locale="es")
+        family = await b.family(org, "Yilmaz")
+        mentee = await b.person(org, Role.MENTEE, "Elif", locale="tr", family=family)
+        reviewed = await b.person(org, Role.MENTEE, "Amal", locale="ar", family=family)
+    async with db.transaction() as session:
+        tr = (await people.reader(session, mentee)).tr
+        ar = (await people.reader(session, reviewed)).tr
+    turkish, spanish = translator("tr").gettext(DANGER), translator("es").gettext(DANGER)
+    assert tr.gettext(DANGER) == f"{turkish}\n{spanish}"
+    assert (tr.gettext(DANGER) % {"phone": "112"}).count("112") == 2
+    assert tr.gettext("I need help") == translator("tr").gettext("I need help")  # not a safety text
+    assert ar.gettext(DANGER) == translator("ar").gettext(DANGER)  # a catalog already in use
+
+
+async def test_default_menus_only_for_two_letter_codes(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str | None] = []
+
+    class Bot:
+        async def set_my_commands(
+            self, commands: object, scope: object = None, language_code: str | None = None
+        ) -> None:
+            calls.append(language_code)
+
+    monkeypatch.setattr(commands, "SUPPORTED_LOCALES", (*SUPPORTED_LOCALES, "ckb", "fa_AF"))
+    await commands.set_default_menus(Bot())  # type: ignore[arg-type]
+    assert calls[0] is None and "tr" in calls
+    assert calls[1:] == [code for code in SUPPORTED_LOCALES if code != "en"]

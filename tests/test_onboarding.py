@@ -15,6 +15,7 @@ from bot.i18n import SUPPORTED_LOCALES, language_name, translator
 from bot.services import invites
 from emulator import Emulator, FloodLimits
 from handlers.common import not_linked_text
+from handlers.start import address_again, address_question
 from handlers.start_texts import CONSENT, REFUSALS, WELCOME, declined_text
 from storage.db import Database
 from storage.models import AuditEvent, Consent, Draft, Invite, Person, Role
@@ -126,9 +127,13 @@ async def test_an_invited_person_chooses_a_language_agrees_and_gets_their_menu(
 
     await user.press(es.gettext("I agree"))
     agreed = await user.next_message()
-    assert agreed.edited and agreed.buttons == []
+    # The consent buttons give way to the optional question of how to address them
+    # (Spanish marks gender); nothing else is asked.
+    assert agreed.edited
+    assert [data for row in agreed.buttons for _, data in row] == ["ad:f", "ad:m", "ad:n"]
     assert es.gettext(CONSENT[role]) in plain(agreed.text)  # what they agreed to stays
-    assert agreed.text.endswith(es.gettext(WELCOME[role]))
+    assert es.gettext(WELCOME[role]) in agreed.text
+    assert agreed.text.endswith(address_question(es))
 
     person = await person_row(db, person_id)
     assert person.telegram_id == user.id
@@ -416,9 +421,11 @@ async def test_language_can_be_switched_at_any_time(
     await user.press(language_name("fr"))
     fr = translator("fr")
     done = await user.next_message()
-    assert done.text == fr.gettext("Done: I will write to you in %(language)s.") % {
-        "language": "français"  # lower case inside a French sentence
-    }
+    assert done.text.startswith(
+        fr.gettext("Done: I will write to you in %(language)s.")
+        % {"language": "français"}  # lower case inside a French sentence
+    )
+    assert done.text.endswith(address_again(fr))  # French marks gender: asked again, optional
     assert (await person_row(db, mentor.id)).locale == "fr"
     await user.send("/help")
     assert fr.gettext("Log a meeting") in (await user.next_message()).text

@@ -481,7 +481,9 @@ async def answer(
             reader = people.Reader(mentor, org)
             buttons = None
             if given != Answer.COMING:
-                buttons = [[(reader.tr.gettext("Move"), f"{MANAGE_PREFIX}:m:{appointment.id}")]]
+                # Translators: button: move the appointment to another day or time.
+                move = reader.tr.pgettext("appointment button", "Move")
+                buttons = [[(move, f"{MANAGE_PREFIX}:m:{appointment.id}")]]
             outbox.enqueue(
                 session,
                 now,

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import N_, Translator, isolate
+from bot.i18n import N_, NP_, Translator, isolate
 from bot.services import access, audit, outbox, people, texts
 from bot.services import help as help_requests
 from bot.services.errors import Invalid, NotAllowed, NotFound
@@ -62,33 +62,50 @@ NOTE_MAX = 500
 REPLY_MAX = 2000
 
 CATEGORY_LABELS: dict[ConcernCategory, str] = {
-    ConcernCategory.WELLBEING: N_("Wellbeing or mental health"),
-    ConcernCategory.SAFETY: N_("Safety or violence"),
-    ConcernCategory.HEALTH: N_("Health"),
-    ConcernCategory.HOUSING: N_("Housing"),
-    ConcernCategory.LEGAL: N_("Legal or papers"),
-    ConcernCategory.MONEY: N_("Money"),
-    ConcernCategory.RELATIONSHIP: N_("The relationship itself (boundaries, conflict)"),
-    ConcernCategory.OTHER: N_("Other"),
+    ConcernCategory.WELLBEING: NP_("concern category", "Wellbeing or mental health"),
+    ConcernCategory.SAFETY: NP_("concern category", "Safety or violence"),
+    # Translators: what a concern is about (staff and mentors see it): physical or mental health.
+    ConcernCategory.HEALTH: NP_("concern category", "Health"),
+    # Translators: what a concern is about: the home, eviction, conditions.
+    ConcernCategory.HOUSING: NP_("concern category", "Housing"),
+    # Translators: what a concern is about: residence permits, asylum, legal matters.
+    ConcernCategory.LEGAL: NP_("concern category", "Legal or papers"),
+    # Translators: what a concern is about: money problems.
+    ConcernCategory.MONEY: NP_("concern category", "Money"),
+    ConcernCategory.RELATIONSHIP: NP_(
+        "concern category", "The relationship itself (boundaries, conflict)"
+    ),
+    # Translators: what a concern is about, when no other category fits.
+    ConcernCategory.OTHER: NP_("concern category", "Other"),
 }
 
 # The same categories in the mentee's simpler words.
 PROBLEM_LABELS: dict[ConcernCategory, str] = {
-    ConcernCategory.WELLBEING: N_("I feel bad or very sad"),
-    ConcernCategory.SAFETY: N_("I do not feel safe"),
-    ConcernCategory.HEALTH: N_("Health"),
-    ConcernCategory.HOUSING: N_("My home"),
-    ConcernCategory.LEGAL: N_("Papers"),
-    ConcernCategory.MONEY: N_("Money"),
-    ConcernCategory.RELATIONSHIP: N_("A problem with my mentor"),
-    ConcernCategory.OTHER: N_("Something else"),
+    ConcernCategory.WELLBEING: NP_("concern category, mentee", "I feel bad or very sad"),
+    ConcernCategory.SAFETY: NP_("concern category, mentee", "I do not feel safe"),
+    # Translators: a mentee's button: 'my problem is about my health'. Plain words.
+    ConcernCategory.HEALTH: NP_("concern category, mentee", "Health"),
+    # Translators: a mentee's button: 'my problem is about where I live'.
+    ConcernCategory.HOUSING: NP_("concern category, mentee", "My home"),
+    # Translators: a mentee's button: 'my problem is about my documents' (residence permit, asylum).
+    ConcernCategory.LEGAL: NP_("concern category, mentee", "Papers"),
+    # Translators: a mentee's button: 'my problem is about money'.
+    ConcernCategory.MONEY: NP_("concern category, mentee", "Money"),
+    # Translators: a mentee's button; mentor: the volunteer who accompanies them (use the glossary word).
+    ConcernCategory.RELATIONSHIP: NP_("concern category, mentee", "A problem with my mentor"),
+    # Translators: a mentee's button: none of the others.
+    ConcernCategory.OTHER: NP_("concern category, mentee", "Something else"),
 }
 
 SEVERITY_LABELS: dict[Severity, str] = {
-    Severity.LOW: N_("Low"),
-    Severity.MEDIUM: N_("Medium"),
-    Severity.HIGH: N_("High"),
-    Severity.EMERGENCY: N_("Emergency"),
+    # Translators: how serious a concern is, 1 of 4 (not a mood).
+    Severity.LOW: NP_("concern severity", "Low"),
+    # Translators: how serious a concern is, 2 of 4.
+    Severity.MEDIUM: NP_("concern severity", "Medium"),
+    # Translators: how serious a concern is, 3 of 4.
+    Severity.HIGH: NP_("concern severity", "High"),
+    # Translators: how serious a concern is, 4 of 4: someone is in danger now.
+    Severity.EMERGENCY: NP_("concern severity", "Emergency"),
 }
 
 SEVERITY_MARKS: dict[Severity, str] = {
@@ -113,17 +130,22 @@ SEVERITY_HELP: dict[Severity, str] = {
 }
 
 STATUS_LABELS: dict[ConcernStatus, str] = {
-    ConcernStatus.OPEN: N_("waiting for acknowledgement"),
-    ConcernStatus.ACKNOWLEDGED: N_("acknowledged"),
-    ConcernStatus.RESOLVED: N_("resolved"),
-    ConcernStatus.UNACKNOWLEDGED: N_("NOT ACKNOWLEDGED"),
+    # Translators: the state of a concern: no worker has taken it on yet.
+    ConcernStatus.OPEN: NP_("concern status", "waiting for acknowledgement"),
+    # Translators: the state of a concern: a worker has taken it on (see 'Acknowledge' in the glossary).
+    ConcernStatus.ACKNOWLEDGED: NP_("concern status", "acknowledged"),
+    # Translators: the state of a concern: dealt with and closed.
+    ConcernStatus.RESOLVED: NP_("concern status", "resolved"),
+    # Translators: the state of a concern: nobody took it on in time (capitals: an alarm).
+    ConcernStatus.UNACKNOWLEDGED: NP_("concern status", "NOT ACKNOWLEDGED"),
 }
 
 HELP_KIND_LABELS: dict[HelpKind, str] = {
-    HelpKind.PRACTICAL: N_("Practical question"),
-    HelpKind.RELATIONSHIP: N_("About the relationship"),
-    HelpKind.SUPPORT: N_("Support for the mentor"),
-    HelpKind.MENTEE: N_("From a mentee"),
+    # Translators: what a help request to staff is about.
+    HelpKind.PRACTICAL: NP_("help request kind", "Practical question"),
+    HelpKind.RELATIONSHIP: NP_("help request kind", "About the relationship"),
+    HelpKind.SUPPORT: NP_("help request kind", "Support for the mentor"),
+    HelpKind.MENTEE: NP_("help request kind", "From a mentee"),
 }
 
 # How each step of the chain is stated on the cards. Keys: (kind, level, reason).
@@ -656,11 +678,15 @@ def _buttons(tr: Translator, c: Concern) -> list[list[tuple[str, str]]]:
         return []
     first: list[tuple[str, str]] = []
     if c.status in (ConcernStatus.OPEN, ConcernStatus.UNACKNOWLEDGED):
-        first.append((tr.gettext("Acknowledge"), f"cn:ack:{c.id}"))
-    first.append((tr.gettext("Resolve"), f"cn:res:{c.id}"))
+        # Translators: button on a concern card: the worker takes the concern on ("I'll handle it").
+        first.append((tr.pgettext("concern button", "Acknowledge"), f"cn:ack:{c.id}"))
+    first.append((tr.pgettext("concern button", "Resolve"), f"cn:res:{c.id}"))
     return [
         first,
-        [(tr.gettext("Reply"), f"cn:rep:{c.id}"), (tr.gettext("Reassign"), f"cn:ra:{c.id}")],
+        [
+            (tr.pgettext("concern button", "Reply"), f"cn:rep:{c.id}"),
+            (tr.pgettext("concern button", "Reassign"), f"cn:ra:{c.id}"),
+        ],
     ]
 
 

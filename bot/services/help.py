@@ -445,7 +445,8 @@ async def close(session: AsyncSession, now: datetime, person: Person, request_id
         rd = await people.reader(session, other)
         tr = rd.tr
         if other.id == requester.id:
-            text = tr.gettext("%(name)s closed your help request of %(when)s.") % {
+            # About the person who closed it, in the form they asked for (bot/gendered.py).
+            text = tr.about(person.address, "%(name)s closed your help request of %(when)s.") % {
                 "name": isolate(person.name),
                 "when": tr.when(hr.created_at, rd.tz),
             }
@@ -669,7 +670,14 @@ def _reachable(person: Person) -> bool:
 
 
 def _buttons(tr: Translator, hr: HelpRequest) -> outbox.Buttons:
-    return [[(tr.gettext("Reply"), reply_data(hr.id)), (tr.gettext("Close"), close_data(hr.id))]]
+    # Translators: buttons under a help request: answer it; close it (the question is settled).
+    reply = tr.pgettext("help request button", "Reply")
+    return [
+        [
+            (reply, reply_data(hr.id)),
+            (tr.pgettext("help request button", "Close"), close_data(hr.id)),
+        ]
+    ]
 
 
 def _enqueue(

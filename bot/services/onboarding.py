@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import normalise_locale
+from bot.i18n import ADDRESS_FORMS, normalise_locale
 from bot.services import audit, invites, people
 from bot.services.errors import Invalid
 from storage.models import Consent, Invite, Person, Role
@@ -182,3 +182,26 @@ async def set_language(session: AsyncSession, now: datetime, person: Person, loc
         previous=previous,
     )
     return chosen
+
+
+async def set_address(
+    session: AsyncSession, now: datetime, person: Person, address: str | None
+) -> str | None:
+    """How a linked person wants to be addressed where their language marks gender:
+    "feminine", "masculine", or None for the neutral forms (the default)."""
+    if address is not None and address not in ADDRESS_FORMS:
+        raise Invalid("address")
+    previous = person.address
+    person.address = address
+    await session.flush()
+    audit.record(
+        session,
+        now,
+        "address_changed",
+        actor_id=person.id,
+        organisation_id=person.organisation_id,
+        target=("person", person.id),
+        address=address or "neutral",
+        previous=previous or "neutral",
+    )
+    return address

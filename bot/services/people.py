@@ -49,7 +49,9 @@ class Reader:
     def __init__(self, person: Person, org: Organisation) -> None:
         self.person = person
         self.org = org
-        self.tr: Translator = translator(locale_of(person, org), contacts.region_of(org))
+        self.tr: Translator = translator(
+            locale_of(person, org), contacts.region_of(org), person.address, org.locale
+        )
         self.tz = timezone_of(person, org)
 
     @property

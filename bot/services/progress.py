@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import N_, Translator, isolate
+from bot.i18n import NP_, Translator, isolate
 from bot.services import audit, outbox, people, texts
 from bot.services.errors import Invalid
 from bot.services.meetings import mentor_match
@@ -30,25 +30,39 @@ from storage.models import (
 )
 
 DOMAINS: dict[str, str] = {
-    "language": N_("Language"),
-    "social": N_("Social network"),
-    "autonomy": N_("Autonomy with paperwork and services"),
-    "work": N_("Work or training"),
-    "housing": N_("Housing"),
-    "wellbeing": N_("Wellbeing"),
+    # Translators: an area a progress report rates: learning the country's language (not the app's language setting).
+    "language": NP_("progress domain", "Language"),
+    # Translators: an area a progress report rates: the people the mentee knows and can turn to, not social media.
+    "social": NP_("progress domain", "Social network"),
+    # Translators: an area a progress report rates.
+    "autonomy": NP_("progress domain", "Autonomy with paperwork and services"),
+    # Translators: an area a progress report rates.
+    "work": NP_("progress domain", "Work or training"),
+    # Translators: an area a progress report rates: having a stable home.
+    "housing": NP_("progress domain", "Housing"),
+    # Translators: an area a progress report rates: how the mentee feels, health of mind and body.
+    "wellbeing": NP_("progress domain", "Wellbeing"),
 }
 RATINGS = (1, 2, 3, 4)
 RATING_LABELS: dict[int, str] = {
-    1: N_("Needs a lot of support"),
-    2: N_("Some progress"),
-    3: N_("Good progress"),
-    4: N_("Doing well"),
+    # Translators: a mark from 1 to 4 on a button; 1, the lowest.
+    1: NP_("progress rating", "Needs a lot of support"),
+    # Translators: a mark from 1 to 4 on a button; 2.
+    2: NP_("progress rating", "Some progress"),
+    # Translators: a mark from 1 to 4 on a button; 3.
+    3: NP_("progress rating", "Good progress"),
+    # Translators: a mark from 1 to 4 on a button; 4, the highest.
+    4: NP_("progress rating", "Doing well"),
 }
 RELATIONSHIP_LABELS: dict[int, str] = {
-    1: N_("Difficult"),
-    2: N_("Could be better"),
-    3: N_("Good"),
-    4: N_("Very good"),
+    # Translators: how the mentor-mentee relationship is going, 1 of 4.
+    1: NP_("relationship rating", "Difficult"),
+    # Translators: how the mentor-mentee relationship is going, 2 of 4.
+    2: NP_("relationship rating", "Could be better"),
+    # Translators: how the mentor-mentee relationship is going, 3 of 4 (an adjective about the relationship).
+    3: NP_("relationship rating", "Good"),
+    # Translators: how the mentor-mentee relationship is going, 4 of 4.
+    4: NP_("relationship rating", "Very good"),
 }
 REMIND_AFTER = timedelta(days=7)
 COMMENT_MAX = 1000  # UTF-16 units, as Telegram counts them
