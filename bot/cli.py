@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import cli_match
 from bot.clock import SystemClock
 from bot.config import Settings, SettingsError, load_settings
-from bot.services import admin, importer, invites
+from bot.services import admin, exports, importer, invites
 from bot.services.errors import ServiceError
 from storage.db import Database
 from storage.migrate import SchemaMismatch, check_schema, upgrade
@@ -189,9 +189,56 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("file", metavar="FILE.csv", type=Path)
 
     cli_match.add_parsers(sub, out)
+    exp = sub.add_parser(
+        "export",
+        help="export one kind of record for a period, as CSV or XLSX (docs/exports.md)",
+        description="Columns are documented in docs/exports.md; days in ISO, times in UTC.",
+    )
+    exp.add_argument(
+        "kind", metavar="KIND", choices=tuple(exports.KINDS), help=", ".join(exports.KINDS)
+    )
+    _period_arguments(exp)
+    exp.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    exp.add_argument(
+        "--pseudonymise",
+        action="store_true",
+        help="stable pseudonyms for people, families and contacts; free text redacted",
+    )
+    exp.add_argument(
+        "--out",
+        metavar="FILE",
+        type=Path,
+        help="the file to write (default: CSV to standard output, XLSX to KIND_FROM_TO.xlsx)",
+    )
+
+    rep = sub.add_parser(
+        "report",
+        help="the programme report of a period: a PDF and an XLSX with the same figures",
+        description="Written in the organisation's language; each figure says how it is "
+        "computed (docs/exports.md).",
+    )
+    _period_arguments(rep)
+    rep.add_argument(
+        "--out",
+        metavar="FILE.pdf",
+        type=Path,
+        help="the PDF to write (default: programme-report_FROM_TO.pdf); the XLSX goes next "
+        "to it, with the same name",
+    )
+
     for name, (_module, text) in DELEGATED.items():
         sub.add_parser(name, help=text, add_help=False)
     return parser
+
+
+def _period_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--org", required=True, help="organisation name or id")
+    parser.add_argument(
+        "--from", dest="first", required=True, type=_date, metavar="DAY", help="YYYY-MM-DD"
+    )
+    parser.add_argument(
+        "--to", dest="last", required=True, type=_date, metavar="DAY", help="YYYY-MM-DD (included)"
+    )
 
 
 def _org_policy_arguments(parser: argparse.ArgumentParser) -> None:
@@ -447,6 +494,10 @@ def _admin(args: argparse.Namespace, settings: Settings) -> None:
         )
     elif command == "import":
         _import(args, settings, as_json)
+    elif command == "export":
+        _export(args, settings)
+    elif command == "report":
+        _report(args, settings)
 
 
 def _invite(args: argparse.Namespace, settings: Settings, as_json: bool) -> None:
@@ -604,6 +655,80 @@ def _import(args: argparse.Namespace, settings: Settings, as_json: bool) -> None
             f"imported from {path.name}: people {len(report.people)}, "
             f"families {len(report.families)}, matches {len(report.matches)}"
         )
+
+
+def _export(args: argparse.Namespace, settings: Settings) -> None:
+    """One export in one transaction (which also keeps a new pseudonym secret)."""
+    out: Path | None = args.out
+    if out is None and args.format == "xlsx":
+        out = Path(f"{args.kind}_{args.first}_{args.last}.xlsx")
+
+    async def work(session: AsyncSession, now: datetime) -> int:
+        org = await admin.find_org(session, args.org)
+        if out is None:
+            return await exports.export(
+                session,
+                now,
+                org,
+                args.kind,
+                args.first,
+                args.last,
+                sys.stdout,
+                pseudonymise=args.pseudonymise,
+            )
+        partial = out.with_name(out.name + ".part")
+        try:
+            # A spreadsheet opens a UTF-8 CSV file rightly when it starts with a BOM.
+            stream: Any = (
+                partial.open("w", encoding="utf-8-sig", newline="")
+                if args.format == "csv"
+                else partial.open("wb")
+            )
+        except OSError as exc:
+            raise CliError(f"cannot write {out}: {exc.strerror or exc}") from None
+        try:
+            with stream:
+                count = await exports.export(
+                    session,
+                    now,
+                    org,
+                    args.kind,
+                    args.first,
+                    args.last,
+                    stream,
+                    fmt=args.format,
+                    pseudonymise=args.pseudonymise,
+                )
+            partial.replace(out)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        return count
+
+    count = asyncio.run(_in_transaction(settings, work))
+    if out is not None:
+        print(f"{count} row(s) written to {out}", file=sys.stderr)
+
+
+def _report(args: argparse.Namespace, settings: Settings) -> None:
+    from bot.services import programme_report, report_render
+
+    async def work(session: AsyncSession, now: datetime) -> report_render.Made:
+        org = await admin.find_org(session, args.org)
+        return await report_render.make(
+            session, now, programme_report.Scope(org), args.first, args.last, org.locale
+        )
+
+    made = asyncio.run(_in_transaction(settings, work))
+    out: Path = args.out or Path(f"{made.documents.name}.pdf")
+    sheet = out.with_suffix(".xlsx")
+    try:
+        out.write_bytes(made.documents.pdf)
+        sheet.write_bytes(made.documents.xlsx)
+    except OSError as exc:
+        raise CliError(f"cannot write {out}: {exc.strerror or exc}") from None
+    print(out)
+    print(sheet)
 
 
 def _check_webhook(settings: Settings) -> None:

@@ -21,6 +21,7 @@ STAFF = [
     ("pending", N_("Open concerns and help requests")),
     ("match", N_("Open a match: /match and its number")),
 ]
+REPORTS = [("figures", N_("Programme report: PDF and spreadsheet"))]
 
 MENUS: dict[Role | None, list[tuple[str, str]]] = {
     None: [("start", N_("Start with your invitation link")), *COMMON],
@@ -48,12 +49,14 @@ MENUS: dict[Role | None, list[tuple[str, str]]] = {
         ("request", N_("Ask for mentors for a family")),
         ("requests", N_("Families waiting for mentors")),
         ("endmatch", N_("End a match: /endmatch and its number")),
+        *REPORTS,
         *COMMON,
     ],
     Role.COORDINATOR: [
         *STAFF,
         ("requests", N_("Families waiting for mentors")),
         ("endmatch", N_("End a match: /endmatch and its number")),
+        *REPORTS,
         *COMMON,
     ],
     Role.ADMIN: [*STAFF, *COMMON],

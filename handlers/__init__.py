@@ -13,6 +13,7 @@ def build_router() -> Router:
         match_life,
         meetings,
         mentee,
+        programme,
         progress,
         start,
         upcoming,
@@ -34,6 +35,7 @@ def build_router() -> Router:
         match_cards,
         match_life,
         match_cycle,
+        programme,
         whole,
     ):
         feature.register(router)

@@ -183,6 +183,18 @@ class Organisation(Base):
     created_at: Mapped[datetime]
 
 
+class ExportKey(Base):
+    """An organisation's secret for pseudonyms in exports (keyed HMAC): made on the first
+    pseudonymised export, kept here, never exported, so the same person gets the same
+    pseudonym in every export and nobody without it can recompute one from a phone number."""
+
+    __tablename__ = "export_key"
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), primary_key=True)
+    secret: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]
+
+
 class Family(Base):
     __tablename__ = "family"
     __table_args__ = (UniqueConstraint("organisation_id", "name"),)

@@ -58,3 +58,15 @@ def test_matching_bench_reports_a_time() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert re.search(r"50 mentors: median [\d.]+ ms", done.stdout), done.stdout
+
+
+def test_export_bench_reports_exports_and_the_report() -> None:
+    done = subprocess.run(
+        [sys.executable, "benchmarks/export_bench.py", "--meetings", "300", "--matches", "6",
+         "--formats", "csv"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = {line.split(" --")[0].split(" (")[0]: line.split() for line in done.stdout.splitlines()}
+    assert float(rows["export meetings"][-2]) > 0 and float(rows["export meetings"][-1]) > 0
+    assert float(rows["report"][-2]) > 0, done.stdout

@@ -14,7 +14,7 @@ from storage.migrate import upgrade
 from storage.models import Match, MatchStatus
 from tests.test_migrations import pg_empty, sqlite_empty  # noqa: F401 (fixtures)
 
-BEFORE = "0010_address"
+BEFORE = "0009_exports"
 
 
 async def _legacy_matches(db: Database) -> None:

@@ -5,7 +5,7 @@ Matches made before (in the CLI) keep working: an active one is given the stage 
 a closed one `closed` with the closure code `legacy` (its free-text reason kept).
 
 Revision ID: 0006_match_life
-Revises: 0010_address
+Revises: 0009_exports
 Create Date: 2026-12-03 07:20:00
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 import storage.types
 
 revision = "0006_match_life"
-down_revision = "0010_address"
+down_revision = "0009_exports"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,61 @@
+"""/figures: the programme report of this or last month or quarter, as a PDF and an XLSX
+document. A coordinator gets their organisation's, a worker their own caseload's; the service
+decides (bot/services/programme_report.py) and refuses anyone else, on every press."""
+
+from __future__ import annotations
+
+from bot.services import programme_report, report_render
+from handlers.common import Ctx, chunk
+from handlers.router import Router
+from storage.models import Role
+
+PREFIX = "pr"  # callback data: "pr:<period code>" (programme_report.PERIODS)
+STAFF = frozenset({Role.WORKER, Role.COORDINATOR})
+
+
+def _button(code: str) -> str:
+    return f"{PREFIX}:{code}"
+
+
+async def on_command(ctx: Ctx) -> None:
+    await programme_report.scope_for(ctx.session, ctx.me)  # refuses early, before the choice
+    ctx.reply(
+        ctx._("Which period should the programme report cover?"),
+        chunk(
+            ((ctx._(label), _button(code)) for code, label in programme_report.PERIODS.items()),
+            2,
+        ),
+    )
+
+
+async def on_press(ctx: Ctx, args: list[str]) -> None:
+    scope = await programme_report.scope_for(ctx.session, ctx.me)
+    code = args[0] if len(args) == 1 else ""
+    first, last = programme_report.period_for(code, programme_report.today_of(scope, ctx.now))
+    made = await report_render.make(
+        ctx.session,
+        ctx.now,
+        scope,
+        first,
+        last,
+        ctx.tr.locale,
+        worker_name=ctx.me.name if scope.worker_id is not None else None,
+    )
+    ctx.audit("report.made", ("organisation", scope.org.id), period=code)
+    period = ctx._("From %(first)s to %(last)s") % {
+        "first": ctx.tr.day(first, "long"),
+        "last": ctx.tr.day(last, "long"),
+    }
+    ctx.edit(
+        ctx._("Here is the programme report. %(period)s.") % {"period": period}
+        + "\n"
+        + ctx._("Each figure says how it is computed. The spreadsheet has the same figures.")
+    )
+    docs = made.documents
+    ctx.send_document(docs.pdf_name, docs.pdf)
+    ctx.send_document(docs.xlsx_name, docs.xlsx)
+
+
+def register(router: Router) -> None:
+    router.command("figures", on_command, roles=STAFF)
+    router.callback(PREFIX, on_press)
