@@ -170,6 +170,9 @@ def figure(
             tick.set_rotation(45)
             tick.set_horizontalalignment("right")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    # Counts never go below zero; an empty chart still has an axis from 0 to 1.
+    top = max((v for s in series for v in s.values), default=0)
+    ax.set_ylim(0, max(1.0, float(top) * 1.1))
     for tick in ax.get_yticklabels():
         tick.set_fontfamily(family)
     ax.set_title(label(title, locale), family=family, fontsize=13)
@@ -178,7 +181,7 @@ def figure(
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="y", alpha=0.3)
     ax.set_axisbelow(True)
-    if len(series) > 1:
+    if any(s.label for s in series):
         # Right to left: the text before its colour key.
         rtl = locale.replace("_", "-").split("-")[0].lower() in RTL_LOCALES
         ax.legend(prop={"family": family}, frameon=False, markerfirst=not rtl)
@@ -193,14 +196,14 @@ def bar_chart(
     locale: str,
     y_label: str = "",
 ) -> bytes:
-    """A bar chart as PNG bytes: one group of bars per category, one bar per series (a legend
-    when there is more than one), its labels in `locale`'s script and font."""
+    """A bar chart as PNG bytes: one group of bars per category, one bar per series (named
+    in a legend when labelled), its labels in `locale`'s script and font."""
     import matplotlib
 
     matplotlib.use("Agg")
     fig = figure(title=title, categories=categories, series=series, locale=locale, y_label=y_label)
     out = io.BytesIO()
     # Font and figure state is shared inside matplotlib: one drawing at a time.
-    with _draw_lock:
+    with _draw_lock, matplotlib.rc_context({"axes.unicode_minus": False}):
         fig.savefig(out, format="png", metadata={"Software": None})
     return out.getvalue()

@@ -226,6 +226,19 @@ def _parser() -> argparse.ArgumentParser:
         "to it, with the same name",
     )
 
+    digest = sub.add_parser(
+        "digest",
+        help="a worker's or coordinator's weekly digest, as it would be sent now",
+        description="Compose the digest of one member of staff now, in their language and "
+        "timezone. With --dry-run, print its text and write its chart to a PNG file; "
+        "without, queue both for the running bot to send.",
+    )
+    digest.add_argument("--person", type=int, required=True, metavar="N", help="the person's id")
+    digest.add_argument("--dry-run", action="store_true", help="print, send nothing")
+    digest.add_argument(
+        "--chart", type=Path, metavar="FILE.png", help="where to write the chart (--dry-run)"
+    )
+
     for name, (_module, text) in DELEGATED.items():
         sub.add_parser(name, help=text, add_help=False)
     return parser
@@ -272,6 +285,18 @@ def _org_policy_arguments(parser: argparse.ArgumentParser) -> None:
         help="minutes to acknowledge a concern per severity, e.g. "
         "emergency=15,high=240,medium=1440,low=4320 (all four)",
     )
+    parser.add_argument(
+        "--quiet-days",
+        metavar="MENTORS,WORKER,COORDINATORS",
+        help="days without a logged meeting before each hears that a match is quiet "
+        "(default 14,28,45)",
+    )
+    parser.add_argument(
+        "--digest-day", metavar="DAY", help="the staff's weekly digest: mon…sun (default mon)"
+    )
+    parser.add_argument(
+        "--digest-hour", metavar="H", help="the digest's hour, in each reader's time (default 8)"
+    )
 
 
 def _org_policy(args: argparse.Namespace) -> dict[str, Any]:
@@ -285,6 +310,9 @@ def _org_policy(args: argparse.Namespace) -> dict[str, Any]:
         "report_cadence_days": args.report_cadence_days,
         "help_target_hours": args.help_target_hours,
         "ack_deadlines": args.ack_deadlines,
+        "quiet_days": args.quiet_days,
+        "digest_day": args.digest_day,
+        "digest_hour": args.digest_hour,
     }
 
 
@@ -355,10 +383,52 @@ async def _bot_username(settings: Settings, given: str | None) -> str:
     return name
 
 
+async def _digest(session: AsyncSession, now: datetime, person_id: int, dry_run: bool) -> Any:
+    from bot.services import digest, outbox
+    from storage.models import Person
+
+    person = await session.get(Person, person_id) if 0 < person_id < 2**31 else None
+    if person is None:
+        raise CliError(f"no person {person_id}")
+    composed = await digest.compose(session, person, now)
+    if not dry_run and not composed.empty:
+        key = f"digest:{person.id}:manual:{now.isoformat()}"
+        outbox.enqueue(session, now, person, "digest", composed.text, dedupe_key=key)
+        if composed.chart is not None:
+            outbox.enqueue(
+                session,
+                now,
+                person,
+                "digest_chart",
+                "",
+                document=outbox.Document("digest.png", composed.chart, "image/png"),
+                dedupe_key=f"{key}:chart",
+            )
+    return composed
+
+
 def _admin(args: argparse.Namespace, settings: Settings) -> None:
     """The admin commands: one transaction each, output after it committed."""
     command, action = args.command, getattr(args, "action", None)
     as_json = bool(getattr(args, "json", False))
+
+    if command == "digest":
+        composed = asyncio.run(
+            _in_transaction(
+                settings, lambda s, now: _digest(s, now, args.person, bool(args.dry_run))
+            )
+        )
+        if composed.empty:
+            print(f"nothing to say to person {args.person} this week: no digest")
+            return
+        print(composed.text)
+        if args.dry_run and composed.chart is not None:
+            path = args.chart or Path(f"digest-{args.person}.png")
+            path.write_bytes(composed.chart)
+            print(f"chart: {path}")
+        elif not args.dry_run:
+            print(f"queued for person {args.person}")
+        return
 
     if command == "org" and action == "add":
         org = asyncio.run(

@@ -45,6 +45,7 @@ MENUS: dict[Role | None, list[tuple[str, str]]] = {
         *COMMON,
     ],
     Role.WORKER: [
+        ("matches", N_("Your caseload, needing attention first")),
         *STAFF,
         ("request", N_("Ask for mentors for a family")),
         ("requests", N_("Families waiting for mentors")),
@@ -53,6 +54,7 @@ MENUS: dict[Role | None, list[tuple[str, str]]] = {
         *COMMON,
     ],
     Role.COORDINATOR: [
+        ("matches", N_("The programme's matches")),
         *STAFF,
         ("requests", N_("Families waiting for mentors")),
         ("endmatch", N_("End a match: /endmatch and its number")),

@@ -459,6 +459,16 @@ class Sender:
                     reply_markup=markup,
                 )
             return edited.message_id if isinstance(edited, Message) else message.edit_message_id
+        if message.document is not None and message.document.mime.startswith("image/"):
+            # A picture (the digest's chart) is shown in the chat, not offered as a file.
+            sent = await self.bot.send_photo(
+                message.chat_id,
+                photo=message.document.content,
+                caption=text or None,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+            )
+            return sent.message_id
         if message.document is not None:
             sent = await self.bot.send_document(
                 message.chat_id,

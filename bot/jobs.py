@@ -103,6 +103,26 @@ async def _report_reminders(
     return done
 
 
+async def _quiet_matches(session: AsyncSession, now: datetime, limit: int, cursor: Cursor) -> int:
+    """Walks the active matches by id, like the report requests."""
+    from bot.services import quiet
+
+    done, last = await quiet.quiet_batch(session, now, cursor.position, limit)
+    cursor.more = last is not None
+    cursor.position = last if last is not None else 0
+    return done
+
+
+async def _digests(session: AsyncSession, now: datetime, limit: int, cursor: Cursor) -> int:
+    """Walks the linked staff by id; a digest (and its chart) is composed for those due."""
+    from bot.services import digest
+
+    done, last = await digest.digest_batch(session, now, cursor.position, limit)
+    cursor.more = last is not None
+    cursor.position = last if last is not None else 0
+    return done
+
+
 async def _request_overdue(session: AsyncSession, now: datetime, limit: int, cursor: Cursor) -> int:
     from bot.services import match_requests
 
@@ -131,6 +151,8 @@ def due_jobs() -> list[tuple[str, DueJob]]:
         ("report_reminders", _report_reminders),
         ("request_overdue", _request_overdue),
         ("evaluations", _evaluations),
+        ("quiet_matches", _quiet_matches),
+        ("digests", _digests),
     ]
 
 

@@ -8,6 +8,7 @@ from handlers.router import Router
 def build_router() -> Router:
     from handlers import (
         appointments,
+        caseload,
         concerns,
         match_cycle,
         match_life,
@@ -36,6 +37,7 @@ def build_router() -> Router:
         match_life,
         match_cycle,
         programme,
+        caseload,
         whole,
     ):
         feature.register(router)

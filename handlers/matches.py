@@ -11,7 +11,8 @@ from handlers.common import Ctx, id_arg
 from handlers.router import Router
 from storage.models import MatchStatus, Role
 
-PREFIX = "mt"
+PREFIX = matches.CARD_PREFIX
+card_data = matches.card_data
 STAFF = frozenset({Role.WORKER, Role.COORDINATOR, Role.ADMIN})
 STATUS_LABELS: dict[MatchStatus, str] = {
     MatchStatus.PROPOSED: N_("The match is proposed and has not started yet."),

@@ -180,6 +180,12 @@ class Organisation(Base):
     evaluation_every_months: Mapped[int] = mapped_column(default=6)  # after the last point
     rematch_policy: Mapped[str | None] = mapped_column(Text)
     contact_policy: Mapped[str | None] = mapped_column(Text)  # after a match closes
+    # Days without a logged meeting before the mentors, the referring worker and the
+    # coordinators hear that a match is quiet (bot.services.quiet).
+    quiet_days: Mapped[list[Any]] = mapped_column(default=lambda: [14, 28, 45])
+    # The staff's weekly digest: weekday (0 Monday) and hour, in each reader's own timezone.
+    digest_weekday: Mapped[int] = mapped_column(default=0)
+    digest_hour: Mapped[int] = mapped_column(default=8)
     created_at: Mapped[datetime]
 
 
@@ -370,6 +376,35 @@ class MatchFeedback(Base):
     answers: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"q0": 4, ...}
     asked_at: Mapped[datetime]
     answered_at: Mapped[datetime | None]
+
+
+class QuietAlert(Base):
+    """One alert of the quiet-match chain: sent once per level and quiet spell (a spell starts
+    on the day of the last logged meeting, or the day the match started)."""
+
+    __tablename__ = "quiet_alert"
+    __table_args__ = (UniqueConstraint("match_id", "level", "spell_from"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("match.id"))
+    level: Mapped[int] = mapped_column(Integer)  # 0 mentors, 1 referring worker, 2 coordinators
+    spell_from: Mapped[date] = mapped_column(Date)
+    days: Mapped[int] = mapped_column(Integer)  # the threshold reached
+    sent_at: Mapped[datetime]
+
+
+class DigestRun(Base):
+    """A weekly digest composed for a member of staff on one local day: sent, or found to have
+    nothing to say. One a day at most, whatever the restarts."""
+
+    __tablename__ = "digest_run"
+    __table_args__ = (UniqueConstraint("person_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    day: Mapped[date] = mapped_column(Date)  # the reader's local day
+    sent: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime]
 
 
 class Meeting(Base):

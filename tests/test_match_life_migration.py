@@ -14,7 +14,7 @@ from storage.migrate import upgrade
 from storage.models import Match, MatchStatus
 from tests.test_migrations import pg_empty, sqlite_empty  # noqa: F401 (fixtures)
 
-BEFORE = "0009_exports"
+BEFORE = "0005_staff_views"
 
 
 async def _legacy_matches(db: Database) -> None:

@@ -51,7 +51,8 @@ class World:
 async def make_world(db: Database, clock: ManualClock, tg: Telegram, *, two: bool) -> World:
     a, b, w = tg.user("Ana"), tg.user("Ben"), tg.user("Wendy", language_code="es")
     async with building(db, clock.now()) as bd:
-        org = await bd.org(report_cadence_days=30)
+        # Not about quiet matches: none goes quiet within these tests.
+        org = await bd.org(report_cadence_days=30, quiet_days=[300, 330, 365])
         worker = await bd.person(
             org, Role.WORKER, "Wendy", telegram_id=w.id, locale="es", timezone="America/Bogota"
         )

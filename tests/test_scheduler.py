@@ -55,7 +55,14 @@ async def count(db: Database, query: object) -> int:
 async def seed_matches(db: Database, now: datetime, n: int) -> None:
     """`n` active matches started 60 days ago, one linked mentor each: all due a report."""
     async with db.transaction() as s:
-        org = Organisation(name="Big", timezone="Europe/Madrid", locale="es", created_at=now)
+        # Quiet-match alerts are not measured here: none is due at 60 days.
+        org = Organisation(
+            name="Big",
+            timezone="Europe/Madrid",
+            locale="es",
+            quiet_days=[90, 120, 180],
+            created_at=now,
+        )
         s.add(org)
         await s.flush()
         worker = Person(organisation_id=org.id, role=Role.WORKER, name="W", created_at=now)

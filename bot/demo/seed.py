@@ -27,6 +27,7 @@ from storage.models import (
     MentorProfile,
     Organisation,
     Person,
+    ReportRequest,
     Role,
     Severity,
 )
@@ -267,8 +268,15 @@ async def seed(session: AsyncSession, now: datetime) -> Seeded:
             meeting(family_match, "mentor", 7, 60, ["meal", "language"], 4),
             meeting(single_match, "single_mentor", 12, 60, ["job"], 3),
             meeting(single_match, "single_mentor", 5, 90, ["housing", "paperwork"], 2),
+            # Older history, so that /matches and the staff's digest chart have weeks to show.
+            *(
+                meeting(family_match, ("mentor", "comentor")[k % 2], days, 90, ["walk"], 3)
+                for k, days in enumerate((28, 35, 38, 49, 56, 63, 70, 77))
+            ),
+            meeting(single_match, "single_mentor", 26, 60, ["language"], 3),
         ]
     )
+    await _more_matches(session, now, org, people["worker"], today)
 
     # Planned yesterday by Tom through the appointments service: reminders written, the
     # family's card and calendar file and Marta's notice queued (they arrive when the bot starts).
@@ -337,3 +345,61 @@ async def seed(session: AsyncSession, now: datetime) -> Seeded:
     await session.flush()
     out.request_id = request.id
     return out
+
+
+# More of the programme, people without a phone in the demo: a quiet match, one whose progress
+# report is overdue and a busy one, so that /matches has an order worth reading.
+MORE = (
+    # family, mentor, started days ago, days ago of its meetings, report asked days ago
+    ("Diallo", "Núria Serra", 60, (40, 47, 54), None),
+    ("Rahimi", "Pau Ferrer", 50, (3, 10, 17, 24, 31), 12),
+    ("Tesfaye", "Clara Vidal", 20, (2, 6, 9, 13, 16), None),
+    ("Morales", "Marc Roca", 16, (), None),
+)
+
+
+async def _more_matches(
+    session: AsyncSession, now: datetime, org: Organisation, worker: Person, today: date
+) -> None:
+    for family_name, mentor_name, started, days, asked in MORE:
+        family = Family(organisation_id=org.id, name=family_name, created_at=now)
+        mentor = Person(
+            organisation_id=org.id,
+            role=Role.MENTOR,
+            name=mentor_name,
+            locale="ca",
+            created_at=now - timedelta(days=started + 10),
+        )
+        session.add_all([family, mentor])
+        await session.flush()
+        match = Match(
+            organisation_id=org.id,
+            family_id=family.id,
+            worker_id=worker.id,
+            started_on=today - timedelta(days=started),
+            created_at=now - timedelta(days=started),
+        )
+        session.add(match)
+        await session.flush()
+        session.add(MatchMentor(match_id=match.id, mentor_id=mentor.id))
+        for k, ago in enumerate(days):
+            session.add(
+                Meeting(
+                    match_id=match.id,
+                    mentor_id=mentor.id,
+                    occurred_on=today - timedelta(days=ago),
+                    duration_minutes=60 + 30 * (k % 2),
+                    activities=["walk"],
+                    mood=3,
+                    notes=None,
+                    created_at=now - timedelta(days=ago),
+                    updated_at=now - timedelta(days=ago),
+                )
+            )
+        if asked is not None:
+            session.add(
+                ReportRequest(
+                    match_id=match.id, mentor_id=mentor.id, requested_at=now - timedelta(days=asked)
+                )
+            )
+    await session.flush()

@@ -67,6 +67,9 @@ class OrgInfo:
     report_cadence_days: int | None = None
     help_target_hours: int | None = None
     ack_deadlines_minutes: dict[str, int] = field(default_factory=dict)
+    quiet_days: list[int] = field(default_factory=list)
+    digest_weekday: int | None = None
+    digest_hour: int | None = None
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,9 @@ def _org_info(org: Organisation) -> OrgInfo:
         ack_deadlines_minutes={
             str(k): int(v) for k, v in (org.ack_deadlines_minutes or {}).items()
         },
+        quiet_days=[int(d) for d in org.quiet_days or []],
+        digest_weekday=org.digest_weekday,
+        digest_hour=org.digest_hour,
     )
 
 
@@ -300,6 +306,27 @@ def _whole(value: int | str, what: str, low: int, high: int, unit: str) -> int:
     return number
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def check_quiet_days(value: str | Sequence[int]) -> list[int]:
+    """The quiet-match thresholds ("14,28,45"): days without a logged meeting before the
+    mentors, the referring worker and the coordinators hear of it; increasing, 1 to 365."""
+    items = value.split(",") if isinstance(value, str) else list(value)
+    days = [_whole(i, "a quiet-match threshold", 1, 365, "days") for i in items]
+    if len(days) != 3 or not days[0] < days[1] < days[2]:
+        raise Invalid("quiet_days", "give three increasing numbers of days, e.g. 14,28,45")
+    return days
+
+
+def check_weekday(value: int | str) -> int:
+    """A weekday as mon…sun (or 0-6, 0 Monday)."""
+    text = str(value).strip().lower()[:3]
+    if text in WEEKDAYS:
+        return WEEKDAYS.index(text)
+    return _whole(text, "the digest day", 0, 6, "(0 Monday)")
+
+
 def check_reminders(value: str | Sequence[int]) -> list[int]:
     """Reminder offsets, minutes before an appointment ("1440,120"): 1 to 5 distinct positive
     numbers of at most 14 days; stored largest first."""
@@ -377,6 +404,9 @@ def _policy(
     report_cadence_days: int | str | None,
     help_target_hours: int | str | None,
     ack_deadlines: str | Mapping[str, Any] | None,
+    quiet_days: str | Sequence[int] | None = None,
+    digest_day: int | str | None = None,
+    digest_hour: int | str | None = None,
 ) -> dict[str, Any]:
     """The organisation's columns to write, validated; a setting not given (None) is left
     as it is (or, for a new organisation, at its default). An empty text clears an office
@@ -408,6 +438,12 @@ def _policy(
         )
     if ack_deadlines is not None:
         values["ack_deadlines_minutes"] = check_ack_deadlines(ack_deadlines)
+    if quiet_days is not None:
+        values["quiet_days"] = check_quiet_days(quiet_days)
+    if digest_day is not None:
+        values["digest_weekday"] = check_weekday(digest_day)
+    if digest_hour is not None:
+        values["digest_hour"] = _whole(digest_hour, "the digest hour", 0, 23, "o'clock")
     offsets = values.get("reminder_offsets_minutes")
     if offsets is None:
         offsets = list(org.reminder_offsets_minutes or []) if org else [1440, 120]
@@ -478,6 +514,9 @@ async def add_org(
     report_cadence_days: int | str | None = None,
     help_target_hours: int | str | None = None,
     ack_deadlines: str | Mapping[str, Any] | None = None,
+    quiet_days: str | Sequence[int] | None = None,
+    digest_day: int | str | None = None,
+    digest_hour: int | str | None = None,
 ) -> OrgInfo:
     clean_name = check_name(name, "organisation name")
     tz = check_timezone(timezone)
@@ -500,6 +539,9 @@ async def add_org(
         report_cadence_days=report_cadence_days,
         help_target_hours=help_target_hours,
         ack_deadlines=ack_deadlines,
+        quiet_days=quiet_days,
+        digest_day=digest_day,
+        digest_hour=digest_hour,
     )
     taken = await session.execute(select(Organisation.id).where(Organisation.name == clean_name))
     if taken.first() is not None:
@@ -539,6 +581,9 @@ async def set_org(
     report_cadence_days: int | str | None = None,
     help_target_hours: int | str | None = None,
     ack_deadlines: str | Mapping[str, Any] | None = None,
+    quiet_days: str | Sequence[int] | None = None,
+    digest_day: int | str | None = None,
+    digest_hour: int | str | None = None,
     country: str | None = None,
 ) -> OrgInfo:
     """Change an organisation's contacts and policy; settings not given stay as they are."""
@@ -556,6 +601,9 @@ async def set_org(
         report_cadence_days=report_cadence_days,
         help_target_hours=help_target_hours,
         ack_deadlines=ack_deadlines,
+        quiet_days=quiet_days,
+        digest_day=digest_day,
+        digest_hour=digest_hour,
     )
     await _update(session, now, organisation, values, "org_updated", organisation.id)
     return _org_info(organisation)

@@ -5,7 +5,7 @@ Matches made before (in the CLI) keep working: an active one is given the stage 
 a closed one `closed` with the closure code `legacy` (its free-text reason kept).
 
 Revision ID: 0006_match_life
-Revises: 0009_exports
+Revises: 0005_staff_views
 Create Date: 2026-12-03 07:20:00
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 import storage.types
 
 revision = "0006_match_life"
-down_revision = "0009_exports"
+down_revision = "0005_staff_views"
 branch_labels = None
 depends_on = None
 
