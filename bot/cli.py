@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import cli_match
 from bot.clock import SystemClock
 from bot.config import Settings, SettingsError, load_settings
 from bot.services import admin, exports, importer, invites
@@ -229,7 +230,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     match_close = match_sub.add_parser("close", parents=[out], help="close a match")
     match_close.add_argument("match", metavar="MATCH", help="match id")
-    match_close.add_argument("--reason", required=True)
+    match_close.add_argument(
+        "--reason",
+        required=True,
+        help="goals_reached, period_ended (planned); family_moved, mentor_unavailable, "
+        "conflict, unreachable (unplanned: the family goes back to the request queue)",
+    )
+    match_close.add_argument("--note", help="a note for staff")
     match_list = match_sub.add_parser("list", parents=[out], help="list matches")
     match_list.add_argument("--org", help="only this organisation")
     match_list.add_argument("--status", choices=("proposed", "active", "closed"))
@@ -242,6 +249,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("file", metavar="FILE.csv", type=Path)
 
+    cli_match.add_parsers(sub, out)
     exp = sub.add_parser(
         "export",
         help="export one kind of record for a period, as CSV or XLSX (docs/exports.md)",
@@ -638,6 +646,13 @@ def _admin(args: argparse.Namespace, settings: Settings) -> None:
         _invite(args, settings, as_json)
     elif command == "match":
         _match(args, settings, as_json)
+    elif command in cli_match.COMMANDS:
+        cli_match.run(
+            args,
+            lambda work: asyncio.run(_in_transaction(settings, work)),
+            _print_json,
+            _table,
+        )
     elif command == "import":
         _import(args, settings, as_json)
     elif command == "export":
@@ -698,7 +713,8 @@ def _match(args: argparse.Namespace, settings: Settings, as_json: bool) -> None:
     elif args.action == "close":
         closed = asyncio.run(
             _in_transaction(
-                settings, lambda s, now: admin.close_match(s, now, args.match, args.reason)
+                settings,
+                lambda s, now: admin.close_match(s, now, args.match, args.reason, args.note),
             )
         )
         _print_json(closed) if as_json else print(closed.id)

@@ -35,6 +35,7 @@ MENUS: dict[Role | None, list[tuple[str, str]]] = {
         ("concern", N_("Raise a concern")),
         ("mymatches", N_("Your matches")),
         ("mylogs", N_("Your recent meetings")),
+        ("profile", N_("Your mentor profile")),
         *COMMON,
     ],
     Role.MENTEE: [
@@ -47,6 +48,17 @@ MENUS: dict[Role | None, list[tuple[str, str]]] = {
     Role.WORKER: [
         ("matches", N_("Your caseload, needing attention first")),
         *STAFF,
+        ("request", N_("Ask for mentors for a family")),
+        ("requests", N_("Families waiting for mentors")),
+        ("endmatch", N_("End a match: /endmatch and its number")),
+        *REPORTS,
+        *COMMON,
+    ],
+    Role.COORDINATOR: [
+        ("matches", N_("The programme's matches")),
+        *STAFF,
+        ("requests", N_("Families waiting for mentors")),
+        ("endmatch", N_("End a match: /endmatch and its number")),
         *REPORTS,
         *COMMON,
     ],

@@ -142,6 +142,24 @@ def _retention(purge: str) -> DueJob:
 REST_BETWEEN_WALKS = {"report_requests": timedelta(hours=1)}
 
 
+async def _request_overdue(session: AsyncSession, now: datetime, limit: int, cursor: Cursor) -> int:
+    from bot.services import match_requests
+
+    done = await match_requests.flag_overdue_batch(session, now, limit)
+    cursor.more = done >= limit
+    return done
+
+
+async def _evaluations(session: AsyncSession, now: datetime, limit: int, cursor: Cursor) -> int:
+    """Walks the active matches by id, like the report requests."""
+    from bot.services import match_cycle
+
+    done, last = await match_cycle.evaluation_batch(session, now, cursor.position, limit)
+    cursor.more = last is not None
+    cursor.position = last if last is not None else 0
+    return done
+
+
 def due_jobs() -> list[tuple[str, DueJob]]:
     """Each feature's "what is due at `now`?" batch, in the order they take turns."""
     return [
@@ -150,6 +168,8 @@ def due_jobs() -> list[tuple[str, DueJob]]:
         ("reminders", _reminders),
         ("report_requests", _report_requests),
         ("report_reminders", _report_reminders),
+        ("request_overdue", _request_overdue),
+        ("evaluations", _evaluations),
         ("quiet_matches", _quiet_matches),
         ("digests", _digests),
         ("retention_outbox", _retention("purge_outbox")),

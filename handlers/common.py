@@ -43,6 +43,8 @@ RESUME_COMMANDS = {
     "concern": "concern",
     "problem": "problem",
     "help_ask": "help_staff",
+    "request": "request",
+    "profile": "profile",
 }
 
 

@@ -25,6 +25,7 @@ from storage.models import (
     ConcernEvent,
     Draft,
     Family,
+    FamilyProfile,
     HelpKind,
     HelpMessage,
     HelpRequest,
@@ -32,6 +33,7 @@ from storage.models import (
     InboxUpdate,
     Invite,
     Match,
+    MatchRequest,
     Meeting,
     OutboxMessage,
     OutboxStatus,
@@ -231,6 +233,23 @@ async def plant(db: Database, now: datetime) -> Planted:
             raised_at=now,
         )
         s.add_all([appointment, help_request, amina_help, concern, family_concern])
+        # Matching: Sara's family's profile and a request with the worker's note about her.
+        s.add(
+            FamilyProfile(
+                family_id=sara_family.id,
+                area=v("sara", "t:area", f"PLANT-sara-area-{tag}"),
+                updated_at=now,
+            )
+        )
+        s.add(
+            MatchRequest(
+                organisation_id=org.id,
+                family_id=sara_family.id,
+                worker_id=worker.id,
+                note=v("sara", "t:request", f"PLANT-sara-request-{tag}"),
+                created_at=now,
+            )
+        )
         await s.flush()
         s.add_all(
             [

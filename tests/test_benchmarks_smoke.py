@@ -72,6 +72,18 @@ def test_privacy_bench_reports_encryption_and_erasure() -> None:
     assert re.search(r"mentee alone\s+median\s+[\d.]+ ms", done.stdout), done.stdout
 
 
+def test_matching_bench_reports_a_time() -> None:
+    done = subprocess.run(
+        [sys.executable, "benchmarks/matching_bench.py", "--mentors", "50", "--repeat", "2"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"50 mentors: median [\d.]+ ms", done.stdout), done.stdout
+
+
 def test_export_bench_reports_exports_and_the_report() -> None:
     done = subprocess.run(
         [sys.executable, "benchmarks/export_bench.py", "--meetings", "300", "--matches", "6",

@@ -892,11 +892,9 @@ async def test_match_add_close_and_list(run: Cli, db: Database) -> None:
     assert "active" in listed.out and "2026-01-15" in listed.out
 
     closed = (
-        await run.ok(
-            "match", "close", str(made["id"]), "--reason", "moved to another city", "--json"
-        )
+        await run.ok("match", "close", str(made["id"]), "--reason", "family_moved", "--json")
     ).json()
-    assert closed["status"] == "closed" and closed["closure_reason"] == "moved to another city"
+    assert closed["status"] == "closed" and closed["closure_code"] == "family_moved"
     assert [
         m["id"] for m in (await run.ok("match", "list", "--status", "closed", "--json")).json()
     ] == [made["id"]]
@@ -970,9 +968,10 @@ async def test_match_add_rejects_bad_input(run: Cli, db: Database) -> None:
     assert result.code == 2 and "YYYY-MM-DD" in result.err
     await run.fails("match", "close", "777", "--reason", "x", reason="unknown match")
     await run.fails("match", "close", "1", "--reason", "  ", reason="reason")
+    await run.fails("match", "close", "1", "--reason", "they left", reason="unknown closure reason")
     assert await snapshot(db) == before
-    await run.ok("match", "close", "1", "--reason", "done")
-    await run.fails("match", "close", "1", "--reason", "done", reason="already closed")
+    await run.ok("match", "close", "1", "--reason", "goals_reached")
+    await run.fails("match", "close", "1", "--reason", "conflict", reason="already closed")
 
 
 # import -------------------------------------------------------------------------------------------

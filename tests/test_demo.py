@@ -26,6 +26,7 @@ from bot.config import Settings
 from bot.demo import bind, main, running, seed
 from bot.demo.stack import DEMO_TOKEN, Demo, DemoError, ensure_local
 from storage.db import Database
+from storage.match_life import OfferStatus
 from storage.models import (
     Appointment,
     Concern,
@@ -35,6 +36,7 @@ from storage.models import (
     JobStatus,
     Match,
     MatchMentor,
+    MatchOffer,
     Meeting,
     OutboxMessage,
     Person,
@@ -524,3 +526,41 @@ async def test_the_walkthrough_works_at_any_hour(tmp_path: Path, local: str) -> 
             assert again == start
     finally:
         sock.close()
+
+
+async def test_a_visitor_matches_the_waiting_family(
+    demo_url: tuple[Demo, str], client: httpx.AsyncClient
+) -> None:
+    """Jordi (the coordinator) opens the queue, sees the Ahmadi family waiting with the best
+    mentors and their reasons, and asks Marta, who accepts on her phone."""
+    demo, _url = demo_url
+    jordi, marta = demo.phone("coordinator").user, demo.phone("comentor").user
+    mark = jordi.last_seq
+    await post(client, "/api/phones/coordinator/send", {"text": "/requests"})
+    queue = await jordi.wait_for_message(lambda m: "Ahmadi" in m.text, after=mark, timeout=10)
+    data = next(d for row in queue.buttons for _, d in row if d and d.startswith("rq:o:"))
+    mark = jordi.last_seq
+    await post(
+        client, "/api/phones/coordinator/press", {"message_id": queue.message_id, "data": data}
+    )
+    card = await jordi.wait_for_message(lambda m: "Marta" in m.text, after=mark, timeout=10)
+    assert "Herat" in card.text  # the note, for staff
+    ask = next(
+        d
+        for row in card.buttons
+        for label, d in row
+        if d and d.startswith("rq:a:") and "Marta" in label
+    )
+    mark_marta = marta.last_seq
+    await post(
+        client, "/api/phones/coordinator/press", {"message_id": card.message_id, "data": ask}
+    )
+    offer = await marta.wait_for_message(lambda m: bool(m.keyboard), after=mark_marta, timeout=10)
+    assert "Ahmadi" not in offer.text and "Herat" not in offer.text  # the summary only
+    yes = next(d for row in offer.buttons for _, d in row if d and d.startswith("of:y:"))
+    mark_marta = marta.last_seq
+    await post(client, "/api/phones/comentor/press", {"message_id": offer.message_id, "data": yes})
+    await marta.wait_for_message(after=mark_marta, timeout=10)
+    async with demo.db.transaction() as session:
+        offers = list((await session.execute(select(MatchOffer))).scalars())
+        assert [o.status for o in offers] == [OfferStatus.ACCEPTED]

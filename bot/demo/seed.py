@@ -1,6 +1,7 @@
 """The demo's programme: one organisation in Barcelona, its staff, a family of three with two
-mentors, a single mentee with one mentor, some history, an upcoming appointment and an open
-concern. Times are relative to `now`, so the programme looks current whenever it is seeded."""
+mentors, a single mentee with one mentor, some history, an upcoming appointment, an open
+concern, and a family waiting for mentors that a visitor can match (as the coordinator:
+`/requests`). Times are relative to `now`, so the programme looks current whenever it is seeded."""
 
 from __future__ import annotations
 
@@ -12,14 +13,18 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import appointments, concerns
+from storage.match_life import FirstMeetingOutcome, Gender, RequestStatus, Urgency
 from storage.models import (
     Base,
     ConcernCategory,
     Consent,
     Family,
+    FamilyProfile,
     Match,
     MatchMentor,
+    MatchRequest,
     Meeting,
+    MentorProfile,
     Organisation,
     Person,
     ReportRequest,
@@ -57,6 +62,7 @@ class Persona:
 
 HADDAD = "Haddad"
 KOVALENKO = "Kovalenko"
+AHMADI = "Ahmadi"  # waiting for mentors: the visitor matches them (Jordi's /requests)
 
 PERSONAS: tuple[Persona, ...] = (
     Persona("mentor", "Tom", "Walker", Role.MENTOR, "en", 7_100_000_001,
@@ -76,7 +82,19 @@ PERSONAS: tuple[Persona, ...] = (
     # Family members without a phone of their own: Amal's phone is the family's.
     Persona("husband", "Khaled", "Haddad", Role.MENTEE, "ar", None, "", family=HADDAD),
     Persona("son", "Yusuf", "Haddad", Role.MENTEE, "ar", None, "", family=HADDAD),
+    Persona("waiting", "Zahra", "Ahmadi", Role.MENTEE, "fa", None, "", family=AHMADI),
 )  # fmt: skip
+
+# Matching profiles (bot.services.profiles): languages with levels, area, free slots, skills,
+# how many families, gender.
+MENTOR_PROFILES = {
+    "mentor": ({"en": 3, "es": 2, "ar": 1}, "Raval", ["tue:eve", "thu:eve", "sat:am"],
+               ["language", "leisure"], 2, Gender.MALE),
+    "comentor": ({"ca": 3, "es": 3, "fa": 1}, "Raval", ["tue:eve", "sat:am"],
+                 ["paperwork", "school"], 2, Gender.FEMALE),
+    "single_mentor": ({"es": 3, "uk": 1}, "Sants", ["mon:pm", "wed:pm"],
+                      ["job", "housing"], 2, Gender.MALE),
+}  # fmt: skip
 
 
 def persona(key: str) -> Persona:
@@ -102,6 +120,7 @@ class Seeded:
     appointment_id: int = 0
     appointment_at: datetime | None = None
     concern_id: int = 0
+    request_id: int = 0
 
 
 DAY_STARTS = time(10, 0)
@@ -169,7 +188,7 @@ async def seed(session: AsyncSession, now: datetime) -> Seeded:
     out = Seeded(organisation_id=org.id)
 
     families: dict[str, Family] = {}
-    for name, age in ((HADDAD, 120), (KOVALENKO, 60)):
+    for name, age in ((HADDAD, 120), (KOVALENKO, 60), (AHMADI, 14)):
         families[name] = Family(
             organisation_id=org.id, name=name, created_at=now - timedelta(days=age)
         )
@@ -203,6 +222,8 @@ async def seed(session: AsyncSession, now: datetime) -> Seeded:
         family_id=families[HADDAD].id,
         worker_id=people["worker"].id,
         started_on=today - timedelta(days=84),
+        initiated_on=today - timedelta(days=84),
+        first_meeting_outcome=FirstMeetingOutcome.AGREED,
         created_at=now - timedelta(days=90),
     )
     single_match = Match(
@@ -210,6 +231,8 @@ async def seed(session: AsyncSession, now: datetime) -> Seeded:
         family_id=families[KOVALENKO].id,
         worker_id=people["worker"].id,
         started_on=today - timedelta(days=35),
+        initiated_on=today - timedelta(days=35),
+        first_meeting_outcome=FirstMeetingOutcome.AGREED,
         created_at=now - timedelta(days=40),
     )
     session.add_all([family_match, single_match])
@@ -284,7 +307,45 @@ async def seed(session: AsyncSession, now: datetime) -> Seeded:
         Severity.MEDIUM,
     )
     out.concern_id = raised.concern_id
+
+    # Profiles, and the Ahmadi family waiting for mentors: Laura asked 12 days ago.
+    for key, (langs, area, slots, skills, capacity, gender) in MENTOR_PROFILES.items():
+        session.add(
+            MentorProfile(
+                person_id=people[key].id,
+                languages=langs,
+                area=area,
+                availability=slots,
+                skills=skills,
+                capacity=capacity,
+                gender=gender,
+                updated_at=now,
+            )
+        )
+    session.add(
+        FamilyProfile(
+            family_id=families[AHMADI].id,
+            languages={"fa": 3, "es": 1},
+            area="Raval",
+            needs=["paperwork", "school"],
+            availability=["tue:eve", "sat:am"],
+            preferences={"mentor_gender": "female"},
+            updated_at=now,
+        )
+    )
+    request = MatchRequest(
+        organisation_id=org.id,
+        family_id=families[AHMADI].id,
+        worker_id=people["worker"].id,
+        needs=["paperwork", "school"],
+        urgency=Urgency.NORMAL,
+        note="Zahra y sus dos hijos llegaron de Herat; la escuela pide papeles de matrícula.",
+        status=RequestStatus.WAITING,
+        created_at=now - timedelta(days=12),
+    )
+    session.add(request)
     await session.flush()
+    out.request_id = request.id
     return out
 
 

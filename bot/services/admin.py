@@ -25,6 +25,7 @@ from bot.services import audit, texts
 from bot.services import reminders as reminder_rules
 from bot.services import retention as retention_policy
 from bot.services.errors import Invalid, NotFound
+from storage.match_life import ClosureReason, FirstMeetingOutcome, MatchStage
 from storage.models import (
     Consent,
     Family,
@@ -113,6 +114,8 @@ class MatchInfo:
     started_on: date
     closed_at: datetime | None
     closure_reason: str | None
+    stage: str | None = None
+    closure_code: str | None = None
 
 
 def _org_info(org: Organisation) -> OrgInfo:
@@ -960,9 +963,12 @@ async def add_match(
         family_id=the_family.id,
         worker_id=the_worker.id,
         status=MatchStatus.ACTIVE,
+        stage=MatchStage.ACTIVE,
         started_on=started_on or now.astimezone(ZoneInfo(organisation.timezone)).date(),
+        first_meeting_outcome=FirstMeetingOutcome.AGREED,
         created_at=now,
     )
+    match.initiated_on = match.started_on
     session.add(match)
     await session.flush()
     for mentor in the_mentors:
@@ -994,29 +1000,21 @@ async def add_match(
 
 
 async def close_match(
-    session: AsyncSession, now: datetime, match_id: str | int, reason: str
+    session: AsyncSession, now: datetime, match_id: str | int, reason: str, note: str | None = None
 ) -> MatchInfo:
+    """Close a match with one of the fixed reasons (`storage.match_life.ClosureReason`),
+    carrying out every closure step (`bot.services.match_cycle.close_match`)."""
+    from bot.services import match_cycle
+
     text = str(match_id).strip().lstrip("#")
-    match = await session.get(Match, int(text)) if text.isdigit() else None
+    match = await session.get(Match, int(text)) if text.isdigit() and int(text) < 2**31 else None
     if match is None:
         raise NotFound(f"unknown match {str(match_id)!r}")
-    clean = " ".join((reason or "").split())
-    if not clean:
-        raise Invalid("reason", "give the reason the match ends")
-    if match.status == MatchStatus.CLOSED:
-        raise Invalid("already_closed", f"match {match.id} is already closed")
-    match.status = MatchStatus.CLOSED
-    match.closed_at = now
-    match.closure_reason = clean
-    await session.flush()
-    audit.record(
-        session,
-        now,
-        "match_closed",
-        actor_id=None,
-        organisation_id=match.organisation_id,
-        target=("match", match.id),
-    )
+    code = (reason or "").strip().lower().replace("-", "_")
+    choices = [r.value for r in match_cycle.CHOOSABLE]
+    if code not in choices:
+        raise Invalid("reason", f"unknown closure reason {reason!r} (one of {', '.join(choices)})")
+    await match_cycle.close_match(session, now, None, match.id, ClosureReason(code), note)
     return (await _match_infos(session, [match]))[0]
 
 
@@ -1048,6 +1046,8 @@ async def _match_infos(session: AsyncSession, matches: list[Match]) -> list[Matc
             m.started_on,
             m.closed_at,
             m.closure_reason,
+            m.stage.value,
+            m.closure_code.value if m.closure_code else None,
         )
         for m in matches
     ]

@@ -28,6 +28,7 @@ from bot.services.appointment_texts import (
 )
 from bot.services.dates import read_day
 from bot.services.errors import Invalid, NotFound
+from storage.match_life import MatchStage
 from storage.models import (
     Answer,
     Appointment,
@@ -144,9 +145,16 @@ async def _managed_match(session: AsyncSession, person: Person, match_id: int) -
     match = await session.get(Match, match_id)
     if match is None or not await _may_manage(session, person, match):
         raise NotFound("match")
-    if match.status != MatchStatus.ACTIVE:
+    if not _plannable(match):
         raise Invalid("match_not_active")
     return match
+
+
+def _plannable(match: Match) -> bool:
+    """Active matches, and a forming one at its three-party first meeting."""
+    return match.status == MatchStatus.ACTIVE or (
+        match.status == MatchStatus.PROPOSED and match.stage == MatchStage.FIRST_MEETING
+    )
 
 
 async def _managed_appointment(
@@ -372,7 +380,12 @@ async def create(
     await session.flush()
     org = await _org(session, match)
     await reminders.schedule(session, appointment, match, org, now)
-    return await _announce(session, person, appointment, match, org, "planned", now)
+    view = await _announce(session, person, appointment, match, org, "planned", now)
+    if match.stage == MatchStage.FIRST_MEETING:
+        from bot.services import match_cycle
+
+        await match_cycle.first_meeting_planned(session, appointment, view, match, org, now)
+    return view
 
 
 async def move(
@@ -388,7 +401,7 @@ async def move(
     appointment, match = await _managed_appointment(session, person, appointment_id)
     if appointment.status != AppointmentStatus.PLANNED:
         raise Invalid("appointment_cancelled")
-    if match.status != MatchStatus.ACTIVE:
+    if not _plannable(match):
         raise Invalid("match_not_active")
     check_start(starts_at, now)
     appointment.starts_at = starts_at

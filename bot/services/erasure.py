@@ -34,13 +34,17 @@ from storage.models import (
     ConcernEvent,
     Draft,
     Family,
+    FamilyProfile,
     HelpMessage,
     HelpRequest,
     InboxUpdate,
     Invite,
     JobStatus,
     Match,
+    MatchFeedback,
+    MatchRequest,
     Meeting,
+    MentorProfile,
     OutboxMessage,
     OutboxStatus,
     Person,
@@ -318,6 +322,25 @@ async def erase(
     count("personal details", len(details))
     if lone_family is not None and lone_family.name != pseudonym(lone_family.id):
         count("family name", 1)
+    # Matching and the life of a match (docs/match-life.md): their profile and their answers
+    # go; a family's profile and the notes of its requests go with its last member.
+    profiles = await _ids(session, MentorProfile.person_id, MentorProfile.person_id == pid)
+    count("matching profile", len(profiles))
+    feedback = await _ids(session, MatchFeedback.id, MatchFeedback.person_id == pid)
+    count("evaluation and exit answers", len(feedback))
+    family_profiles: list[Any] = []
+    request_notes: list[MatchRequest] = []
+    if lone_family is not None:
+        family_profiles = await _ids(
+            session, FamilyProfile.family_id, FamilyProfile.family_id == lone_family.id
+        )
+        request_notes = [
+            r
+            for r in await _rows(session, MatchRequest, MatchRequest.family_id == lone_family.id)
+            if r.note
+        ]
+    count("family matching profile", len(family_profiles))
+    count("request notes", len(request_notes))
 
     if dry_run or (result.already_erased and not counts):
         return result
@@ -364,6 +387,16 @@ async def erase(
             .where(Reminder.id.in_(reminders))
             .values(status=JobStatus.CANCELLED, reason=ERASED_REASON, done_at=now)
         )
+    if profiles:
+        await session.execute(delete(MentorProfile).where(MentorProfile.person_id.in_(profiles)))
+    if feedback:
+        await session.execute(delete(MatchFeedback).where(MatchFeedback.id.in_(feedback)))
+    if family_profiles:
+        await session.execute(
+            delete(FamilyProfile).where(FamilyProfile.family_id.in_(family_profiles))
+        )
+    for match_request in request_notes:
+        match_request.note = None
     if lone_family is not None:
         lone_family.name = pseudonym(lone_family.id)
     person.name = pseudonym(pid)

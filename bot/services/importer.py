@@ -19,7 +19,11 @@ Columns (a header line is required; the order is free; `organization` is accepte
   one match;
 - `worker`: on a mentor's row, the referring worker of that match (a worker's name, from this
   file or already known, or a person id);
-- `started_on`: on a mentor's row, the day the match started (YYYY-MM-DD; default today).
+- `started_on`: on a mentor's row, the day the match started (YYYY-MM-DD; default today);
+- profiles for matching (`bot.services.profiles`): on a mentor's row `languages` ("ar:3,es:2"),
+  `area`, `availability` ("tue:eve,sat:am"), `skills`, `capacity`, `gender`; on a mentee's
+  row the family's `languages`, `area`, `needs`, `availability` and `prefers` (a mentor's
+  gender).
 """
 
 from __future__ import annotations
@@ -36,14 +40,17 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import admin, cells, texts
+from bot.services import admin, cells, profiles, texts
 from bot.services.errors import Invalid, NotFound, ServiceError
+from storage.match_life import FirstMeetingOutcome, MatchStage
 from storage.models import (
     AuditEvent,
     Family,
+    FamilyProfile,
     Match,
     MatchMentor,
     MatchStatus,
+    MentorProfile,
     Organisation,
     Person,
     Role,
@@ -54,6 +61,9 @@ MAX_BYTES = 64 * 1024 * 1024  # checked by the CLI before reading
 BATCH = 2_000
 MAX_REPORTED = 1_000  # rejected lines listed at most (the count is always right)
 
+MENTOR_PROFILE = ("languages", "area", "availability", "skills", "capacity", "gender")
+FAMILY_PROFILE = ("languages", "area", "needs", "availability", "prefers")
+PROFILE_COLUMNS = tuple(dict.fromkeys([*MENTOR_PROFILE, *FAMILY_PROFILE]))
 COLUMNS = (
     "organisation",
     "role",
@@ -66,6 +76,7 @@ COLUMNS = (
     "family",
     "worker",
     "started_on",
+    *PROFILE_COLUMNS,
 )
 REQUIRED = ("organisation", "role", "name")
 MATCH_COLUMNS = ("family", "worker", "started_on")
@@ -215,6 +226,7 @@ class _Checked:
     org: Organisation
     values: dict[str, Any]  # the Person's columns
     family: str | None  # a mentee's family (name), None: a family of one
+    profile: dict[str, Any] = field(default_factory=dict)  # checked profile values
 
 
 class _Org:
@@ -296,6 +308,7 @@ class _Writer:
             family = row.get("family")
             if family.isdigit() and int(family) not in known.family_ids:
                 raise NotFound(f"unknown family {family!r}")
+        profile = _profile(role, row)
         self.seen.add(key)
         values = {
             "organisation_id": org.id,
@@ -308,7 +321,7 @@ class _Writer:
             "family_id": None,
             "created_at": self.now,
         }
-        return _Checked(row, org, values, family)
+        return _Checked(row, org, values, family, profile)
 
     async def _new_families(self, org_ids: list[int], names: list[str]) -> list[int]:
         """Insert families (one statement) and return their ids, in the order given."""
@@ -413,12 +426,58 @@ class _Writer:
         await self.session.execute(
             insert(AuditEvent).execution_options(render_nulls=True), self._pending_audit
         )
+        await self._profiles(batch, rows, person_ids)
         # Kept until the end for the matches: only what they need of each mentor's row.
         return [
             (_Row(item.row.line, {k: item.row.get(k) for k in MATCH_COLUMNS}), item.org.id, pid)
             for item, pid in zip(batch, person_ids, strict=True)
             if item.values["role"] == Role.MENTOR and item.row.get("family")
         ]
+
+    async def _profiles(
+        self, batch: list[_Checked], rows: list[dict[str, Any]], person_ids: list[int]
+    ) -> None:
+        """Mentors' profiles (bulk INSERT) and families' profiles (the values given on the
+        mentees' rows, merged per family) of a batch."""
+        mentors = [
+            {
+                "person_id": pid,
+                "languages": item.profile.get("languages", {}),
+                "area": item.profile.get("area"),
+                "availability": item.profile.get("availability", []),
+                "skills": item.profile.get("skills", []),
+                "capacity": item.profile.get("capacity", 1),
+                "gender": item.profile.get("gender"),
+                "updated_at": self.now,
+            }
+            for item, pid in zip(batch, person_ids, strict=True)
+            if item.values["role"] == Role.MENTOR and item.profile
+        ]
+        if mentors:
+            await self.session.execute(
+                insert(MentorProfile).execution_options(render_nulls=True), mentors
+            )
+        families: dict[int, dict[str, Any]] = {}
+        for item, values in zip(batch, rows, strict=True):
+            if item.values["role"] == Role.MENTEE and item.profile:
+                families.setdefault(int(values["family_id"]), {}).update(item.profile)
+        for family_id, given in families.items():
+            row = await self.session.get(FamilyProfile, family_id)
+            if row is None:
+                row = FamilyProfile(
+                    family_id=family_id,
+                    languages={},
+                    needs=[],
+                    availability=[],
+                    preferences={},
+                    updated_at=self.now,
+                )
+                self.session.add(row)
+            for key, value in given.items():
+                setattr(row, key, value)
+            row.updated_at = self.now
+        if families:
+            await self.session.flush()
 
     async def _stored(self, org_id: int, role: Role, name: str) -> bool:
         found = await self.session.execute(
@@ -595,13 +654,46 @@ class _Writer:
             "family_id": family_id,
             "worker_id": worker,
             "status": MatchStatus.ACTIVE,
+            "stage": MatchStage.ACTIVE,
             "started_on": started,
+            "initiated_on": started,
+            "first_meeting_outcome": FirstMeetingOutcome.AGREED,
             "created_at": self.now,
         }
         return values, [mentor for _, mentor in members]
 
     def _known(self, org_id: int) -> _Org:
         return next(o for o in self.orgs.values() if o.org.id == org_id)
+
+
+def _profile(role: Role, row: _Row) -> dict[str, Any]:
+    """The profile values of a row, checked: a mentor's own, or a mentee's family's."""
+    allowed = MENTOR_PROFILE if role == Role.MENTOR else FAMILY_PROFILE
+    given = {c: row.get(c) for c in PROFILE_COLUMNS if row.get(c)}
+    if given and role not in (Role.MENTOR, Role.MENTEE):
+        raise Invalid("profile_role", f"a {role.value} has no matching profile")
+    wrong = sorted(set(given) - set(allowed))
+    if wrong:
+        raise Invalid("profile_role", f"{wrong[0]} does not belong on a {role.value}'s row")
+    out: dict[str, Any] = {}
+    if "languages" in given:
+        out["languages"] = profiles.parse_languages(given["languages"])
+    if "area" in given:
+        out["area"] = profiles.check_area(given["area"])
+    if "availability" in given:
+        out["availability"] = profiles.parse_slots(given["availability"])
+    if "skills" in given:
+        out["skills"] = profiles.parse_topics(given["skills"])
+    if "needs" in given:
+        out["needs"] = profiles.parse_topics(given["needs"])
+    if "capacity" in given:
+        out["capacity"] = profiles.check_capacity(given["capacity"])
+    if "gender" in given:
+        out["gender"] = profiles.check_gender(given["gender"])
+    if "prefers" in given:
+        wanted = profiles.check_gender(given["prefers"])
+        out["preferences"] = {"mentor_gender": wanted.value} if wanted else {}
+    return out
 
 
 def _chunks(values: list[str], size: int = 500) -> Iterable[list[str]]:
