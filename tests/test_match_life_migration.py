@@ -1,4 +1,4 @@
-"""Migration 0006_match_life gives the matches made before it (in the CLI) the states they
+"""Migration 0009_match_life gives the matches made before it (in the CLI) the states they
 need: an active one is started (its first meeting counted as agreed on its start day), a
 closed one keeps its free-text reason under the code `legacy`; and they keep working."""
 
@@ -14,7 +14,7 @@ from storage.migrate import upgrade
 from storage.models import Match, MatchStatus
 from tests.test_migrations import pg_empty, sqlite_empty  # noqa: F401 (fixtures)
 
-BEFORE = "0007_relay"
+BEFORE = "0008_relay"
 
 
 async def _legacy_matches(db: Database) -> None:

@@ -1,7 +1,7 @@
 """export_key: each organisation's secret for pseudonymised exports
 
-Revision ID: 0009_exports
-Revises: 0010_address
+Revision ID: 0005_exports
+Revises: 0004_address
 Create Date: 2026-12-03 07:20:00
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 import storage.types
 
 
-revision = '0009_exports'
-down_revision = '0010_address'
+revision = '0005_exports'
+down_revision = '0004_address'
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """relayed messages: the relay table, and outbox rows that copy a message; the labels of a
 mentee's reply keyboard
 
-Revision ID: 0007_relay
-Revises: 0010_address
+Revision ID: 0008_relay
+Revises: 0007_data_life
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from alembic import op
 
 import storage.types
 
-revision = "0007_relay"
-down_revision = "0004_data_life"
+revision = "0008_relay"
+down_revision = "0007_data_life"
 branch_labels = None
 depends_on = None
 

@@ -4,8 +4,8 @@ Matches made before (in the CLI) keep working: an active one is given the stage 
 (started, its first meeting counted as held on the day it started), a proposed one `forming`,
 a closed one `closed` with the closure code `legacy` (its free-text reason kept).
 
-Revision ID: 0006_match_life
-Revises: 0005_staff_views
+Revision ID: 0009_match_life
+Revises: 0008_relay
 Create Date: 2026-12-03 07:20:00
 """
 
@@ -16,8 +16,8 @@ from alembic import op
 
 import storage.types
 
-revision = "0006_match_life"
-down_revision = "0007_relay"
+revision = "0009_match_life"
+down_revision = "0008_relay"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """person.address: how a person asked to be addressed (gendered texts)
 
-Revision ID: 0010_address
+Revision ID: 0004_address
 Revises: 0002_origin_name
 Create Date: 2026-12-03 07:40:00
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_address"
+revision = "0004_address"
 down_revision = "0002_origin_name"
 branch_labels = None
 depends_on = None

@@ -1,8 +1,8 @@
 """staff views: the quiet-match policy and the digest's weekday and hour per organisation;
 the alerts of the quiet-match chain; the digests composed
 
-Revision ID: 0005_staff_views
-Revises: 0010_address
+Revision ID: 0006_staff_views
+Revises: 0005_exports
 Create Date: 2026-12-03 07:30:00
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 import storage.types
 
 
-revision = '0005_staff_views'
-down_revision = '0009_exports'
+revision = '0006_staff_views'
+down_revision = '0005_exports'
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """the data's life: free texts stored as (encryptable) text; retention per organisation;
 erased people
 
-Revision ID: 0004_data_life
-Revises: 0009_exports
+Revision ID: 0007_data_life
+Revises: 0006_staff_views
 Create Date: 2026-12-03 07:30:00
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_data_life"
-down_revision = "0005_staff_views"
+revision = "0007_data_life"
+down_revision = "0006_staff_views"
 branch_labels = None
 depends_on = None
 
