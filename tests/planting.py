@@ -237,7 +237,7 @@ async def plant(db: Database, now: datetime) -> Planted:
         s.add(
             FamilyProfile(
                 family_id=sara_family.id,
-                area=v("sara", "t:area", f"PLANT-sara-area-{tag}"),
+                area=v("sara", "area", f"PLANT-sara-area-{tag}"),
                 updated_at=now,
             )
         )
