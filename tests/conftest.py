@@ -59,15 +59,35 @@ def pytest_report_header() -> str:
     return f"database: {'PostgreSQL' if PG_URL else 'SQLite'}"
 
 
+def _uses_the_database_under_test(item: pytest.Item) -> bool:
+    """Whether a test can reach the database under test: through the `database_url` fixture
+    (which `db`, `settings` and the harness build on) or the migration tests' `pg_empty`, or
+    by reading TEST_DATABASE_URL in its module (the command-line runs)."""
+    if {"database_url", "pg_empty"} & set(getattr(item, "fixturenames", ())):
+        return True
+    module = getattr(item, "module", None)
+    source = Path(getattr(module, "__file__", "") or "")
+    if not source.is_file():
+        return True
+    text = source.read_text(encoding="utf-8")
+    return "TEST_DATABASE_URL" in text or "PG_URL" in text
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The demo keeps its own SQLite file whatever the database under test, so the browser
-    test drives the same thing on both: it runs in the SQLite pass only."""
+    """The PostgreSQL pass runs only the tests that can reach the database under test: the
+    others (catalogs, emulator, pure rules, charts, the demo with its own SQLite file, the
+    browser test) would run the same code a second time, and run once, in the SQLite pass."""
     if not PG_URL:
         return
-    browser = [item for item in items if item.get_closest_marker("browser")]
-    if browser:
-        config.hook.pytest_deselected(items=browser)
-        items[:] = [item for item in items if not item.get_closest_marker("browser")]
+    once = [
+        item
+        for item in items
+        if item.get_closest_marker("browser") or not _uses_the_database_under_test(item)
+    ]
+    if once:
+        config.hook.pytest_deselected(items=once)
+        skip = set(map(id, once))
+        items[:] = [item for item in items if id(item) not in skip]
 
 
 @pytest.fixture(autouse=True)
