@@ -52,7 +52,8 @@ CLOSURES: dict[int, tuple[ClosureReason, tuple[ClosureStep, ...] | None, date | 
     2: (ClosureReason.GOALS_REACHED, _NO_REMATCH, None),  # planned, every step
     3: (ClosureReason.FAMILY_MOVED, _ALL_STEPS, None),  # unplanned, every step
     4: (ClosureReason.LEGACY, None, None),  # closed before steps were recorded
-    5: (ClosureReason.CONFLICT, _NO_REMATCH, None),  # unplanned, the rematch step missing
+    # unplanned, the rematch step missing
+    5: (ClosureReason.CONFLICT, _NO_REMATCH, LAST - timedelta(days=30)),
     6: (ClosureReason.PERIOD_ENDED, _NO_REMATCH, LAST + timedelta(days=10)),  # after the period
 }
 
