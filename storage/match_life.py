@@ -165,6 +165,40 @@ class ClosureReason(enum.StrEnum):
         return ClosureKind.PLANNED if self in planned else ClosureKind.UNPLANNED
 
 
+class ClosureStep(enum.StrEnum):
+    """The steps of closing a match, each recorded with its time in `Match.closure_steps`
+    (keys are these values), in the order `bot.services.match_cycle.close_match` does them."""
+
+    MEETINGS_CANCELLED = "meetings_cancelled"
+    REMINDERS_STOPPED = "reminders_stopped"
+    OFFERS_WITHDRAWN = "offers_withdrawn"
+    CONTACTS_UNSHARED = "contacts_unshared"
+    GOODBYES_SENT = "goodbyes_sent"
+    EXIT_QUESTIONS_SENT = "exit_questions_sent"
+    REMATCH_REQUESTED = "rematch_requested"  # unplanned closures only
+
+
+def closure_steps_for(kind: ClosureKind) -> tuple[ClosureStep, ...]:
+    """Every step a closure of this kind must record: all of them, the rematch request only
+    when the end was unplanned."""
+    return tuple(
+        s
+        for s in ClosureStep
+        if kind == ClosureKind.UNPLANNED or s != ClosureStep.REMATCH_REQUESTED
+    )
+
+
+def closure_steps_done(kind: ClosureKind | str | None, recorded: object) -> tuple[int, bool]:
+    """How many of the steps a closure must record are in `recorded` (`Match.closure_steps`),
+    and whether that is every one. A match closed before steps were recorded has none."""
+    if kind is None:
+        return 0, False
+    required = closure_steps_for(ClosureKind(kind))
+    keys = recorded if isinstance(recorded, dict) else {}
+    done = sum(1 for s in required if s.value in keys)
+    return done, done == len(required)
+
+
 # Family preferences about their mentors (`FamilyProfile.preferences`).
 PREFERENCE_MENTOR_GENDER = "mentor_gender"
 

@@ -11,6 +11,7 @@ from bot.clock import ManualClock
 from bot.services.meetings import ACTIVITIES
 from bot.services.progress import DOMAINS
 from storage.db import Database
+from storage.match_life import ClosureReason, ClosureStep
 from storage.models import (
     Answer,
     Appointment,
@@ -42,6 +43,19 @@ PLANTED_PHONE = "+34612345678"
 PLANTED_EMAIL = "zainab.q@example.org"
 PLANTED_NOTE = "spoke about the lawyer in Sabadell"
 PLANTED_FORMULA = '=HYPERLINK("http://evil.example","click")'
+
+_ALL_STEPS = tuple(ClosureStep)
+_NO_REMATCH = tuple(s for s in ClosureStep if s != ClosureStep.REMATCH_REQUESTED)
+# Matches that close (by the family's index): the reason, the steps recorded (None: from
+# before steps were recorded) and the day, when not 100 + 20·i days after the start.
+CLOSURES: dict[int, tuple[ClosureReason, tuple[ClosureStep, ...] | None, date | None]] = {
+    2: (ClosureReason.GOALS_REACHED, _NO_REMATCH, None),  # planned, every step
+    3: (ClosureReason.FAMILY_MOVED, _ALL_STEPS, None),  # unplanned, every step
+    4: (ClosureReason.LEGACY, None, None),  # closed before steps were recorded
+    # unplanned, the rematch step missing
+    5: (ClosureReason.CONFLICT, _NO_REMATCH, LAST - timedelta(days=30)),
+    6: (ClosureReason.PERIOD_ENDED, _NO_REMATCH, LAST + timedelta(days=10)),  # after the period
+}
 
 
 @dataclass
@@ -94,10 +108,17 @@ async def seed(
             match = await b.match(
                 family, [mentor], workers[i % 2], started_on=started, status=status
             )
-            if i in (2, 5):
+            if i in CLOSURES:
+                reason, steps, closed_on = CLOSURES[i]
                 match.status = MatchStatus.CLOSED
-                match.closed_at = _at(started + timedelta(days=100 + 20 * i), 16)
+                match.closed_at = _at(closed_on or started + timedelta(days=100 + 20 * i), 16)
                 match.closure_reason = f"moved away {PLANTED_NOTE}"
+                match.closure_code, match.closure_kind = reason, reason.kind
+                match.closure_steps = (
+                    {s.value: {"at": match.closed_at.isoformat()} for s in steps}
+                    if steps is not None
+                    else None
+                )
             prog.matches.append(match)
             if status == MatchStatus.PROPOSED:
                 continue

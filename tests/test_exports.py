@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from bot.clock import ManualClock
 from bot.services import exports
 from storage.db import Database
+from storage.match_life import ClosureKind, ClosureStep, closure_steps_done
 from storage.models import ExportKey, Organisation
 from tests.programme_seed import (
     FIRST,
@@ -246,3 +247,16 @@ async def test_bad_periods_and_organisations_are_refused(run: Cli, programme: Pr
     )  # fmt: skip
     result = await run("export", "meetings", "--org", org, "--from", "1/2/2026", "--to", "x")
     assert result.code == 2 and "not a day" in result.err
+
+
+def test_closure_steps_done_counts_the_steps_a_closure_of_its_kind_must_record() -> None:
+    planned = {s.value: {"at": "2026-01-01T10:00:00+00:00"} for s in ClosureStep}
+    del planned[ClosureStep.REMATCH_REQUESTED.value]
+    assert closure_steps_done(ClosureKind.PLANNED, planned) == (6, True)
+    # An unplanned closure also needs the rematch request.
+    assert closure_steps_done(ClosureKind.UNPLANNED, planned) == (6, False)
+    assert closure_steps_done("unplanned", {**planned, "rematch_requested": {}}) == (7, True)
+    # Unknown keys do not count; a closure from before steps were recorded has none.
+    assert closure_steps_done("planned", {"something_else": {}}) == (0, False)
+    assert closure_steps_done(ClosureKind.UNPLANNED, None) == (0, False)
+    assert closure_steps_done(None, planned) == (0, False)

@@ -18,6 +18,7 @@ from storage.match_life import (
     ClosureReason,
     FirstMeetingOutcome,
     RequestStatus,
+    closure_steps_done,
     evaluation_points,
 )
 from storage.models import (
@@ -141,6 +142,8 @@ async def test_closing_in_the_cli_cancels_planned_meetings(
         assert stored is not None and stored.closure_steps is not None
         assert stored.closure_steps["meetings_cancelled"]["n"] == 1
         assert "rematch_requested" not in stored.closure_steps  # planned: no rematch
+        # Every step a planned closure must record is there (what exports and reports count).
+        assert closure_steps_done(stored.closure_kind, stored.closure_steps) == (6, True)
         assert (await s.execute(select(MatchRequest))).first() is None
         with pytest.raises(Invalid, match="already closed"):
             await admin.close_match(s, now, match.id, "conflict")

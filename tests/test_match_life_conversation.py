@@ -26,6 +26,7 @@ from storage.match_life import (
     MatchStage,
     OfferStatus,
     RequestStatus,
+    closure_steps_done,
 )
 from storage.models import (
     FamilyProfile,
@@ -340,6 +341,7 @@ async def first_meeting_to_rematch(
             "goodbyes_sent",
             "rematch_requested",
         }
+        assert closure_steps_done(match.closure_kind, match.closure_steps) == (7, True)
         requests = list((await s.execute(select(MatchRequest).order_by(MatchRequest.id))).scalars())
         assert [r.status for r in requests] == [RequestStatus.MATCHED, RequestStatus.WAITING]
         assert requests[1].previous_match_id == match_id

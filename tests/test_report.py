@@ -26,6 +26,7 @@ from bot.services import exports, programme_report, report_render
 from bot.services.meetings import ACTIVITIES
 from bot.services.progress import DOMAINS
 from storage.db import Database
+from storage.match_life import ClosureReason
 from storage.models import Organisation
 from tests.programme_seed import FIRST, LAST, Programme, seed
 from tests.test_cli import Cli
@@ -155,6 +156,27 @@ def expected_from_exports(
     e["answers"] = {
         a: sum(r["answer"] == a for r in answers) for a in ("coming", "cannot", "reschedule")
     }
+    # Closures: matches whose closed_at falls in the period; complete when all six steps are
+    # recorded, seven for an unplanned closure (the rematch request).
+    closures = [m for m in matches if (d := closed_day(m)) and FIRST <= d <= LAST]
+    e["closures_by_reason"] = {
+        r.value: sum(m["closure_code"] == r.value for m in closures) for r in ClosureReason
+    }
+    e["closures_by_kind"] = {
+        k: sum(m["closure_kind"] == k for m in closures) for k in ("planned", "unplanned")
+    }
+    complete = [
+        m for m in closures
+        if int(m["closure_steps_done"]) == (7 if m["closure_kind"] == "unplanned" else 6)
+    ]  # fmt: skip
+    e["closures_complete"] = len(complete)
+    # The export's own yes/no says the same.
+    assert [m for m in closures if m["all_closure_steps_done"] == "true"] == complete
+    assert all(
+        m["closure_code"] == m["closure_kind"] == m["closure_steps_done"] == ""
+        for m in matches
+        if not m["closed_at"]
+    )
     return e
 
 
@@ -181,6 +203,9 @@ def actual(f: programme_report.Figures) -> dict[str, Any]:
         "help_by_kind": f.help_by_kind,
         "help": (f.help_answered, f.help_in_time, f.help_due, f.help_median_hours),
         "answers": f.answers,
+        "closures_by_reason": f.closures_by_reason,
+        "closures_by_kind": f.closures_by_kind,
+        "closures_complete": f.closures_complete,
     }
 
 
@@ -223,8 +248,11 @@ def shown_numbers(f: programme_report.Figures) -> list[float | int]:
         f.mentors, f.meetings, f.hours, f.sla_met, f.sla_due, f.help_answered,
         f.help_in_time, f.help_due, f.needs_support, *f.by_status.values(),
         *f.by_age.values(), *f.activities.values(), *f.answers.values(),
-        *f.help_by_kind.values(),
+        *f.help_by_kind.values(), *f.closures_by_reason.values(),
+        *f.closures_by_kind.values(), f.closures, f.closures_complete,
     ]  # fmt: skip
+    if f.closures_complete_share is not None:
+        out.append(f.closures_complete_share)
     for m in f.months.values():
         out += [m.meetings, m.hours]
         if m.mood is not None:
@@ -252,6 +280,17 @@ async def test_every_figure_matches_the_exports_and_is_in_the_pdf_and_the_xlsx(
     assert f.families_new and f.families_closed and f.by_status["proposed"] == (worker is None)
     assert f.sla_met < f.sla_due and f.help_in_time < f.help_answered
     assert len([m for m in f.months.values() if m.meetings]) == 12
+    assert 0 < f.closures_complete < f.closures
+    if worker is None:
+        assert all(f.closures_by_kind.values())
+        # A match closed after the period is not counted, though it is in the export.
+        assert f.closures < sum(1 for m in tables["matches"] if m["closure_code"])
+        # One closure in the period recorded some steps but not all (unplanned, no rematch).
+        assert any(
+            m["closure_steps_done"] not in ("", "0") and m["all_closure_steps_done"] == "false"
+            for m in tables["matches"]
+            if m["closed_at"] and m["closed_at"][:10] <= str(LAST)
+        )
 
     text = pdf_text(made.documents.pdf, tmp_path)
     words = set(text.replace("|", " ").split())
@@ -261,7 +300,11 @@ async def test_every_figure_matches_the_exports_and_is_in_the_pdf_and_the_xlsx(
     assert "Meetings and hours per month" in text
     assert "Families accompanied" in text
     # Each figure says how it is computed.
-    assert "Meetings the mentors logged, by the day they took place" in " ".join(text.split())
+    flat = " ".join(text.split())
+    assert "Meetings the mentors logged, by the day they took place" in flat
+    assert "Closures by reason" in text and "Closures that completed every closure step" in text
+    assert "Matches closed in the period, by the reason recorded when they closed" in flat
+    assert "Of the matches closed in the period, those whose record holds every" in flat
 
     book = load_workbook(io.BytesIO(made.documents.xlsx), read_only=True)
     numbers = {

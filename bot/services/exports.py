@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import cells
 from bot.services.errors import Invalid
 from bot.services.progress import DOMAINS
+from storage.match_life import closure_steps_done
 from storage.models import (
     Appointment,
     AppointmentAnswer,
@@ -250,6 +251,15 @@ def _meeting_row(r: Row, who: Identities) -> list[object]:
     ]
 
 
+def _closure(code: Any, kind: Any, steps: Any) -> list[object]:
+    """closure_code, closure_kind, closure_steps_done, all_closure_steps_done: empty cells
+    while a match is open."""
+    if code is None:
+        return [None, None, None, None]
+    done, every = closure_steps_done(kind, steps)
+    return [str(code), None if kind is None else str(kind), done, every]
+
+
 def _matches(org: Organisation, p: Period) -> AnySelect:
     return (
         select(
@@ -263,6 +273,9 @@ def _matches(org: Organisation, p: Period) -> AnySelect:
             Match.closed_at,
             Match.closure_reason,
             Match.created_at,
+            Match.closure_code,
+            Match.closure_kind,
+            Match.closure_steps,
         )
         .join(Family, Family.id == Match.family_id)
         .where(
@@ -286,6 +299,7 @@ def _match_row(r: Row, who: Identities) -> list[object]:
         iso_time(r[7]),
         who.free(r[8]),
         iso_time(r[9]),
+        *_closure(r[10], r[11], r[12]),
     ]
 
 
@@ -580,6 +594,10 @@ KINDS: dict[str, Kind] = {
                 "closed_at",
                 "closure_reason",
                 "created_at",
+                "closure_code",
+                "closure_kind",
+                "closure_steps_done",
+                "all_closure_steps_done",
             ),
             _matches,
             _match_row,

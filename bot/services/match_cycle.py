@@ -35,6 +35,7 @@ from bot.services.errors import Invalid, NotAllowed, NotFound
 from storage.match_life import (
     EXIT_ROUND,
     ClosureReason,
+    ClosureStep,
     FirstMeetingOutcome,
     MatchStage,
     OfferStatus,
@@ -617,8 +618,8 @@ class Closed:
     rematch_request_id: int | None
 
 
-def _step(steps: dict[str, Any], name: str, now: datetime, **detail: Any) -> None:
-    steps[name] = {"at": now.astimezone(UTC).isoformat(), **detail}
+def _step(steps: dict[str, Any], name: ClosureStep, now: datetime, **detail: Any) -> None:
+    steps[name.value] = {"at": now.astimezone(UTC).isoformat(), **detail}
 
 
 async def close_match(
@@ -670,7 +671,7 @@ async def close_match(
             appointment.sequence += 1
             appointment.updated_at = now
             await reminders.withdraw(session, appointment.id, reminders.CANCELLED, now)
-    _step(steps, "meetings_cancelled", now, n=len(planned), family_told=told)
+    _step(steps, ClosureStep.MEETINGS_CANCELLED, now, n=len(planned), family_told=told)
 
     # 2. Reminders stop: any still pending for its meetings, the progress-report requests,
     # and messages queued about its meetings or offers that have not gone out.
@@ -708,7 +709,7 @@ async def close_match(
             queued += int(getattr(result, "rowcount", 0) or 0)
     _step(
         steps,
-        "reminders_stopped",
+        ClosureStep.REMINDERS_STOPPED,
         now,
         reminders=withdrawn,
         report_requests=int(getattr(reports, "rowcount", 0) or 0),
@@ -721,7 +722,7 @@ async def close_match(
         .where(MatchOffer.match_id == match.id, MatchOffer.status == OfferStatus.ASKED)
         .values(status=OfferStatus.WITHDRAWN, answered_at=now)
     )
-    _step(steps, "offers_withdrawn", now, n=int(getattr(offers, "rowcount", 0) or 0))
+    _step(steps, ClosureStep.OFFERS_WITHDRAWN, now, n=int(getattr(offers, "rowcount", 0) or 0))
 
     # The match is closed: from here on no contact is shared through it.
     match.status, match.stage = MatchStatus.CLOSED, MatchStage.CLOSED
@@ -729,7 +730,7 @@ async def close_match(
     match.closure_code, match.closure_kind = reason, reason.kind
     match.closure_reason = " ".join((note or "").split()) or None
     await session.flush()
-    _step(steps, "contacts_unshared", now)
+    _step(steps, ClosureStep.CONTACTS_UNSHARED, now)
 
     # 4. A goodbye to the family and the mentors stating the post-closure contact policy;
     # 5. exit questions to each party, in their language.
@@ -749,9 +750,9 @@ async def close_match(
         text = head + "\n\n" + rd.tr.gettext(CONTACT_POLICY_LINE) % {"policy": isolate(policy)}
         if outbox.enqueue(session, now, person, "goodbye", text, ref=("match", match.id)):
             said += 1
-    _step(steps, "goodbyes_sent", now, n=said)
+    _step(steps, ClosureStep.GOODBYES_SENT, now, n=said)
     asked = await _ask_round(session, now, match, EXIT_ROUND, parties)
-    _step(steps, "exit_questions_sent", now, n=asked)
+    _step(steps, ClosureStep.EXIT_QUESTIONS_SENT, now, n=asked)
 
     # 6. An early (unplanned) end: the family goes back to the queue, its history kept.
     rematch_id: int | None = None
@@ -777,7 +778,7 @@ async def close_match(
         session.add(request)
         await session.flush()
         rematch_id = request.id
-        _step(steps, "rematch_requested", now, request_id=request.id)
+        _step(steps, ClosureStep.REMATCH_REQUESTED, now, request_id=request.id)
         from bot.services import match_requests, match_texts
 
         for coordinator in await match_requests.coordinators(session, org.id):

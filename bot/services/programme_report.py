@@ -24,6 +24,7 @@ from bot.services.errors import Invalid, NotAllowed
 from bot.services.exports import STREAM_BATCH, Period
 from bot.services.meetings import ACTIVITIES
 from bot.services.progress import DOMAINS
+from storage.match_life import ClosureKind, ClosureReason, closure_steps_done
 from storage.models import (
     Appointment,
     AppointmentAnswer,
@@ -121,6 +122,19 @@ class Figures:
     help_median_hours: float | None = None
     # reminder answers
     answers: dict[str, int] = field(default_factory=dict)
+    # closures in the period: per reason; per kind (planned, unplanned); with every step
+    closures_by_reason: dict[str, int] = field(default_factory=dict)
+    closures_by_kind: dict[str, int] = field(default_factory=dict)
+    closures_complete: int = 0
+
+    @property
+    def closures(self) -> int:
+        return sum(self.closures_by_reason.values())
+
+    @property
+    def closures_complete_share(self) -> float | None:
+        """Per cent of the period's closures that recorded every closure step."""
+        return round(100 * self.closures_complete / self.closures, 1) if self.closures else None
 
     @property
     def meetings(self) -> int:
@@ -168,6 +182,7 @@ async def figures(session: AsyncSession, now: datetime, scope: Scope, period: Pe
     await _concerns(session, f)
     await _help(session, f)
     await _answers(session, f)
+    await _closures(session, f)
     return f
 
 
@@ -341,6 +356,30 @@ async def _answers(session: AsyncSession, f: Figures) -> None:
     f.answers = {a: found.get(a, 0) for a in ("coming", "cannot", "reschedule")}
 
 
+async def _closures(session: AsyncSession, f: Figures) -> None:
+    """Matches closed in the period (the `matches` export's rows whose `closed_at` is in it),
+    by reason and kind, and how many recorded every step their kind requires."""
+    p = f.period
+    stmt = _in_scope(
+        select(Match.closure_code, Match.closure_kind, Match.closure_steps).where(
+            Match.started_on <= p.last,
+            Match.closed_at >= p.start,
+            Match.closed_at < p.end,
+            Match.closure_code.is_not(None),
+        ),
+        f.scope,
+    )
+    reasons: Counter[str] = Counter()
+    kinds: Counter[str] = Counter()
+    for code, kind, steps in (await session.execute(stmt)).all():
+        reasons[str(code)] += 1
+        if kind is not None:
+            kinds[str(kind)] += 1
+        f.closures_complete += int(closure_steps_done(kind, steps)[1])
+    f.closures_by_reason = {r.value: reasons.get(r.value, 0) for r in ClosureReason}
+    f.closures_by_kind = {k.value: kinds.get(k.value, 0) for k in ClosureKind}
+
+
 # Labels of codes, translated when the report is worded.
 STATUS_LABELS = {
     "proposed": N_("Proposed"),
@@ -352,6 +391,10 @@ AGE_LABELS = {
     "3_to_6_months": N_("3 to 6 months"),
     "6_to_12_months": N_("6 to 12 months"),
     "12_months_or_more": N_("A year or more"),
+}
+KIND_LABELS = {
+    "planned": N_("Planned"),
+    "unplanned": N_("Unplanned"),
 }
 ANSWER_LABELS = {
     "coming": N_("Coming"),

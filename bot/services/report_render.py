@@ -23,16 +23,19 @@ from bot.i18n import Translator, translator
 from bot.services.admin import region_of
 from bot.services.concerns import CATEGORY_LABELS, HELP_KIND_LABELS, SEVERITY_LABELS
 from bot.services.exports import Period, SheetWriter, new_workbook
+from bot.services.match_cycle import CLOSURE_REASONS
 from bot.services.meetings import ACTIVITIES
 from bot.services.programme_report import (
     AGE_LABELS,
     ANSWER_LABELS,
+    KIND_LABELS,
     STATUS_LABELS,
     Figures,
     Scope,
     figures,
 )
 from bot.services.progress import DOMAINS
+from storage.match_life import ClosureReason
 from storage.models import ConcernCategory, HelpKind, Severity
 
 Cell = str | int | float | None
@@ -174,6 +177,40 @@ def tables(f: Figures, tr: Translator, chart: bytes | None = None) -> list[Table
             _("Answers of the mentees to the reminders of appointments in the period."),
             ["", count],
             [[_(ANSWER_LABELS[k]), v] for k, v in f.answers.items()],
+        ),
+        Table(
+            _("Closures by reason"),
+            _(
+                "Matches closed in the period, by the reason recorded when they closed; "
+                "planned: the goals were reached or the agreed period ended, any other "
+                "reason is unplanned."
+            ),
+            ["", _("Kind"), _("Closures")],
+            [
+                [_(CLOSURE_REASONS[r]), _(KIND_LABELS[r.kind.value]), f.closures_by_reason[r]]
+                for r in ClosureReason
+            ]
+            + [
+                [_("Planned closures"), None, f.closures_by_kind.get("planned", 0)],
+                [_("Unplanned closures"), None, f.closures_by_kind.get("unplanned", 0)],
+                [_("Total"), None, f.closures],
+            ],
+        ),
+        Table(
+            _("Closures that completed every closure step"),
+            _(
+                "Of the matches closed in the period, those whose record holds every closure "
+                "step: planned meetings cancelled, reminders stopped, open offers withdrawn, "
+                "contacts no longer shared, goodbyes and exit questions sent, and for an "
+                "unplanned closure a new request for the family. Closures from before the "
+                "steps were recorded count as not completed."
+            ),
+            ["", share],
+            [
+                [_("Closures in the period"), f.closures],
+                [_("Completed every closure step"), f.closures_complete],
+                [_("Share completed (%)"), f.closures_complete_share],
+            ],
         ),
     ]
     return out
