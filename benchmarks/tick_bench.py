@@ -27,7 +27,7 @@ import os
 import statistics
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import delete, func, insert, select, text, update
@@ -61,31 +61,39 @@ LOCALES = ("ar", "es", "uk", "fa", "en", "fr")
 CHUNK = 5000
 
 
-async def seed(db: Database, future: int, due: int, families: int) -> list[int]:
-    """Returns the ids of the due reminders."""
+async def seed(
+    db: Database,
+    future: int,
+    due: int,
+    families: int,
+    now: datetime = NOW,
+    started_days_ago: int = 60,
+) -> list[int]:
+    """Returns the ids of the due reminders. `now` is the seeded programme's present (the
+    appointments start two days later); its matches started `started_days_ago` days before."""
     async with db.transaction() as s:
-        org = Organisation(name="Bench", timezone="Europe/Madrid", locale="es", created_at=NOW)
+        org = Organisation(name="Bench", timezone="Europe/Madrid", locale="es", created_at=now)
         s.add(org)
         await s.flush()
-        worker = Person(organisation_id=org.id, role=Role.WORKER, name="Wendy", created_at=NOW)
+        worker = Person(organisation_id=org.id, role=Role.WORKER, name="Wendy", created_at=now)
         s.add(worker)
         await s.flush()
         people, fams = [], []
         for i in range(families):
-            fams.append({"organisation_id": org.id, "name": f"Family {i}", "created_at": NOW})
+            fams.append({"organisation_id": org.id, "name": f"Family {i}", "created_at": now})
         await s.execute(insert(Family), fams)
         family_ids = list((await s.execute(select(Family.id).order_by(Family.id))).scalars())
         for i, family_id in enumerate(family_ids):
             people.append({
                 "organisation_id": org.id, "role": Role.MENTEE, "name": f"Mentee {i}",
                 "locale": LOCALES[i % len(LOCALES)], "family_id": family_id,
-                "telegram_id": 10_000_000 + i, "consent": Consent.GIVEN, "created_at": NOW,
+                "telegram_id": 10_000_000 + i, "consent": Consent.GIVEN, "created_at": now,
                 "timezone": "Atlantic/Canary" if i % 7 == 0 else None,
             })  # fmt: skip
             people.append({
                 "organisation_id": org.id, "role": Role.MENTOR, "name": f"Mentor {i}",
                 "locale": LOCALES[(i + 1) % len(LOCALES)], "telegram_id": 20_000_000 + i,
-                "consent": Consent.GIVEN, "created_at": NOW,
+                "consent": Consent.GIVEN, "created_at": now,
             })  # fmt: skip
         await s.execute(insert(Person), people)
         mentees = dict(
@@ -102,9 +110,10 @@ async def seed(db: Database, future: int, due: int, families: int) -> list[int]:
                 )
             ).scalars()
         )
+        started_on = (now - timedelta(days=started_days_ago)).date()
         await s.execute(insert(Match), [
             {"organisation_id": org.id, "family_id": f, "worker_id": worker.id,
-             "status": MatchStatus.ACTIVE, "started_on": date(2026, 1, 1), "created_at": NOW}
+             "status": MatchStatus.ACTIVE, "started_on": started_on, "created_at": now}
             for f in family_ids
         ])  # fmt: skip
         matches = list(
@@ -131,7 +140,7 @@ async def seed(db: Database, future: int, due: int, families: int) -> list[int]:
                         "created_by_id": mentors[(match_id - 1) % len(mentors)],
                         "starts_at": starts, "duration_minutes": 60,
                         "place": f"Library, room {k % 9}", "status": AppointmentStatus.PLANNED,
-                        "sequence": 0, "created_at": NOW, "updated_at": NOW,
+                        "sequence": 0, "created_at": now, "updated_at": now,
                     })  # fmt: skip
                     person = mentees[family_id]
                     offsets = [120] if due_now else [1440, 120]
@@ -139,7 +148,7 @@ async def seed(db: Database, future: int, due: int, families: int) -> list[int]:
                         rems.append({
                             "appointment_id": appointment_id, "person_id": person,
                             "kind": ReminderKind.REMINDER, "offset_minutes": minutes,
-                            "due_at": NOW - timedelta(minutes=1) if due_now
+                            "due_at": now - timedelta(minutes=1) if due_now
                             else starts - timedelta(minutes=minutes),
                             "status": JobStatus.PENDING,
                         })  # fmt: skip
@@ -156,14 +165,14 @@ async def seed(db: Database, future: int, due: int, families: int) -> list[int]:
 
         # The future: from tomorrow on, one appointment every 5 minutes.
         await appointments_and_reminders(
-            future, NOW + timedelta(days=2), timedelta(minutes=5), due_now=False
+            future, now + timedelta(days=2), timedelta(minutes=5), due_now=False
         )
         # Due now: appointments in two hours, their reminder due a minute ago.
-        await appointments_and_reminders(due, NOW + timedelta(hours=2), timedelta(0), due_now=True)
+        await appointments_and_reminders(due, now + timedelta(hours=2), timedelta(0), due_now=True)
         due_ids = list(
             (
                 await s.execute(
-                    select(Reminder.id).where(Reminder.due_at <= NOW).order_by(Reminder.id)
+                    select(Reminder.id).where(Reminder.due_at <= now).order_by(Reminder.id)
                 )
             ).scalars()
         )

@@ -119,3 +119,18 @@ def test_tick_bench_times_the_whole_tick() -> None:
         "--families", "10", "--runs", "1",
     )  # fmt: skip
     assert re.search(r"the whole tick, SQLite, load average [\d.]+, 5 due reminders", out), out
+
+
+def test_memory_bench_reports_cold_start_and_memory() -> None:
+    out = run_benchmark(
+        "benchmarks/memory_bench.py", "--families", "10", "--appointments", "20",
+        "--users", "2", "--seconds", "0.5", "--idle", "0.2",
+    )  # fmt: skip
+    assert re.search(r"seeded 21 people, 10 matches, 20 appointments", out), out
+    assert re.search(r"SQLite, .*load average [\d.]+", out), out
+    rows = {line.split()[0]: line.split() for line in out.splitlines() if line.strip()}
+    for bot in ("echo", "mentorbot"):
+        # bot, cold s, idle MiB, load MiB, after MiB, peak MiB, updates, lost
+        cold, idle, peak = float(rows[bot][1]), float(rows[bot][2]), float(rows[bot][5])
+        updates, lost = int(rows[bot][6]), int(rows[bot][7])
+        assert cold > 0 and 0 < idle <= peak and updates > 0 and lost == 0, out
