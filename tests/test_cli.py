@@ -73,8 +73,6 @@ def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, database_url: str) -> p
     monkeypatch.setenv("MENTORBOT_DATABASE_URL", database_url)
     monkeypatch.setenv("MENTORBOT_ENCRYPTION_KEY", TEST_KEY)
     monkeypatch.setenv("MENTORBOT_BOT_USERNAME", "casal_mentor_bot")
-    # No /healthz listener: the SQLite and PostgreSQL passes run side by side.
-    monkeypatch.setenv("MENTORBOT_HEALTH_PORT", "0")
     return monkeypatch
 
 

@@ -46,7 +46,6 @@ class Bot:
             "MENTORBOT_API_URL": emulator.base_url,
             "MENTORBOT_TICK_SECONDS": "3600",
             "MENTORBOT_LOG_LEVEL": "WARNING",
-            "MENTORBOT_HEALTH_PORT": "0",  # the SQLite and PostgreSQL passes run side by side
         }
         self.workdir = workdir
         self.proc: asyncio.subprocess.Process | None = None
