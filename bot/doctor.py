@@ -24,6 +24,7 @@ from sqlalchemy.engine import make_url
 
 from bot import preflight
 from bot.chats import allows_groups
+from bot.clock import SystemClock
 from bot.config import Settings, SettingsError
 from storage.db import Database
 from storage.migrate import check_schema
@@ -174,7 +175,7 @@ async def _write(db: Database) -> None:
 async def _outbox(db: Database) -> Check:
     from bot.health import INBOX_STALE_SECONDS, inbox_backlog, outbox_backlog
 
-    now = datetime.now(UTC)
+    now = SystemClock().now()
     async with db.transaction() as session:
         outbox = await outbox_backlog(session, now)
         inbox = await inbox_backlog(session, now)

@@ -26,7 +26,6 @@ import sys
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,7 @@ import httpx
 from babel import Locale
 from babel.core import get_global
 
+from bot.clock import SystemClock
 from bot.config import TELEGRAM_API_URL
 from bot.i18n import N_, SUPPORTED_LOCALES, translator
 from bot.services import admin, invites
@@ -615,7 +615,7 @@ async def _apply_database(a: Answers, current: Current, bot: BotInfo, done: Done
     db = Database(a.database_url)
     try:
         await upgrade(db)
-        now = datetime.now(UTC)
+        now = SystemClock().now()
         async with db.transaction() as session:
             org_id = current.org_id
             if org_id is None:
