@@ -69,6 +69,7 @@ LANGUAGES: dict[str, Flow] = {
     "tr": Flow(r"[a-zçğıöşüâî]", "Mart", "4 saat", "24 saat", "5 Mart"),
     "ur": Flow(_ARABIC_SCRIPT, "مارچ", "4 گھنٹے", "24 گھنٹے", "5 مارچ", rtl=True),
     "fa_AF": Flow(_ARABIC_SCRIPT, "مارچ", "4 ساعت", "24 ساعت", "5 مارچ", rtl=True),
+    "ckb": Flow(_ARABIC_SCRIPT, "ئازار", "4 کاتژمێر", "24 کاتژمێر", "5 ئازار", rtl=True),
 }
 # The catalogs of the second round (each marked unreviewed): safety texts come with the
 # organisation's language, and their plural rules and menus are checked below.
@@ -263,7 +264,15 @@ async def test_default_menus_only_for_two_letter_codes(monkeypatch: pytest.Monke
 
 @pytest.mark.parametrize(
     ("sent", "locale"),
-    [("fa-AF", "fa_AF"), ("prs", "fa_AF"), ("fa-IR", "fa"), ("fa", "fa"), ("ur-PK", "ur")],
+    [
+        ("fa-AF", "fa_AF"),
+        ("prs", "fa_AF"),
+        ("fa-IR", "fa"),
+        ("fa", "fa"),
+        ("ur-PK", "ur"),
+        ("ckb-IQ", "ckb"),
+        ("ku-Arab", "ckb"),
+    ],
 )
 def test_an_apps_language_code_finds_its_catalog(sent: str, locale: str) -> None:
     assert normalise_locale(sent) == locale
