@@ -452,6 +452,7 @@ SHEET_COLUMNS = (
     "reviewed",
 )
 _YES = {"yes", "y", "x", "1", "true", "ok", "✓", "✔", "sí", "si", "oui", "да", "так", "نعم", "بله"}
+_YES |= {"ہاں", "جی", "بلی", "بەڵێ", "evet"}  # Urdu, Dari, Sorani, Turkish
 
 
 def catalog_path(locale: str) -> Path:
