@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.i18n import RTL_LOCALES
 from bot.services import appointments, concerns
 from storage.match_life import FirstMeetingOutcome, Gender, RequestStatus, Urgency
 from storage.models import (
@@ -57,7 +58,7 @@ class Persona:
 
     @property
     def rtl(self) -> bool:
-        return self.locale in ("ar", "fa", "ps", "he", "ur")
+        return self.locale in RTL_LOCALES or self.locale == "he"
 
 
 HADDAD = "Haddad"
