@@ -88,7 +88,7 @@ LOCALE_ALIASES: dict[str, str] = {
 # How a person asked to be addressed (Person.address); None, the default, is the neutral form.
 ADDRESS_FORMS = ("feminine", "masculine")
 # The languages whose texts take the reader's gender somewhere: only there is the person asked.
-GENDERED_LOCALES = frozenset({"es", "ca", "ar", "uk", "ru", "fr"})
+GENDERED_LOCALES = frozenset({"es", "ca", "ar", "uk", "ru", "fr", "ur"})
 # The gettext contexts of a message's gendered variants (declared in bot/gendered.py): one for
 # the reader addressed, one for a third person the message is about.
 ADDRESSING = {"feminine": "addressing a woman", "masculine": "addressing a man"}

@@ -316,3 +316,14 @@ def test_a_new_catalogs_safety_texts_are_shown_with_the_organisations_language(l
     assert own != DANGER and in_script(lang, own)
     assert translator(lang, companion="es").gettext(DANGER) == f"{own}\n{spanish}"
     assert translator(lang, companion=lang).gettext(DANGER) == own
+
+
+def test_urdu_readers_are_addressed_as_they_chose() -> None:
+    come = "Will you come? Tap one answer."
+    assert "ur" in GENDERED_LOCALES
+    neutral = translator("ur").gettext(come)
+    woman = translator("ur", address="feminine").gettext(come)
+    man = translator("ur", address="masculine").gettext(come)
+    assert "گی" in woman and "گے" in man
+    assert "گی" not in neutral and "گے" not in neutral  # the default is the same for everyone
+    assert len({neutral, woman, man}) == 3
