@@ -327,3 +327,12 @@ def test_urdu_readers_are_addressed_as_they_chose() -> None:
     assert "گی" in woman and "گے" in man
     assert "گی" not in neutral and "گے" not in neutral  # the default is the same for everyone
     assert len({neutral, woman, man}) == 3
+
+
+def test_a_second_round_language_is_named_in_the_readers_words() -> None:
+    from bot.services.help import language_label
+
+    assert language_label("fa_AF", "es") == "darí"  # not "persa (Afganistán)"
+    assert language_label("fa_AF", "en") == "Dari"
+    assert language_label("ar", "ckb") == "عەرەبی"
+    assert language_name("fa_AF") == "دری"
