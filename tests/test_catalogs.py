@@ -366,6 +366,38 @@ def test_latin_punctuation_in_arabic_script_is_caught(locale: str) -> None:
     assert not _style_kinds(locale, [("Will you come?", "هل ستأتي؟ نعم، الآن.")])
 
 
+@pytest.mark.parametrize(
+    ("locale", "wrong", "right"),
+    [
+        ("ur", "کیا آپ آئیں گے?", "کیا آپ آئیں گے؟"),
+        ("ur", "بھیج دیا گیا.", "بھیج دیا گیا۔"),  # the Urdu full stop
+        ("ur", "كل", "کل"),  # Arabic kāf, not Urdu's
+        ("fa_AF", "تماس با دفتر, لطفاً", "تماس با دفتر، لطفاً"),
+        ("fa_AF", "تلفن دفتر", "تیلفون دفتر"),  # the Iranian word, not Dari's
+        ("fa_AF", "سپاس!", "تشکر!"),
+        ("ckb", "دێن?", "دێن؟"),
+        ("ckb", "سوپاس بۆ هاتنة", "سوپاس بۆ هاتنە"),  # Arabic tā' marbūṭa, not Kurdish ە
+    ],
+)
+def test_the_second_rounds_script_rules_are_caught(locale: str, wrong: str, right: str) -> None:
+    assert _style_kinds(locale, [("x", wrong)])
+    assert not _style_kinds(locale, [("x", right)])
+
+
+@pytest.mark.parametrize(
+    ("locale", "wrong", "right"),
+    [
+        ("ur", "سماجی کارکن: %(name)s", "ذمہ دار سماجی کارکن: %(name)s"),
+        ("fa_AF", "مددکار اجتماعی مسئول: %(name)s", "کارکن اجتماعی مسئول: %(name)s"),
+        ("ckb", "کارمەند: %(name)s", "کارمەندی کۆمەڵایەتیی بەرپرس: %(name)s"),
+    ],
+)
+def test_the_second_rounds_glossary_is_enforced(locale: str, wrong: str, right: str) -> None:
+    source = "Referring worker: %(name)s"
+    assert _style_kinds(locale, [(source, wrong)])
+    assert not _style_kinds(locale, [(source, right)])
+
+
 def test_a_glossary_term_translated_otherwise_is_caught() -> None:
     source = "Referring worker: %(name)s"
     assert _style_kinds("es", [(source, "Asignada a: %(name)s")])
