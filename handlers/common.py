@@ -27,7 +27,8 @@ from bot.replies import Reply
 from bot.runtime import Runtime, runtime_of
 from bot.services import audit, drafts, inbox, people, texts
 from bot.services.errors import Invalid, NotAllowed, NotFound
-from storage.models import Consent, Draft, Person, Role
+from domain import Consent, Role
+from storage.models import Draft, Person
 
 log = logging.getLogger(__name__)
 

@@ -8,9 +8,10 @@ from bot.i18n import isolate as _iso
 from bot.services import help as help_requests
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from bot.services.help import NEED_HELP_DATA, NEED_HELP_LABEL
+from domain import Role, ThreadStatus
 from handlers.common import Ctx, id_arg
 from handlers.texts import too_long
-from storage.models import Draft, Role, ThreadStatus
+from storage.models import Draft
 
 FLOW_REPLY = "help_reply"
 

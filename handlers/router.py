@@ -22,9 +22,9 @@ from telegram.ext import (
 )
 
 from bot.services import people, texts
+from domain import Consent, Role
 from handlers import private_only
 from handlers.common import Ctx, CtxHandler, PressHandler, TextStep, not_linked_text, wrap
-from storage.models import Consent, Role
 
 
 @dataclass
