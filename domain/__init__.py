@@ -20,10 +20,12 @@ from domain.enums import (
     Severity,
     ThreadStatus,
 )
+from domain.values import Buttons
 
 __all__ = [
     "Answer",
     "AppointmentStatus",
+    "Buttons",
     "ConcernCategory",
     "ConcernStatus",
     "Consent",
