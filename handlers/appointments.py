@@ -36,7 +36,7 @@ REASONS = {
 def _refuse(ctx: Ctx, exc: Exception) -> None:
     ctx.actions.clear()
     data = ctx.update.callback_query.data if ctx.update.callback_query else None
-    ctx.audit("refused", reason=type(exc).__name__, callback=(data or "")[:64])
+    ctx.audit("access.refused", reason=type(exc).__name__, callback=(data or "")[:64])
     ctx.reply(ctx._("Sorry, that is not available to you."))
 
 

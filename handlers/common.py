@@ -328,7 +328,7 @@ async def _refuse(ctx: Ctx, reason: str) -> None:
         audit.record(
             session,
             ctx.now,
-            "refused",
+            "access.refused",
             actor_id=person.id if person else None,
             organisation_id=person.organisation_id if person else None,
             reason=reason,

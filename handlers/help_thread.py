@@ -85,7 +85,7 @@ def refused(ctx: Ctx, exc: Exception, target: tuple[str, int] | None = None) -> 
     query = ctx.update.callback_query
     ctx.actions.clear()
     ctx.audit(
-        "refused",
+        "access.refused",
         target,
         reason=type(exc).__name__,
         callback=((query.data if query else None) or "")[:64],
