@@ -1,41 +1,12 @@
 """Domain values: enums and small value types shared by storage, services and handlers.
 
 The bottom layer: imports nothing from `storage`, `bot`, `handlers`, SQLAlchemy or Telegram
-(checked by the import contracts in pyproject.toml).
+(checked by the import contracts in pyproject.toml). `from domain import Role` gives every name
+of `domain.enums` and `domain.values`.
 """
 
-from domain.enums import (
-    Answer,
-    AppointmentStatus,
-    ConcernCategory,
-    ConcernStatus,
-    Consent,
-    HelpKind,
-    InboxStatus,
-    JobStatus,
-    MatchStatus,
-    OutboxStatus,
-    ReminderKind,
-    Role,
-    Severity,
-    ThreadStatus,
-)
-from domain.values import Buttons
+from domain import enums, values
+from domain.enums import *  # noqa: F403
+from domain.values import *  # noqa: F403
 
-__all__ = [
-    "Answer",
-    "AppointmentStatus",
-    "Buttons",
-    "ConcernCategory",
-    "ConcernStatus",
-    "Consent",
-    "HelpKind",
-    "InboxStatus",
-    "JobStatus",
-    "MatchStatus",
-    "OutboxStatus",
-    "ReminderKind",
-    "Role",
-    "Severity",
-    "ThreadStatus",
-]
+__all__ = [*enums.__all__, *values.__all__]

@@ -23,6 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+# The enums live in `domain` (free of SQLAlchemy) and are re-exported from here for the code
+# that imports them with the tables (mypy: implicit_reexport for this module).
 from domain.enums import (
     Answer,
     AppointmentStatus,
@@ -53,25 +55,6 @@ from storage.match_life import (
     Urgency,
 )
 from storage.types import EncryptedBytes, EncryptedJSON, EncryptedText, UTCDateTime
-
-# The enums live in `domain` (free of SQLAlchemy); they are re-exported here for the code that
-# imports them with the tables.
-__all__ = [
-    "Answer",
-    "AppointmentStatus",
-    "ConcernCategory",
-    "ConcernStatus",
-    "Consent",
-    "HelpKind",
-    "InboxStatus",
-    "JobStatus",
-    "MatchStatus",
-    "OutboxStatus",
-    "ReminderKind",
-    "Role",
-    "Severity",
-    "ThreadStatus",
-]
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
