@@ -23,12 +23,14 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import load_only
 
 from bot.services import outbox, people
 from bot.services.appointment_texts import (
@@ -313,6 +315,7 @@ class _Batch:
     mentors: dict[int, list[Person]]  # match id -> its mentors, by id
     members: dict[int, list[Person]]  # family id -> members who use the bot
     answers: dict[int, dict[int, Answer]]  # appointment id -> person id -> answer
+    cards: dict[tuple[Any, ...], tuple[str, Any]] = field(default_factory=dict)
 
     def view(self, appointment: Appointment) -> AppointmentView:
         match = self.matches[appointment.match_id]
@@ -339,6 +342,27 @@ def _in(ids: Iterable[int]) -> list[int]:
     return sorted(set(ids))
 
 
+# Only the columns rendering and queuing read (the rest stay unloaded: nothing else to
+# decode per row); the objects are plain ORM rows, so a later full query fills them in.
+_PERSON_COLUMNS = load_only(
+    Person.organisation_id,
+    Person.role,
+    Person.name,
+    Person.locale,
+    Person.telegram_language,
+    Person.address,
+    Person.timezone,
+    Person.family_id,
+    Person.telegram_id,
+    Person.reachable,
+    Person.active,
+    Person.quiet_start,
+    Person.quiet_end,
+)
+_MATCH_COLUMNS = load_only(Match.organisation_id, Match.family_id, Match.status)
+_FAMILY_COLUMNS = load_only(Family.name)
+
+
 async def _load(session: AsyncSession, rows: Sequence[Reminder]) -> _Batch:
     """Four queries whatever the batch size: appointments with their match, family and
     organisation; the mentors; the family members who use the bot; the answers."""
@@ -347,15 +371,21 @@ async def _load(session: AsyncSession, rows: Sequence[Reminder]) -> _Batch:
     families: dict[int, Family] = {}
     orgs: dict[int, Organisation] = {}
     joined = await session.execute(
-        select(Appointment, Match, Family, Organisation)
+        select(Appointment, Match, Family)
         .join(Match, Match.id == Appointment.match_id)
         .join(Family, Family.id == Match.family_id)
-        .join(Organisation, Organisation.id == Match.organisation_id)
         .where(Appointment.id.in_(_in(r.appointment_id for r in rows)))
+        .options(_MATCH_COLUMNS, _FAMILY_COLUMNS)
     )
-    for appointment, match, family, org in joined.all():
+    for appointment, match, family in joined.all():
         appointments[appointment.id], matches[match.id] = appointment, match
-        families[family.id], orgs[org.id] = family, org
+        families[family.id] = family
+    # The organisations on their own: a handful of rows, not one per appointment to decode.
+    org_ids = _in(m.organisation_id for m in matches.values())
+    for org in (
+        await session.execute(select(Organisation).where(Organisation.id.in_(org_ids)))
+    ).scalars():
+        orgs[org.id] = org
     family_ids = list(families)
     mentors: dict[int, list[Person]] = defaultdict(list)
     mentor_rows = await session.execute(
@@ -363,6 +393,7 @@ async def _load(session: AsyncSession, rows: Sequence[Reminder]) -> _Batch:
         .join(Person, Person.id == MatchMentor.mentor_id)
         .where(MatchMentor.match_id.in_(list(matches)), Person.active.is_(True))
         .order_by(Person.id)
+        .options(_PERSON_COLUMNS)
     )
     for match_id, mentor in mentor_rows.all():
         mentors[match_id].append(mentor)
@@ -377,6 +408,7 @@ async def _load(session: AsyncSession, rows: Sequence[Reminder]) -> _Batch:
             Person.active.is_(True),
         )
         .order_by(Person.id)
+        .options(_PERSON_COLUMNS)
     )
     for member in member_rows.scalars():
         assert member.family_id is not None
@@ -385,7 +417,9 @@ async def _load(session: AsyncSession, rows: Sequence[Reminder]) -> _Batch:
     missing = _in(r.person_id for r in rows if r.person_id not in known)
     if missing:  # a recipient who left the family or stopped using the bot
         for person in (
-            await session.execute(select(Person).where(Person.id.in_(missing)))
+            await session.execute(
+                select(Person).where(Person.id.in_(missing)).options(_PERSON_COLUMNS)
+            )
         ).scalars():
             known[person.id] = person
     answers: dict[int, dict[int, Answer]] = defaultdict(dict)
@@ -451,17 +485,21 @@ async def send_batch(session: AsyncSession, now: datetime, limit: int) -> tuple[
     while the bot was down (or the clock jumped) is still sent if its appointment is ahead,
     and skipped (with the reason) otherwise. Returns (reminders handled, whether more may be
     due)."""
-    rows = await _claim(session, now, limit)
+    rows = await _claim(session, now, limit + 1)  # one more: is another batch due?
+    more = len(rows) > limit
+    rows = rows[:limit]
     if not rows:
         return 0, False
     batch = await _load(session, rows)
     latest = _latest_per_recipient(rows)
     outcomes: Outcomes = {}
+    queue = outbox.Bulk(now)
     for reminder in rows:
-        _handle(session, batch, reminder, now, latest, outcomes)
+        _handle(queue, batch, reminder, now, latest, outcomes)
+    await queue.flush(session)
     await session.flush()
     await _record(session, outcomes, now)
-    return len(rows), len(rows) >= limit
+    return len(rows), more
 
 
 def _latest_per_recipient(rows: Sequence[Reminder]) -> dict[tuple[int, int], int]:
@@ -478,7 +516,7 @@ def _latest_per_recipient(rows: Sequence[Reminder]) -> dict[tuple[int, int], int
 
 
 def _handle(
-    session: AsyncSession,
+    queue: outbox.Bulk,
     batch: _Batch,
     reminder: Reminder,
     now: datetime,
@@ -497,7 +535,7 @@ def _handle(
     match = batch.matches[appointment.match_id]
     org = batch.orgs[match.organisation_id]
     if reminder.kind == ReminderKind.NO_ANSWER:
-        _no_answer(session, batch, reminder, view, match, org, now, outcomes)
+        _no_answer(queue, batch, reminder, view, match, org, outcomes)
         return
     if latest.get((reminder.appointment_id, reminder.person_id)) != reminder.id:
         _finish(outcomes, reminder, JobStatus.SKIPPED, SUPERSEDED)
@@ -519,17 +557,23 @@ def _handle(
         reminder.due_at = deferred
         return
     answer = view.answer_of(person.id)
-    queued = outbox.enqueue(
-        session,
-        now,
+    # Rendered once per language, zone and answer (a family's members share a card).
+    key = (reader.tr, reader.tz, appointment.id, answer)
+    rendered = batch.cards.get(key)
+    if rendered is None:
+        rendered = batch.cards[key] = (
+            mentee_card(reader.tr, reader.tz, view, "reminder", answer),
+            answer_buttons(reader.tr, view, answer),
+        )
+    queued = queue.add(
         person,
         "reminder",
-        mentee_card(reader.tr, reader.tz, view, "reminder", answer),
-        buttons=answer_buttons(reader.tr, view, answer),
+        rendered[0],
+        buttons=rendered[1],
         ref=("appointment", appointment.id),
         dedupe_key=f"reminder:{reminder.id}",
     )
-    if queued is None:
+    if not queued:
         _finish(outcomes, reminder, JobStatus.SKIPPED, UNREACHABLE)
         return
     late = now - reminder.due_at > timedelta(minutes=15)
@@ -537,13 +581,12 @@ def _handle(
 
 
 def _no_answer(
-    session: AsyncSession,
+    queue: outbox.Bulk,
     batch: _Batch,
     reminder: Reminder,
     view: AppointmentView,
     match: Match,
     org: Organisation,
-    now: datetime,
     outcomes: Outcomes,
 ) -> None:
     if any(a.answer is not None for a in view.attendees) or batch.answers.get(view.id):
@@ -552,9 +595,7 @@ def _no_answer(
     queued = 0
     for mentor in batch.mentors.get(match.id, []):
         reader = people.Reader(mentor, org)
-        if outbox.enqueue(
-            session,
-            now,
+        if queue.add(
             mentor,
             "no_answer",
             no_answer_notice(reader.tr, reader.tz, view),
