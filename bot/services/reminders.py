@@ -431,22 +431,31 @@ async def _load(session: AsyncSession, rows: Sequence[Reminder]) -> _Batch:
     return _Batch(appointments, matches, orgs, families, known, mentors, members, answers)
 
 
-async def _claim(session: AsyncSession, now: datetime, limit: int) -> list[Reminder]:
+async def _claim(session: AsyncSession, now: datetime, limit: int) -> list[Any]:
     """The pending reminders due at `now`, oldest first, by the (status, due_at) index. On
     PostgreSQL the rows are locked and rows locked by another process are skipped, so two
     processes never take the same reminder; SQLite runs one writer at a time."""
     query = (
-        select(Reminder)
+        select(
+            Reminder.id,
+            Reminder.appointment_id,
+            Reminder.person_id,
+            Reminder.kind,
+            Reminder.offset_minutes,
+            Reminder.due_at,
+        )
         .where(Reminder.status == JobStatus.PENDING, Reminder.due_at <= now)
         .order_by(Reminder.due_at, Reminder.id)
         .limit(limit)
     )
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    return list((await session.execute(query)).scalars())
+    # Plain rows, not objects: nothing to track, the outcomes are written by id.
+    return list((await session.execute(query)).all())
 
 
-Outcomes = dict[tuple[JobStatus, str | None], list[int]]
+# (status, reason) -> ids; ("deferred", the new due time) for those put off.
+Outcomes = dict[tuple[Any, Any], list[int]]
 
 
 def _finish(outcomes: Outcomes, reminder: Reminder, status: JobStatus, reason: str | None) -> None:
@@ -459,10 +468,14 @@ async def _record(session: AsyncSession, outcomes: Outcomes, now: datetime) -> N
     condition on status would let SQLite pick the (status, due_at) index and read every
     pending reminder."""
     for (status, reason), ids in outcomes.items():
+        if status == "deferred":  # out of the reader's quiet hours: pending, later
+            values: dict[str, Any] = {"due_at": reason}
+        else:
+            values = {"status": status, "reason": reason, "done_at": now}
         await session.execute(
             update(Reminder)
             .where(Reminder.id.in_(ids))
-            .values(status=status, reason=reason, done_at=now)
+            .values(**values)
             .execution_options(synchronize_session=False)
         )
 
@@ -497,7 +510,6 @@ async def send_batch(session: AsyncSession, now: datetime, limit: int) -> tuple[
     for reminder in rows:
         _handle(queue, batch, reminder, now, latest, outcomes)
     await queue.flush(session)
-    await session.flush()
     await _record(session, outcomes, now)
     return len(rows), more
 
@@ -554,7 +566,7 @@ def _handle(
         _finish(outcomes, reminder, JobStatus.SKIPPED, QUIET)
         return
     if deferred > now:
-        reminder.due_at = deferred
+        outcomes.setdefault(("deferred", deferred), []).append(reminder.id)
         return
     answer = view.answer_of(person.id)
     # Rendered once per language, zone and answer (a family's members share a card).
