@@ -1,9 +1,10 @@
 """What the scheduler runs, and the loop that runs it.
 
 The scheduler only ticks; each job asks the database "what is due?", so a restart loses nothing
-and a late tick catches up. A tick works in bounded batches, each in a short transaction of its
-own, taking turns between the jobs, until nothing is due or its time budget is spent; what is
-left waits for the next tick, which then comes sooner. Between batches the event loop serves
+and a late tick catches up. A tick works in bounded batches, taking turns between the jobs,
+until nothing is due or its time budget is spent; what is left waits for the next tick, which
+then comes sooner. The jobs' first batches share one short transaction (most ticks find little
+or nothing due); every later batch has a transaction of its own. Between batches the event loop serves
 updates, so nobody waits behind scheduled work.
 
 The loop (`Ticker`) is an asyncio task timed by the event loop's monotonic clock, not by the
