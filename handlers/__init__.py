@@ -11,6 +11,7 @@ def build_router() -> Router:
         caseload,
         concerns,
         erase,
+        invite,
         keyboard,
         match_cycle,
         match_life,
@@ -46,6 +47,7 @@ def build_router() -> Router:
         match_cycle,
         programme,
         caseload,
+        invite,
         whole,
     ):
         feature.register(router)
