@@ -66,6 +66,7 @@ MENUS: dict[Role | None, list[tuple[str, str]]] = {
     Role.COORDINATOR: [
         ("matches", N_("The programme's matches")),
         *STAFF,
+        ("mentors", N_("Mentors who may need support")),
         ("invite", N_("Invite a new mentee or mentor")),
         ("newlink", N_("A new invitation link for someone who lost their phone")),
         *REPORTS,

@@ -17,6 +17,7 @@ def build_router() -> Router:
         match_life,
         meetings,
         mentee,
+        mentors,
         mydata,
         programme,
         progress,
@@ -48,6 +49,7 @@ def build_router() -> Router:
         programme,
         caseload,
         invite,
+        mentors,
         whole,
     ):
         feature.register(router)

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import charts
 from bot.i18n import Translator
-from bot.services import caseload, outbox, people
+from bot.services import caseload, outbox, people, support
 from bot.services.caseload import Filter
 from bot.services.progress import REMIND_AFTER
 from storage.models import (
@@ -160,6 +160,7 @@ async def figures(session: AsyncSession, staff: Person, now: datetime, tz: str) 
             OutboxMessage.created_at > since,
         ),
     )
+    f["support"] = await support.flagged_count(session, staff, now)
     return f
 
 
@@ -240,9 +241,14 @@ def render(tr: Translator, staff: Person, f: dict[str, int]) -> str:
             "%(n)s messages that could not be delivered",
             f["undelivered"],
         ),
+        "support": tr.ngettext(
+            "%(n)s mentor who may need support (send /mentors)",
+            "%(n)s mentors who may need support (send /mentors)",
+            f.get("support", 0),
+        ),
     }
     for key, text in texts.items():
-        if f[key]:
+        if f.get(key):
             needs.append(text % {"n": tr.number(f[key])})
     if not happened and not needs:
         return ""
