@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from bot.clock import ManualClock
 from bot.i18n import translator
@@ -186,3 +187,36 @@ async def test_a_coordinator_sees_the_flagged_mentor_in_mentors_and_the_digest(
         2,
     ) % {"n": "2"}
     assert line in composed.text
+
+
+async def test_a_coordinators_chart_has_the_open_matches_and_the_whole_programme(
+    db: Database, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot import charts
+    from storage.models import Match, MatchStatus
+
+    world = await make_world(db, clock)
+    async with db.transaction() as s:
+        # An ended match's meetings count for the programme, not for the open matches.
+        ended = (await s.execute(select(Match).order_by(Match.id))).scalars()
+        first = next(iter(ended))
+        first.status = MatchStatus.CLOSED
+    drawn: list[dict[str, object]] = []
+
+    def fake_chart(**kw: object) -> bytes:
+        drawn.append(kw)
+        return b"\x89PNG"
+
+    monkeypatch.setattr(charts, "bar_chart", fake_chart)
+    async with db.transaction() as s:
+        cora = await s.get(Person, world.ids["cora"])
+        wendy = await s.get(Person, world.ids["wendy"])
+        assert cora is not None and wendy is not None
+        await digest.compose(s, cora, clock.now())
+        await digest.compose(s, wendy, clock.now())
+    coordinator, worker = drawn
+    labels = [series.label for series in coordinator["series"]]  # type: ignore[attr-defined]
+    assert labels == [ES.gettext("Open matches"), ES.gettext("The whole programme")]
+    open_now, programme = (list(x.values) for x in coordinator["series"])  # type: ignore[attr-defined]
+    assert sum(programme) == 2 and sum(open_now) == 1  # one of the two meetings: an ended match
+    assert [x.label for x in worker["series"]] == ["Your caseload"]  # type: ignore[attr-defined]

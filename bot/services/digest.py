@@ -1,6 +1,7 @@
 """The weekly digest for workers and coordinators: what happened in their caseload (a
 coordinator: the organisation) over the last seven days, what needs them now, and a chart of
-meetings per week over the last twelve weeks, as a separate photo message (captions stop at
+meetings per week over the last twelve weeks (a coordinator's has two series: the open matches
+and the whole programme, ended matches included), as a separate photo message (captions stop at
 1,024 characters).
 
 It goes on the organisation's weekday (`Organisation.digest_weekday`, 0 Monday) from its hour
@@ -274,19 +275,28 @@ async def compose(session: AsyncSession, staff: Person, now: datetime) -> Digest
     if not text:
         return Digest(staff.id, rd.locale, "", None, f)
     today = now.astimezone(ZoneInfo(rd.tz)).date()
-    whole = staff.role == Role.COORDINATOR
-    weeks, counts = await weekly_meetings(session, staff, today, whole_programme=whole)
-    series = charts.Series(
-        tr.gettext("The whole programme") if whole else tr.gettext("Your caseload"),
-        [float(c) for c in counts],
-    )
+    weeks, counts = await weekly_meetings(session, staff, today)
+    series = [
+        charts.Series(
+            tr.gettext("Your caseload")
+            if staff.role == Role.WORKER
+            else tr.gettext("Open matches"),
+            [float(c) for c in counts],
+        )
+    ]
+    if staff.role == Role.COORDINATOR:
+        # Beside the open matches, the whole programme: the matches ended since count too.
+        _, programme = await weekly_meetings(session, staff, today, whole_programme=True)
+        series.append(
+            charts.Series(tr.gettext("The whole programme"), [float(c) for c in programme])
+        )
     # Drawn in a worker thread: the event loop goes on serving updates meanwhile.
     chart = await asyncio.to_thread(
         functools.partial(
             charts.bar_chart,
             title=tr.gettext("Meetings per week, last 12 weeks"),
             categories=[tr.day(w, "d MMM") for w in weeks],
-            series=[series],
+            series=series,
             locale=rd.locale,
             y_label=tr.gettext("Meetings"),
         )
