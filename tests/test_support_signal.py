@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from bot.clock import ManualClock
 from bot.i18n import translator
-from bot.services import admin, digest, support
+from bot.services import admin, caseload, digest, support
+from bot.services.caseload import Filter
 from bot.services.errors import Invalid, NotAllowed
 from bot.services.support import Suggestion
 from emulator import Emulator, FloodLimits
@@ -150,6 +151,15 @@ async def test_flagged_mentors_their_figures_and_suggestions(
         assert org is not None and org.support_thresholds == {"help": 5, "quiet": 3}
     assert [m.name for m in found.mentors] == ["Ana"]
     assert found.mentors[0].over == {"wait_hours", "concerns"}
+
+    # The digest counts quiet matches as /matches' quiet filter does.
+    async with db.transaction() as s:
+        for person_id in (world.ids["cora"], world.ids["wendy"]):
+            staff = await s.get(Person, person_id)
+            assert staff is not None
+            listed = await caseload.page_of(s, staff, now, tz="UTC", filter=Filter.QUIET)
+            assert listed.total == 2
+            assert (await digest.figures(s, staff, now, "UTC"))["quiet"] == listed.total
 
     # Workers are not told (a coordinator's view), and their digest has no such line.
     async with db.transaction() as s:

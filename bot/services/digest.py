@@ -23,8 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import charts
 from bot.i18n import Translator
-from bot.services import caseload, outbox, people, support
-from bot.services.caseload import Filter
+from bot.services import activity, caseload, outbox, people, support
 from bot.services.progress import REMIND_AFTER
 from storage.models import (
     Answer,
@@ -38,6 +37,7 @@ from storage.models import (
     Match,
     MatchMentor,
     Meeting,
+    Organisation,
     OutboxMessage,
     OutboxStatus,
     Person,
@@ -71,6 +71,7 @@ async def _count(session: AsyncSession, query: object) -> int:
 async def figures(session: AsyncSession, staff: Person, now: datetime, tz: str) -> dict[str, int]:
     """The digest's numbers for `staff`'s scope."""
     where = caseload.scope(staff)
+    await caseload.custom_plans(session)  # before the first count, not from the sixth digest
     ids = select(Match.id).where(where).scalar_subquery()
     today = now.astimezone(ZoneInfo(tz)).date()
     since = now - WINDOW
@@ -136,8 +137,14 @@ async def figures(session: AsyncSession, staff: Person, now: datetime, tz: str) 
             ReportRequest.requested_at < now - REMIND_AFTER,
         ),
     )
-    quiet = await caseload.page_of(session, staff, now, tz=tz, filter=Filter.QUIET, page_size=1)
-    f["quiet"] = quiet.total
+    org = await session.get(Organisation, staff.organisation_id)
+    quiet_after = int(((org.quiet_days if org else None) or [14])[0])
+    f["quiet"] = await _count(  # as /matches' quiet filter counts them
+        session,
+        select(func.count(Match.id)).where(
+            where, activity.quiet_since(today - timedelta(days=quiet_after))
+        ),
+    )
     people_ids = union(
         select(MatchMentor.mentor_id.label("pid")).where(MatchMentor.match_id.in_(ids)),
         select(Person.id.label("pid"))

@@ -31,9 +31,11 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, literal, select
+from sqlalchemy import func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import activity
+from bot.services.caseload import custom_plans
 from bot.services.errors import Invalid, NotAllowed
 from storage.models import (
     Concern,
@@ -42,7 +44,6 @@ from storage.models import (
     Match,
     MatchMentor,
     MatchStatus,
-    Meeting,
     Organisation,
     Person,
     Role,
@@ -133,6 +134,7 @@ async def signals(
     """The support signal of the organisation's mentors (by default, the flagged ones)."""
     if not staff.active or staff.role != Role.COORDINATOR:
         raise NotAllowed("coordinators only")
+    await custom_plans(session)
     org = await session.get(Organisation, staff.organisation_id)
     assert org is not None
     limits = thresholds(org)
@@ -174,21 +176,13 @@ async def signals(
     )
     quiet_after = int((org.quiet_days or [14])[0])
     today = now.astimezone(ZoneInfo(org.timezone)).date()
-    open_match = and_(Match.organisation_id == org.id, Match.status != MatchStatus.CLOSED)
-    last = (
-        select(Meeting.match_id.label("mid"), func.max(Meeting.occurred_on).label("last"))
-        .join(Match, Match.id == Meeting.match_id)
-        .where(open_match)
-        .group_by(Meeting.match_id)
-        .subquery()
-    )
     quiet = (
         select(MatchMentor.mentor_id.label("pid"), func.count(Match.id).label("n"))
         .join(Match, Match.id == MatchMentor.match_id)
-        .outerjoin(last, last.c.mid == Match.id)
         .where(
-            open_match,
-            func.coalesce(last.c.last, Match.started_on) <= today - timedelta(days=quiet_after),
+            Match.organisation_id == org.id,
+            Match.status != MatchStatus.CLOSED,
+            activity.quiet_since(today - timedelta(days=quiet_after)),
         )
         .group_by(MatchMentor.mentor_id)
         .subquery()
