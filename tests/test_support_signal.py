@@ -33,6 +33,7 @@ from storage.models import (
 from tests.factories import building
 from tests.harness import Person as TgPerson
 from tests.harness import Telegram
+from tests.test_cli import Cli, env, run  # noqa: F401 (fixtures)
 
 ES = translator("es")
 
@@ -230,3 +231,24 @@ async def test_a_coordinators_chart_has_the_open_matches_and_the_whole_programme
     open_now, programme = (list(x.values) for x in coordinator["series"])  # type: ignore[attr-defined]
     assert sum(programme) == 2 and sum(open_now) == 1  # one of the two meetings: an ended match
     assert [x.label for x in worker["series"]] == ["Your caseload"]  # type: ignore[attr-defined]
+
+
+async def test_the_cli_sets_the_thresholds(
+    run: Cli,  # noqa: F811 (the fixture of tests/test_cli.py)
+    db: Database,
+    clock: ManualClock,
+) -> None:
+    async with building(db, clock.now()) as b:
+        org_id = (await b.org()).id
+    await run.ok("org", "set", str(org_id), "--support-thresholds", "help=5,wait-hours=24")
+    await run.ok("org", "set", str(org_id), "--support-thresholds", "quiet=3")
+    await run.fails(
+        "org", "set", str(org_id), "--support-thresholds", "help=0", reason="between 1 and 100"
+    )
+    await run.fails(
+        "org", "set", str(org_id), "--support-thresholds", "mood=2", reason="unknown threshold"
+    )
+    async with db.transaction() as s:
+        org = await s.get(Organisation, org_id)
+        assert org is not None
+        assert support.thresholds(org) == {"help": 5, "wait_hours": 24, "concerns": 2, "quiet": 3}
