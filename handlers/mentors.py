@@ -7,9 +7,9 @@ from __future__ import annotations
 from bot.i18n import isolate
 from bot.services import support
 from bot.services.support import MentorSignal, Suggestion
+from domain import Role
 from handlers.common import Ctx
 from handlers.router import Router
-from storage.models import Role
 
 ROLES = frozenset({Role.COORDINATOR})
 

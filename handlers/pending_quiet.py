@@ -7,9 +7,9 @@ from __future__ import annotations
 from bot.i18n import isolate
 from bot.services import caseload
 from bot.services.caseload import Filter
+from domain import Role
 from handlers import matches as match_cards
 from handlers.common import Buttons, Ctx
-from storage.models import Role
 
 SHOWN = 5
 ROLES = frozenset({Role.WORKER, Role.COORDINATOR})

@@ -99,7 +99,7 @@ async def test_a_coordinator_invites_a_mentee_who_opens_the_link(
         family = await s.get(Family, layla.family_id)
         assert family is not None and family.name == "Haddad"  # the existing family
         made = (
-            await s.execute(select(AuditEvent).where(AuditEvent.action == "invite_made_in_chat"))
+            await s.execute(select(AuditEvent).where(AuditEvent.action == "invite.made_in_chat"))
         ).scalar_one()
         assert made.actor_id == world.ids["cora"]
         assert token not in str(made.detail)
@@ -159,7 +159,7 @@ async def test_a_worker_gives_a_new_link_to_a_mentor_who_lost_their_phone(
     await wendy.send("Omar")  # another worker's mentor: not hers to find
     nobody = await wendy.next_message()
     assert "Omar" in nobody.text and not any(
-        d.startswith("iv:p:") for row in nobody.buttons for _, d in row
+        (d or "").startswith("iv:p:") for row in nobody.buttons for _, d in row
     )
     # A forged press for him is refused, and he stays connected.
     await wendy.press_forged(f"iv:y:{world.ids['omar']}", nobody)

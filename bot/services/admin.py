@@ -600,7 +600,7 @@ async def add_org(
     audit.record(
         session,
         now,
-        "org_created",
+        "org.created",
         actor_id=None,
         organisation_id=org.id,
         target=("organisation", org.id),
@@ -668,7 +668,7 @@ async def set_org(
         retention_periods=retention,
         support_thresholds=support_thresholds,
     )
-    await _update(session, now, organisation, values, "org_updated", organisation.id)
+    await _update(session, now, organisation, values, "org.updated", organisation.id)
     return _org_info(organisation)
 
 
@@ -711,7 +711,7 @@ async def _new_family(session: AsyncSession, now: datetime, org: Organisation, n
     audit.record(
         session,
         now,
-        "family_created",
+        "family.created",
         actor_id=None,
         organisation_id=org.id,
         target=("family", family.id),
@@ -807,7 +807,7 @@ async def add_person(
     audit.record(
         session,
         now,
-        "person_created",
+        "person.created",
         actor_id=None,
         organisation_id=organisation.id,
         target=("person", person.id),
@@ -882,7 +882,7 @@ async def set_person(
                 f"share_{key}",
                 f"person {found.id} has no {what} to share: give --{key}, or --share-{key} no",
             )
-    await _update(session, now, found, values, "person_updated", found.organisation_id)
+    await _update(session, now, found, values, "person.updated", found.organisation_id)
     return _person_info(found)
 
 
@@ -987,7 +987,7 @@ async def add_match(
     audit.record(
         session,
         now,
-        "match_created",
+        "match.created",
         actor_id=None,
         organisation_id=org_id,
         target=("match", match.id),

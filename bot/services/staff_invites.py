@@ -107,7 +107,7 @@ async def add_person(
         audit.record(
             session,
             now,
-            "match_mentor_added",
+            "match.mentor_added",
             actor_id=staff.id,
             organisation_id=staff.organisation_id,
             target=("match", match.id),
@@ -117,7 +117,7 @@ async def add_person(
     audit.record(
         session,
         now,
-        "invite_made_in_chat",
+        "invite.made_in_chat",
         actor_id=staff.id,
         organisation_id=staff.organisation_id,
         target=("person", info.id),
@@ -207,7 +207,7 @@ async def relink(session: AsyncSession, now: datetime, staff: Person, person_id:
     audit.record(
         session,
         now,
-        "invite_reissued_in_chat",
+        "invite.reissued_in_chat",
         actor_id=staff.id,
         organisation_id=staff.organisation_id,
         target=("person", person.id),
