@@ -15,7 +15,6 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, Literal
 
-import dateparser
 from babel import Locale, UnknownLocaleError
 
 _NUMERIC = re.compile(r"^(\d{1,4})[./-](\d{1,2})(?:[./-](\d{2,4}))?\.?$")
@@ -98,6 +97,8 @@ def read_day(
         "RETURN_AS_TIMEZONE_AWARE": False,
         "DATE_ORDER": date_order(locale),
     }
+    import dateparser  # its language data: imported when a date is first typed
+
     try:
         parsed = dateparser.parse(cleaned, languages=word_languages(locale), settings=settings)
     except (ValueError, OverflowError):
