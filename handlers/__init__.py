@@ -9,6 +9,7 @@ def build_router() -> Router:
     from handlers import (
         appointments,
         caseload,
+        checkins,
         concerns,
         erase,
         keyboard,
@@ -46,6 +47,7 @@ def build_router() -> Router:
         match_cycle,
         programme,
         caseload,
+        checkins,
         whole,
     ):
         feature.register(router)

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import charts
 from bot.i18n import Translator
-from bot.services import caseload, outbox, people
+from bot.services import caseload, checkins, outbox, people
 from bot.services.caseload import Filter
 from bot.services.progress import REMIND_AFTER
 from storage.models import (
@@ -137,6 +137,7 @@ async def figures(session: AsyncSession, staff: Person, now: datetime, tz: str) 
     )
     quiet = await caseload.page_of(session, staff, now, tz=tz, filter=Filter.QUIET, page_size=1)
     f["quiet"] = quiet.total
+    f["checkins_overdue"] = await checkins.overdue_count(session, staff, today)
     people_ids = union(
         select(MatchMentor.mentor_id.label("pid")).where(MatchMentor.match_id.in_(ids)),
         select(Person.id.label("pid"))
@@ -230,6 +231,11 @@ def render(tr: Translator, staff: Person, f: dict[str, int]) -> str:
             f["reports_overdue"],
         ),
         "quiet": tr.ngettext("%(n)s quiet match", "%(n)s quiet matches", f["quiet"]),
+        "checkins_overdue": tr.ngettext(
+            "%(n)s match with a staff check-in overdue",
+            "%(n)s matches with a staff check-in overdue",
+            f.get("checkins_overdue", 0),
+        ),
         "unreachable": tr.ngettext(
             "%(n)s person the bot cannot reach",
             "%(n)s people the bot cannot reach",
@@ -242,7 +248,7 @@ def render(tr: Translator, staff: Person, f: dict[str, int]) -> str:
         ),
     }
     for key, text in texts.items():
-        if f[key]:
+        if f.get(key):
             needs.append(text % {"n": tr.number(f[key])})
     if not happened and not needs:
         return ""
