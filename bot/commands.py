@@ -47,6 +47,7 @@ MENUS: dict[Role | None, list[tuple[str, str]]] = {
     ],
     Role.WORKER: [
         ("matches", N_("Your caseload, needing attention first")),
+        ("checkin", N_("Record a staff check-in with a match")),
         *STAFF,
         ("request", N_("Ask for mentors for a family")),
         ("requests", N_("Families waiting for mentors")),
@@ -56,6 +57,7 @@ MENUS: dict[Role | None, list[tuple[str, str]]] = {
     ],
     Role.COORDINATOR: [
         ("matches", N_("The programme's matches")),
+        ("checkin", N_("Record a staff check-in with a match")),
         *STAFF,
         ("requests", N_("Families waiting for mentors")),
         ("endmatch", N_("End a match: /endmatch and its number")),
@@ -64,6 +66,7 @@ MENUS: dict[Role | None, list[tuple[str, str]]] = {
     ],
     Role.COORDINATOR: [
         ("matches", N_("The programme's matches")),
+        ("checkin", N_("Record a staff check-in with a match")),
         *STAFF,
         *REPORTS,
         ("erase", N_("Erase a person's data")),

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from bot.i18n import N_, isolate
+from bot.i18n import NP_, isolate
 from bot.services import checkins
 from bot.services.errors import Invalid
 from handlers.common import Buttons, Ctx, chunk, id_arg, number_arg
@@ -26,15 +26,17 @@ FLOW = "checkin"
 PREFIX = "ck"
 ROLES = frozenset({Role.WORKER, Role.COORDINATOR})
 PARTY_LABELS: dict[CheckInParty, str] = {
-    CheckInParty.MENTOR: N_("mentor"),
-    CheckInParty.MENTEE: N_("mentee"),
-    CheckInParty.FAMILY: N_("the family"),
+    # Translators: whom a member of staff contacted about a match (lower case, in a list).
+    CheckInParty.MENTOR: NP_("check-in party", "mentor"),
+    CheckInParty.MENTEE: NP_("check-in party", "mentee"),
+    CheckInParty.FAMILY: NP_("check-in party", "the family"),
 }
 HOW_LABELS: dict[CheckInHow, str] = {
-    CheckInHow.PHONE: N_("Phone call"),
-    CheckInHow.VISIT: N_("Visit"),
-    CheckInHow.MESSAGE: N_("Message"),
-    CheckInHow.GROUP: N_("Group session"),
+    # Translators: buttons: how a member of staff contacted someone.
+    CheckInHow.PHONE: NP_("check-in how", "Phone call"),
+    CheckInHow.VISIT: NP_("check-in how", "Visit"),
+    CheckInHow.MESSAGE: NP_("check-in how", "Message"),
+    CheckInHow.GROUP: NP_("check-in how", "Group session"),
 }
 # What a press may do at each step of the conversation.
 PENDING_LISTED = 10
@@ -67,7 +69,7 @@ async def proposal(
 
 
 def party_label(ctx: Ctx, party: CheckInParty) -> str:
-    return ctx.pgettext("check-in party", PARTY_LABELS[party])
+    return ctx._(PARTY_LABELS[party])
 
 
 def overdue_text(ctx: Ctx, parties: tuple[CheckInParty, ...]) -> str:
@@ -114,6 +116,7 @@ async def pending_lines(ctx: Ctx) -> list[str]:
 async def _ask_match(ctx: Ctx, page: int) -> None:
     choices, page, pages = await checkins.match_choices(ctx.session, ctx.me, page)
     if not choices:
+        await ctx.clear_draft()
         ctx.edit(ctx._("You have no match to record a check-in for."))
         return
     buttons: Buttons = [
@@ -175,6 +178,7 @@ async def _question(ctx: Ctx, d: dict[str, Any], state: str) -> tuple[str, Butto
         }
         return text, [
             [
+                # Translators: buttons: the day of a staff check-in.
                 (ctx.pgettext("check-in day", "Today"), data("d", 0)),
                 (ctx.pgettext("check-in day", "Yesterday"), data("d", 1)),
             ],

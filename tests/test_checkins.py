@@ -99,7 +99,7 @@ def test_obligations_count_every_window() -> None:
     windows, met = checkins.compliance_of_match(
         start, None, {"mentor": made}, date(2026, 3, 1), date(2026, 5, 31), MENTOR
     )
-    # Three windows for each of the three parties; only the mentor's were ever met.
+    # March, April and May for each of the three parties; only the mentor's were met.
     assert (windows, met) == (9, 2)
     closed = checkins.compliance_of_match(
         start, date(2026, 4, 15), {"mentor": made}, date(2026, 3, 1), date(2026, 5, 31), MENTOR

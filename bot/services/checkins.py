@@ -147,6 +147,7 @@ def _days(first: date, last: date) -> Iterable[date]:
 
 @dataclass(frozen=True)
 class Obligation:
+    start: date  # the first day of its window
     due: date  # the last day of its window
     needed: int
     made: int
@@ -166,27 +167,16 @@ def obligations(
     out: list[Obligation] = []
     if first_end - timedelta(days=1) <= until:
         made = sum(1 for c in days if c < first_end)
-        out.append(Obligation(first_end - timedelta(days=1), cadence.first_month, made))
+        out.append(Obligation(started_on, first_end - timedelta(days=1), cadence.first_month, made))
     month = first_end if first_end.day == 1 else _next_month_start(first_end)
     while True:
         end = _next_month_start(month) - timedelta(days=1)
         if end > until:
             break
         made = sum(1 for c in days if month <= c <= end)
-        out.append(Obligation(end, cadence.monthly, made))
+        out.append(Obligation(month, end, cadence.monthly, made))
         month = end + timedelta(days=1)
     return out
-
-
-@dataclass(frozen=True)
-class Compliance:
-    """Check-ins due in a period (each party's windows that ended in it, while the match was
-    running) and how many were made."""
-
-    matches: int = 0  # active matches with at least one window ending in the period
-    matches_met: int = 0  # of those, the ones whose every window was met
-    windows: int = 0
-    windows_met: int = 0
 
 
 def compliance_of_match(
@@ -197,13 +187,13 @@ def compliance_of_match(
     last: date,
     cadence: Cadence,
 ) -> tuple[int, int]:
-    """(windows, windows met) of one match for every party, for windows ending between
-    `first` and `last` (both included) and before the match closed."""
+    """(windows, windows met) of one match for every party: the cadence's windows that lie
+    within `first`..`last` (both included) and ended before the day the match closed."""
     until = last if closed_on is None else min(last, closed_on - timedelta(days=1))
     windows = met = 0
     for party in PARTIES:
         for o in obligations(started_on, contacts.get(party.value, []), until, cadence):
-            if o.due >= first:
+            if o.start >= first:
                 windows += 1
                 met += int(o.met)
     return windows, met
