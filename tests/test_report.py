@@ -200,6 +200,7 @@ def checkins_from_exports(
     per match and party, the first month (2 contacts) and each calendar month starting after
     it (1 contact), when the window lies in the period and ended before the closing day."""
     ids = {m["match_id"] for m in running}
+    with_mentees = {p["family_id"] for p in tables["people"] if p["role"] == "mentee"}
     rows = [r for r in tables["check-ins"] if r["match_id"] in ids]
     days: dict[tuple[str, str], list[date]] = {}
     for r in rows:
@@ -225,6 +226,8 @@ def checkins_from_exports(
         spans = [s for s in spans if s[0] >= FIRST and s[1] <= end]
         windows = met = 0
         for party in ("mentor", "mentee", "family"):
+            if party == "mentee" and m["family_id"] not in with_mentees:
+                continue
             seen = days.get((m["match_id"], party), [])
             for low, high, needed in spans:
                 windows += 1

@@ -2,6 +2,9 @@
 mentor, its mentee, or the family), and each organisation's cadence says when the next one
 is due.
 
+The parties are the match's mentor, its mentee (when the family has one registered) and the
+family as a whole.
+
 **The cadence** (`Organisation.checkin_cadence`, MENTOR's Elements of Effective Practice by
 default): at least `first_month` (2) contacts with each party in the first month from the day
 the match became active (`Match.started_on`: the days `started_on` up to the same day of the
@@ -29,7 +32,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, and_, case, func, or_, select
+from sqlalchemy import Date, and_, case, exists, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement
@@ -186,12 +189,13 @@ def compliance_of_match(
     first: date,
     last: date,
     cadence: Cadence,
+    parties: Sequence[CheckInParty] = PARTIES,
 ) -> tuple[int, int]:
     """(windows, windows met) of one match for every party: the cadence's windows that lie
     within `first`..`last` (both included) and ended before the day the match closed."""
     until = last if closed_on is None else min(last, closed_on - timedelta(days=1))
     windows = met = 0
-    for party in PARTIES:
+    for party in parties:
         for o in obligations(started_on, contacts.get(party.value, []), until, cadence):
             if o.start >= first:
                 windows += 1
@@ -259,6 +263,7 @@ def overdue_columns(
     )
     outer_first_end = first_month_end(Match.started_on)
     conditions: dict[CheckInParty, ColumnElement[bool]] = {}
+    has_mentee = has_mentee_clause()
     for party in PARTIES:
         n_first = func.coalesce(sub.c[f"{party.value}_first"], 0)
         n_after = func.coalesce(sub.c[f"{party.value}_after"], 0)
@@ -266,6 +271,7 @@ def overdue_columns(
         short_first = and_(n_first < cadence.first_month, n_after == 0)
         conditions[party] = and_(
             Match.status == MatchStatus.ACTIVE,
+            has_mentee if party == CheckInParty.MENTEE else true(),
             Match.started_on <= today,
             or_(
                 and_(short_first, outer_first_end <= today),
@@ -273,6 +279,19 @@ def overdue_columns(
             ),
         )
     return sub, conditions
+
+
+def has_mentee_clause(before: datetime | None = None) -> ColumnElement[bool]:
+    """The match's family has a mentee (added before `before`): only then is the mentee a
+    party of the cadence."""
+    conditions = [
+        Person.family_id == Match.family_id,
+        Person.role == Role.MENTEE,
+        Person.erased_at.is_(None),
+    ]
+    if before is not None:
+        conditions.append(Person.created_at < before)
+    return exists(select(Person.id).where(*conditions))
 
 
 def any_overdue(conditions: dict[CheckInParty, ColumnElement[bool]]) -> ColumnElement[bool]:

@@ -30,6 +30,7 @@ from storage.models import (
     Appointment,
     AppointmentAnswer,
     CheckIn,
+    CheckInParty,
     Concern,
     HelpKind,
     HelpMessage,
@@ -406,7 +407,12 @@ async def _check_ins(session: AsyncSession, f: Figures, zone: ZoneInfo) -> None:
     matches = (
         await session.execute(
             _in_scope(
-                select(Match.id, Match.started_on, Match.closed_at).where(
+                select(
+                    Match.id,
+                    Match.started_on,
+                    Match.closed_at,
+                    checkins.has_mentee_clause(before=p.end),
+                ).where(
                     Match.status != MatchStatus.PROPOSED,
                     Match.started_on <= p.last,
                     or_(Match.closed_at.is_(None), Match.closed_at >= p.start),
@@ -427,10 +433,11 @@ async def _check_ins(session: AsyncSession, f: Figures, zone: ZoneInfo) -> None:
         for match_id, party, day in partition:
             contacts[match_id][str(party)].append(day)
             f.checkins += 1
-    for match_id, started_on, closed_at in matches:
+    for match_id, started_on, closed_at, has_mentee in matches:
         closed_on = None if closed_at is None else _local_day(closed_at, zone)
+        parties = [q for q in checkins.PARTIES if has_mentee or q != CheckInParty.MENTEE]
         windows, met = checkins.compliance_of_match(
-            started_on, closed_on, contacts.get(match_id, {}), p.first, p.last, cadence
+            started_on, closed_on, contacts.get(match_id, {}), p.first, p.last, cadence, parties
         )
         if windows:
             f.checkin_matches += 1
