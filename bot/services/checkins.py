@@ -315,6 +315,7 @@ async def overdue(
     """How many of `staff`'s matches have a check-in overdue, and the first `limit` of them
     (oldest match first)."""
     where = caseload.scope(staff)
+    await caseload.custom_plans(session)  # dates as parameters: plan for their values
     org = await session.get(Organisation, staff.organisation_id)
     assert org is not None
     in_scope = select(Match.id).where(where).scalar_subquery()
