@@ -175,6 +175,8 @@ async def test_a_check_in_is_recorded_only_for_ones_own_match(
         org = await b.org()
         wendy = await b.person(org, Role.WORKER)
         walt = await b.person(org, Role.WORKER)
+        cora = await b.person(org, Role.COORDINATOR)
+        elsewhere = await b.person(await b.org(), Role.COORDINATOR)
         mentor = await b.person(org, Role.MENTOR, "Ana")
         family = await b.family(org, "Lopez")
         mentee = await b.person(org, Role.MENTEE, "Omar", family=family)
@@ -207,6 +209,16 @@ async def test_a_check_in_is_recorded_only_for_ones_own_match(
             checkins.check_day(today + timedelta(days=1), today)
         actions = (await session.scalars(select(AuditEvent.action))).all()
         assert "checkin.recorded" in actions
+        # A coordinator records for any match of the organisation, not another one's.
+        coordinator = await session.get(type(cora), cora.id)
+        outsider = await session.get(type(elsewhere), elsewhere.id)
+        mentor_row = await session.get(type(mentor), mentor.id)
+        assert coordinator is not None and outsider is not None and mentor_row is not None
+        assert (await checkins.match_for(session, coordinator, theirs.id)).id == theirs.id
+        with pytest.raises(NotAllowed):
+            await checkins.match_for(session, outsider, theirs.id)
+        with pytest.raises(NotAllowed):  # mentors record no check-ins
+            await checkins.match_for(session, mentor_row, mine.id)
 
 
 def test_the_cadence_is_set_per_organisation() -> None:
