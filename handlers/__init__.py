@@ -12,11 +12,13 @@ def build_router() -> Router:
         checkins,
         concerns,
         erase,
+        invite,
         keyboard,
         match_cycle,
         match_life,
         meetings,
         mentee,
+        mentors,
         mydata,
         programme,
         progress,
@@ -48,6 +50,8 @@ def build_router() -> Router:
         programme,
         caseload,
         checkins,
+        invite,
+        mentors,
         whole,
     ):
         feature.register(router)

@@ -16,11 +16,11 @@ from typing import Any
 from bot.i18n import NP_, isolate
 from bot.services import checkins
 from bot.services.errors import Invalid
+from domain import CheckInHow, CheckInParty, Role
 from handlers.common import Buttons, Ctx, chunk, id_arg, number_arg
 from handlers.meetings_views import example_day
 from handlers.router import Router
 from handlers.texts import too_long
-from storage.models import CheckInHow, CheckInParty, Draft, Role
 
 FLOW = "checkin"
 PREFIX = "ck"
@@ -232,7 +232,7 @@ async def on_press(ctx: Ctx, args: list[str]) -> None:
     if action == "s":  # from a card or a closed concern or help thread: checked first
         await _start_for(ctx, id_arg(rest[0] if rest else ""), new=True)
         return
-    draft: Draft | None = ctx.draft if ctx.draft and ctx.draft.flow == FLOW else None
+    draft = ctx.draft if ctx.draft and ctx.draft.flow == FLOW else None
     if draft is None:
         ctx.stale(ctx._("This check-in is no longer in progress. Send /checkin to start again."))
         return
@@ -299,7 +299,7 @@ async def _save(ctx: Ctx, d: dict[str, Any]) -> None:
 # --- typed answers --------------------------------------------------------------------------
 
 
-async def on_day_text(ctx: Ctx, draft: Draft, text: str) -> None:
+async def on_day_text(ctx: Ctx, draft: Any, text: str) -> None:
     d = dict(draft.data)
     try:
         day = checkins.parse_day(text, ctx.tr.formats, ctx.now, ctx.tz)
@@ -311,7 +311,7 @@ async def on_day_text(ctx: Ctx, draft: Draft, text: str) -> None:
     await _goto(ctx, d, "note", new=True)
 
 
-async def on_note_text(ctx: Ctx, draft: Draft, text: str) -> None:
+async def on_note_text(ctx: Ctx, draft: Any, text: str) -> None:
     d = dict(draft.data)
     try:
         d["note"] = checkins.check_note(text.strip())
@@ -321,7 +321,7 @@ async def on_note_text(ctx: Ctx, draft: Draft, text: str) -> None:
     await _goto(ctx, d, "confirm", new=True)
 
 
-async def on_button_text(ctx: Ctx, draft: Draft, text: str) -> None:
+async def on_button_text(ctx: Ctx, draft: Any, text: str) -> None:
     await _ask_again(
         ctx, dict(draft.data), draft.state, ctx._("Please answer with the buttons above.")
     )

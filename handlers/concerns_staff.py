@@ -17,11 +17,13 @@ from bot.services.concerns import (
 )
 from bot.services.errors import Invalid
 from bot.services.help import OpenHelp
+from domain import ConcernStatus, Role
 from handlers import checkins as checkin_views
+from handlers import pending_quiet
 from handlers.common import Ctx, id_arg
 from handlers.router import Router
 from handlers.texts import too_long
-from storage.models import ConcernStatus, Draft, Role
+from storage.models import Draft
 
 PREFIX = "cn"
 FLOW_RESOLVE = "concern_resolve"
@@ -186,8 +188,9 @@ ACTIONS: dict[str, Callable[[Ctx, list[str]], Awaitable[None]]] = {
 
 async def on_pending(ctx: Ctx) -> None:
     found = await concerns.pending(ctx.session, ctx.me)
+    quiet, quiet_buttons = await pending_quiet.section(ctx)
     late = await checkin_views.pending_lines(ctx)
-    if not found.concerns and not found.help and not late:
+    if not found.concerns and not found.help and not quiet and not late:
         ctx.reply(ctx._("Nothing is pending: no open concerns and no open help requests."))
         return
     lines: list[str] = []
@@ -201,13 +204,15 @@ async def on_pending(ctx: Ctx) -> None:
         lines.append("<b>" + ctx._("Open help requests") + "</b>")
         for help_item in found.help:
             lines.append(_help_line(ctx, help_item))
+    if quiet:
+        lines += [""] * bool(lines) + quiet
     if late:
-        lines += ([""] if lines else []) + late
+        lines += [""] * bool(lines) + late
     buttons = [
         [(f"{SEVERITY_MARKS[c.severity]} #{c.id} {c.family}"[:60], f"{PREFIX}:open:{c.id}")]
         for c in found.concerns[:PENDING_BUTTONS]
     ]
-    ctx.reply("\n".join(lines), buttons)
+    ctx.reply("\n".join(lines), buttons + quiet_buttons)
 
 
 def _concern_line(ctx: Ctx, item: concerns.PendingConcern) -> str:

@@ -425,6 +425,7 @@ def _policy(
     digest_day: int | str | None = None,
     digest_hour: int | str | None = None,
     retention_periods: str | Mapping[str, Any] | None = None,
+    support_thresholds: str | Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The organisation's columns to write, validated; a setting not given (None) is left
     as it is (or, for a new organisation, at its default). An empty text clears an office
@@ -467,6 +468,11 @@ def _policy(
     if retention_periods is not None:
         stored = dict(org.retention or {}) if org else {}
         values["retention"] = {**stored, **retention_policy.check_retention(retention_periods)}
+    if support_thresholds is not None:
+        from bot.services import support
+
+        stored = dict(org.support_thresholds or {}) if org else {}
+        values["support_thresholds"] = {**stored, **support.check_thresholds(support_thresholds)}
     offsets = values.get("reminder_offsets_minutes")
     if offsets is None:
         offsets = (
@@ -565,6 +571,7 @@ async def add_org(
     digest_day: int | str | None = None,
     digest_hour: int | str | None = None,
     retention: str | Mapping[str, Any] | None = None,
+    support_thresholds: str | Mapping[str, Any] | None = None,
 ) -> OrgInfo:
     clean_name = check_name(name, "organisation name")
     tz = check_timezone(timezone)
@@ -592,6 +599,7 @@ async def add_org(
         digest_day=digest_day,
         digest_hour=digest_hour,
         retention_periods=retention,
+        support_thresholds=support_thresholds,
     )
     taken = await session.execute(select(Organisation.id).where(Organisation.name == clean_name))
     if taken.first() is not None:
@@ -609,7 +617,7 @@ async def add_org(
     audit.record(
         session,
         now,
-        "org_created",
+        "org.created",
         actor_id=None,
         organisation_id=org.id,
         target=("organisation", org.id),
@@ -637,6 +645,7 @@ async def set_org(
     digest_hour: int | str | None = None,
     country: str | None = None,
     retention: str | Mapping[str, Any] | None = None,
+    support_thresholds: str | Mapping[str, Any] | None = None,
     name: str | None = None,
     timezone: str | None = None,
     locale: str | None = None,
@@ -676,8 +685,9 @@ async def set_org(
         digest_day=digest_day,
         digest_hour=digest_hour,
         retention_periods=retention,
+        support_thresholds=support_thresholds,
     )
-    await _update(session, now, organisation, values, "org_updated", organisation.id)
+    await _update(session, now, organisation, values, "org.updated", organisation.id)
     return _org_info(organisation)
 
 
@@ -720,7 +730,7 @@ async def _new_family(session: AsyncSession, now: datetime, org: Organisation, n
     audit.record(
         session,
         now,
-        "family_created",
+        "family.created",
         actor_id=None,
         organisation_id=org.id,
         target=("family", family.id),
@@ -816,7 +826,7 @@ async def add_person(
     audit.record(
         session,
         now,
-        "person_created",
+        "person.created",
         actor_id=None,
         organisation_id=organisation.id,
         target=("person", person.id),
@@ -891,7 +901,7 @@ async def set_person(
                 f"share_{key}",
                 f"person {found.id} has no {what} to share: give --{key}, or --share-{key} no",
             )
-    await _update(session, now, found, values, "person_updated", found.organisation_id)
+    await _update(session, now, found, values, "person.updated", found.organisation_id)
     return _person_info(found)
 
 
@@ -996,7 +1006,7 @@ async def add_match(
     audit.record(
         session,
         now,
-        "match_created",
+        "match.created",
         actor_id=None,
         organisation_id=org_id,
         target=("match", match.id),

@@ -1,8 +1,8 @@
 """staff check-ins: contacts of workers and coordinators with a match's parties, and each
 organisation's check-in cadence
 
-Revision ID: 0010_check_ins
-Revises: 0009_match_life
+Revision ID: 0011_check_ins
+Revises: 0010_support_signal
 Create Date: 2026-12-03 10:40:00
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import storage.types
 
-revision = "0010_check_ins"
-down_revision = "0009_match_life"
+revision = "0011_check_ins"
+down_revision = "0010_support_signal"
 branch_labels = None
 depends_on = None
 
