@@ -47,6 +47,7 @@ MENUS: dict[Role | None, list[tuple[str, str]]] = {
     ],
     Role.WORKER: [
         ("matches", N_("Your caseload, needing attention first")),
+        ("checkin", N_("Record a staff check-in with a match")),
         *STAFF,
         ("request", N_("Ask for mentors for a family")),
         ("requests", N_("Families waiting for mentors")),
@@ -57,6 +58,7 @@ MENUS: dict[Role | None, list[tuple[str, str]]] = {
     ],
     Role.COORDINATOR: [
         ("matches", N_("The programme's matches")),
+        ("checkin", N_("Record a staff check-in with a match")),
         *STAFF,
         ("requests", N_("Families waiting for mentors")),
         ("endmatch", N_("End a match: /endmatch and its number")),
@@ -65,6 +67,7 @@ MENUS: dict[Role | None, list[tuple[str, str]]] = {
     ],
     Role.COORDINATOR: [
         ("matches", N_("The programme's matches")),
+        ("checkin", N_("Record a staff check-in with a match")),
         *STAFF,
         ("mentors", N_("Mentors who may need support")),
         ("invite", N_("Invite a new mentee or mentor")),
