@@ -54,6 +54,7 @@ PLURAL_FORMS: dict[str, tuple[int, str]] = {
     "ps": (2, "(n != 1)"),
     "ti": (2, "(n != 1)"),
     "tr": (2, "(n != 1)"),
+    "so": (2, "(n != 1)"),
 }
 
 
@@ -151,6 +152,7 @@ GLOSSARY_RULES: dict[str, list[tuple[str, str]]] = {
     "ps": [(r"(?i)referring worker", r"مسؤل ټولنیز کارکوونک")],
     "ti": [(r"(?i)referring worker", r"ሓላፊ ማሕበራዊ ሰራሕተኛ")],
     "tr": [(r"(?i)referring worker", r"(?i)sorumlu sosyal çalışmacı")],
+    "so": [(r"(?i)referring worker", r"(?i)shaqaalaha bulshada ee mas'uulka ah")],
 }
 # The concern card's "Acknowledge" button, word for word.
 ACKNOWLEDGE: dict[str, str] = {
@@ -163,6 +165,7 @@ ACKNOWLEDGE: dict[str, str] = {
     "fa": "پیگیری می‌کنم",
     "ps": "زه یې په غاړه اخلم",
     "tr": "Üstleniyorum",
+    "so": "Anigaa qaadanaya",
 }
 
 

@@ -41,12 +41,25 @@ SCRIPTS = {
     "uk": re.compile(r"[\u0400-\u04FF]"),
     "es": re.compile(r"[a-zñáéíóú]"),
     "tr": re.compile(r"[a-zçğıöşüâî]"),
+    "so": re.compile(r"[a-z']"),
 }
 # What Babel's CLDR data calls March in each language, and the plural of "hours" for 4 and 24.
-MARCH = {"ar": "مارس", "uk": "березня", "es": "marzo", "tr": "Mart"}
-FOUR_HOURS = {"ar": "4 ساعات", "uk": "4 години", "es": "4 horas", "tr": "4 saat"}
-TWENTY_FOUR_HOURS = {"ar": "24 ساعة", "uk": "24 години", "es": "24 horas", "tr": "24 saat"}
-LANGUAGES = ["ar", "uk", "es", "tr"]
+MARCH = {"ar": "مارس", "uk": "березня", "es": "marzo", "tr": "Mart", "so": "Maarso"}
+FOUR_HOURS = {
+    "ar": "4 ساعات",
+    "uk": "4 години",
+    "es": "4 horas",
+    "tr": "4 saat",
+    "so": "4 saacadood",
+}
+TWENTY_FOUR_HOURS = {
+    "ar": "24 ساعة",
+    "uk": "24 години",
+    "es": "24 horas",
+    "tr": "24 saat",
+    "so": "24 saacadood",
+}
+LANGUAGES = ["ar", "uk", "es", "tr", "so"]
 
 
 def in_script(lang: str, text: str) -> bool:
