@@ -55,6 +55,7 @@ PLURAL_FORMS: dict[str, tuple[int, str]] = {
     "ti": (2, "(n != 1)"),
     "tr": (2, "(n != 1)"),
     "so": (2, "(n != 1)"),
+    "kmr": (2, "(n != 1)"),
 }
 
 
@@ -153,6 +154,7 @@ GLOSSARY_RULES: dict[str, list[tuple[str, str]]] = {
     "ti": [(r"(?i)referring worker", r"ሓላፊ ማሕበራዊ ሰራሕተኛ")],
     "tr": [(r"(?i)referring worker", r"(?i)sorumlu sosyal çalışmacı")],
     "so": [(r"(?i)referring worker", r"(?i)shaqaalaha bulshada ee mas'uulka ah")],
+    "kmr": [(r"(?i)referring worker", r"(?i)karkerê civakî yê berpirsiyar")],
 }
 # The concern card's "Acknowledge" button, word for word.
 ACKNOWLEDGE: dict[str, str] = {
@@ -166,6 +168,7 @@ ACKNOWLEDGE: dict[str, str] = {
     "ps": "زه یې په غاړه اخلم",
     "tr": "Üstleniyorum",
     "so": "Anigaa qaadanaya",
+    "kmr": "Ez digirim ser xwe",
 }
 
 

@@ -26,11 +26,11 @@ LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
 DEFAULT_LOCALE = "en"
 # English is the source; the others have catalogs in locales/<code>/LC_MESSAGES/messages.po.
-SUPPORTED_LOCALES = ("en", "es", "ca", "ar", "uk", "ru", "fr", "fa", "ps", "ti", "tr", "so")
+SUPPORTED_LOCALES = ("en", "es", "ca", "ar", "uk", "ru", "fr", "fa", "ps", "ti", "tr", "so", "kmr")
 # Catalogs whose safety texts (SAFETY_TEXTS) no native speaker has reviewed yet: those texts are
 # shown with their translation into the organisation's language below them. A code leaves this
 # set when its catalog's safety texts carry the `reviewed` flag (see locales/README.md).
-UNREVIEWED_SAFETY = frozenset({"tr", "so"})
+UNREVIEWED_SAFETY = frozenset({"tr", "so", "kmr"})
 # The texts a person in danger or in trouble reads: a wrong word there costs the most.
 SAFETY_TEXTS = frozenset(
     {
@@ -101,11 +101,17 @@ def is_valid_timezone(name: str) -> bool:
     return True
 
 
+# CLDR knows Kurmanji as "ku" and names the "kmr" alias "kurdî (kurmancî) (latînî, Türkiye)":
+# the name its readers use, and the CLDR code other languages name it by.
+OWN_NAMES = {"kmr": "kurmancî"}
+CLDR_CODES = {"kmr": "ku"}
+
+
 def language_name(code: str, *, in_sentence: bool = False) -> str:
     """A language's name in that language: "Español" on a button, "español" inside a
     sentence (`in_sentence`, as that language writes it there)."""
     try:
-        name = Locale.parse(code).get_display_name(code) or code
+        name = OWN_NAMES.get(code) or Locale.parse(code).get_display_name(code) or code
     except (UnknownLocaleError, ValueError):
         return code
     return name if in_sentence else name[:1].upper() + name[1:]
@@ -291,7 +297,7 @@ class Translator:
     def language(self, code: str) -> str:
         """The name of language `code` in this reader's language, as written inside a
         sentence ("Arabic" for an English reader, "árabe" for a Spanish one)."""
-        found = self._numbers.languages.get(code)
+        found = self._numbers.languages.get(CLDR_CODES.get(code, code))
         return str(found) if found else code
 
 

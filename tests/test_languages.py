@@ -42,15 +42,17 @@ SCRIPTS = {
     "es": re.compile(r"[a-zñáéíóú]"),
     "tr": re.compile(r"[a-zçğıöşüâî]"),
     "so": re.compile(r"[a-z']"),
+    "kmr": re.compile(r"[a-zçêîşû]"),
 }
 # What Babel's CLDR data calls March in each language, and the plural of "hours" for 4 and 24.
-MARCH = {"ar": "مارس", "uk": "березня", "es": "marzo", "tr": "Mart", "so": "Maarso"}
+MARCH = {"ar": "مارس", "uk": "березня", "es": "marzo", "tr": "Mart", "so": "Maarso", "kmr": "adar"}
 FOUR_HOURS = {
     "ar": "4 ساعات",
     "uk": "4 години",
     "es": "4 horas",
     "tr": "4 saat",
     "so": "4 saacadood",
+    "kmr": "4 saet",
 }
 TWENTY_FOUR_HOURS = {
     "ar": "24 ساعة",
@@ -58,8 +60,9 @@ TWENTY_FOUR_HOURS = {
     "es": "24 horas",
     "tr": "24 saat",
     "so": "24 saacadood",
+    "kmr": "24 saet",
 }
-LANGUAGES = ["ar", "uk", "es", "tr", "so"]
+LANGUAGES = ["ar", "uk", "es", "tr", "so", "kmr"]
 
 
 def in_script(lang: str, text: str) -> bool:
@@ -226,5 +229,19 @@ async def test_default_menus_only_for_two_letter_codes(monkeypatch: pytest.Monke
 
     monkeypatch.setattr(commands, "SUPPORTED_LOCALES", (*SUPPORTED_LOCALES, "ckb", "fa_AF"))
     await commands.set_default_menus(Bot())  # type: ignore[arg-type]
-    assert calls[0] is None and "tr" in calls
-    assert calls[1:] == [code for code in SUPPORTED_LOCALES if code != "en"]
+    assert calls[0] is None and "tr" in calls and "kmr" not in calls
+    assert calls[1:] == [code for code in SUPPORTED_LOCALES if code != "en" and len(code) == 2]
+
+
+@pytest.mark.parametrize("lang", ["so", "kmr"])
+def test_new_catalogs_are_translated_and_their_safety_texts_come_with_the_organisations(
+    lang: str,
+) -> None:
+    own, spanish = translator(lang).gettext(DANGER), translator("es").gettext(DANGER)
+    assert own != DANGER and "%(phone)s" in own
+    assert translator(lang, companion="es").gettext(DANGER) == f"{own}\n{spanish}"
+
+
+def test_kurmanji_is_named_as_its_readers_name_it() -> None:
+    assert language_name("kmr") == "Kurmancî"  # CLDR: "kurdî (kurmancî) (latînî, Türkiye)"
+    assert translator("es").language("kmr") == "kurdo"
