@@ -56,6 +56,8 @@ PLURAL_FORMS: dict[str, tuple[int, str]] = {
     "tr": (2, "(n != 1)"),
     "so": (2, "(n != 1)"),
     "kmr": (2, "(n != 1)"),
+    # Amharic: the singular for 0 and 1, as CLDR and the PO tools (Launchpad, Pootle) say.
+    "am": (2, "(n > 1)"),
 }
 
 
@@ -137,6 +139,7 @@ STYLE_RULES: dict[str, list[tuple[str, str]]] = {
         ("'свої найближчі зустрічі'", r"(?i)ваші наступні зустрічі"),
     ],
     "ru": [("'свои ближайшие встречи'", r"(?i)ваши следующие встречи")],
+    "am": [("Latin , ; . after an Ethiopic word (STYLE.md: ፣ ፤ ።)", r"[\u1200-\u137F]{2}[,;.]")],
 }
 # How often a phrase may appear in one catalog at most (STYLE.md: vary the turns).
 STYLE_LIMITS: dict[str, list[tuple[str, int]]] = {"fr": [("Merci de", 3)]}
@@ -155,6 +158,7 @@ GLOSSARY_RULES: dict[str, list[tuple[str, str]]] = {
     "tr": [(r"(?i)referring worker", r"(?i)sorumlu sosyal çalışmacı")],
     "so": [(r"(?i)referring worker", r"(?i)shaqaalaha bulshada ee mas'uulka ah")],
     "kmr": [(r"(?i)referring worker", r"(?i)karkerê civakî yê berpirsiyar")],
+    "am": [(r"(?i)referring worker", r"ኃላፊ\w* ማህበራዊ ሰራተኛ")],
 }
 # The concern card's "Acknowledge" button, word for word.
 ACKNOWLEDGE: dict[str, str] = {
@@ -169,6 +173,7 @@ ACKNOWLEDGE: dict[str, str] = {
     "tr": "Üstleniyorum",
     "so": "Anigaa qaadanaya",
     "kmr": "Ez digirim ser xwe",
+    "am": "እኔ እይዘዋለሁ",
 }
 
 

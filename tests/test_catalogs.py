@@ -272,6 +272,7 @@ EXPECTED_PLURAL_HEADERS = {
     "tr": "nplurals=2; plural=(n != 1);",
     "so": "nplurals=2; plural=(n != 1);",
     "kmr": "nplurals=2; plural=(n != 1);",
+    "am": "nplurals=2; plural=(n > 1);",
     "ar": "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : "
     "n%100>=0 && n%100<=2 ? 4 : 5);",
     "ru": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
@@ -356,6 +357,27 @@ def test_latin_punctuation_in_arabic_script_is_caught(locale: str) -> None:
     assert _style_kinds(locale, [("Will you come?", "هل ستأتي?")])
     assert _style_kinds(locale, [("Yes, now.", "نعم, الآن.")])
     assert not _style_kinds(locale, [("Will you come?", "هل ستأتي؟ نعم، الآن.")])
+
+
+def test_latin_punctuation_after_ethiopic_words_is_caught() -> None:
+    assert _style_kinds("am", [("Yes, now.", "አዎ, አሁን.")])
+    assert not _style_kinds("am", [("Yes, now.", "አዎ፣ አሁን። ቡድን ቁ. 12")])
+
+
+@pytest.mark.parametrize(
+    ("locale", "wrong", "right"),
+    [
+        ("so", "Shaqaale: %(name)s", "Shaqaalaha bulshada ee mas'uulka ah: %(name)s"),
+        ("kmr", "Karmend: %(name)s", "Karkerê civakî yê berpirsiyar: %(name)s"),
+        ("am", "ሠራተኛ: %(name)s", "ኃላፊ ማህበራዊ ሰራተኛ: %(name)s"),
+    ],
+)
+def test_the_referring_worker_of_the_new_catalogs_follows_the_glossary(
+    locale: str, wrong: str, right: str
+) -> None:
+    source = "Referring worker: %(name)s"
+    assert _style_kinds(locale, [(source, wrong)])
+    assert not _style_kinds(locale, [(source, right)])
 
 
 def test_a_glossary_term_translated_otherwise_is_caught() -> None:

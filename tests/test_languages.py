@@ -43,9 +43,18 @@ SCRIPTS = {
     "tr": re.compile(r"[a-zçğıöşüâî]"),
     "so": re.compile(r"[a-z']"),
     "kmr": re.compile(r"[a-zçêîşû]"),
+    "am": re.compile(r"[\u1200-\u137F]"),
 }
 # What Babel's CLDR data calls March in each language, and the plural of "hours" for 4 and 24.
-MARCH = {"ar": "مارس", "uk": "березня", "es": "marzo", "tr": "Mart", "so": "Maarso", "kmr": "adar"}
+MARCH = {
+    "ar": "مارس",
+    "uk": "березня",
+    "es": "marzo",
+    "tr": "Mart",
+    "so": "Maarso",
+    "kmr": "adar",
+    "am": "ማርች",
+}
 FOUR_HOURS = {
     "ar": "4 ساعات",
     "uk": "4 години",
@@ -53,6 +62,7 @@ FOUR_HOURS = {
     "tr": "4 saat",
     "so": "4 saacadood",
     "kmr": "4 saet",
+    "am": "4 ሰዓት",
 }
 TWENTY_FOUR_HOURS = {
     "ar": "24 ساعة",
@@ -61,8 +71,9 @@ TWENTY_FOUR_HOURS = {
     "tr": "24 saat",
     "so": "24 saacadood",
     "kmr": "24 saet",
+    "am": "24 ሰዓት",
 }
-LANGUAGES = ["ar", "uk", "es", "tr", "so", "kmr"]
+LANGUAGES = ["ar", "uk", "es", "tr", "so", "kmr", "am"]
 
 
 def in_script(lang: str, text: str) -> bool:
@@ -233,7 +244,7 @@ async def test_default_menus_only_for_two_letter_codes(monkeypatch: pytest.Monke
     assert calls[1:] == [code for code in SUPPORTED_LOCALES if code != "en" and len(code) == 2]
 
 
-@pytest.mark.parametrize("lang", ["so", "kmr"])
+@pytest.mark.parametrize("lang", ["so", "kmr", "am"])
 def test_new_catalogs_are_translated_and_their_safety_texts_come_with_the_organisations(
     lang: str,
 ) -> None:
