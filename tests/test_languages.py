@@ -256,3 +256,23 @@ def test_new_catalogs_are_translated_and_their_safety_texts_come_with_the_organi
 def test_kurmanji_is_named_as_its_readers_name_it() -> None:
     assert language_name("kmr") == "Kurmancî"  # CLDR: "kurdî (kurmancî) (latînî, Türkiye)"
     assert translator("es").language("kmr") == "kurdo"
+
+
+# Typed days: words where dateparser knows the language (Somali, Amharic; not Kurmanji, which
+# falls back to English words), the all-number forms everywhere; a typed time in every one.
+TOMORROW = {"so": "berri", "kmr": "tomorrow", "am": "ነገ"}
+
+
+@pytest.mark.parametrize("lang", ["so", "kmr", "am"])
+def test_typed_days_and_times_are_read_in_the_new_languages(lang: str) -> None:
+    from datetime import date, time
+
+    from bot.services.appointments import parse_time
+    from bot.services.dates import read_day
+
+    tr = translator(lang)
+    now = datetime(2026, 3, 1, 12, 0)
+    assert parse_time("17:30", tr.locale) == time(17, 30)
+    assert read_day("5/3", tr.formats, now, "future") == date(2026, 3, 5)  # day first
+    assert read_day("2026-03-05", tr.formats, now, "future") == date(2026, 3, 5)
+    assert read_day(TOMORROW[lang], tr.formats, now, "future") == date(2026, 3, 2)

@@ -26,7 +26,7 @@ from bot.services.appointment_texts import (
     co_mentor_notice,
     mentee_card,
 )
-from bot.services.dates import read_day
+from bot.services.dates import read_day, reading_languages
 from bot.services.errors import Invalid, NotFound
 from storage.match_life import MatchStage
 from storage.models import (
@@ -95,7 +95,7 @@ def parse_time(text: str, locale: str) -> time:
     base = datetime(2000, 1, 3, 0, 0)
     parsed = dateparser.parse(
         cleaned,
-        languages=list(dict.fromkeys([locale, "en"])),
+        languages=reading_languages(locale),
         settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "current_period"},
     )
     # A time alone keeps the base day; "tomorrow" or "the 5th" do not; "today" has no time.

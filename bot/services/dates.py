@@ -26,6 +26,15 @@ def ascii_digits(text: str) -> str:
     return "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in text)
 
 
+def reading_languages(locale: str) -> list[str]:
+    """The person's language and English, as far as dateparser knows them (it refuses a
+    code it does not know, such as Kurmanji's "kmr" or "ku": then English and numbers)."""
+    from dateparser.data.languages_info import language_order
+
+    language = locale.replace("-", "_").split("_")[0]  # "en_ES" reads English words
+    return [code for code in dict.fromkeys([language, "en"]) if code in language_order]
+
+
 def date_order(locale: str) -> str:
     """ "DMY", "MDY" or "YMD": how the locale writes a short date, for reading "12/3"."""
     try:
@@ -83,11 +92,8 @@ def read_day(
         "RETURN_AS_TIMEZONE_AWARE": False,
         "DATE_ORDER": date_order(locale),
     }
-    language = locale.replace("-", "_").split("_")[0]  # "en_ES" reads English words
     try:
-        parsed = dateparser.parse(
-            cleaned, languages=list(dict.fromkeys([language, "en"])), settings=settings
-        )
+        parsed = dateparser.parse(cleaned, languages=reading_languages(locale), settings=settings)
     except (ValueError, OverflowError):
         return None
     return parsed.date() if parsed is not None else None
