@@ -156,9 +156,21 @@ GLOSSARY_RULES: dict[str, list[tuple[str, str]]] = {
     "ps": [(r"(?i)referring worker", r"مسؤل ټولنیز کارکوونک")],
     "ti": [(r"(?i)referring worker", r"ሓላፊ ማሕበራዊ ሰራሕተኛ")],
     "tr": [(r"(?i)referring worker", r"(?i)sorumlu sosyal çalışmacı")],
-    "so": [(r"(?i)referring worker", r"(?i)shaqaalaha bulshada ee mas'uulka ah")],
-    "kmr": [(r"(?i)referring worker", r"(?i)karkerê civakî yê berpirsiyar")],
-    "am": [(r"(?i)referring worker", r"ኃላፊ\w* ማህበራዊ ሰራተኛ")],
+    "so": [
+        (r"(?i)referring worker", r"(?i)shaqaalaha bulshada ee mas'uulka ah"),
+        (r"(?i)\bconcerns?\b", r"(?i)walaac|dhibaato"),
+        (r"(?i)\bmentees?\b", r"(?i)ka-qaybgal"),
+    ],
+    "kmr": [
+        (r"(?i)referring worker", r"(?i)karkerê civakî yê berpirsiyar"),
+        (r"(?i)\bconcerns?\b", r"(?i)fikar|pirsgirêk"),
+        (r"(?i)\bmentees?\b", r"(?i)beşdar"),
+    ],
+    "am": [
+        (r"(?i)referring worker", r"ኃላፊ\w* ማህበራዊ ሰራተኛ"),
+        (r"(?i)\bconcerns?\b", r"ስጋ[ተ-ቷ]|ችግ[ረ-ሯ]"),
+        (r"(?i)\bmentees?\b", r"ተሳታፊ"),
+    ],
 }
 # The concern card's "Acknowledge" button, word for word.
 ACKNOWLEDGE: dict[str, str] = {

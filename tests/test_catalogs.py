@@ -380,6 +380,19 @@ def test_the_referring_worker_of_the_new_catalogs_follows_the_glossary(
     assert not _style_kinds(locale, [(source, right)])
 
 
+@pytest.mark.parametrize(
+    ("locale", "wrong", "right"),
+    [
+        ("so", "Arrimaha furan: %(n)s", "Walaacyada furan: %(n)s"),
+        ("kmr", "Mijarên vekirî: %(n)s", "Fikarên vekirî: %(n)s"),
+        ("am", "ክፍት ጉዳዮች: %(n)s", "ክፍት ስጋቶች: %(n)s"),
+    ],
+)
+def test_the_word_for_a_concern_follows_the_glossary(locale: str, wrong: str, right: str) -> None:
+    assert _style_kinds(locale, [("Open concerns: %(n)s", wrong)])
+    assert not _style_kinds(locale, [("Open concerns: %(n)s", right)])
+
+
 def test_a_glossary_term_translated_otherwise_is_caught() -> None:
     source = "Referring worker: %(name)s"
     assert _style_kinds("es", [(source, "Asignada a: %(name)s")])
