@@ -167,7 +167,7 @@ GLOSSARY_RULES: dict[str, list[tuple[str, str]]] = {
         (r"(?i)\bmentees?\b", r"(?i)beşdar"),
     ],
     "am": [
-        (r"(?i)referring worker", r"ኃላፊ\w* ማህበራዊ ሰራተኛ"),
+        (r"(?i)referring worker", r"ኃላፊ\w* ማህበራዊ ሠራተኛ"),
         (r"(?i)\bconcerns?\b", r"ስጋ[ተ-ቷ]|ችግ[ረ-ሯ]"),
         (r"(?i)\bmentees?\b", r"ተሳታፊ"),
     ],

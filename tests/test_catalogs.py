@@ -369,7 +369,7 @@ def test_latin_punctuation_after_ethiopic_words_is_caught() -> None:
     [
         ("so", "Shaqaale: %(name)s", "Shaqaalaha bulshada ee mas'uulka ah: %(name)s"),
         ("kmr", "Karmend: %(name)s", "Karkerê civakî yê berpirsiyar: %(name)s"),
-        ("am", "ሠራተኛ: %(name)s", "ኃላፊ ማህበራዊ ሰራተኛ: %(name)s"),
+        ("am", "ሠራተኛ: %(name)s", "ኃላፊ ማህበራዊ ሠራተኛ: %(name)s"),
     ],
 )
 def test_the_referring_worker_of_the_new_catalogs_follows_the_glossary(
