@@ -163,6 +163,7 @@ STYLE_RULES: dict[str, list[tuple[str, str]]] = {
         ("Latin punctuation after Sorani (STYLE.md: ، ؟ ؛)", _ARABIC_LETTER + r"\s?[,?;]"),
         ("Arabic letter (STYLE.md: Kurdish ی ک ە)", r"[يكة]"),
     ],
+    "am": [("Latin , ; . after an Ethiopic word (STYLE.md: ፣ ፤ ።)", r"[\u1200-\u137F]{2}[,;.]")],
 }
 # How often a phrase may appear in one catalog at most (STYLE.md: vary the turns).
 STYLE_LIMITS: dict[str, list[tuple[str, int]]] = {"fr": [("Merci de", 3)]}
@@ -182,6 +183,21 @@ GLOSSARY_RULES: dict[str, list[tuple[str, str]]] = {
     "ur": [(r"(?i)referring worker", r"ذمہ دار سماجی کارکن")],
     "fa_AF": [(r"(?i)referring worker", r"کارکن اجتماعی مسئول")],
     "ckb": [(r"(?i)referring worker", r"کارمەندی کۆمەڵایەتیی بەرپرس")],
+    "so": [
+        (r"(?i)referring worker", r"(?i)shaqaalaha bulshada ee mas'uulka ah"),
+        (r"(?i)\bconcerns?\b", r"(?i)walaac|dhibaato"),
+        (r"(?i)\bmentees?\b", r"(?i)ka-qaybgal"),
+    ],
+    "kmr": [
+        (r"(?i)referring worker", r"(?i)karkerê civakî yê berpirsiyar"),
+        (r"(?i)\bconcerns?\b", r"(?i)fikar|pirsgirêk"),
+        (r"(?i)\bmentees?\b", r"(?i)beşdar"),
+    ],
+    "am": [
+        (r"(?i)referring worker", r"ኃላፊ\w* ማህበራዊ ሠራተኛ"),
+        (r"(?i)\bconcerns?\b", r"ስጋ[ተ-ቷ]|ችግ[ረ-ሯ]"),
+        (r"(?i)\bmentees?\b", r"ተሳታፊ"),
+    ],
 }
 # The concern card's "Acknowledge" button, word for word.
 ACKNOWLEDGE: dict[str, str] = {
@@ -197,6 +213,9 @@ ACKNOWLEDGE: dict[str, str] = {
     "ur": "ذمہ داری لیں",
     "fa_AF": "پیگیری می‌کنم",
     "ckb": "بەدواداچوونی بۆ دەکەم",
+    "so": "Anigaa qaadanaya",
+    "kmr": "Ez digirim ser xwe",
+    "am": "እኔ እይዘዋለሁ",
 }
 
 

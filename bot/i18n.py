@@ -41,11 +41,14 @@ SUPPORTED_LOCALES = (
     "ur",
     "fa_AF",
     "ckb",
+    "so",
+    "kmr",
+    "am",
 )
 # Catalogs whose safety texts (SAFETY_TEXTS) no native speaker has reviewed yet: those texts are
 # shown with their translation into the organisation's language below them. A code leaves this
 # set when its catalog's safety texts carry the `reviewed` flag (see locales/README.md).
-UNREVIEWED_SAFETY = frozenset({"tr", "ur", "fa_AF", "ckb"})
+UNREVIEWED_SAFETY = frozenset({"tr", "ur", "fa_AF", "ckb", "so", "kmr", "am"})
 # The texts a person in danger or in trouble reads: a wrong word there costs the most.
 SAFETY_TEXTS = frozenset(
     {
@@ -158,13 +161,18 @@ def is_valid_timezone(name: str) -> bool:
     return True
 
 
+# CLDR knows Kurmanji as "ku" and names the "kmr" alias "kurdî (kurmancî) (latînî, Türkiye)":
+# the name its readers use, and the CLDR code other languages name it by.
+OWN_NAMES = {"kmr": "kurmancî"}
+
+
 def language_name(code: str, *, in_sentence: bool = False) -> str:
     """A language's name in that language: "Español" on a button, "español" inside a
     sentence (`in_sentence`, as that language writes it there)."""
     try:
         own = cldr_locale(code)
         # CLDR's own name of a regional variety when it has one ("fa_AF": "دری", Dari).
-        name = own.languages.get(code) or own.get_display_name() or code
+        name = OWN_NAMES.get(code) or own.languages.get(code) or own.get_display_name() or code
     except (UnknownLocaleError, ValueError):
         return code
     return name if in_sentence else name[:1].upper() + name[1:]

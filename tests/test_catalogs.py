@@ -385,18 +385,39 @@ def test_the_second_rounds_script_rules_are_caught(locale: str, wrong: str, righ
     assert not _style_kinds(locale, [("x", right)])
 
 
+def test_latin_punctuation_after_ethiopic_words_is_caught() -> None:
+    assert _style_kinds("am", [("Yes, now.", "አዎ, አሁን.")])
+    assert not _style_kinds("am", [("Yes, now.", "አዎ፣ አሁን። ቡድን ቁ. 12")])
+
+
 @pytest.mark.parametrize(
     ("locale", "wrong", "right"),
     [
         ("ur", "سماجی کارکن: %(name)s", "ذمہ دار سماجی کارکن: %(name)s"),
         ("fa_AF", "مددکار اجتماعی مسئول: %(name)s", "کارکن اجتماعی مسئول: %(name)s"),
         ("ckb", "کارمەند: %(name)s", "کارمەندی کۆمەڵایەتیی بەرپرس: %(name)s"),
+        ("so", "Shaqaale: %(name)s", "Shaqaalaha bulshada ee mas'uulka ah: %(name)s"),
+        ("kmr", "Karmend: %(name)s", "Karkerê civakî yê berpirsiyar: %(name)s"),
+        ("am", "ሠራተኛ: %(name)s", "ኃላፊ ማህበራዊ ሠራተኛ: %(name)s"),
     ],
 )
 def test_the_second_rounds_glossary_is_enforced(locale: str, wrong: str, right: str) -> None:
     source = "Referring worker: %(name)s"
     assert _style_kinds(locale, [(source, wrong)])
     assert not _style_kinds(locale, [(source, right)])
+
+
+@pytest.mark.parametrize(
+    ("locale", "wrong", "right"),
+    [
+        ("so", "Arrimaha furan: %(n)s", "Walaacyada furan: %(n)s"),
+        ("kmr", "Mijarên vekirî: %(n)s", "Fikarên vekirî: %(n)s"),
+        ("am", "ክፍት ጉዳዮች: %(n)s", "ክፍት ስጋቶች: %(n)s"),
+    ],
+)
+def test_the_word_for_a_concern_follows_the_glossary(locale: str, wrong: str, right: str) -> None:
+    assert _style_kinds(locale, [("Open concerns: %(n)s", wrong)])
+    assert not _style_kinds(locale, [("Open concerns: %(n)s", right)])
 
 
 def test_a_glossary_term_translated_otherwise_is_caught() -> None:

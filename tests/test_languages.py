@@ -70,6 +70,9 @@ LANGUAGES: dict[str, Flow] = {
     "ur": Flow(_ARABIC_SCRIPT, "مارچ", "4 گھنٹے", "24 گھنٹے", "5 مارچ", rtl=True),
     "fa_AF": Flow(_ARABIC_SCRIPT, "مارچ", "4 ساعت", "24 ساعت", "5 مارچ", rtl=True),
     "ckb": Flow(_ARABIC_SCRIPT, "ئازار", "4 کاتژمێر", "24 کاتژمێر", "5 ئازار", rtl=True),
+    "so": Flow(r"[a-z']", "Maarso", "4 saacadood", "24 saacadood"),
+    "kmr": Flow(r"[a-zçêîşû]", "adar", "4 saet", "24 saet"),
+    "am": Flow(r"[\u1200-\u137F]", "ማርች", "4 ሰዓት", "24 ሰዓት"),
 }
 # The catalogs of the second round (each marked unreviewed): safety texts come with the
 # organisation's language, and their plural rules and menus are checked below.
@@ -336,3 +339,37 @@ def test_a_second_round_language_is_named_in_the_readers_words() -> None:
     assert language_label("fa_AF", "en") == "Dari"
     assert language_label("ar", "ckb") == "عەرەبی"
     assert language_name("fa_AF") == "دری"
+
+
+@pytest.mark.parametrize("lang", ["so", "kmr", "am"])
+def test_new_catalogs_are_translated_and_their_safety_texts_come_with_the_organisations(
+    lang: str,
+) -> None:
+    own, spanish = translator(lang).gettext(DANGER), translator("es").gettext(DANGER)
+    assert own != DANGER and "%(phone)s" in own
+    assert translator(lang, companion="es").gettext(DANGER) == f"{own}\n{spanish}"
+
+
+def test_kurmanji_is_named_as_its_readers_name_it() -> None:
+    assert language_name("kmr") == "Kurmancî"  # CLDR: "kurdî (kurmancî) (latînî, Türkiye)"
+    assert translator("es").language("kmr") == "kurdo"
+
+
+# Typed days: words where dateparser knows the language (Somali, Amharic; not Kurmanji, which
+# falls back to English words), the all-number forms everywhere; a typed time in every one.
+TOMORROW = {"so": "berri", "kmr": "tomorrow", "am": "ነገ"}
+
+
+@pytest.mark.parametrize("lang", ["so", "kmr", "am"])
+def test_typed_days_and_times_are_read_in_the_new_languages(lang: str) -> None:
+    from datetime import date, time
+
+    from bot.services.appointments import parse_time
+    from bot.services.dates import read_day
+
+    tr = translator(lang)
+    now = datetime(2026, 3, 1, 12, 0)
+    assert parse_time("17:30", tr.locale) == time(17, 30)
+    assert read_day("5/3", tr.formats, now, "future") == date(2026, 3, 5)  # day first
+    assert read_day("2026-03-05", tr.formats, now, "future") == date(2026, 3, 5)
+    assert read_day(TOMORROW[lang], tr.formats, now, "future") == date(2026, 3, 2)
