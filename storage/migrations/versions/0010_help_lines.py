@@ -1,0 +1,31 @@
+"""help lines: an organisation's numbers by purpose (gender violence, mental health, child
+protection), shown to mentees by situation
+
+Revision ID: 0010_help_lines
+Revises: 0009_match_life
+Create Date: 2026-12-03 10:40:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0010_help_lines"
+down_revision = "0009_match_life"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("organisation") as batch:
+        batch.add_column(
+            sa.Column("help_lines", sa.JSON(), nullable=False, server_default=sa.text("'{}'"))
+        )
+    with op.batch_alter_table("organisation") as batch:
+        batch.alter_column("help_lines", server_default=None, existing_type=sa.JSON())
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("organisation") as batch:
+        batch.drop_column("help_lines")
