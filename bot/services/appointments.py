@@ -203,6 +203,18 @@ async def view_of(session: AsyncSession, appointment: Appointment, match: Match)
     family = await session.get(Family, match.family_id)
     mentors = await _mentors(session, match.id)
     members = await reminders.recipients(session, match)
+    using = {p.id for p in members}
+    family_members = (
+        await session.execute(
+            select(Person)
+            .where(
+                Person.family_id == match.family_id,
+                Person.role == Role.MENTEE,
+                Person.active.is_(True),
+            )
+            .order_by(Person.id)
+        )
+    ).scalars()
     answers = {
         a.person_id: a.answer
         for a in (
@@ -222,7 +234,8 @@ async def view_of(session: AsyncSession, appointment: Appointment, match: Match)
         status=appointment.status,
         sequence=appointment.sequence,
         mentor_names=[m.name for m in mentors],
-        attendees=[Attendee(p.id, p.name, answers.get(p.id)) for p in members],
+        attendees=[Attendee(p.id, p.name, answers.get(p.id), p.reachable) for p in members],
+        unreached=[p.name for p in family_members if p.id not in using or not p.reachable],
     )
 
 
