@@ -71,10 +71,12 @@ class AppointmentView:
     attendees: list[Attendee] = field(default_factory=list)
     # The family members the bot cannot tell: not using it, or no longer reachable.
     unreached: list[str] = field(default_factory=list)
+    # Members whose quiet hours last until after the meeting: not told through the bot.
+    asleep: list[str] = field(default_factory=list)
 
     @property
     def reached(self) -> list[str]:
-        return [a.name for a in self.attendees if a.reachable]
+        return [a.name for a in self.attendees if a.reachable and a.name not in self.asleep]
 
     def answer_of(self, person_id: int) -> Answer | None:
         for attendee in self.attendees:
@@ -146,23 +148,43 @@ def mentor_line(tr: Translator, tz: str, view: AppointmentView) -> str:
 def who_is_told(tr: Translator, view: AppointmentView, done: bool) -> str | None:
     """When not every family member can be told through the bot: who is (or will be) told,
     and whom the mentor must tell. None when the whole family is reached."""
-    if view.reached and not view.unreached:
+    if view.reached and not view.unreached and not view.asleep:
         return None
-    if not view.reached:
-        if not view.attendees:
-            return tr.gettext("Nobody in this family uses the bot: remember to tell them yourself.")
-        return tr.gettext(
-            "Nobody in this family can be reached through the bot: remember to tell them yourself."
+    lines: list[str] = []
+    if view.reached:
+        lines.append(
+            (
+                tr.gettext("Told through the bot: %(names)s.")
+                if done
+                else tr.gettext("The bot will tell %(names)s.")
+            )
+            % {"names": who(tr, view.reached)}
         )
-    told = (
-        tr.gettext("Told through the bot: %(names)s.")
-        if done
-        else tr.gettext("The bot will tell %(names)s.")
-    ) % {"names": who(tr, view.reached)}
-    missing = tr.gettext("The bot cannot reach %(names)s: please tell them yourself.") % {
-        "names": who(tr, view.unreached)
-    }
-    return f"{told}\n{missing}"
+    elif not view.attendees:
+        lines.append(
+            tr.gettext("Nobody in this family uses the bot: remember to tell them yourself.")
+        )
+    elif not view.asleep:
+        lines.append(
+            tr.gettext(
+                "Nobody in this family can be reached through the bot: remember to tell them "
+                "yourself."
+            )
+        )
+    if view.unreached and view.attendees:
+        lines.append(
+            tr.gettext("The bot cannot reach %(names)s: please tell them yourself.")
+            % {"names": who(tr, view.unreached)}
+        )
+    if view.asleep:
+        lines.append(
+            tr.gettext(
+                "%(names)s will not hear of it through the bot before the meeting: their quiet "
+                "hours last until after it. Please tell them yourself."
+            )
+            % {"names": who(tr, view.asleep)}
+        )
+    return "\n".join(lines)
 
 
 def answer_notice(tr: Translator, tz: str, view: AppointmentView, name: str, answer: Answer) -> str:

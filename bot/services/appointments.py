@@ -7,7 +7,7 @@ Times are entered in the planner's timezone and stored in UTC."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -349,7 +349,9 @@ async def _announce(
     """After a plan, a move or a cancellation: tell the family and the other mentors, and
     audit it."""
     view = await view_of(session, appointment, match)
-    await _tell_family(session, appointment, view, org, kind, now)
+    asleep = await _tell_family(session, appointment, view, org, kind, now)
+    if asleep:
+        view = replace(view, asleep=asleep)
     await _tell_co_mentors(session, person, view, org, kind, now)
     audit.record(
         session,
@@ -542,9 +544,20 @@ async def _tell_family(
     org: Organisation,
     kind: str,
     now: datetime,
-) -> None:
+) -> list[str]:
+    """The card (and calendar file) to each member who uses the bot, out of their quiet
+    hours; a member whose quiet hours last until after the meeting is not told through the
+    bot. Returns their names."""
+    asleep: list[str] = []
     for person in await reminders.recipients(session, await _match(session, view.match_id)):
         reader = people.Reader(person, org)
+        at = reminders.after_quiet_hours(
+            now, reader.tz, person.quiet_start, person.quiet_end, before=appointment.starts_at
+        )
+        if at is None:
+            if person.reachable and person.telegram_id is not None:
+                asleep.append(person.name)
+            continue
         key = f"appointment:{appointment.id}:{appointment.sequence}:{person.id}"
         if kind == "cancelled":
             text, buttons = cancelled_notice(reader.tr, reader.tz, view), None
@@ -560,6 +573,7 @@ async def _tell_family(
             buttons=buttons,
             ref=("appointment", appointment.id),
             dedupe_key=key,
+            not_before=at,
         )
         outbox.enqueue(
             session,
@@ -570,7 +584,9 @@ async def _tell_family(
             document=calendar_file(reader.tr, appointment, view, now),
             ref=("appointment", appointment.id),
             dedupe_key=f"ics:{key}",
+            not_before=at,
         )
+    return asleep
 
 
 async def _match(session: AsyncSession, match_id: int) -> Match:
@@ -591,6 +607,11 @@ async def _tell_co_mentors(
         if mentor.id == actor.id:
             continue
         reader = people.Reader(mentor, org)
+        at = reminders.after_quiet_hours(
+            now, reader.tz, mentor.quiet_start, mentor.quiet_end, before=view.starts_at
+        )
+        if at is None:  # it would come after the meeting
+            continue
         outbox.enqueue(
             session,
             now,
@@ -598,4 +619,5 @@ async def _tell_co_mentors(
             f"appointment_{kind}",
             co_mentor_notice(reader.tr, reader.tz, view, actor.name, kind),
             ref=("appointment", view.id),
+            not_before=at,
         )
