@@ -4,6 +4,8 @@ bot/services/relay.py for the rules."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from telegram import Message
 
 from bot.i18n import isolate
@@ -64,6 +66,15 @@ async def offer(ctx: Ctx) -> None:
         return
     buttons.append([(ctx._("Do not send"), relay.data(relay.DONT_SEND, found.relay_id))])
     ctx.reply(text, buttons)
+
+
+def held_lines(ctx: Ctx, later: list[tuple[str, datetime]]) -> list[str]:
+    """Who gets it later, held by their quiet hours, and when (in the reader's time)."""
+    return [
+        ctx._("%(name)s is in their quiet hours: it will reach them on %(when)s.")
+        % {"name": isolate(name), "when": ctx.tr.when(at, ctx.tz)}
+        for name, at in later
+    ]
 
 
 async def _office_line(ctx: Ctx) -> str:
@@ -128,6 +139,7 @@ async def on_press(ctx: Ctx, args: list[str]) -> None:
         if phone:
             line += " " + ctx._("Phone: %(phone)s") % {"phone": isolate(phone)}
         lines.append(line)
+    lines.extend(held_lines(ctx, done.later))
     if not done.reached:
         lines.append(ctx._("Your message was not sent."))
         lines.append(await _office_line(ctx))
@@ -171,7 +183,14 @@ async def on_answer(ctx: Ctx, draft: Draft, text: str) -> None:
         return
     await ctx.clear_draft()
     if done.reached:
-        ctx.reply(ctx._("Sent to %(name)s.") % {"name": isolate(done.name)})
+        ctx.reply(
+            "\n".join(
+                [
+                    ctx._("Sent to %(name)s.") % {"name": isolate(done.name)},
+                    *held_lines(ctx, [(done.name, done.later)] if done.later else []),
+                ]
+            )
+        )
     else:
         line = ctx._("%(name)s cannot be reached through the bot.") % {"name": isolate(done.name)}
         if done.phone:
@@ -224,6 +243,7 @@ def _delivery_lines(ctx: Ctx, done: relay.FamilyDelivery) -> list[str]:
         if phone:
             line += " " + ctx._("Phone: %(phone)s") % {"phone": isolate(phone)}
         lines.append(line)
+    lines.extend(held_lines(ctx, done.later))
     if not done.reached and not done.unreached:
         lines.append(ctx._("Nobody in this family uses the bot: remember to tell them yourself."))
     return lines

@@ -157,7 +157,18 @@ async def test_a_message_relayed_at_night_arrives_at_the_end_of_the_quiet_window
     await cast.amal.send("شكراً، هل يمكنني إحضار ابني؟")
     offer = await cast.amal.next_message()
     await cast.amal.press(cast.tr.gettext("Yes, send it"), offer)
-    await cast.amal.next_message()
+    done = await cast.amal.next_message()
+    # Amal is told when it will reach them: at 08:00, the end of their quiet hours.
+    tr = cast.tr
+    for name in ("Tom Walker", "Marta Vidal"):
+        assert (
+            tr.gettext("%(name)s is in their quiet hours: it will reach them on %(when)s.")
+            % {
+                "name": f"\u2068{name}\u2069",
+                "when": tr.when(datetime(2026, 3, 3, 7, 0, tzinfo=UTC), "Europe/Madrid"),
+            }
+            in done.text
+        )
     mark_tom = _last_id(cast.tom)
     await deliver(app)
     clock.set(datetime(2026, 3, 3, 6, 59, tzinfo=UTC))  # 07:59

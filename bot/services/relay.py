@@ -64,6 +64,7 @@ class Delivery:
     reached: list[str]
     unreached: list[tuple[str, str | None]] = field(default_factory=list)  # (name, phone)
     already: str | None = None  # the offer had been decided before: its status
+    later: list[tuple[str, datetime]] = field(default_factory=list)  # held by quiet hours
 
 
 async def _family_match(session: AsyncSession, mentee: Person) -> Match | None:
@@ -150,15 +151,16 @@ async def _copy(
     recipient: Person,
     header: str,
     reply_label: str | None,
-) -> bool:
+) -> datetime | None:
     """The header line, then the copy (with a Reply button when `reply_label`), out of the
-    recipient's quiet hours (a relay is never urgent: the help lines are)."""
+    recipient's quiet hours (a relay is never urgent: the help lines are). Returns when it
+    goes (None: the recipient cannot be reached)."""
     at = await quiet_end(session, now, recipient)
     first = outbox.enqueue(
         session, now, recipient, "relay", header, ref=(REF, relay.id), origin=sender, not_before=at
     )
     if first is None:
-        return False
+        return None
     buttons = [[(reply_label, data(ANSWER, relay.id))]] if reply_label else None
     outbox.enqueue(
         session,
@@ -172,7 +174,7 @@ async def _copy(
         copy_of=(relay.chat_id, relay.message_id),
         not_before=at,
     )
-    return True
+    return at
 
 
 async def quiet_end(session: AsyncSession, now: datetime, person: Person) -> datetime:
@@ -204,6 +206,7 @@ async def send(
     language_code = relay.locale
     reached: list[str] = []
     unreached: list[tuple[str, str | None]] = []
+    later: list[tuple[str, datetime]] = []
     family = mentee.family_id
     family_name = ""
     if audience == OFFICE and family is not None:
@@ -226,8 +229,11 @@ async def send(
         else:
             header = tr.gettext(HEADER) % values
         label = tr.gettext(REPLY_LABEL) % {"name": mentee.name}
-        if await _copy(session, now, relay, mentee, recipient, header, label):
+        at = await _copy(session, now, relay, mentee, recipient, header, label)
+        if at is not None:
             reached.append(recipient.name)
+            if at > now:
+                later.append((recipient.name, at))
         else:
             unreached.append((recipient.name, _phone(recipient) if recipient.share_phone else None))
     relay.status, relay.audience, relay.decided_at = SENT, audience, now
@@ -243,7 +249,7 @@ async def send(
         reached=len(reached),
         unreached=len(unreached),
     )
-    return Delivery(reached, unreached)
+    return Delivery(reached, unreached, later=later)
 
 
 async def decline(session: AsyncSession, now: datetime, mentee: Person, relay_id: int) -> str:
@@ -296,6 +302,7 @@ class Answered:
     name: str
     reached: bool
     phone: str | None  # the mentee's number, to phone when the bot could not reach them
+    later: datetime | None = None  # when it reaches them, if their quiet hours hold it
 
 
 async def answer(
@@ -335,7 +342,8 @@ async def answer(
         "name": isolate(staff.name),
         "language": tr.language(locale),
     }
-    reached = await _copy(session, now, relay, staff, mentee, header, None)
+    at = await _copy(session, now, relay, staff, mentee, header, None)
+    reached = at is not None
     if original.audience == MENTORS and original.match_id is not None:
         for other in await _mentors(session, original.match_id):
             if other.id == staff.id:
@@ -361,7 +369,12 @@ async def answer(
         kind=kind,
         reached=reached,
     )
-    return Answered(mentee.name, reached, None if reached else _phone(mentee))
+    return Answered(
+        mentee.name,
+        reached,
+        None if reached else _phone(mentee),
+        at if at is not None and at > now else None,
+    )
 
 
 # --- a mentor writes to the family ---------------------------------------------------------
@@ -397,6 +410,7 @@ class FamilyDelivery:
     family_name: str
     reached: list[str]
     unreached: list[tuple[str, str | None]] = field(default_factory=list)  # (name, phone)
+    later: list[tuple[str, datetime]] = field(default_factory=list)  # held by quiet hours
 
 
 async def mentor_families(session: AsyncSession, mentor: Person) -> list[FamilyChoice]:
@@ -481,6 +495,7 @@ async def to_family(
         await session.flush()
     reached: list[str] = []
     unreached: list[tuple[str, str | None]] = []
+    later: list[tuple[str, datetime]] = []
     for member in await _members(session, match_id):
         rd = await people.reader(session, member)
         if relay is not None:
@@ -488,7 +503,7 @@ async def to_family(
                 "name": isolate(mentor.name),
                 "language": rd.tr.language(relay.locale),
             }
-            ok = await _copy(session, now, relay, mentor, member, header, None)
+            at = await _copy(session, now, relay, mentor, member, header, None)
         else:
             assert phrase is not None
             text = (
@@ -496,20 +511,15 @@ async def to_family(
                 + "\n"
                 + rd.tr.gettext(PHRASES[phrase])
             )
-            ok = (
-                outbox.enqueue(
-                    session,
-                    now,
-                    member,
-                    "relay_phrase",
-                    text,
-                    origin=mentor,
-                    not_before=await quiet_end(session, now, member),
-                )
-                is not None
+            when = await quiet_end(session, now, member)
+            sent = outbox.enqueue(
+                session, now, member, "relay_phrase", text, origin=mentor, not_before=when
             )
-        if ok:
+            at = when if sent is not None else None
+        if at is not None:
             reached.append(member.name)
+            if at > now:
+                later.append((member.name, at))
         else:
             unreached.append((member.name, _phone(member)))
     audit.record(
@@ -523,4 +533,4 @@ async def to_family(
         kind=message[2] if message else None,
         reached=len(reached),
     )
-    return FamilyDelivery(choice.family_name, reached, unreached)
+    return FamilyDelivery(choice.family_name, reached, unreached, later)
