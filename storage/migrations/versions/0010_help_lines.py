@@ -18,12 +18,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("organisation") as batch:
-        batch.add_column(
-            sa.Column("help_lines", sa.JSON(), nullable=False, server_default=sa.text("'{}'"))
-        )
-    with op.batch_alter_table("organisation") as batch:
-        batch.alter_column("help_lines", server_default=None, existing_type=sa.JSON())
+    # Only an added column: SQLite adds it in place (no copy of a table others refer to).
+    with op.batch_alter_table("organisation", schema=None) as batch:
+        batch.add_column(sa.Column("help_lines", sa.JSON(), nullable=False, server_default="{}"))
 
 
 def downgrade() -> None:
