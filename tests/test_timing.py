@@ -91,8 +91,7 @@ async def test_planned_in_the_evening_for_the_same_evening(
     # No reminder and no alert are written: both would come in the night.
     assert [r for r in await _rows(db) if r.status == JobStatus.PENDING] == []
     for moment in (
-        MONDAY_2248 + timedelta(minutes=1),
-        MONDAY_2248 + timedelta(minutes=5),
+        MONDAY_2248 + timedelta(minutes=5),  # just after the meeting
         datetime(2026, 3, 3, 7, 0, tzinfo=UTC),  # 08:00 the next morning
     ):
         clock.set(moment)
@@ -125,8 +124,7 @@ async def test_planned_in_the_evening_for_early_next_morning(
     # Through the night nothing reaches anybody.
     for moment in (
         MONDAY_2248,
-        datetime(2026, 3, 2, 22, 30, tzinfo=UTC),  # 23:30
-        datetime(2026, 3, 3, 3, 30, tzinfo=UTC),  # 04:30
+        datetime(2026, 3, 3, 3, 30, tzinfo=UTC),  # 04:30, the reminder's nominal time
         datetime(2026, 3, 3, 6, 59, tzinfo=UTC),  # 07:59
     ):
         clock.set(moment)
