@@ -15,7 +15,7 @@ from bot.app import App
 from bot.clock import ManualClock
 from bot.i18n import translator
 from bot.services import appointments, reminders
-from bot.services.appointment_texts import who_is_told
+from bot.services.appointment_texts import AppointmentView, who_is_told
 from emulator import MessageView
 from storage.db import Database
 from storage.models import JobStatus, Person, Reminder, ReminderKind
@@ -66,7 +66,7 @@ def _last_id(person: TgPerson) -> int:
 
 async def _plan_view(
     db: Database, cast: Cast, now: datetime, starts_at: datetime
-) -> appointments.AppointmentView:
+) -> AppointmentView:
     async with db.transaction() as s:
         tom = (
             await s.execute(select(Person).where(Person.telegram_id == cast.tom.id))
