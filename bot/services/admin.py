@@ -416,6 +416,7 @@ def _policy(
     digest_hour: int | str | None = None,
     retention_periods: str | Mapping[str, Any] | None = None,
     help_lines: str | Mapping[str, str | None] | None = None,
+    support_thresholds: str | Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The organisation's columns to write, validated; a setting not given (None) is left
     as it is (or, for a new organisation, at its default). An empty text clears an office
@@ -466,6 +467,11 @@ def _policy(
     if retention_periods is not None:
         stored = dict(org.retention or {}) if org else {}
         values["retention"] = {**stored, **retention_policy.check_retention(retention_periods)}
+    if support_thresholds is not None:
+        from bot.services import support
+
+        stored = dict(org.support_thresholds or {}) if org else {}
+        values["support_thresholds"] = {**stored, **support.check_thresholds(support_thresholds)}
     offsets = values.get("reminder_offsets_minutes")
     if offsets is None:
         offsets = (
@@ -564,6 +570,7 @@ async def add_org(
     digest_hour: int | str | None = None,
     retention: str | Mapping[str, Any] | None = None,
     help_lines: str | Mapping[str, str | None] | None = None,
+    support_thresholds: str | Mapping[str, Any] | None = None,
 ) -> OrgInfo:
     clean_name = check_name(name, "organisation name")
     tz = check_timezone(timezone)
@@ -591,6 +598,7 @@ async def add_org(
         digest_hour=digest_hour,
         retention_periods=retention,
         help_lines=help_lines,
+        support_thresholds=support_thresholds,
     )
     taken = await session.execute(select(Organisation.id).where(Organisation.name == clean_name))
     if taken.first() is not None:
@@ -636,6 +644,7 @@ async def set_org(
     country: str | None = None,
     retention: str | Mapping[str, Any] | None = None,
     help_lines: str | Mapping[str, str | None] | None = None,
+    support_thresholds: str | Mapping[str, Any] | None = None,
     name: str | None = None,
     timezone: str | None = None,
     locale: str | None = None,
@@ -675,6 +684,7 @@ async def set_org(
         digest_hour=digest_hour,
         retention_periods=retention,
         help_lines=help_lines,
+        support_thresholds=support_thresholds,
     )
     await _update(session, now, organisation, values, "org.updated", organisation.id)
     return _org_info(organisation)

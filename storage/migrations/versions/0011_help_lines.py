@@ -1,8 +1,8 @@
 """help lines: an organisation's numbers by purpose (gender violence, mental health, child
 protection), shown to mentees by situation
 
-Revision ID: 0010_help_lines
-Revises: 0009_match_life
+Revision ID: 0011_help_lines
+Revises: 0010_support_signal
 Create Date: 2026-12-03 10:40:00
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_help_lines"
-down_revision = "0009_match_life"
+revision = "0011_help_lines"
+down_revision = "0010_support_signal"
 branch_labels = None
 depends_on = None
 
