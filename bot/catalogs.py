@@ -20,7 +20,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from bot.i18n import DOMAIN, LOCALES_DIR, SUPPORTED_LOCALES
+from bot.i18n import DOMAIN, LOCALES_DIR, SUPPORTED_LOCALES, cldr_locale
 
 _PERCENT = re.compile(r"%(?:\((\w+)\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc%]")
 _BRACES = re.compile(r"(?<!\{)\{(\w*)(?:[!:][^{}]*)?\}(?!\})")
@@ -54,6 +54,18 @@ PLURAL_FORMS: dict[str, tuple[int, str]] = {
     "ps": (2, "(n != 1)"),
     "ti": (2, "(n != 1)"),
     "tr": (2, "(n != 1)"),
+    # The second round, decided together (gettext's traditional table): Dari as Persian, whose
+    # catalog it starts from; Georgian and Wolof, like Persian, with one form (a noun after a
+    # number stays singular); Amharic as French (0 and 1 together).
+    "ur": (2, "(n != 1)"),
+    "ckb": (2, "(n != 1)"),
+    "kmr": (2, "(n != 1)"),
+    "fa_AF": (1, "0"),
+    "so": (2, "(n != 1)"),
+    "am": (2, "(n > 1)"),
+    "wo": (1, "0"),
+    "ka": (1, "0"),
+    "bn": (2, "(n != 1)"),
 }
 
 
@@ -135,6 +147,22 @@ STYLE_RULES: dict[str, list[tuple[str, str]]] = {
         ("'свої найближчі зустрічі'", r"(?i)ваші наступні зустрічі"),
     ],
     "ru": [("'свои ближайшие встречи'", r"(?i)ваши следующие встречи")],
+    "ur": [
+        ("Latin punctuation after Urdu (STYLE.md: ، ؟ ؛ ۔)", _ARABIC_LETTER + r"\s?[,?;.]"),
+        ("Arabic letter (STYLE.md: Urdu ی ک)", r"[يك]"),
+    ],
+    "fa_AF": [
+        ("Latin punctuation after Dari (STYLE.md: ، ؟ ؛)", _ARABIC_LETTER + r"\s?[,?;]"),
+        ("Arabic letter (STYLE.md: Persian ی ک)", r"[يك]"),
+        (
+            "Iranian word (STYLE.md: Dari)",
+            r"بیمارستان|دانشگاه|دانشجو|تلفن|سپاس|داده‌ها|مددکار|پزشک|اتوبوس|خیابان",
+        ),
+    ],
+    "ckb": [
+        ("Latin punctuation after Sorani (STYLE.md: ، ؟ ؛)", _ARABIC_LETTER + r"\s?[,?;]"),
+        ("Arabic letter (STYLE.md: Kurdish ی ک ە)", r"[يكة]"),
+    ],
 }
 # How often a phrase may appear in one catalog at most (STYLE.md: vary the turns).
 STYLE_LIMITS: dict[str, list[tuple[str, int]]] = {"fr": [("Merci de", 3)]}
@@ -151,6 +179,9 @@ GLOSSARY_RULES: dict[str, list[tuple[str, str]]] = {
     "ps": [(r"(?i)referring worker", r"مسؤل ټولنیز کارکوونک")],
     "ti": [(r"(?i)referring worker", r"ሓላፊ ማሕበራዊ ሰራሕተኛ")],
     "tr": [(r"(?i)referring worker", r"(?i)sorumlu sosyal çalışmacı")],
+    "ur": [(r"(?i)referring worker", r"ذمہ دار سماجی کارکن")],
+    "fa_AF": [(r"(?i)referring worker", r"کارکن اجتماعی مسئول")],
+    "ckb": [(r"(?i)referring worker", r"کارمەندی کۆمەڵایەتیی بەرپرس")],
 }
 # The concern card's "Acknowledge" button, word for word.
 ACKNOWLEDGE: dict[str, str] = {
@@ -163,6 +194,9 @@ ACKNOWLEDGE: dict[str, str] = {
     "fa": "پیگیری می‌کنم",
     "ps": "زه یې په غاړه اخلم",
     "tr": "Üstleniyorum",
+    "ur": "ذمہ داری لیں",
+    "fa_AF": "پیگیری می‌کنم",
+    "ckb": "بەدواداچوونی بۆ دەکەم",
 }
 
 
@@ -332,7 +366,6 @@ CONTEXT_SEPARATOR = "\x04"
 def update_all(root: Path | None = None) -> Path:
     """`pybabel extract` + `pybabel update` in one step, keeping each catalog's review status
     line (pybabel drops unknown header fields) and creating catalogs for new languages."""
-    from babel import Locale
     from babel.messages.pofile import write_po
 
     root = root or LOCALES_DIR.parent
@@ -347,7 +380,7 @@ def update_all(root: Path | None = None) -> Path:
         if path.exists():
             catalog = load(path, locale)
         else:
-            name = Locale.parse(locale).get_display_name("en")
+            name = cldr_locale(locale).get_display_name("en")
             catalog = Catalog(locale=locale, project="mentorbot", version="0.1.0")
             catalog.header_comment = (
                 f"# {name} translations of mentorbot.\n"
@@ -419,6 +452,7 @@ SHEET_COLUMNS = (
     "reviewed",
 )
 _YES = {"yes", "y", "x", "1", "true", "ok", "✓", "✔", "sí", "si", "oui", "да", "так", "نعم", "بله"}
+_YES |= {"ہاں", "جی", "بلی", "بەڵێ", "evet"}  # Urdu, Dari, Sorani, Turkish
 
 
 def catalog_path(locale: str) -> Path:

@@ -4,7 +4,7 @@ The one chart module of the project: every chart (the weekly digest's, the progr
 is drawn here, so that fonts, right-to-left text and the look are decided once.
 
 - Fonts are Debian's `fonts-noto-core` (installed by `scripts/install`): `font_for(locale)` is
-  the Noto font of the locale's script (Arabic for ar, fa and ps; Ethiopic for ti; Noto Sans,
+  the Noto font of the locale's script (Arabic for ar, fa, ps, ur, ckb; Ethiopic for ti, am; Noto Sans,
   which holds Latin and Cyrillic, for the others). Noto Sans stands behind it for anything the
   script's font lacks (Ethiopic has no digits), so no label is drawn as a missing-glyph box;
   `missing_glyphs()` says what a font lacks, for the tests.
@@ -40,6 +40,12 @@ _SCRIPT_FONTS = {
     "fa": "NotoSansArabic-Regular.ttf",
     "ps": "NotoSansArabic-Regular.ttf",
     "ti": "NotoSansEthiopic-Regular.ttf",
+    # The second round (fa_AF takes fa's; kmr, so and wo are written in Latin letters).
+    "ur": "NotoSansArabic-Regular.ttf",
+    "ckb": "NotoSansArabic-Regular.ttf",
+    "am": "NotoSansEthiopic-Regular.ttf",
+    "ka": "NotoSansGeorgian-Regular.ttf",
+    "bn": "NotoSansBengali-Regular.ttf",
 }
 _BASE_FONT = "NotoSans-Regular.ttf"
 

@@ -366,6 +366,12 @@ def _org_policy_arguments(parser: argparse.ArgumentParser) -> None:
         "(default 14,28,45)",
     )
     parser.add_argument(
+        "--checkin-cadence",
+        metavar="FIRST_MONTH,MONTHLY",
+        help="staff check-ins due with each party of a match in its first month, then in "
+        "each calendar month (default 2,1)",
+    )
+    parser.add_argument(
         "--digest-day", metavar="DAY", help="the staff's weekly digest: mon…sun (default mon)"
     )
     parser.add_argument(
@@ -391,6 +397,7 @@ def _org_policy(args: argparse.Namespace) -> dict[str, Any]:
         "help_target_hours": args.help_target_hours,
         "ack_deadlines": args.ack_deadlines,
         "quiet_days": args.quiet_days,
+        "checkin_cadence": args.checkin_cadence,
         "digest_day": args.digest_day,
         "digest_hour": args.digest_hour,
         "retention": args.retention,

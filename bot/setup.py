@@ -699,12 +699,13 @@ def _cut(text: str, limit: int) -> str:
 def apply_telegram(a: Answers, done: Done) -> None:
     """Descriptions and the command menu in each of the organisation's languages (and, with no
     language, in its main one), set only where Telegram has something else; the photo."""
-    from bot.commands import menu
+    from bot.commands import default_languages, menu
 
     api = Telegram(api_url(), a.token)
     # Telegram shows these by the app's language, named by two letters ("" for all others).
-    for code in ["", *[c for c in (a.language, *a.languages) if len(c) == 2]]:
-        tr = translator(code or a.language)
+    # A language without such a code ("ckb", "fa_AF") has none here, as in bot.commands.
+    for locale, code in [(a.language, ""), *default_languages((a.language, *a.languages))]:
+        tr = translator(locale)
         wanted = {
             "description": _cut(
                 tr.gettext(DESCRIPTION) % {"org": a.organisation}, DESCRIPTION_LIMIT
@@ -721,7 +722,7 @@ def apply_telegram(a: Answers, done: Done) -> None:
             if have != wanted[kind]:
                 api.call(f"setMy{method}", {"language_code": code, kind: wanted[kind]})
                 done.telegram.append(f"{kind} {code or 'default'}")
-        commands = [c.to_dict() for c in menu(None, code or a.language)]
+        commands = [c.to_dict() for c in menu(None, locale)]
         have_commands = api.call("getMyCommands", {"language_code": code})
         if have_commands != commands:
             api.call("setMyCommands", {"language_code": code, "commands": commands})

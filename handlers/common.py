@@ -46,6 +46,7 @@ RESUME_COMMANDS = {
     "help_ask": "help_staff",
     "request": "request",
     "profile": "profile",
+    "checkin": "checkin",
 }
 
 

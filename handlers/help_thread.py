@@ -9,6 +9,7 @@ from bot.services import help as help_requests
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from bot.services.help import NEED_HELP_DATA, NEED_HELP_LABEL
 from domain import Role, ThreadStatus
+from handlers import checkins as checkin_views
 from handlers.common import Ctx, id_arg
 from handlers.texts import too_long
 from storage.models import Draft
@@ -78,6 +79,7 @@ async def on_close(ctx: Ctx, arg: str) -> None:
         ctx.reply(ctx._("This conversation was already closed."))
     else:
         buttons = [[need_help_button(ctx)]] if ctx.me.role == Role.MENTEE else None
+        buttons = buttons or await checkin_views.proposal(ctx, help_id=closed.request_id)
         ctx.reply(ctx._("Closed. The others in this conversation were told."), buttons)
 
 

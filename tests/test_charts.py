@@ -15,6 +15,7 @@ import pytest
 
 from bot import charts
 from bot.charts import Series
+from bot.i18n import SUPPORTED_LOCALES
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 WEEKS = 12
@@ -61,10 +62,23 @@ def _drawn_texts(locale: str) -> list[str]:
 def test_font_for_each_script() -> None:
     assert charts.font_for("en").name == "NotoSans-Regular.ttf"
     assert charts.font_for("uk").name == "NotoSans-Regular.ttf"
-    for rtl in ("ar", "fa", "ps"):
+    for rtl in ("ar", "fa", "ps", "ur", "ckb", "fa_AF"):
         assert charts.font_for(rtl).name == "NotoSansArabic-Regular.ttf"
     assert charts.font_for("ti").name == "NotoSansEthiopic-Regular.ttf"
     assert charts.font_for("en").parent == Path("/usr/share/fonts/truetype/noto")
+
+
+@pytest.mark.parametrize("locale", [code for code in SUPPORTED_LOCALES if code != "en"])
+def test_every_letter_of_a_catalog_is_in_its_chart_fonts(locale: str) -> None:
+    from bot.catalogs import catalog_path, load
+
+    letters: set[str] = set()
+    for message in load(catalog_path(locale), locale):
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        letters.update(ch for form in forms if form for ch in str(form) if ch.isalpha())
+    fonts = [charts.font_for(locale), charts.font_for("en")]
+    missing = set.intersection(*(charts.missing_glyphs("".join(letters), f) for f in fonts))
+    assert missing == set(), sorted(missing)
 
 
 def test_missing_glyphs_names_what_a_font_lacks() -> None:

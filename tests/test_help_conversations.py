@@ -224,9 +224,12 @@ async def test_the_worker_closes_and_the_mentor_is_told(app: App, db: Database, 
     await deliver(app)
     card = await cast.wendy.next_message()
     await cast.wendy.press_data(_data(card, 1))  # Close
-    assert (await cast.wendy.next_message()).text == ES.gettext(
-        "Closed. The others in this conversation were told."
-    )
+    closed = await cast.wendy.next_message()
+    assert closed.text == ES.gettext("Closed. The others in this conversation were told.")
+    # The worker is offered to record a check-in with the match's people, in one tap.
+    assert [label for row in closed.buttons for label, _ in row] == [
+        ES.gettext("Record a check-in")
+    ]
     await deliver(app)
     told = await cast.marta.next_message()
     assert "Wendy closed your help request" in _plain(told.text)

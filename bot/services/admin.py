@@ -71,6 +71,7 @@ class OrgInfo:
     help_target_hours: int | None = None
     ack_deadlines_minutes: dict[str, int] = field(default_factory=dict)
     quiet_days: list[int] = field(default_factory=list)
+    checkin_cadence: dict[str, int] = field(default_factory=dict)
     digest_weekday: int | None = None
     digest_hour: int | None = None
     retention: dict[str, int] = field(default_factory=dict)
@@ -139,6 +140,7 @@ def _org_info(org: Organisation) -> OrgInfo:
             str(k): int(v) for k, v in (org.ack_deadlines_minutes or {}).items()
         },
         quiet_days=[int(d) for d in org.quiet_days or []],
+        checkin_cadence={str(k): int(v) for k, v in (org.checkin_cadence or {}).items()},
         digest_weekday=org.digest_weekday,
         digest_hour=org.digest_hour,
         retention=retention_policy.effective(org.retention),
@@ -326,6 +328,16 @@ def check_quiet_days(value: str | Sequence[int]) -> list[int]:
     return days
 
 
+def check_checkin_cadence(value: str | Sequence[int]) -> dict[str, int]:
+    """The staff check-in cadence ("2,1"): contacts with each party of a match in its first
+    month, then in each calendar month (bot.services.checkins); 1 to 10 each."""
+    items = value.split(",") if isinstance(value, str) else list(value)
+    if len(items) != 2:
+        raise Invalid("checkin_cadence", "give two numbers of contacts, e.g. 2,1")
+    first, monthly = (_whole(i, "a check-in cadence", 1, 10, "contacts") for i in items)
+    return {"first_month": first, "monthly": monthly}
+
+
 def check_weekday(value: int | str) -> int:
     """A weekday as mon…sun (or 0-6, 0 Monday)."""
     text = str(value).strip().lower()[:3]
@@ -412,6 +424,7 @@ def _policy(
     help_target_hours: int | str | None,
     ack_deadlines: str | Mapping[str, Any] | None,
     quiet_days: str | Sequence[int] | None = None,
+    checkin_cadence: str | Sequence[int] | None = None,
     digest_day: int | str | None = None,
     digest_hour: int | str | None = None,
     retention_periods: str | Mapping[str, Any] | None = None,
@@ -460,6 +473,8 @@ def _policy(
         values["ack_deadlines_minutes"] = check_ack_deadlines(ack_deadlines)
     if quiet_days is not None:
         values["quiet_days"] = check_quiet_days(quiet_days)
+    if checkin_cadence is not None:
+        values["checkin_cadence"] = check_checkin_cadence(checkin_cadence)
     if digest_day is not None:
         values["digest_weekday"] = check_weekday(digest_day)
     if digest_hour is not None:
@@ -566,6 +581,7 @@ async def add_org(
     help_target_hours: int | str | None = None,
     ack_deadlines: str | Mapping[str, Any] | None = None,
     quiet_days: str | Sequence[int] | None = None,
+    checkin_cadence: str | Sequence[int] | None = None,
     digest_day: int | str | None = None,
     digest_hour: int | str | None = None,
     retention: str | Mapping[str, Any] | None = None,
@@ -594,6 +610,7 @@ async def add_org(
         help_target_hours=help_target_hours,
         ack_deadlines=ack_deadlines,
         quiet_days=quiet_days,
+        checkin_cadence=checkin_cadence,
         digest_day=digest_day,
         digest_hour=digest_hour,
         retention_periods=retention,
@@ -639,6 +656,7 @@ async def set_org(
     help_target_hours: int | str | None = None,
     ack_deadlines: str | Mapping[str, Any] | None = None,
     quiet_days: str | Sequence[int] | None = None,
+    checkin_cadence: str | Sequence[int] | None = None,
     digest_day: int | str | None = None,
     digest_hour: int | str | None = None,
     country: str | None = None,
@@ -680,6 +698,7 @@ async def set_org(
         help_target_hours=help_target_hours,
         ack_deadlines=ack_deadlines,
         quiet_days=quiet_days,
+        checkin_cadence=checkin_cadence,
         digest_day=digest_day,
         digest_hour=digest_hour,
         retention_periods=retention,

@@ -25,7 +25,7 @@ from bot.services.appointment_texts import (
     co_mentor_notice,
     mentee_card,
 )
-from bot.services.dates import read_day
+from bot.services.dates import read_day, word_languages
 from bot.services.errors import Invalid, NotFound
 from storage.match_life import MatchStage
 from storage.models import (
@@ -96,7 +96,7 @@ def parse_time(text: str, locale: str) -> time:
 
     parsed = dateparser.parse(
         cleaned,
-        languages=list(dict.fromkeys([locale, "en"])),
+        languages=word_languages(locale),
         settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "current_period"},
     )
     # A time alone keeps the base day; "tomorrow" or "the 5th" do not; "today" has no time.

@@ -1,8 +1,8 @@
 """help lines: an organisation's numbers by purpose (gender violence, mental health, child
 protection), shown to mentees by situation
 
-Revision ID: 0011_help_lines
-Revises: 0010_support_signal
+Revision ID: 0012_help_lines
+Revises: 0011_check_ins
 Create Date: 2026-12-03 10:40:00
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011_help_lines"
-down_revision = "0010_support_signal"
+revision = "0012_help_lines"
+down_revision = "0011_check_ins"
 branch_labels = None
 depends_on = None
 
