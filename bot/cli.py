@@ -324,6 +324,13 @@ def _org_policy_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--emergency-phone", help="emergency number (default 112)")
     parser.add_argument("--office-phone", help="the office's phone number")
+    parser.add_argument(
+        "--help-lines",
+        metavar="PURPOSE=NUMBER,…",
+        help="help lines shown to mentees by situation: gender_violence, mental_health, "
+        "child_protection (and emergency), e.g. gender_violence=016,mental_health=024; "
+        "short numbers of the organisation's country are fine; an empty number removes one",
+    )
     parser.add_argument("--office-hours", metavar="TEXT", help="opening hours, as text")
     parser.add_argument("--address", metavar="TEXT", help="the office's address")
     parser.add_argument(
@@ -394,6 +401,7 @@ def _org_policy(args: argparse.Namespace) -> dict[str, Any]:
         "digest_day": args.digest_day,
         "digest_hour": args.digest_hour,
         "retention": args.retention,
+        "help_lines": args.help_lines,
         "support_thresholds": args.support_thresholds,
     }
 

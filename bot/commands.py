@@ -30,6 +30,7 @@ MENUS: dict[Role | None, list[tuple[str, str]]] = {
         ("log", N_("Log a meeting")),
         ("plan", N_("Plan the next meeting")),
         ("upcoming", N_("Your planned meetings")),
+        ("write", N_("Write to the family")),
         ("report", N_("Report progress")),
         ("help_staff", N_("Ask the staff for help")),
         ("concern", N_("Raise a concern")),

@@ -25,7 +25,17 @@ def need_help_button(ctx: Ctx) -> tuple[str, str]:
 async def on_reply(ctx: Ctx, arg: str) -> None:
     thread = await help_requests.thread(ctx.session, ctx.me, id_arg(arg))
     if thread.status != ThreadStatus.OPEN:
-        ctx.reply(ctx._("This conversation is closed."))
+        if ctx.me.role == Role.MENTEE:
+            ctx.stale(
+                ctx._("This conversation is closed. If you need help again, tap the button."),
+                [[need_help_button(ctx)]],
+            )
+        elif ctx.me.role == Role.MENTOR:
+            ctx.stale(
+                ctx._("This conversation is closed. To ask the staff again, send /help_staff.")
+            )
+        else:
+            ctx.stale(ctx._("This conversation is closed."))
         return
     await ctx.save_draft(FLOW_REPLY, "text", {"request_id": thread.id})
     if thread.as_staff:

@@ -94,6 +94,9 @@ class Organisation(Base):
     office_phone: Mapped[str | None] = mapped_column(String(32))
     office_hours: Mapped[str | None] = mapped_column(String(300))
     address: Mapped[str | None] = mapped_column(String(300))
+    # Help lines by purpose ("gender_violence": "016"; bot.services.help_lines); the
+    # emergency number is `emergency_phone`.
+    help_lines: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # Policy, per organisation, with the defaults of DESIGN.md.
     reminder_offsets_minutes: Mapped[list[Any]] = mapped_column(default=lambda: [1440, 240])
     confirm_by_minutes: Mapped[int] = mapped_column(default=120)

@@ -33,7 +33,7 @@ from bot.i18n import (
 from bot.services import appointments, concerns
 from emulator import Emulator
 from handlers.start import address_question
-from handlers.start_texts import CONSENT, WELCOME
+from handlers.start_texts import CONSENT, SHORT_CONSENT, WELCOME
 from storage.db import Database
 from storage.models import Role
 from tests.conftest import deliver, tick
@@ -101,9 +101,15 @@ async def test_onboarding_in_the_readers_language(
 
     await user.press("✓ " + language_name(lang))
     consent = await user.next_message()
-    assert tr.gettext(CONSENT[Role.MENTEE]) in consent.text
+    short = tr.gettext(SHORT_CONSENT[Role.MENTEE])
+    assert short in consent.text and short.count("\n") == 2  # three short lines
+    assert tr.gettext(CONSENT[Role.MENTEE]) not in consent.text
     assert in_script(lang, consent.text)
     assert f"{FSI}Amina Haddad{PDI}" in consent.text  # a Latin name isolated in any script
+    await user.press(tr.pgettext("privacy notice", "Read more"))
+    full = await user.next_message()
+    assert full.edited and tr.gettext(CONSENT[Role.MENTEE]) in full.text
+    assert [len(row) for row in full.buttons] == [2]  # agree or not; nothing more to read
 
     await user.press(tr.gettext("I agree"))
     welcome = await user.next_message()

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import is_valid_timezone, normalise_locale
 from bot.services import audit, texts
+from bot.services import help_lines as help_line_rules
 from bot.services import reminders as reminder_rules
 from bot.services import retention as retention_policy
 from bot.services.errors import Invalid, NotFound
@@ -74,6 +75,7 @@ class OrgInfo:
     digest_weekday: int | None = None
     digest_hour: int | None = None
     retention: dict[str, int] = field(default_factory=dict)
+    help_lines: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,7 @@ def _org_info(org: Organisation) -> OrgInfo:
         digest_weekday=org.digest_weekday,
         digest_hour=org.digest_hour,
         retention=retention_policy.effective(org.retention),
+        help_lines={str(k): str(v) for k, v in (org.help_lines or {}).items()},
     )
 
 
@@ -425,6 +428,7 @@ def _policy(
     digest_day: int | str | None = None,
     digest_hour: int | str | None = None,
     retention_periods: str | Mapping[str, Any] | None = None,
+    help_lines: str | Mapping[str, str | None] | None = None,
     support_thresholds: str | Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The organisation's columns to write, validated; a setting not given (None) is left
@@ -435,6 +439,16 @@ def _policy(
         values["emergency_phone"] = check_emergency_phone(emergency_phone, region)
     if office_phone is not None:
         values["office_phone"] = check_help_line(office_phone, region)
+    if help_lines is not None:
+        lines = {**(org.help_lines or {} if org else {})}
+        for purpose, number in help_line_rules.check_help_lines(help_lines, region).items():
+            if purpose == help_line_rules.HelpPurpose.EMERGENCY.value:
+                values["emergency_phone"] = number or "112"
+            elif number:
+                lines[purpose] = number
+            else:
+                lines.pop(purpose, None)
+        values["help_lines"] = lines
     for key, text, what in (
         ("office_hours", office_hours, "office hours"),
         ("address", address, "address"),
@@ -571,6 +585,7 @@ async def add_org(
     digest_day: int | str | None = None,
     digest_hour: int | str | None = None,
     retention: str | Mapping[str, Any] | None = None,
+    help_lines: str | Mapping[str, str | None] | None = None,
     support_thresholds: str | Mapping[str, Any] | None = None,
 ) -> OrgInfo:
     clean_name = check_name(name, "organisation name")
@@ -599,6 +614,7 @@ async def add_org(
         digest_day=digest_day,
         digest_hour=digest_hour,
         retention_periods=retention,
+        help_lines=help_lines,
         support_thresholds=support_thresholds,
     )
     taken = await session.execute(select(Organisation.id).where(Organisation.name == clean_name))
@@ -608,7 +624,7 @@ async def add_org(
         name=clean_name,
         timezone=tz,
         locale=loc,
-        emergency_phone=emergency,
+        emergency_phone=policy.pop("emergency_phone", emergency),
         created_at=now,
         **policy,
     )
@@ -645,6 +661,7 @@ async def set_org(
     digest_hour: int | str | None = None,
     country: str | None = None,
     retention: str | Mapping[str, Any] | None = None,
+    help_lines: str | Mapping[str, str | None] | None = None,
     support_thresholds: str | Mapping[str, Any] | None = None,
     name: str | None = None,
     timezone: str | None = None,
@@ -685,6 +702,7 @@ async def set_org(
         digest_day=digest_day,
         digest_hour=digest_hour,
         retention_periods=retention,
+        help_lines=help_lines,
         support_thresholds=support_thresholds,
     )
     await _update(session, now, organisation, values, "org.updated", organisation.id)

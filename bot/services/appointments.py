@@ -7,7 +7,7 @@ Times are entered in the planner's timezone and stored in UTC."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -204,6 +204,18 @@ async def view_of(session: AsyncSession, appointment: Appointment, match: Match)
     family = await session.get(Family, match.family_id)
     mentors = await _mentors(session, match.id)
     members = await reminders.recipients(session, match)
+    using = {p.id for p in members}
+    family_members = (
+        await session.execute(
+            select(Person)
+            .where(
+                Person.family_id == match.family_id,
+                Person.role == Role.MENTEE,
+                Person.active.is_(True),
+            )
+            .order_by(Person.id)
+        )
+    ).scalars()
     answers = {
         a.person_id: a.answer
         for a in (
@@ -223,7 +235,8 @@ async def view_of(session: AsyncSession, appointment: Appointment, match: Match)
         status=appointment.status,
         sequence=appointment.sequence,
         mentor_names=[m.name for m in mentors],
-        attendees=[Attendee(p.id, p.name, answers.get(p.id)) for p in members],
+        attendees=[Attendee(p.id, p.name, answers.get(p.id), p.reachable) for p in members],
+        unreached=[p.name for p in family_members if p.id not in using or not p.reachable],
     )
 
 
@@ -337,7 +350,9 @@ async def _announce(
     """After a plan, a move or a cancellation: tell the family and the other mentors, and
     audit it."""
     view = await view_of(session, appointment, match)
-    await _tell_family(session, appointment, view, org, kind, now)
+    asleep = await _tell_family(session, appointment, view, org, kind, now)
+    if asleep:
+        view = replace(view, asleep=asleep)
     await _tell_co_mentors(session, person, view, org, kind, now)
     audit.record(
         session,
@@ -530,9 +545,20 @@ async def _tell_family(
     org: Organisation,
     kind: str,
     now: datetime,
-) -> None:
+) -> list[str]:
+    """The card (and calendar file) to each member who uses the bot, out of their quiet
+    hours; a member whose quiet hours last until after the meeting is not told through the
+    bot. Returns their names."""
+    asleep: list[str] = []
     for person in await reminders.recipients(session, await _match(session, view.match_id)):
         reader = people.Reader(person, org)
+        at = reminders.after_quiet_hours(
+            now, reader.tz, person.quiet_start, person.quiet_end, before=appointment.starts_at
+        )
+        if at is None:
+            if person.reachable and person.telegram_id is not None:
+                asleep.append(person.name)
+            continue
         key = f"appointment:{appointment.id}:{appointment.sequence}:{person.id}"
         if kind == "cancelled":
             text, buttons = cancelled_notice(reader.tr, reader.tz, view), None
@@ -548,6 +574,7 @@ async def _tell_family(
             buttons=buttons,
             ref=("appointment", appointment.id),
             dedupe_key=key,
+            not_before=at,
         )
         outbox.enqueue(
             session,
@@ -558,7 +585,9 @@ async def _tell_family(
             document=calendar_file(reader.tr, appointment, view, now),
             ref=("appointment", appointment.id),
             dedupe_key=f"ics:{key}",
+            not_before=at,
         )
+    return asleep
 
 
 async def _match(session: AsyncSession, match_id: int) -> Match:
@@ -579,6 +608,11 @@ async def _tell_co_mentors(
         if mentor.id == actor.id:
             continue
         reader = people.Reader(mentor, org)
+        at = reminders.after_quiet_hours(
+            now, reader.tz, mentor.quiet_start, mentor.quiet_end, before=view.starts_at
+        )
+        if at is None:  # it would come after the meeting
+            continue
         outbox.enqueue(
             session,
             now,
@@ -586,4 +620,5 @@ async def _tell_co_mentors(
             f"appointment_{kind}",
             co_mentor_notice(reader.tr, reader.tz, view, actor.name, kind),
             ref=("appointment", view.id),
+            not_before=at,
         )
