@@ -54,6 +54,7 @@ PLURAL_FORMS: dict[str, tuple[int, str]] = {
     "ps": (2, "(n != 1)"),
     "ti": (2, "(n != 1)"),
     "tr": (2, "(n != 1)"),
+    "ka": (1, "0"),
 }
 
 
@@ -151,6 +152,14 @@ GLOSSARY_RULES: dict[str, list[tuple[str, str]]] = {
     "ps": [(r"(?i)referring worker", r"مسؤل ټولنیز کارکوونک")],
     "ti": [(r"(?i)referring worker", r"ሓላፊ ማሕበራዊ ሰራሕተኛ")],
     "tr": [(r"(?i)referring worker", r"(?i)sorumlu sosyal çalışmacı")],
+    "ka": [
+        (r"(?i)referring worker", r"პასუხისმგებელ\w* სოციალურ\w* მუშაკ"),
+        (r"(?i)(?<!\()\bmentors?\b(?!\))", r"მენტორ"),
+        (r"(?i)\bmentees?\b", r"მონაწილ"),
+        (r"(?i)(?<!\()\bfamil(y|ies)\b(?!\))", r"ოჯახ"),
+        (r"(?i)\bconcerns?\b", r"პრობლემ"),
+        (r"(?i)(?<!\()\bmatch(es)?\b(?!\))", r"მენტორობ"),
+    ],
 }
 # The concern card's "Acknowledge" button, word for word.
 ACKNOWLEDGE: dict[str, str] = {
@@ -163,6 +172,7 @@ ACKNOWLEDGE: dict[str, str] = {
     "fa": "پیگیری می‌کنم",
     "ps": "زه یې په غاړه اخلم",
     "tr": "Üstleniyorum",
+    "ka": "ვიკისრებ",
 }
 
 

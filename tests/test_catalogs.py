@@ -270,6 +270,7 @@ EXPECTED_PLURAL_HEADERS = {
     "ps": "nplurals=2; plural=(n != 1);",
     "ti": "nplurals=2; plural=(n != 1);",
     "tr": "nplurals=2; plural=(n != 1);",
+    "ka": "nplurals=1; plural=0;",
     "ar": "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : "
     "n%100>=0 && n%100<=2 ? 4 : 5);",
     "ru": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "

@@ -41,12 +41,19 @@ SCRIPTS = {
     "uk": re.compile(r"[\u0400-\u04FF]"),
     "es": re.compile(r"[a-zñáéíóú]"),
     "tr": re.compile(r"[a-zçğıöşüâî]"),
+    "ka": re.compile(r"[\u10D0-\u10FF]"),
 }
 # What Babel's CLDR data calls March in each language, and the plural of "hours" for 4 and 24.
-MARCH = {"ar": "مارس", "uk": "березня", "es": "marzo", "tr": "Mart"}
-FOUR_HOURS = {"ar": "4 ساعات", "uk": "4 години", "es": "4 horas", "tr": "4 saat"}
-TWENTY_FOUR_HOURS = {"ar": "24 ساعة", "uk": "24 години", "es": "24 horas", "tr": "24 saat"}
-LANGUAGES = ["ar", "uk", "es", "tr"]
+MARCH = {"ar": "مارس", "uk": "березня", "es": "marzo", "tr": "Mart", "ka": "მარტი"}
+FOUR_HOURS = {"ar": "4 ساعات", "uk": "4 години", "es": "4 horas", "tr": "4 saat", "ka": "4 საათი"}
+TWENTY_FOUR_HOURS = {
+    "ar": "24 ساعة",
+    "uk": "24 години",
+    "es": "24 horas",
+    "tr": "24 saat",
+    "ka": "24 საათი",
+}
+LANGUAGES = ["ar", "uk", "es", "tr", "ka"]
 
 
 def in_script(lang: str, text: str) -> bool:
@@ -215,3 +222,16 @@ async def test_default_menus_only_for_two_letter_codes(monkeypatch: pytest.Monke
     await commands.set_default_menus(Bot())  # type: ignore[arg-type]
     assert calls[0] is None and "tr" in calls
     assert calls[1:] == [code for code in SUPPORTED_LOCALES if code != "en"]
+
+
+# A typed day in the words of the reader's language, where dateparser knows it.
+TYPED_MARCH_5 = {"ka": "5 მარტი"}
+
+
+@pytest.mark.parametrize("lang", sorted(TYPED_MARCH_5))
+def test_a_day_typed_in_words_of_a_new_language(lang: str) -> None:
+    from bot.services.dates import read_day
+
+    now = datetime(2026, 3, 1, 12, 0)
+    assert read_day(TYPED_MARCH_5[lang], lang, now, "future") == now.date().replace(day=5)
+    assert read_day("5/3", lang, now, "future") == now.date().replace(day=5)

@@ -220,7 +220,8 @@ def tables(f: Figures, tr: Translator, chart: bytes | None = None) -> list[Table
 
 CSS = """
 @page { size: A4; margin: 16mm 15mm; @bottom-center { content: counter(page); font-size: 8pt; } }
-body { font-family: "Noto Sans", "Noto Sans Arabic", "Noto Sans Ethiopic", "DejaVu Sans";
+body { font-family: "Noto Sans", "Noto Sans Arabic", "Noto Sans Ethiopic", "Noto Sans Georgian",
+       "Noto Sans Bengali", "DejaVu Sans";
        font-size: 9.5pt; color: #1d2733; }
 h1 { font-size: 17pt; margin: 0 0 2mm; color: #12436d; }
 .sub { color: #4a5866; margin: 0 0 5mm; }
