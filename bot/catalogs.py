@@ -55,6 +55,7 @@ PLURAL_FORMS: dict[str, tuple[int, str]] = {
     "ti": (2, "(n != 1)"),
     "tr": (2, "(n != 1)"),
     "ka": (1, "0"),
+    "bn": (2, "(n != 1)"),
 }
 
 
@@ -136,6 +137,7 @@ STYLE_RULES: dict[str, list[tuple[str, str]]] = {
         ("'свої найближчі зустрічі'", r"(?i)ваші наступні зустрічі"),
     ],
     "ru": [("'свои ближайшие встречи'", r"(?i)ваши следующие встречи")],
+    "bn": [("full stop after Bengali is the dari । (STYLE.md)", r"[\u0980-\u09FF]\.(?=\s|$)")],
 }
 # How often a phrase may appear in one catalog at most (STYLE.md: vary the turns).
 STYLE_LIMITS: dict[str, list[tuple[str, int]]] = {"fr": [("Merci de", 3)]}
@@ -160,6 +162,14 @@ GLOSSARY_RULES: dict[str, list[tuple[str, str]]] = {
         (r"(?i)\bconcerns?\b", r"პრობლემ"),
         (r"(?i)(?<!\()\bmatch(es)?\b(?!\))", r"მენტორობ"),
     ],
+    "bn": [
+        (r"(?i)referring worker", r"দায়িত্বপ্রাপ্ত সমাজকর্মী"),
+        (r"(?i)(?<!\()\bmentors?\b(?!\))", r"মেন্টর"),
+        (r"(?i)\bmentees?\b", r"অংশগ্রহণকারী"),
+        (r"(?i)(?<!\()\bfamil(y|ies)\b(?!\))", r"পরিবার"),
+        (r"(?i)\bconcerns?\b", r"সমস্যা"),
+        (r"(?i)(?<!\()\bmatch(es)?\b(?!\))", r"মেন্টরশিপ"),
+    ],
 }
 # The concern card's "Acknowledge" button, word for word.
 ACKNOWLEDGE: dict[str, str] = {
@@ -173,6 +183,7 @@ ACKNOWLEDGE: dict[str, str] = {
     "ps": "زه یې په غاړه اخلم",
     "tr": "Üstleniyorum",
     "ka": "ვიკისრებ",
+    "bn": "আমি দায়িত্ব নিচ্ছি",
 }
 
 

@@ -271,6 +271,7 @@ EXPECTED_PLURAL_HEADERS = {
     "ti": "nplurals=2; plural=(n != 1);",
     "tr": "nplurals=2; plural=(n != 1);",
     "ka": "nplurals=1; plural=0;",
+    "bn": "nplurals=2; plural=(n != 1);",
     "ar": "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : "
     "n%100>=0 && n%100<=2 ? 4 : 5);",
     "ru": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
@@ -363,6 +364,26 @@ def test_a_glossary_term_translated_otherwise_is_caught() -> None:
     assert not _style_kinds("es", [(source, "Profesional de referencia: %(name)s")])
     russian = [(source, "Куратор: %(name)s")]
     assert next(d for _, d in _style_kinds("ru", russian)).startswith("wants")
+
+
+@pytest.mark.parametrize(
+    ("locale", "wrong", "right"),
+    [
+        ("ka", "შეშფოთება ოჯახზე", "პრობლემა ოჯახზე"),
+        ("ka", "ეს ჯგუფი", "ეს მენტორობა"),
+        ("bn", "পরিবার নিয়ে উদ্বেগ", "পরিবার নিয়ে সমস্যা"),
+        ("bn", "এই ম্যাচ", "এই মেন্টরশিপ"),
+    ],
+)
+def test_the_glossary_of_a_new_language_is_enforced(locale: str, wrong: str, right: str) -> None:
+    source = "The concern about the family" if "ოჯახ" in right or "পরিবার" in right else "The match"
+    assert _style_kinds(locale, [(source, wrong)])
+    assert not _style_kinds(locale, [(source, right)])
+
+
+def test_a_latin_full_stop_after_bengali_is_caught() -> None:
+    assert _style_kinds("bn", [("Yes.", "হ্যাঁ.")])
+    assert not _style_kinds("bn", [("Yes.", "হ্যাঁ। 1.5 ঘণ্টা")])
 
 
 def test_the_acknowledge_button_follows_the_glossary() -> None:

@@ -39,6 +39,12 @@ SAMPLES = {
         "series": ["თქვენი შემთხვევები", "მთელი პროგრამა"],
         "y_label": "შეხვედრები",
     },
+    "bn": {
+        "title": "সপ্তাহে সাক্ষাৎ, গত 12 সপ্তাহ",
+        "categories": [f"{d} সেপ্টেম্বর" for d in range(1, WEEKS + 1)],
+        "series": ["আপনার কেসগুলো", "পুরো প্রোগ্রাম"],
+        "y_label": "সাক্ষাৎ",
+    },
 }
 
 
@@ -71,6 +77,7 @@ def test_font_for_each_script() -> None:
         assert charts.font_for(rtl).name == "NotoSansArabic-Regular.ttf"
     assert charts.font_for("ti").name == "NotoSansEthiopic-Regular.ttf"
     assert charts.font_for("ka").name == "NotoSansGeorgian-Regular.ttf"
+    assert charts.font_for("bn").name == "NotoSansBengali-Regular.ttf"
     assert charts.font_for("en").parent == Path("/usr/share/fonts/truetype/noto")
 
 

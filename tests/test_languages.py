@@ -42,18 +42,27 @@ SCRIPTS = {
     "es": re.compile(r"[a-zñáéíóú]"),
     "tr": re.compile(r"[a-zçğıöşüâî]"),
     "ka": re.compile(r"[\u10D0-\u10FF]"),
+    "bn": re.compile(r"[\u0980-\u09FF]"),
 }
 # What Babel's CLDR data calls March in each language, and the plural of "hours" for 4 and 24.
-MARCH = {"ar": "مارس", "uk": "березня", "es": "marzo", "tr": "Mart", "ka": "მარტი"}
-FOUR_HOURS = {"ar": "4 ساعات", "uk": "4 години", "es": "4 horas", "tr": "4 saat", "ka": "4 საათი"}
+MARCH = {"ar": "مارس", "uk": "березня", "es": "marzo", "tr": "Mart", "ka": "მარტი", "bn": "মার্চ"}
+FOUR_HOURS = {
+    "ar": "4 ساعات",
+    "uk": "4 години",
+    "es": "4 horas",
+    "tr": "4 saat",
+    "ka": "4 საათი",
+    "bn": "4 ঘণ্টা",
+}
 TWENTY_FOUR_HOURS = {
     "ar": "24 ساعة",
     "uk": "24 години",
     "es": "24 horas",
     "tr": "24 saat",
     "ka": "24 საათი",
+    "bn": "24 ঘণ্টা",
 }
-LANGUAGES = ["ar", "uk", "es", "tr", "ka"]
+LANGUAGES = ["ar", "uk", "es", "tr", "ka", "bn"]
 
 
 def in_script(lang: str, text: str) -> bool:
@@ -225,7 +234,7 @@ async def test_default_menus_only_for_two_letter_codes(monkeypatch: pytest.Monke
 
 
 # A typed day in the words of the reader's language, where dateparser knows it.
-TYPED_MARCH_5 = {"ka": "5 მარტი"}
+TYPED_MARCH_5 = {"ka": "5 მარტი", "bn": "5 মার্চ"}
 
 
 @pytest.mark.parametrize("lang", sorted(TYPED_MARCH_5))
