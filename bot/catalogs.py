@@ -56,6 +56,7 @@ PLURAL_FORMS: dict[str, tuple[int, str]] = {
     "tr": (2, "(n != 1)"),
     "ka": (1, "0"),
     "bn": (2, "(n != 1)"),
+    "wo": (1, "0"),
 }
 
 
@@ -170,6 +171,14 @@ GLOSSARY_RULES: dict[str, list[tuple[str, str]]] = {
         (r"(?i)\bconcerns?\b", r"সমস্যা"),
         (r"(?i)(?<!\()\bmatch(es)?\b(?!\))", r"মেন্টরশিপ"),
     ],
+    "wo": [
+        (r"(?i)referring worker", r"(?i)liggéeykat sosiyaal bi yor mbir mi"),
+        (r"(?i)(?<!\()\bmentors?\b(?!\))", r"(?i)mentor"),
+        (r"(?i)\bmentees?\b", r"(?i)bokkkat"),
+        (r"(?i)(?<!\()\bfamil(y|ies)\b(?!\))", r"(?i)njaboot"),
+        (r"(?i)\bconcerns?\b", r"(?i)jafe-jafe"),
+        (r"(?i)(?<!\()\bmatch(es)?\b(?!\))", r"(?i)mentorat"),
+    ],
 }
 # The concern card's "Acknowledge" button, word for word.
 ACKNOWLEDGE: dict[str, str] = {
@@ -184,6 +193,7 @@ ACKNOWLEDGE: dict[str, str] = {
     "tr": "Üstleniyorum",
     "ka": "ვიკისრებ",
     "bn": "আমি দায়িত্ব নিচ্ছি",
+    "wo": "Maa ko jël",
 }
 
 

@@ -26,11 +26,26 @@ LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
 DEFAULT_LOCALE = "en"
 # English is the source; the others have catalogs in locales/<code>/LC_MESSAGES/messages.po.
-SUPPORTED_LOCALES = ("en", "es", "ca", "ar", "uk", "ru", "fr", "fa", "ps", "ti", "tr", "ka", "bn")
+SUPPORTED_LOCALES = (
+    "en",
+    "es",
+    "ca",
+    "ar",
+    "uk",
+    "ru",
+    "fr",
+    "fa",
+    "ps",
+    "ti",
+    "tr",
+    "ka",
+    "bn",
+    "wo",
+)
 # Catalogs whose safety texts (SAFETY_TEXTS) no native speaker has reviewed yet: those texts are
 # shown with their translation into the organisation's language below them. A code leaves this
 # set when its catalog's safety texts carry the `reviewed` flag (see locales/README.md).
-UNREVIEWED_SAFETY = frozenset({"tr", "ka", "bn"})
+UNREVIEWED_SAFETY = frozenset({"tr", "ka", "bn", "wo"})
 # The texts a person in danger or in trouble reads: a wrong word there costs the most.
 SAFETY_TEXTS = frozenset(
     {

@@ -272,6 +272,7 @@ EXPECTED_PLURAL_HEADERS = {
     "tr": "nplurals=2; plural=(n != 1);",
     "ka": "nplurals=1; plural=0;",
     "bn": "nplurals=2; plural=(n != 1);",
+    "wo": "nplurals=1; plural=0;",
     "ar": "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : "
     "n%100>=0 && n%100<=2 ? 4 : 5);",
     "ru": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
@@ -373,10 +374,13 @@ def test_a_glossary_term_translated_otherwise_is_caught() -> None:
         ("ka", "ეს ჯგუფი", "ეს მენტორობა"),
         ("bn", "পরিবার নিয়ে উদ্বেগ", "পরিবার নিয়ে সমস্যা"),
         ("bn", "এই ম্যাচ", "এই মেন্টরশিপ"),
+        ("wo", "Am na jafe ci njaboot gi", "Am na jafe-jafe ci njaboot gi"),
+        ("wo", "Grup bii", "Mentorat bii"),
     ],
 )
 def test_the_glossary_of_a_new_language_is_enforced(locale: str, wrong: str, right: str) -> None:
-    source = "The concern about the family" if "ოჯახ" in right or "পরিবার" in right else "The match"
+    family = ("ოჯახ", "পরিবার", "njaboot")
+    source = "The concern about the family" if any(w in right for w in family) else "The match"
     assert _style_kinds(locale, [(source, wrong)])
     assert not _style_kinds(locale, [(source, right)])
 

@@ -103,6 +103,22 @@ def test_every_glyph_of_the_labels_is_in_the_chosen_font(locale: str) -> None:
         assert charts.missing_glyphs(text, font) & charts.missing_glyphs(text, base) == set(), text
 
 
+@pytest.mark.parametrize("locale", ["ka", "bn", "wo"])
+def test_every_letter_of_a_catalog_is_in_its_chart_fonts(locale: str) -> None:
+    from bot.catalogs import catalog_path, load
+
+    texts = [
+        form
+        for m in load(catalog_path(locale), locale)
+        if m.id
+        for form in (m.string if isinstance(m.string, tuple | list) else [m.string])
+    ]
+    letters = "".join(c for c in "".join(texts) if c.isalnum())
+    assert letters
+    missing = charts.missing_glyphs(letters, charts.font_for(locale))
+    assert missing & charts.missing_glyphs(letters, charts.font_for("en")) == set()
+
+
 def test_shape_joins_arabic_letters_and_orders_them_right_to_left() -> None:
     # لقاءات: lām initial, qāf medial, alif final, hamza, alif isolated, tā' isolated; shown from
     # the right, so the string starts with the last letter.
