@@ -229,6 +229,23 @@ async def test_an_unreviewed_catalogs_safety_texts_come_with_the_organisations_l
     assert ar.gettext(DANGER) == translator("ar").gettext(DANGER)  # a catalog already in use
 
 
+@pytest.mark.parametrize("lang", ["ka", "bn", "wo"])
+async def test_a_new_catalogs_safety_texts_come_with_the_organisations_language(
+    lang: str, db: Database, clock: ManualClock
+) -> None:
+    from bot.services import people
+
+    async with building(db, clock.now()) as b:
+        org = await b.org(locale="es")
+        family = await b.family(org, "Haddad")
+        mentee = await b.person(org, Role.MENTEE, "Amina", locale=lang, family=family)
+    async with db.transaction() as session:
+        tr = (await people.reader(session, mentee)).tr
+    native, spanish = translator(lang).gettext(DANGER), translator("es").gettext(DANGER)
+    assert native != DANGER and in_script(lang, native)
+    assert tr.gettext(DANGER) == f"{native}\n{spanish}"
+
+
 async def test_default_menus_only_for_two_letter_codes(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str | None] = []
 
