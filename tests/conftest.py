@@ -29,11 +29,47 @@ from storage.migrate import upgrade
 from storage.models import Base
 from tests.harness import Telegram
 
+
+def _own_database(url: str, worker: str) -> str:
+    """The URL of this worker's database on the server of `url`, created when missing."""
+    import asyncio
+
+    import asyncpg  # type: ignore[import-untyped]
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+
+    async def create() -> None:
+        conn = await asyncpg.connect(
+            host=base.host, port=base.port or 5432, user=base.username,
+            password=base.password, database=base.database,
+        )  # fmt: skip
+        try:
+            exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+            if not exists:
+                await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+
+    asyncio.run(create())
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 TOKEN = "123456:TEST-token-for-the-emulator"
 BOT_USERNAME = "mentorbot_test_bot"
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday, 10:00 in Madrid
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
+# Under pytest-xdist each worker gets a database of its own, `<name>_<worker>`, made on the same
+# server; the environment is rewritten too, for the modules and commands that read it.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+if PG_URL and _WORKER:
+    PG_URL = _own_database(PG_URL, _WORKER)
+    os.environ["TEST_DATABASE_URL"] = PG_URL
+# Bots the tests start serve no /healthz on the shared default port, which two workers would
+# both ask for; the tests of the health endpoint choose a free port themselves.
+os.environ.setdefault("MENTORBOT_HEALTH_PORT", "0")
 # The suite runs with free texts encrypted at rest, as production does with a key set.
 TEST_KEY = "dGVzdC1rZXktb2YtdGhlLXN1aXRlLTMyLWJ5dGVzISE="
 KEYRING = Keyring.of([TEST_KEY])

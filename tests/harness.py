@@ -20,7 +20,8 @@ from collections.abc import Callable
 from emulator import Emulator, MessageView, SimulatedUser, UserEvent
 from emulator.views import HasMessageId
 
-DEFAULT_TIMEOUT = 5.0
+# Long enough for a loaded machine: a passing test never waits for it.
+DEFAULT_TIMEOUT = 15.0
 
 
 class Person:
