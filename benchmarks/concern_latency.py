@@ -27,26 +27,21 @@ import argparse
 import asyncio
 import logging
 import statistics
-import sys
 import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from sqlalchemy import text
 
-from sqlalchemy import text  # noqa: E402
-
-from bot.app import build_application  # noqa: E402
-from bot.clock import SystemClock  # noqa: E402
-from bot.config import Settings  # noqa: E402
-from bot.intake import start_bot, stop_bot  # noqa: E402
-from emulator import Emulator, FloodLimits, UserEvent  # noqa: E402
-from storage.db import Database  # noqa: E402
-from storage.migrate import upgrade  # noqa: E402
-from storage.models import Base, Role  # noqa: E402
-from tests.factories import building  # noqa: E402
-from tests.harness import Person, Telegram  # noqa: E402
+from bot.app import build_application
+from bot.clock import SystemClock
+from bot.config import Settings
+from bot.intake import start_bot, stop_bot
+from emulator import Emulator, FloodLimits, UserEvent
+from mentorbot_testkit.factories import building
+from mentorbot_testkit.harness import Person, Telegram
+from storage.db import Database
+from storage.migrate import upgrade
+from storage.models import Base, Role
 
 TOKEN = "123456:BENCH-concerns"
 SEVERITIES = ("Low", "Medium", "High", "Emergency")

@@ -34,15 +34,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import func, select, text
+
+from emulator import Emulator
+from storage.db import Database
+from storage.migrate import upgrade
+from storage.models import OutboxMessage, OutboxStatus
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from sqlalchemy import func, select, text  # noqa: E402
-
-from emulator import Emulator  # noqa: E402
-from storage.db import Database  # noqa: E402
-from storage.migrate import upgrade  # noqa: E402
-from storage.models import OutboxMessage, OutboxStatus  # noqa: E402
 
 TOKEN = "123456:BENCH-delivery"
 

@@ -29,12 +29,9 @@ from typing import Any
 
 from sqlalchemy import insert, text
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from storage.db import Database  # noqa: E402
-from storage.migrate import upgrade  # noqa: E402
-from storage.models import (  # noqa: E402
+from storage.db import Database
+from storage.migrate import upgrade
+from storage.models import (
     Concern,
     Family,
     HelpMessage,
@@ -46,6 +43,8 @@ from storage.models import (  # noqa: E402
     Person,
     ProgressReport,
 )
+
+ROOT = Path(__file__).resolve().parent.parent
 
 FIRST, LAST = date(2025, 1, 1), date(2025, 12, 31)
 BATCH = 10_000

@@ -15,14 +15,10 @@ import argparse
 import asyncio
 import os
 import statistics
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 
 def crypto_costs(rounds: int) -> None:
@@ -47,11 +43,11 @@ def crypto_costs(rounds: int) -> None:
 
 async def erasure_costs(programmes: int, outbox: int) -> None:
     from bot.services import erasure
+    from mentorbot_testkit.planting import plant
     from storage.crypto import Keyring, new_key
     from storage.db import Database
     from storage.migrate import upgrade
     from storage.models import OutboxMessage, OutboxStatus
-    from tests.planting import plant
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Database(

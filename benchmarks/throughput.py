@@ -43,7 +43,6 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 TOKEN = "123456:BENCH-token-for-the-emulator"
 MENTEE_IDS = 700_000_000

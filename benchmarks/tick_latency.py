@@ -19,16 +19,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 from sqlalchemy import func, select, text, update
+from tick_bench import NOW, seed
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from benchmarks.tick_bench import NOW, seed
 from bot import jobs
 from bot.clock import ManualClock
 from bot.config import Settings

@@ -24,10 +24,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from benchmarks.throughput import MENTEE_IDS, MENTOR_IDS, TOKEN, seed  # noqa: E402
+from throughput import MENTEE_IDS, MENTOR_IDS, TOKEN, seed
 
 DEBUG: Counter[str] = Counter()
 

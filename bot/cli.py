@@ -475,190 +475,283 @@ async def _digest(session: AsyncSession, now: datetime, person_id: int, dry_run:
     return composed
 
 
+# admin subcommands ---------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class Call:
+    """One admin subcommand as invoked: its parsed arguments and the settings."""
+
+    args: argparse.Namespace
+    settings: Settings
+
+    @property
+    def as_json(self) -> bool:
+        return bool(getattr(self.args, "json", False))
+
+    def run_in_transaction(
+        self,
+        fn: Callable[[AsyncSession, datetime], Awaitable[T]],
+        render: Callable[[T], None] | None = None,
+    ) -> T:
+        """Run `fn` in one transaction; once it committed, hand its result to `render`."""
+        result = asyncio.run(_in_transaction(self.settings, fn))
+        if render is not None:
+            render(result)
+        return result
+
+    def id_or_json(self, value: Any) -> None:
+        """What was created or changed: its id, or the whole of it with --json."""
+        _print_json(value) if self.as_json else print(value.id)
+
+    def rows_or_json(
+        self, header: list[str], row: Callable[[Any], list[Any]]
+    ) -> Callable[[list[Any]], None]:
+        """A listing: a table with `header`, one `row` an item, or JSON with --json."""
+
+        def render(items: list[Any]) -> None:
+            if self.as_json:
+                _print_json(items)
+            else:
+                _table([row(item) for item in items], header)
+
+        return render
+
+
+def _digest_command(call: Call) -> None:
+    args = call.args
+    composed = call.run_in_transaction(
+        lambda s, now: _digest(s, now, args.person, bool(args.dry_run))
+    )
+    if composed.empty:
+        print(f"nothing to say to person {args.person} this week: no digest")
+        return
+    print(composed.text)
+    if args.dry_run and composed.chart is not None:
+        path = args.chart or Path(f"digest-{args.person}.png")
+        path.write_bytes(composed.chart)
+        print(f"chart: {path}")
+    elif not args.dry_run:
+        print(f"queued for person {args.person}")
+
+
+def _org_add(call: Call) -> None:
+    args = call.args
+    call.run_in_transaction(
+        lambda s, now: admin.add_org(
+            s,
+            now,
+            name=args.name,
+            timezone=args.timezone,
+            locale=args.locale,
+            country=args.country,
+            **_org_policy(args),
+        ),
+        call.id_or_json,
+    )
+
+
+def _org_set(call: Call) -> None:
+    args = call.args
+    call.run_in_transaction(
+        lambda s, now: admin.set_org(
+            s,
+            now,
+            args.org,
+            country=args.country,
+            name=args.name,
+            timezone=args.timezone,
+            locale=args.locale,
+            **_org_policy(args),
+        ),
+        call.id_or_json,
+    )
+
+
+def _org_list(call: Call) -> None:
+    call.run_in_transaction(
+        lambda s, now: admin.list_orgs(s),
+        call.rows_or_json(
+            ["id", "name", "timezone", "locale", "emergency"],
+            lambda o: [o.id, o.name, o.timezone, o.locale, o.emergency_phone],
+        ),
+    )
+
+
+def _family_add(call: Call) -> None:
+    args = call.args
+    call.run_in_transaction(
+        lambda s, now: admin.add_family(s, now, org=args.org, name=args.name), call.id_or_json
+    )
+
+
+def _family_list(call: Call) -> None:
+    call.run_in_transaction(
+        lambda s, now: admin.list_families(s, call.args.org),
+        call.rows_or_json(
+            ["id", "org", "name", "members"],
+            lambda f: [f.id, f.organisation_id, f.name, " ".join(map(str, f.member_ids))],
+        ),
+    )
+
+
+def _person_add(call: Call) -> None:
+    args = call.args
+    call.run_in_transaction(
+        lambda s, now: admin.add_person(
+            s,
+            now,
+            org=args.org,
+            role=args.role,
+            name=args.name,
+            locale=args.locale,
+            timezone=args.timezone,
+            phone=args.phone,
+            email=args.email,
+            family=args.family,
+            country=args.country,
+        ),
+        call.id_or_json,
+    )
+
+
+def _person_set(call: Call) -> None:
+    args = call.args
+    call.run_in_transaction(
+        lambda s, now: admin.set_person(
+            s,
+            now,
+            args.person,
+            locale=args.locale,
+            timezone=args.timezone,
+            phone=args.phone,
+            email=args.email,
+            share_phone=args.share_phone,
+            share_email=args.share_email,
+            quiet_hours=args.quiet_hours,
+            active=args.active,
+            country=args.country,
+            unlink=args.unlink,
+        ),
+        call.id_or_json,
+    )
+
+
+def _person_export(call: Call) -> None:
+    from bot.services import subject_access
+
+    person_id = _person_id(call.args.person)
+
+    async def export(session: AsyncSession, _now: datetime) -> dict[str, Any]:
+        from storage.models import Person
+
+        person = await session.get(Person, person_id)
+        if person is None:
+            raise ServiceError(f"no person {person_id}")
+        return await subject_access.collect(session, person, full=True)
+
+    call.run_in_transaction(export, _print_json)
+
+
+def _person_list(call: Call) -> None:
+    args = call.args
+    call.run_in_transaction(
+        lambda s, now: admin.list_people(s, args.org, args.role),
+        call.rows_or_json(
+            ["id", "org", "role", "name", "locale", "family", "linked", "consent"],
+            lambda p: [
+                p.id,
+                p.organisation_id,
+                p.role,
+                p.name,
+                p.locale,
+                p.family_id,
+                "yes" if p.linked else "no",
+                p.consent,
+            ],
+        ),
+    )
+
+
+def _match_add(call: Call) -> None:
+    args = call.args
+    call.run_in_transaction(
+        lambda s, now: admin.add_match(
+            s,
+            now,
+            mentors=args.mentor,
+            worker=args.worker,
+            mentee=args.mentee,
+            family=args.family,
+            started_on=args.started_on,
+        ),
+        call.id_or_json,
+    )
+
+
+def _match_close(call: Call) -> None:
+    args = call.args
+    call.run_in_transaction(
+        lambda s, now: admin.close_match(s, now, args.match, args.reason, args.note),
+        call.id_or_json,
+    )
+
+
+def _match_list(call: Call) -> None:
+    args = call.args
+    call.run_in_transaction(
+        lambda s, now: admin.list_matches(s, args.org, args.status),
+        call.rows_or_json(
+            ["id", "org", "family", "family name", "mentors", "worker", "status", "started"],
+            lambda m: [
+                m.id,
+                m.organisation_id,
+                m.family_id,
+                m.family_name,
+                " ".join(map(str, m.mentor_ids)),
+                m.worker_id,
+                m.status,
+                m.started_on,
+            ],
+        ),
+    )
+
+
+def _match_life(call: Call) -> None:
+    cli_match.run(call.args, call.run_in_transaction, _print_json, _table)
+
+
+Subcommand = Callable[[Call], None]
+
+# The admin commands by (command, action); (command, None) takes every action of a command.
+# Each is one transaction, its output printed after it committed.
+ADMIN_COMMANDS: dict[tuple[str, str | None], Subcommand] = {
+    ("digest", None): _digest_command,
+    ("org", "add"): _org_add,
+    ("org", "set"): _org_set,
+    ("org", "list"): _org_list,
+    ("family", "add"): _family_add,
+    ("family", "list"): _family_list,
+    ("person", "add"): _person_add,
+    ("person", "set"): _person_set,
+    ("person", "export"): _person_export,
+    ("person", "erase"): lambda call: _erase(call.args, call.settings, call.as_json),
+    ("person", "list"): _person_list,
+    ("invite", None): lambda call: _invite(call.args, call.settings, call.as_json),
+    ("match", "add"): _match_add,
+    ("match", "close"): _match_close,
+    ("match", None): _match_list,
+    **{(command, None): _match_life for command in cli_match.COMMANDS},
+    ("import", None): lambda call: _import(call.args, call.settings, call.as_json),
+    ("export", None): lambda call: _export(call.args, call.settings),
+    ("report", None): lambda call: _report(call.args, call.settings),
+}
+
+
 def _admin(args: argparse.Namespace, settings: Settings) -> None:
     """The admin commands: one transaction each, output after it committed."""
     command, action = args.command, getattr(args, "action", None)
-    as_json = bool(getattr(args, "json", False))
-
-    if command == "digest":
-        composed = asyncio.run(
-            _in_transaction(
-                settings, lambda s, now: _digest(s, now, args.person, bool(args.dry_run))
-            )
-        )
-        if composed.empty:
-            print(f"nothing to say to person {args.person} this week: no digest")
-            return
-        print(composed.text)
-        if args.dry_run and composed.chart is not None:
-            path = args.chart or Path(f"digest-{args.person}.png")
-            path.write_bytes(composed.chart)
-            print(f"chart: {path}")
-        elif not args.dry_run:
-            print(f"queued for person {args.person}")
-        return
-
-    if command == "org" and action == "add":
-        org = asyncio.run(
-            _in_transaction(
-                settings,
-                lambda s, now: admin.add_org(
-                    s,
-                    now,
-                    name=args.name,
-                    timezone=args.timezone,
-                    locale=args.locale,
-                    country=args.country,
-                    **_org_policy(args),
-                ),
-            )
-        )
-        _print_json(org) if as_json else print(org.id)
-    elif command == "org" and action == "set":
-        changed = asyncio.run(
-            _in_transaction(
-                settings,
-                lambda s, now: admin.set_org(
-                    s,
-                    now,
-                    args.org,
-                    country=args.country,
-                    name=args.name,
-                    timezone=args.timezone,
-                    locale=args.locale,
-                    **_org_policy(args),
-                ),
-            )
-        )
-        _print_json(changed) if as_json else print(changed.id)
-    elif command == "org" and action == "list":
-        orgs = asyncio.run(_in_transaction(settings, lambda s, now: admin.list_orgs(s)))
-        if as_json:
-            _print_json(orgs)
-        else:
-            _table(
-                [[o.id, o.name, o.timezone, o.locale, o.emergency_phone] for o in orgs],
-                ["id", "name", "timezone", "locale", "emergency"],
-            )
-    elif command == "family" and action == "add":
-        family = asyncio.run(
-            _in_transaction(
-                settings, lambda s, now: admin.add_family(s, now, org=args.org, name=args.name)
-            )
-        )
-        _print_json(family) if as_json else print(family.id)
-    elif command == "family" and action == "list":
-        families = asyncio.run(
-            _in_transaction(settings, lambda s, now: admin.list_families(s, args.org))
-        )
-        if as_json:
-            _print_json(families)
-        else:
-            _table(
-                [
-                    [f.id, f.organisation_id, f.name, " ".join(map(str, f.member_ids))]
-                    for f in families
-                ],
-                ["id", "org", "name", "members"],
-            )
-    elif command == "person" and action == "add":
-        person = asyncio.run(
-            _in_transaction(
-                settings,
-                lambda s, now: admin.add_person(
-                    s,
-                    now,
-                    org=args.org,
-                    role=args.role,
-                    name=args.name,
-                    locale=args.locale,
-                    timezone=args.timezone,
-                    phone=args.phone,
-                    email=args.email,
-                    family=args.family,
-                    country=args.country,
-                ),
-            )
-        )
-        _print_json(person) if as_json else print(person.id)
-    elif command == "person" and action == "set":
-        updated = asyncio.run(
-            _in_transaction(
-                settings,
-                lambda s, now: admin.set_person(
-                    s,
-                    now,
-                    args.person,
-                    locale=args.locale,
-                    timezone=args.timezone,
-                    phone=args.phone,
-                    email=args.email,
-                    share_phone=args.share_phone,
-                    share_email=args.share_email,
-                    quiet_hours=args.quiet_hours,
-                    active=args.active,
-                    country=args.country,
-                    unlink=args.unlink,
-                ),
-            )
-        )
-        _print_json(updated) if as_json else print(updated.id)
-    elif command == "person" and action == "export":
-        from bot.services import subject_access
-
-        person_id = _person_id(args.person)
-
-        async def export(session: AsyncSession, _now: datetime) -> dict[str, Any]:
-            from storage.models import Person
-
-            person = await session.get(Person, person_id)
-            if person is None:
-                raise ServiceError(f"no person {person_id}")
-            return await subject_access.collect(session, person, full=True)
-
-        _print_json(asyncio.run(_in_transaction(settings, export)))
-    elif command == "person" and action == "erase":
-        _erase(args, settings, as_json)
-    elif command == "person" and action == "list":
-        found = asyncio.run(
-            _in_transaction(settings, lambda s, now: admin.list_people(s, args.org, args.role))
-        )
-        if as_json:
-            _print_json(found)
-        else:
-            _table(
-                [
-                    [
-                        p.id,
-                        p.organisation_id,
-                        p.role,
-                        p.name,
-                        p.locale,
-                        p.family_id,
-                        "yes" if p.linked else "no",
-                        p.consent,
-                    ]
-                    for p in found
-                ],
-                ["id", "org", "role", "name", "locale", "family", "linked", "consent"],
-            )
-    elif command == "invite":
-        _invite(args, settings, as_json)
-    elif command == "match":
-        _match(args, settings, as_json)
-    elif command in cli_match.COMMANDS:
-        cli_match.run(
-            args,
-            lambda work: asyncio.run(_in_transaction(settings, work)),
-            _print_json,
-            _table,
-        )
-    elif command == "import":
-        _import(args, settings, as_json)
-    elif command == "export":
-        _export(args, settings)
-    elif command == "report":
-        _report(args, settings)
+    run = ADMIN_COMMANDS.get((command, action)) or ADMIN_COMMANDS.get((command, None))
+    if run is not None:
+        run(Call(args, settings))
 
 
 def _invite(args: argparse.Namespace, settings: Settings, as_json: bool) -> None:
@@ -691,56 +784,6 @@ def _invite(args: argparse.Namespace, settings: Settings, as_json: bool) -> None
         + (" (the previous one no longer works)" if issued.revoked else "")
     )
     print(link)
-
-
-def _match(args: argparse.Namespace, settings: Settings, as_json: bool) -> None:
-    if args.action == "add":
-        found = asyncio.run(
-            _in_transaction(
-                settings,
-                lambda s, now: admin.add_match(
-                    s,
-                    now,
-                    mentors=args.mentor,
-                    worker=args.worker,
-                    mentee=args.mentee,
-                    family=args.family,
-                    started_on=args.started_on,
-                ),
-            )
-        )
-        _print_json(found) if as_json else print(found.id)
-    elif args.action == "close":
-        closed = asyncio.run(
-            _in_transaction(
-                settings,
-                lambda s, now: admin.close_match(s, now, args.match, args.reason, args.note),
-            )
-        )
-        _print_json(closed) if as_json else print(closed.id)
-    else:
-        matches = asyncio.run(
-            _in_transaction(settings, lambda s, now: admin.list_matches(s, args.org, args.status))
-        )
-        if as_json:
-            _print_json(matches)
-        else:
-            _table(
-                [
-                    [
-                        m.id,
-                        m.organisation_id,
-                        m.family_id,
-                        m.family_name,
-                        " ".join(map(str, m.mentor_ids)),
-                        m.worker_id,
-                        m.status,
-                        m.started_on,
-                    ]
-                    for m in matches
-                ],
-                ["id", "org", "family", "family name", "mentors", "worker", "status", "started"],
-            )
 
 
 @contextlib.contextmanager

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup
 
-Buttons = list[list[tuple[str, str]]]  # rows of (label, callback data)
+from domain.values import Buttons as Buttons  # re-exported
 
 CALLBACK_LIMIT = 64  # bytes, Telegram's limit for callback data
 

@@ -11,10 +11,11 @@ from bot.i18n import N_, isolate
 from bot.services import appointments
 from bot.services.appointment_texts import mentor_line
 from bot.services.errors import Invalid, NotAllowed, NotFound
+from domain import Role
 from handlers.common import Buttons, Ctx, PressHandler, TextStep, chunk
 from handlers.router import Router
 from handlers.texts import too_long
-from storage.models import Draft, Role
+from storage.models import Draft
 
 FLOW = "plan"
 PREFIX = "pl"
@@ -35,7 +36,7 @@ REASONS = {
 def _refuse(ctx: Ctx, exc: Exception) -> None:
     ctx.actions.clear()
     data = ctx.update.callback_query.data if ctx.update.callback_query else None
-    ctx.audit("refused", reason=type(exc).__name__, callback=(data or "")[:64])
+    ctx.audit("access.refused", reason=type(exc).__name__, callback=(data or "")[:64])
     ctx.reply(ctx._("Sorry, that is not available to you."))
 
 

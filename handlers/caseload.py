@@ -8,10 +8,10 @@ from __future__ import annotations
 from bot.i18n import N_, isolate
 from bot.services import caseload
 from bot.services.caseload import Filter, Health
+from domain import Role
 from handlers import matches as match_cards
 from handlers.common import Buttons, Ctx
 from handlers.router import Router
-from storage.models import Role
 
 PREFIX = "ml"
 ROLES = frozenset({Role.WORKER, Role.COORDINATOR})

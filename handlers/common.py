@@ -27,7 +27,8 @@ from bot.replies import Reply
 from bot.runtime import Runtime, runtime_of
 from bot.services import audit, drafts, inbox, people, texts
 from bot.services.errors import Invalid, NotAllowed, NotFound
-from storage.models import Consent, Draft, Person, Role
+from domain import Consent, Role
+from storage.models import Draft, Person
 
 log = logging.getLogger(__name__)
 
@@ -327,7 +328,7 @@ async def _refuse(ctx: Ctx, reason: str) -> None:
         audit.record(
             session,
             ctx.now,
-            "refused",
+            "access.refused",
             actor_id=person.id if person else None,
             organisation_id=person.organisation_id if person else None,
             reason=reason,

@@ -15,12 +15,13 @@ from bot.services.concerns import (
     SEVERITY_MARKS,
 )
 from bot.services.errors import Invalid, NotAllowed, NotFound
+from domain import Role, Severity
 from handlers import concerns_mentee, concerns_staff
 from handlers import concerns_views as views
 from handlers.common import Buttons, Ctx, chunk, id_arg
 from handlers.router import Router
 from handlers.texts import too_long
-from storage.models import Draft, Role, Severity
+from storage.models import Draft
 
 PREFIX = "cn"
 FLOW = "concern"

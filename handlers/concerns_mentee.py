@@ -7,11 +7,12 @@ from bot.i18n import isolate
 from bot.services import concerns
 from bot.services.concerns import PROBLEM_LABELS
 from bot.services.errors import Invalid, NotFound
+from domain import ConcernCategory, Role
 from handlers import concerns_views as views
 from handlers.common import Ctx
 from handlers.router import Router
 from handlers.texts import too_long
-from storage.models import ConcernCategory, Draft, Role
+from storage.models import Draft
 
 PREFIX = "cn"
 FLOW = "problem"

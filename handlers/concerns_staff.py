@@ -17,10 +17,11 @@ from bot.services.concerns import (
 )
 from bot.services.errors import Invalid
 from bot.services.help import OpenHelp
+from domain import ConcernStatus, Role
 from handlers.common import Ctx, id_arg
 from handlers.router import Router
 from handlers.texts import too_long
-from storage.models import ConcernStatus, Draft, Role
+from storage.models import Draft
 
 PREFIX = "cn"
 FLOW_RESOLVE = "concern_resolve"

@@ -9,8 +9,8 @@ from typing import Any
 from bot.i18n import isolate
 from bot.services import concerns
 from bot.services.concerns import CATEGORY_LABELS, SEVERITY_LABELS, SEVERITY_MARKS
+from domain import ConcernCategory, Severity
 from handlers.common import Ctx
-from storage.models import ConcernCategory, Severity
 
 
 def emergency_line(ctx: Ctx, phone: str) -> str:

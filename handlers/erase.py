@@ -9,9 +9,9 @@ from bot.erasing import in_telegram, log_erasure
 from bot.i18n import isolate
 from bot.services import erasure
 from bot.services.errors import NotFound
+from domain import Role
 from handlers.common import Ctx
 from handlers.router import Router
-from storage.models import Role
 
 PREFIX = "er"  # er:1:<id> first confirmation, er:2:<id> erase, er:x cancel
 ERASERS = frozenset({Role.COORDINATOR, Role.ADMIN})

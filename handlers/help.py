@@ -7,10 +7,11 @@ from bot.i18n import isolate as _iso
 from bot.services import help as help_requests
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from bot.services.help import ASK_LABELS, PREFIX, PRESETS
+from domain import HelpKind, Role
 from handlers import help_thread as thread
 from handlers.common import Buttons, Ctx, id_arg
 from handlers.router import Router
-from storage.models import Draft, HelpKind, Role
+from storage.models import Draft
 
 FLOW_ASK = "help_ask"
 

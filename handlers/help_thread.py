@@ -8,9 +8,10 @@ from bot.i18n import isolate as _iso
 from bot.services import help as help_requests
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from bot.services.help import NEED_HELP_DATA, NEED_HELP_LABEL
+from domain import Role, ThreadStatus
 from handlers.common import Ctx, id_arg
 from handlers.texts import too_long
-from storage.models import Draft, Role, ThreadStatus
+from storage.models import Draft
 
 FLOW_REPLY = "help_reply"
 
@@ -84,7 +85,7 @@ def refused(ctx: Ctx, exc: Exception, target: tuple[str, int] | None = None) -> 
     query = ctx.update.callback_query
     ctx.actions.clear()
     ctx.audit(
-        "refused",
+        "access.refused",
         target,
         reason=type(exc).__name__,
         callback=((query.data if query else None) or "")[:64],

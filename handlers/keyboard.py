@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot.services import keyboard
+from domain import Consent, Role
 from handlers import help as help_requests
 from handlers import mentee, start
 from handlers.common import Ctx
 from handlers.router import Router
-from storage.models import Consent, Role
 
 ACTIONS: dict[str, Callable[[Ctx], Awaitable[None]]] = {
     "next": mentee.on_next,

@@ -14,6 +14,7 @@ from bot.i18n import SUPPORTED_LOCALES, isolate
 from bot.services import match_cycle, match_requests, match_texts, profiles
 from bot.services.errors import Invalid
 from bot.services.match_texts import OFFER_PREFIX, PROFILE_PREFIX, REQUEST_PREFIX
+from domain import Role
 from handlers.common import Buttons, Ctx, chunk, id_arg
 from handlers.router import Router
 from storage.match_life import (
@@ -25,7 +26,7 @@ from storage.match_life import (
     Topic,
     Urgency,
 )
-from storage.models import Draft, Role
+from storage.models import Draft
 
 MENTOR = frozenset({Role.MENTOR})
 WORKER = frozenset({Role.WORKER})

@@ -7,9 +7,9 @@ from __future__ import annotations
 from bot.i18n import N_, isolate
 from bot.services import matches
 from bot.services.progress import RATINGS, RELATIONSHIP_LABELS
+from domain import MatchStatus, Role
 from handlers.common import Ctx, id_arg
 from handlers.router import Router
-from storage.models import MatchStatus, Role
 
 PREFIX = matches.CARD_PREFIX
 card_data = matches.card_data

@@ -6,10 +6,10 @@ from __future__ import annotations
 from bot.i18n import isolate
 from bot.services import meetings
 from bot.services.meetings import ACTIVITIES, EDIT_WINDOW_DAYS
+from domain import Role
 from handlers import meetings_log
 from handlers.common import Buttons, Ctx
 from handlers.router import Router
-from storage.models import Role
 
 MENTOR = frozenset({Role.MENTOR})
 MAX_LISTED = 20  # /mylogs: the newest meetings of the window

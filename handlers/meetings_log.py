@@ -14,13 +14,14 @@ from bot.i18n import isolate
 from bot.services import meetings
 from bot.services.errors import Invalid
 from bot.services.meetings import ACTIVITIES, UNWELL_MOOD, Entry
+from domain import Role
 from handlers import meetings_steps as steps
 from handlers import meetings_views as views
 from handlers.common import Buttons, Ctx, number_arg
 from handlers.concerns import new_concern_button
 from handlers.meetings_views import FLOW
 from handlers.router import Router
-from storage.models import Draft, Role
+from storage.models import Draft
 
 MENTOR = frozenset({Role.MENTOR})
 PRESS_STATE = {

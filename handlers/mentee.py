@@ -13,10 +13,10 @@ from bot.services.appointment_texts import (
     mentee_card,
 )
 from bot.services.errors import Invalid, NotFound
+from domain import Answer, Role
 from handlers.appointments import refusing
 from handlers.common import Ctx
 from handlers.router import Router
-from storage.models import Answer, Role
 
 THANKS = {
     Answer.COMING: N_("Thank you! Your mentors know you will be there."),

@@ -9,9 +9,9 @@ from typing import Any
 
 from bot.i18n import Translator
 from bot.services import subject_access
+from domain import Role
 from handlers.common import Ctx
 from handlers.router import Router
-from storage.models import Role
 
 EVERYONE = frozenset(Role)
 TEXT_FILE, JSON_FILE = "mydata.txt", "mydata.json"

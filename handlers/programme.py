@@ -5,9 +5,9 @@ decides (bot/services/programme_report.py) and refuses anyone else, on every pre
 from __future__ import annotations
 
 from bot.services import programme_report, report_render
+from domain import Role
 from handlers.common import Ctx, chunk
 from handlers.router import Router
-from storage.models import Role
 
 PREFIX = "pr"  # callback data: "pr:<period code>" (programme_report.PERIODS)
 STAFF = frozenset({Role.WORKER, Role.COORDINATOR})

@@ -9,9 +9,10 @@ from telegram import Message
 from bot.i18n import isolate
 from bot.services import contacts, relay
 from bot.services.errors import Invalid
+from domain import Role
 from handlers.common import Buttons, Ctx, id_arg
 from handlers.router import Router
-from storage.models import Draft, Role
+from storage.models import Draft
 
 FLOW, ANSWERING = "relay", "answer"
 

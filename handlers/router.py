@@ -21,10 +21,10 @@ from telegram.ext import (
     BaseHandler as PTBHandler,
 )
 
-from bot.services import people, texts
+from bot.services import outbox, people, texts
+from domain import Consent, Role
 from handlers import private_only
 from handlers.common import Ctx, CtxHandler, PressHandler, TextStep, not_linked_text, wrap
-from storage.models import Consent, Role
 
 
 @dataclass
@@ -166,7 +166,7 @@ class Router:
             return
         status = change.new_chat_member.status
         if status in (ChatMember.BANNED, ChatMember.LEFT):
-            await people.blocked_bot(ctx.session, ctx.now, ctx.person)
+            await outbox.blocked_bot(ctx.session, ctx.now, ctx.person)
         elif status == ChatMember.MEMBER:
             await people.reachable_again(ctx.session, ctx.now, ctx.person)
 

@@ -20,6 +20,7 @@ from bot.i18n import (
 from bot.i18n import translator as translator_for
 from bot.services import keyboard, onboarding, people
 from bot.services.errors import Invalid
+from domain import Consent, Role
 from handlers import relay
 from handlers.common import Buttons, Ctx, chunk, not_linked_text
 from handlers.router import Router
@@ -31,7 +32,7 @@ from handlers.start_texts import (
     declined_text,
     language_prompt,
 )
-from storage.models import Consent, Draft, Role
+from storage.models import Draft
 
 FLOW = "onboarding"
 LANGUAGE, CONSENTING = "language", "consent"

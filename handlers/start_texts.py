@@ -4,7 +4,7 @@ refusals of invitation links. Marked with `N_` and translated for their reader."
 from __future__ import annotations
 
 from bot.i18n import N_, Translator
-from storage.models import Role
+from domain import Role
 
 _STAFF_CONSENT = N_(
     "What the programme stores about you: your name, your language, the contact details the "

@@ -6,10 +6,10 @@ from bot.services import appointments
 from bot.services.appointment_texts import AppointmentView, mentor_line
 from bot.services.appointments import MANAGE_PREFIX
 from bot.services.errors import Invalid, NotFound
+from domain import Role
 from handlers.appointments import MANAGERS, ask_day, refusing
 from handlers.common import Buttons, Ctx
 from handlers.router import Router
-from storage.models import Role
 
 LIMIT = 5
 

@@ -23,6 +23,24 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+# The enums live in `domain` (free of SQLAlchemy) and are re-exported from here for the code
+# that imports them with the tables (mypy: implicit_reexport for this module).
+from domain.enums import (
+    Answer,
+    AppointmentStatus,
+    ConcernCategory,
+    ConcernStatus,
+    Consent,
+    HelpKind,
+    InboxStatus,
+    JobStatus,
+    MatchStatus,
+    OutboxStatus,
+    ReminderKind,
+    Role,
+    Severity,
+    ThreadStatus,
+)
 from storage.match_life import (
     DEFAULT_REQUEST_AGE_LIMIT_DAYS,
     ClosureKind,
@@ -61,98 +79,6 @@ def _enum(cls: type[enum.Enum]) -> Enum:
         validate_strings=True,
         name=cls.__name__.lower(),
     )
-
-
-class Role(enum.StrEnum):
-    MENTOR = "mentor"
-    MENTEE = "mentee"
-    WORKER = "worker"
-    COORDINATOR = "coordinator"
-    ADMIN = "admin"
-
-    @property
-    def is_staff(self) -> bool:
-        return self in (Role.WORKER, Role.COORDINATOR, Role.ADMIN)
-
-
-class Consent(enum.StrEnum):
-    PENDING = "pending"
-    GIVEN = "given"
-    DECLINED = "declined"
-
-
-class MatchStatus(enum.StrEnum):
-    PROPOSED = "proposed"
-    ACTIVE = "active"
-    CLOSED = "closed"
-
-
-class AppointmentStatus(enum.StrEnum):
-    PLANNED = "planned"
-    CANCELLED = "cancelled"
-
-
-class Answer(enum.StrEnum):
-    COMING = "coming"
-    CANNOT = "cannot"
-    RESCHEDULE = "reschedule"
-
-
-class ReminderKind(enum.StrEnum):
-    REMINDER = "reminder"
-    NO_ANSWER = "no_answer"
-
-
-class JobStatus(enum.StrEnum):
-    PENDING = "pending"
-    DONE = "done"
-    SKIPPED = "skipped"
-    CANCELLED = "cancelled"
-
-
-class HelpKind(enum.StrEnum):
-    PRACTICAL = "practical"
-    RELATIONSHIP = "relationship"
-    SUPPORT = "support"
-    MENTEE = "mentee"
-
-
-class ThreadStatus(enum.StrEnum):
-    OPEN = "open"
-    CLOSED = "closed"
-
-
-class Severity(enum.StrEnum):
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-    EMERGENCY = "emergency"
-
-
-class ConcernCategory(enum.StrEnum):
-    WELLBEING = "wellbeing"
-    SAFETY = "safety"
-    HEALTH = "health"
-    HOUSING = "housing"
-    LEGAL = "legal"
-    MONEY = "money"
-    RELATIONSHIP = "relationship"
-    OTHER = "other"
-
-
-class ConcernStatus(enum.StrEnum):
-    OPEN = "open"
-    ACKNOWLEDGED = "acknowledged"
-    RESOLVED = "resolved"
-    UNACKNOWLEDGED = "unacknowledged"  # every level was tried; shown to all staff
-
-
-class OutboxStatus(enum.StrEnum):
-    QUEUED = "queued"
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
 
 
 class Organisation(Base):
@@ -668,14 +594,6 @@ class Draft(Base):
     state: Mapped[str] = mapped_column(String(32))
     data: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("draft.data"), default=dict)
     updated_at: Mapped[datetime]
-
-
-class InboxStatus(enum.StrEnum):
-    PENDING = "pending"  # stored, not handled yet
-    REPLYING = "replying"  # handled and committed; its replies are owed
-    DONE = "done"  # handled, replies delivered (or nothing to say)
-    FAILED = "failed"  # set aside after failing repeatedly (error code kept)
-    REPLY_FAILED = "reply_failed"  # handled, but a reply could not be delivered
 
 
 class InboxUpdate(Base):

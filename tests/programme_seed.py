@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from bot.clock import ManualClock
 from bot.services.meetings import ACTIVITIES
 from bot.services.progress import DOMAINS
+from mentorbot_testkit.factories import building
 from storage.db import Database
 from storage.match_life import ClosureReason, ClosureStep
 from storage.models import (
@@ -32,7 +33,6 @@ from storage.models import (
     Role,
     Severity,
 )
-from tests.factories import building
 
 FIRST = date(2025, 3, 1)
 LAST = date(2026, 2, 28)

@@ -137,7 +137,11 @@ async def test_agreeing_links_once_and_audits(db: Database, clock: ManualClock) 
                 select(AuditEvent).where(AuditEvent.target_id == person.id).order_by(AuditEvent.id)
             )
         )
-        assert [e.action for e in events][-3:] == ["invite_opened", "linked", "consent_given"]
+        assert [e.action for e in events][-3:] == [
+            "invite.opened",
+            "person.linked",
+            "consent.given",
+        ]
         linked_event = events[-2]
         assert linked_event.actor_id == person.id and linked_event.detail["telegram_id"] == 555
         assert linked_event.created_at == clock.now()

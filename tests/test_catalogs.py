@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -30,11 +31,11 @@ def template() -> Catalog:
 
 
 def _catalog(
-    locale: str, entries: list[tuple[object, object]], plural_forms: str | None = None
+    locale: str, entries: Sequence[tuple[object, object]], plural_forms: str | None = None
 ) -> Catalog:
     catalog = Catalog(locale=locale)
     count, expr = plural_forms.split("|") if plural_forms else PLURAL_FORMS[locale]
-    catalog._num_plurals, catalog._plural_expr = int(count), expr  # type: ignore[attr-defined]
+    catalog._num_plurals, catalog._plural_expr = int(count), expr  # type: ignore[attr-defined,assignment]
     for msgid, msgstr in entries:
         catalog.add(msgid, msgstr)  # type: ignore[arg-type]
     return catalog
@@ -311,7 +312,7 @@ def test_gettext_picks_the_fixed_rules_form(locale: str, count: int, form: int) 
 # STYLE.md's machine-checkable rules, on planted violations ------------------------------------
 
 
-def _style_kinds(locale: str, entries: list[tuple[object, object]]) -> list[tuple[str, str]]:
+def _style_kinds(locale: str, entries: Sequence[tuple[object, object]]) -> list[tuple[str, str]]:
     from bot.catalogs import check_style
 
     return [(p.msgid, p.detail) for p in check_style(_catalog(locale, entries), locale)]
@@ -453,5 +454,5 @@ def test_fill_with_a_context_writes_that_entry_only(
     monkeypatch.setattr(catalogs, "LOCALES_DIR", tmp_path)
     assert catalogs.fill("es", {"Other": "Otra", "concern category\x04Other": "Otro tema"}) == 2
     filled = load(po, "es")
-    assert filled.get("Other", "meeting activity").string == "Otra"
-    assert filled.get("Other", "concern category").string == "Otro tema"
+    assert filled.get("Other", "meeting activity").string == "Otra"  # type: ignore[union-attr]
+    assert filled.get("Other", "concern category").string == "Otro tema"  # type: ignore[union-attr]

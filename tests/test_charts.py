@@ -141,7 +141,7 @@ def _render(text: str, family: list[str]) -> bytes:
 def test_arabic_labels_are_drawn_joined_and_right_to_left() -> None:
     family = charts._font_names(tuple(charts._fonts_for("ar")))
     lro, pdf = "\u202d", "\u202c"  # drawn strictly left to right, as given
-    for text in SAMPLES["ar"]["series"] + [SAMPLES["ar"]["y_label"]]:
+    for text in [*SAMPLES["ar"]["series"], SAMPLES["ar"]["y_label"]]:
         drawn = charts.label(str(text), "ar")
         if not charts.native_shaping():
             assert drawn == charts.shape(str(text), "ar")

@@ -297,7 +297,7 @@ async def org_audits(db: Database) -> list[AuditEvent]:
     async with db.transaction() as session:
         return list(
             await session.scalars(
-                select(AuditEvent).where(AuditEvent.action == "org_updated").order_by(AuditEvent.id)
+                select(AuditEvent).where(AuditEvent.action == "org.updated").order_by(AuditEvent.id)
             )
         )
 
@@ -715,7 +715,7 @@ async def test_person_set_changes_only_what_is_given(run: Cli, db: Database) -> 
         events = list(
             await session.scalars(
                 select(AuditEvent)
-                .where(AuditEvent.action == "person_updated")
+                .where(AuditEvent.action == "person.updated")
                 .order_by(AuditEvent.id)
             )
         )
@@ -831,7 +831,7 @@ async def test_invite_prints_a_deep_link_and_stores_only_a_hash(run: Cli, db: Da
         assert rows[0].revoked_at is not None and rows[1].revoked_at is None
         assert (rows[1].expires_at - rows[1].created_at).days == 3
         actions = list(await session.scalars(select(AuditEvent.action)))
-        assert actions.count("invite_created") == 2
+        assert actions.count("invite.created") == 2
 
 
 async def test_invite_rejects_bad_input(run: Cli, db: Database, env: pytest.MonkeyPatch) -> None:
@@ -913,7 +913,7 @@ async def test_match_add_close_and_list(run: Cli, db: Database) -> None:
     assert int(again.out) != made["id"]
     async with db.transaction() as session:
         audit = list(await session.scalars(select(AuditEvent.action)))
-        assert audit.count("match_created") == 2 and "match_closed" in audit
+        assert audit.count("match.created") == 2 and "match.closed" in audit
         reasons = [str(e) for e in await session.scalars(select(AuditEvent.detail))]
         assert not any("another city" in r for r in reasons)  # no free text in the audit
 

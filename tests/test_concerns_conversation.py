@@ -299,7 +299,7 @@ async def test_a_forged_press_on_another_organisations_concern_is_refused(
         refused = (
             await s.execute(
                 select(AuditEvent)
-                .where(AuditEvent.action == "refused", AuditEvent.actor_id == w.ids["Xavi"])
+                .where(AuditEvent.action == "access.refused", AuditEvent.actor_id == w.ids["Xavi"])
                 .order_by(AuditEvent.id)
             )
         ).scalars()

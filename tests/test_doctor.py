@@ -62,7 +62,7 @@ def only_failure(report: dict[str, Any]) -> dict[str, Any]:
     assert len(failures) == 1, failures
     (failure,) = failures
     assert failure["fix"] and "\n" not in failure["fix"], failure
-    return failure
+    return failure  # type: ignore[no-any-return]
 
 
 async def test_all_well(
@@ -199,8 +199,8 @@ async def test_a_webhook_telegram_cannot_deliver_to(
 
     async def failed() -> bool:
         return emulator.bot().webhook is not None and bool(
-            emulator.bot().webhook.last_error_message
-        )  # type: ignore[union-attr]
+            emulator.bot().webhook.last_error_message  # type: ignore[union-attr]
+        )
 
     await eventually(failed)
     code, report = await doctor_json(capsys)

@@ -175,8 +175,9 @@ async def test_command_entity_and_update_shape(emu: Emulator, bot: Bot) -> None:
 
 
 async def test_next_message_fails_fast_and_lists_what_was_received(
-    emu: Emulator, polling_app: Application
-) -> None:  # type: ignore[type-arg]
+    emu: Emulator,
+    polling_app: Application,  # type: ignore[type-arg]
+) -> None:
     tg = Telegram(emu, timeout=0.2)
     alice = tg.user("Alice")
     await alice.send("/start")
@@ -578,7 +579,7 @@ async def test_a_bot_added_to_a_group_writes_there_until_it_leaves(
         bot.id
     ]
     assert command.message is not None and command.message.text == "/mymatches"
-    assert command.message.chat.id == group.id and command.message.from_user.id == dana.id
+    assert command.message.chat.id == group.id and command.message.from_user.id == dana.id  # type: ignore[union-attr]
 
     sent = await bot.send_message(
         group.id,
@@ -588,7 +589,7 @@ async def test_a_bot_added_to_a_group_writes_there_until_it_leaves(
     assert sent.chat.type == kind and group.messages[-1].text == "only in private chats"
     qid = await group.press(dana, group.messages[-1], "x")
     [press] = await bot.get_updates(offset=updates[-1].update_id + 1)
-    assert press.callback_query is not None and press.callback_query.message.chat.id == group.id
+    assert press.callback_query is not None and press.callback_query.message.chat.id == group.id  # type: ignore[union-attr]
     await bot.answer_callback_query(qid, "private only")
     answered = await group.wait_for_event(kinds=("callback_answer",), after=0)
     assert answered.answer is not None and answered.answer.text == "private only"

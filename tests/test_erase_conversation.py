@@ -69,7 +69,7 @@ async def test_a_coordinator_erases_after_two_confirmations(
             actions = (
                 await session.execute(
                     select(AuditEvent.action, AuditEvent.actor_id).where(
-                        AuditEvent.action.in_(["person.erased", "refused"])
+                        AuditEvent.action.in_(["person.erased", "access.refused"])
                     )
                 )
             ).all()
@@ -105,7 +105,7 @@ async def test_a_coordinator_of_another_organisation_cannot_erase(
                 (
                     await session.execute(
                         select(AuditEvent.detail).where(
-                            AuditEvent.action == "refused",
+                            AuditEvent.action == "access.refused",
                             AuditEvent.actor_id == there.people["coord"].id,
                         )
                     )

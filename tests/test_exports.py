@@ -157,12 +157,12 @@ async def test_a_pseudonymised_export_holds_no_planted_name_phone_email_or_note(
     async with db.transaction() as session:
         keys = (await session.execute(select(ExportKey))).scalars().all()
         assert [k.organisation_id for k in keys] == [programme.org.id]
-        secret = keys[0].secret
-    assert secret.hex() not in _text_of(again)
+        secret = keys[0].secret  # type: ignore[assignment]
+    assert secret.hex() not in _text_of(again)  # type: ignore[attr-defined]
     # The pseudonym is an HMAC with that secret: a plain hash of the id does not give it.
-    expected = exports.Pseudonyms(secret).person(programme.planted_person.id)  # type: ignore[union-attr]
+    expected = exports.Pseudonyms(secret).person(programme.planted_person.id)  # type: ignore[union-attr,arg-type]
     assert expected in {r["person_id"] for r in people}
-    assert exports.Pseudonyms(b"another organisation's key!").person(
+    assert exports.Pseudonyms(b"another organisation's key!").person(  # type: ignore[operator]
         programme.planted_person.id  # type: ignore[union-attr]
     ) not in {r["person_id"] for r in people}
     # Free text is redacted, not silently empty: the reader knows there was a note.

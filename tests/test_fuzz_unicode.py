@@ -45,7 +45,7 @@ def _long(piece: str) -> str:
 
 
 TEXTS = st.one_of(
-    st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=80),
+    st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=80),  # type: ignore[arg-type]
     st.lists(st.sampled_from(FUN), min_size=1, max_size=40).map("".join),
     st.sampled_from(FUN).map(_long),
 ).filter(lambda t: t.strip() and not t.lstrip().startswith("/"))
@@ -82,7 +82,7 @@ async def count(db: Database, model: type) -> int:
 
 async def latest(db: Database, column: object) -> object:
     async with db.transaction() as s:
-        return await s.scalar(select(column).order_by(column.class_.id.desc()).limit(1))  # type: ignore[attr-defined]
+        return await s.scalar(select(column).order_by(column.class_.id.desc()).limit(1))  # type: ignore[attr-defined,call-overload]
 
 
 async def end(user: User, db: Database) -> None:

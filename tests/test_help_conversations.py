@@ -430,7 +430,9 @@ async def test_a_forged_reply_press_by_someone_else_is_refused_and_audited(
     await cast.marta.expect_no_message(within=0.2)
     async with db.transaction() as s:
         events = list(
-            (await s.execute(select(AuditEvent).where(AuditEvent.action == "refused"))).scalars()
+            (
+                await s.execute(select(AuditEvent).where(AuditEvent.action == "access.refused"))
+            ).scalars()
         )
         count = len(list((await s.execute(select(HelpMessage))).scalars()))
     assert [e.detail["callback"] for e in events] == [f"hp:r:{hr.id}"]

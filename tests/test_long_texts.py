@@ -118,7 +118,7 @@ async def test_a_help_request_of_3000_emoji_is_refused_and_a_long_card_is_cut(
     async with db.transaction() as s:
         hr = (await s.execute(select(HelpRequest))).scalar_one()
     label, data = card.buttons[0][0]
-    assert data.startswith("whole:hm:")
+    assert data.startswith("whole:hm:")  # type: ignore[union-attr]
     await cast.wendy.press(label, card)
     whole = await cast.wendy.next_message()
     assert whole.text.replace("\u2068", "").replace("\u2069", "") == text

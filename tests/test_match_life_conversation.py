@@ -17,7 +17,7 @@ from bot.app import App
 from bot.clock import ManualClock
 from bot.i18n import translator
 from bot.services import match_cycle, match_texts
-from emulator import Emulator, FloodLimits
+from emulator import Emulator, FloodLimits, MessageView
 from storage.db import Database
 from storage.match_life import (
     ClosureReason,
@@ -26,6 +26,8 @@ from storage.match_life import (
     MatchStage,
     OfferStatus,
     RequestStatus,
+    Topic,
+    Urgency,
     closure_steps_done,
 )
 from storage.models import (
@@ -40,8 +42,8 @@ from storage.models import (
 )
 from tests.conftest import deliver, tick
 from tests.factories import building
-from tests.harness import MessageView, Telegram
 from tests.harness import Person as TgPerson
+from tests.harness import Telegram
 
 ES, CA, AR, UK, EN = (translator(x) for x in ("es", "ca", "ar", "uk", "en"))
 
@@ -113,11 +115,11 @@ async def test_request_proposal_two_accept_one_declines(
     )
     await w.send("Haddad")
     await w.next_message()
-    await w.press(ES.gettext(match_texts.TOPICS[match_texts.Topic.PAPERWORK]))
+    await w.press(ES.gettext(match_texts.TOPICS[Topic.PAPERWORK]))
     await w.next_message()
     await w.press(ES.gettext("Done"))
     await w.next_message()
-    await w.press(ES.gettext(match_texts.URGENCIES[match_texts.Urgency.HIGH]))
+    await w.press(ES.gettext(match_texts.URGENCIES[Urgency.HIGH]))
     await w.next_message()
     await w.send("Leila, 034 555 123, prefers afternoons")
     done = await w.next_message()
@@ -129,10 +131,7 @@ async def test_request_proposal_two_accept_one_declines(
     # The coordinator is told, in Catalan, and opens it three days later from the queue.
     await deliver(app)
     told = await c.next_message()
-    assert (
-        "Haddad" in told.text
-        and CA.gettext(match_texts.URGENCIES[match_texts.Urgency.HIGH]) in told.text
-    )
+    assert "Haddad" in told.text and CA.gettext(match_texts.URGENCIES[Urgency.HIGH]) in told.text
     clock.advance(timedelta(days=3))
     await c.send("/requests")
     queue = await c.next_message()
@@ -219,7 +218,7 @@ async def test_request_proposal_two_accept_one_declines(
 
 
 def asks_feedback(message: MessageView) -> bool:
-    return any(data.startswith("fb:") for row in message.buttons for _, data in row)
+    return any((data or "").startswith("fb:") for row in message.buttons for _, data in row)
 
 
 async def first_meeting_to_rematch(

@@ -130,7 +130,7 @@ async def test_unknown_foreign_and_malformed_matches_are_refused(
     assert "not available" in msg.text and "Haddad" not in msg.text
     async with db.transaction() as s:
         refusals = (
-            await s.execute(select(AuditEvent).where(AuditEvent.action == "refused"))
+            await s.execute(select(AuditEvent).where(AuditEvent.action == "access.refused"))
         ).scalars()
         assert len(list(refusals)) >= 4
 

@@ -353,7 +353,7 @@ async def test_forged_presses_are_refused_and_store_nothing(
     assert draft is not None and draft.data == {"m": world.haddad.id}
     async with db.transaction() as s:
         refused = (
-            (await s.execute(select(AuditEvent).where(AuditEvent.action == "refused")))
+            (await s.execute(select(AuditEvent).where(AuditEvent.action == "access.refused")))
             .scalars()
             .all()
         )

@@ -61,7 +61,7 @@ async def counts(db: Database) -> dict[str, Any]:
         events = await session.scalar(
             select(func.count())
             .select_from(AuditEvent)
-            .where(AuditEvent.action.in_(("linked", "consent_given", "consent_declined")))
+            .where(AuditEvent.action.in_(("person.linked", "consent.given", "consent.declined")))
         )
         consents = list(await session.scalars(select(Person.consent).order_by(Person.id)))
     return {
@@ -143,7 +143,7 @@ async def test_an_invited_person_chooses_a_language_agrees_and_gets_their_menu(
         invite = (await session.scalars(select(Invite))).one()
         assert invite.used_at == clock.now()
         assert await session.get(Draft, user.id) is None
-    assert actions_in_order(await actions(db), ["invite_opened", "linked", "consent_given"])
+    assert actions_in_order(await actions(db), ["invite.opened", "person.linked", "consent.given"])
 
     # /help lists that role's commands, in Spanish; by the time it answers, the menu is set
     await user.send("/help")
@@ -321,7 +321,7 @@ async def test_declining_for_someone_connected_meanwhile_to_another_account_chan
     after = await counts(db)
     assert after["drafts"] == before["drafts"] - 1
     assert {**after, "drafts": 0} == {**before, "drafts": 0}
-    assert "consent_declined" not in await actions(db)
+    assert "consent.declined" not in await actions(db)
 
 
 async def test_declining_stores_only_the_refusal_and_the_same_link_works_again(
@@ -344,7 +344,7 @@ async def test_declining_stores_only_the_refusal_and_the_same_link_works_again(
     assert person.telegram_language is None
     async with db.transaction() as session:
         assert (await session.scalars(select(Invite))).one().used_at is None
-    assert "consent_declined" in await actions(db)
+    assert "consent.declined" in await actions(db)
     assert menu_calls(emulator, user.id) == []
 
     # they change their mind: same link, agree this time
@@ -431,7 +431,7 @@ async def test_language_can_be_switched_at_any_time(
     assert fr.gettext("Log a meeting") in (await user.next_message()).text
     calls = menu_calls(emulator, user.id)
     assert calls[-1]["commands"][0]["description"] == fr.gettext("Log a meeting")
-    assert "language_changed" in await actions(db)
+    assert "person.language_changed" in await actions(db)
 
 
 async def test_cancel_outside_a_conversation_says_there_is_nothing(

@@ -35,7 +35,7 @@ async def test_a_refused_press_is_audited_and_answered(
     assert "not available to you" in refusal.text
     async with db.transaction() as session:
         events = (
-            (await session.execute(select(AuditEvent).where(AuditEvent.action == "refused")))
+            (await session.execute(select(AuditEvent).where(AuditEvent.action == "access.refused")))
             .scalars()
             .all()
         )

@@ -147,7 +147,7 @@ def expected_from_exports(
         len(answered),
         sum(h <= target.total_seconds() / 3600 for h in hours),
         sum(
-            1 for r in helps
+            1 for r in helps  # type: ignore[misc]
             if r["first_answer_at"] or _time(r["created_at"]) + target <= now  # type: ignore[operator]
         ),
         round(statistics.median(hours), 1) if hours else None,

@@ -592,7 +592,7 @@ async def add_org(
     audit.record(
         session,
         now,
-        "org_created",
+        "org.created",
         actor_id=None,
         organisation_id=org.id,
         target=("organisation", org.id),
@@ -658,7 +658,7 @@ async def set_org(
         digest_hour=digest_hour,
         retention_periods=retention,
     )
-    await _update(session, now, organisation, values, "org_updated", organisation.id)
+    await _update(session, now, organisation, values, "org.updated", organisation.id)
     return _org_info(organisation)
 
 
@@ -701,7 +701,7 @@ async def _new_family(session: AsyncSession, now: datetime, org: Organisation, n
     audit.record(
         session,
         now,
-        "family_created",
+        "family.created",
         actor_id=None,
         organisation_id=org.id,
         target=("family", family.id),
@@ -797,7 +797,7 @@ async def add_person(
     audit.record(
         session,
         now,
-        "person_created",
+        "person.created",
         actor_id=None,
         organisation_id=organisation.id,
         target=("person", person.id),
@@ -872,7 +872,7 @@ async def set_person(
                 f"share_{key}",
                 f"person {found.id} has no {what} to share: give --{key}, or --share-{key} no",
             )
-    await _update(session, now, found, values, "person_updated", found.organisation_id)
+    await _update(session, now, found, values, "person.updated", found.organisation_id)
     return _person_info(found)
 
 
@@ -977,7 +977,7 @@ async def add_match(
     audit.record(
         session,
         now,
-        "match_created",
+        "match.created",
         actor_id=None,
         organisation_id=org_id,
         target=("match", match.id),

@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.i18n import N_, Translator, isolate
+from domain.values import Buttons as Buttons  # re-exported
 from storage.models import Answer, AppointmentStatus
-
-Buttons = list[list[tuple[str, str]]]
 
 # Callback data of the mentee's answer buttons:
 # "ans:<appointment id>:<answer>:<card kind>:<appointment sequence>".

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from enum import IntEnum
 from typing import Any
 
-from storage.models import ConcernCategory, ConcernStatus, Severity
+from domain import ConcernCategory, ConcernStatus, Severity
 
 DEFAULT_ACK_MINUTES: dict[Severity, int] = {
     Severity.EMERGENCY: 15,

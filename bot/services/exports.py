@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, String, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import cells
+from bot.services import audit, cells
 from bot.services.errors import Invalid
 from bot.services.progress import DOMAINS
 from storage.match_life import closure_steps_done
@@ -554,7 +554,7 @@ def _audit_row(r: Row, who: Identities) -> list[object]:
         r[0],
         iso_time(r[1]),
         who.person(r[2]),
-        r[3],
+        audit.canonical(r[3]),
         r[4],
         target,
         (REDACTED if r[6] else None) if who.pseudonymised else detail,

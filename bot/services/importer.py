@@ -337,7 +337,7 @@ class _Writer:
                 statement.returning(Family.id, sort_by_parameter_order=True), rows
             )
             ids = list(result.scalars())
-            self._audit("family_created", "family", list(zip(org_ids, ids, strict=True)), {})
+            self._audit("family.created", "family", list(zip(org_ids, ids, strict=True)), {})
             self.report.families.extend(ids)
             return ids
         await self.session.execute(statement, rows)
@@ -352,7 +352,7 @@ class _Writer:
                 )
                 found.update({(org_id, name): fid for fid, name in stored.all()})
         ids = [found[(o, n)] for o, n in zip(org_ids, names, strict=True)]
-        self._audit("family_created", "family", list(zip(org_ids, ids, strict=True)), {})
+        self._audit("family.created", "family", list(zip(org_ids, ids, strict=True)), {})
         self.report.families.extend(ids)
         return ids
 
@@ -418,7 +418,7 @@ class _Writer:
             for item, pid in zip(batch, person_ids, strict=True)
         }
         self._audit(
-            "person_created",
+            "person.created",
             "person",
             [(item.org.id, pid) for item, pid in zip(batch, person_ids, strict=True)],
             roles,
@@ -589,7 +589,7 @@ class _Writer:
                 {
                     "organisation_id": values["organisation_id"],
                     "actor_id": None,
-                    "action": "match_created",
+                    "action": "match.created",
                     "target_type": "match",
                     "target_id": ids[values["family_id"]],
                     "detail": {

@@ -81,7 +81,7 @@ async def create(
     audit.record(
         session,
         now,
-        "invite_created",
+        "invite.created",
         actor_id=None,
         organisation_id=person.organisation_id,
         target=("person", person.id),

@@ -316,7 +316,7 @@ async def record_first_meeting(
     audit.record(
         session,
         now,
-        "first_meeting_outcome",
+        "match.first_meeting_outcome",
         actor_id=staff.id,
         organisation_id=match.organisation_id,
         target=("match", match.id),
@@ -482,7 +482,7 @@ async def answer_feedback(
     audit.record(
         session,
         now,
-        "feedback_answered",
+        "feedback.answered",
         actor_id=person.id,
         organisation_id=match.organisation_id,
         target=("match_feedback", row.id),
@@ -582,7 +582,7 @@ async def evaluation_batch(
         audit.record(
             session,
             now,
-            "evaluation_started",
+            "match.evaluation_started",
             actor_id=None,
             organisation_id=org.id,
             target=("match", match.id),
@@ -804,7 +804,7 @@ async def close_match(
     audit.record(
         session,
         now,
-        "match_closed",
+        "match.closed",
         actor_id=actor.id if actor else None,
         organisation_id=match.organisation_id,
         target=("match", match.id),

@@ -216,7 +216,7 @@ async def create_request(
             audit.record(
                 session,
                 now,
-                "family_created",
+                "family.created",
                 actor_id=actor_id,
                 organisation_id=org.id,
                 target=("family", family.id),
@@ -240,7 +240,7 @@ async def create_request(
     audit.record(
         session,
         now,
-        "request_created",
+        "request.created",
         actor_id=actor_id,
         organisation_id=org.id,
         target=(REF, req.id),
@@ -499,7 +499,7 @@ async def ask_mentor(
         audit.record(
             session,
             now,
-            "match_created",
+            "match.created",
             actor_id=coordinator.id if coordinator else None,
             organisation_id=org.id,
             target=("match", match.id),
@@ -527,7 +527,7 @@ async def ask_mentor(
     audit.record(
         session,
         now,
-        "offer_sent",
+        "offer.sent",
         actor_id=coordinator.id if coordinator else None,
         organisation_id=org.id,
         target=("match_offer", offer.id),
@@ -609,7 +609,7 @@ async def answer_offer(
     audit.record(
         session,
         now,
-        "offer_answered",
+        "offer.answered",
         actor_id=mentor.id,
         organisation_id=match.organisation_id,
         target=("match_offer", offer.id),

@@ -66,7 +66,7 @@ async def open_invite(session: AsyncSession, now: datetime, token: str, telegram
     audit.record(
         session,
         now,
-        "invite_opened",
+        "invite.opened",
         actor_id=None,
         organisation_id=valid.person.organisation_id,
         target=("person", valid.person.id),
@@ -122,7 +122,7 @@ async def agree(
     audit.record(
         session,
         now,
-        "linked",
+        "person.linked",
         actor_id=person.id,
         organisation_id=person.organisation_id,
         target=("person", person.id),
@@ -133,7 +133,7 @@ async def agree(
     audit.record(
         session,
         now,
-        "consent_given",
+        "consent.given",
         actor_id=person.id,
         organisation_id=person.organisation_id,
         target=("person", person.id),
@@ -154,7 +154,7 @@ async def decline(session: AsyncSession, now: datetime, invite_id: int, telegram
     audit.record(
         session,
         now,
-        "consent_declined",
+        "consent.declined",
         actor_id=person.id,
         organisation_id=person.organisation_id,
         target=("person", person.id),
@@ -174,7 +174,7 @@ async def set_language(session: AsyncSession, now: datetime, person: Person, loc
     audit.record(
         session,
         now,
-        "language_changed",
+        "person.language_changed",
         actor_id=person.id,
         organisation_id=person.organisation_id,
         target=("person", person.id),
@@ -197,7 +197,7 @@ async def set_address(
     audit.record(
         session,
         now,
-        "address_changed",
+        "person.address_changed",
         actor_id=person.id,
         organisation_id=person.organisation_id,
         target=("person", person.id),

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_, isolate
 from bot.services import audit, people
+from domain.values import Buttons as Buttons  # re-exported
 from storage.models import (
     Match,
     MatchMentor,
@@ -22,8 +23,6 @@ from storage.models import (
     Person,
     Role,
 )
-
-Buttons = list[list[tuple[str, str]]]  # rows of (label, callback data)
 
 
 @dataclass(frozen=True)
@@ -469,6 +468,31 @@ async def mark_unreachable(
     )
     notified = await tell_workers_unreachable(session, now, person, reason)
     return Unreachable(person.id, True, withdrawn, notified)
+
+
+async def blocked_bot(session: AsyncSession, now: datetime, person: Person) -> list[int]:
+    """The person blocked the bot: mark them unreachable at once (rather than at the next
+    failed message), withdraw what was queued for them, and tell their referring workers so
+    someone phones instead. Returns the ids of the workers told."""
+    if not person.reachable:
+        return []
+    person.reachable, person.unreachable_reason = False, "blocked"
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.person_id == person.id, OutboxMessage.status == OutboxStatus.QUEUED)
+        .values(status=OutboxStatus.CANCELLED, last_error="unreachable")
+        .execution_options(synchronize_session=False)
+    )
+    audit.record(
+        session,
+        now,
+        "person.unreachable",
+        actor_id=person.id,
+        organisation_id=person.organisation_id,
+        target=("person", person.id),
+        reason="blocked",
+    )
+    return await tell_workers_unreachable(session, now, person, "blocked")
 
 
 async def tell_workers_unreachable(

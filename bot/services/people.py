@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import phonenumbers
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import DEFAULT_LOCALE, Translator, normalise_locale, translator
 from bot.services import audit, contacts
-from storage.models import Draft, Organisation, OutboxMessage, OutboxStatus, Person
+from storage.models import Draft, Organisation, Person
 
 
 async def organisation_of(session: AsyncSession, person: Person) -> Organisation:
@@ -101,30 +101,3 @@ async def reachable_again(session: AsyncSession, now: datetime, person: Person) 
         target=("person", person.id),
     )
     return True
-
-
-async def blocked_bot(session: AsyncSession, now: datetime, person: Person) -> list[int]:
-    """The person blocked the bot: mark them unreachable at once (rather than at the next
-    failed message), withdraw what was queued for them, and tell their referring workers so
-    someone phones instead. Returns the ids of the workers told."""
-    from bot.services import outbox
-
-    if not person.reachable:
-        return []
-    person.reachable, person.unreachable_reason = False, "blocked"
-    await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.person_id == person.id, OutboxMessage.status == OutboxStatus.QUEUED)
-        .values(status=OutboxStatus.CANCELLED, last_error="unreachable")
-        .execution_options(synchronize_session=False)
-    )
-    audit.record(
-        session,
-        now,
-        "person.unreachable",
-        actor_id=person.id,
-        organisation_id=person.organisation_id,
-        target=("person", person.id),
-        reason="blocked",
-    )
-    return await outbox.tell_workers_unreachable(session, now, person, "blocked")

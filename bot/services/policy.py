@@ -61,7 +61,7 @@ async def set_policy(
     audit.record(
         session,
         now,
-        "match_policy_updated",
+        "match_policy.updated",
         actor_id=None,
         organisation_id=organisation.id,
         target=("organisation", organisation.id),

@@ -311,7 +311,7 @@ async def _write_mentor(
     audit.record(
         session,
         now,
-        "profile_updated",
+        "mentor_profile.updated",
         actor_id=actor,
         organisation_id=person.organisation_id,
         target=("person", person.id),
@@ -386,7 +386,7 @@ async def set_family_profile(
     audit.record(
         session,
         now,
-        "family_profile_updated",
+        "family_profile.updated",
         actor_id=actor_id,
         organisation_id=family.organisation_id,
         target=("family", family.id),

@@ -1,0 +1,45 @@
+"""The layers hold: `lint-imports` checks the contracts in pyproject.toml ([tool.importlinter];
+docs/architecture.md explains them)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
+
+
+def _lint(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_import_contracts_are_kept() -> None:
+    done = _lint()
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "0 broken" in done.stdout
+
+
+def test_a_broken_contract_fails_the_check(tmp_path: Path) -> None:
+    # The same tool over a contract the code does not keep (handlers do reach storage,
+    # through the services): the check must say so, or the test above proves nothing.
+    config = tmp_path / "contracts.toml"
+    config.write_text(
+        "[tool.importlinter]\n"
+        'root_packages = ["storage", "bot", "handlers", "domain"]\n'
+        "[[tool.importlinter.contracts]]\n"
+        'name = "handlers never reach storage"\n'
+        'type = "forbidden"\n'
+        'source_modules = ["handlers"]\n'
+        'forbidden_modules = ["storage"]\n'
+    )
+    done = _lint("--config", str(config))
+    assert done.returncode == 1
+    assert "handlers never reach storage BROKEN" in done.stdout
