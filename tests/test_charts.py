@@ -108,7 +108,7 @@ def test_every_letter_of_a_catalog_is_in_its_chart_fonts(locale: str) -> None:
     from bot.catalogs import catalog_path, load
 
     texts = [
-        form
+        str(form or "")
         for m in load(catalog_path(locale), locale)
         if m.id
         for form in (m.string if isinstance(m.string, tuple | list) else [m.string])
