@@ -677,19 +677,19 @@ async def test_a_crash_in_the_middle_of_a_step_loses_nothing_and_fires_once(
 ) -> None:
     raised = await raise_(db, clock, w, Severity.HIGH)
     clock.advance(DURATION[Severity.HIGH])
-    real = concerns._send_cards
+    real = concerns.cards.send_cards
 
     async def crash(*args: object, **kw: object) -> list[int]:
         raise RuntimeError("the process died here")
 
-    monkeypatch.setattr(concerns, "_send_cards", crash)
+    monkeypatch.setattr(concerns.cards, "send_cards", crash)
     with pytest.raises(RuntimeError):
         await tick(db, clock)
     c = await concern(db, raised.concern_id)
     assert (c.level, c.status) == (0, ConcernStatus.OPEN)  # the whole step was rolled back
     assert "escalated" not in [e.kind for e in await events(db, c.id)]
 
-    monkeypatch.setattr(concerns, "_send_cards", real)
+    monkeypatch.setattr(concerns.cards, "send_cards", real)
     clock.advance(timedelta(minutes=1))  # the next tick, after the restart
     assert await tick(db, clock) == 1
     assert await tick(db, clock) == 0

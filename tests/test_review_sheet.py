@@ -63,7 +63,7 @@ def test_the_sheet_holds_what_a_reviewer_needs(locales: Path, tmp_path: Path) ->
     ack = rows[_find(rows, "Acknowledge", "concern button")]
     assert ack[5] == "Me encargo"
     assert "take" in str(ack[3]).lower()  # the translator comment
-    assert "bot/services/concerns.py:" in str(ack[6])  # where it is used, relative
+    assert "bot/notifications/concerns/cards.py:" in str(ack[6])  # where it is used, relative
     plural = [r for r in rows if r[1] == "%(num)d hour / %(num)d hours"]
     assert [str(r[4])[:1] for r in plural] == ["0", "1"]
     assert "1" in str(plural[0][4]) and "2" in str(plural[1][4])
