@@ -5,32 +5,33 @@ dispatched here; the mentees' `/problem` is in `handlers.concerns_mentee`, the s
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.services import concerns
-from bot.services.concerns import (
+from bot.notifications.concerns import (
     CATEGORY_LABELS,
     SEVERITY_HELP,
     SEVERITY_LABELS,
     SEVERITY_MARKS,
 )
+from bot.notifications.concerns import callbacks as cb
+from bot.services import concerns
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from domain import Role, Severity
 from handlers import concerns_mentee, concerns_staff
 from handlers import concerns_views as views
-from handlers.common import Buttons, Ctx, chunk, id_arg
+from handlers.common import Buttons, Ctx, chunk
 from handlers.router import Router
 from handlers.texts import too_long
 from storage.models import Draft
 
-PREFIX = "cn"
 FLOW = "concern"
 FLOW_PROBLEM = concerns_mentee.FLOW
 
 
 def new_concern_button(label: str, match_id: int) -> tuple[str, str]:
     """The button other features offer a mentor to raise a concern on a match."""
-    return (label, f"{PREFIX}:new:{match_id}")
+    return (label, cb.New(match_id).pack())
 
 
 # --- mentors: /concern -----------------------------------------------------------------------
@@ -54,10 +55,10 @@ async def _on_new(ctx: Ctx, match_id: int) -> None:
 
 
 def _ask_continue(ctx: Ctx, match_id: int | None) -> None:
-    again = f"{PREFIX}:rs:{match_id}" if match_id is not None else f"{PREFIX}:rs"
+    again = cb.Restart(match_id).pack()
     ctx.reply(
         ctx._("You were writing a concern. Continue it, or start over?"),
-        [[(ctx._("Continue"), f"{PREFIX}:go"), (ctx._("Start over"), again)]],
+        [[(ctx._("Continue"), cb.Continue().pack()), (ctx._("Start over"), again)]],
     )
 
 
@@ -81,7 +82,9 @@ async def _start(ctx: Ctx, match_id: int | None) -> None:
 
 def _ask_category(ctx: Ctx, *, edit: bool) -> None:
     text = ctx._("What is the concern about?")
-    buttons = [[(ctx._(label), f"{PREFIX}:c:{c.value}")] for c, label in CATEGORY_LABELS.items()]
+    buttons = [
+        [(ctx._(label), cb.Category(c.value).pack())] for c, label in CATEGORY_LABELS.items()
+    ]
     (ctx.edit if edit else ctx.reply)(text, buttons)
 
 
@@ -95,7 +98,7 @@ async def _ask_severity(ctx: Ctx, *, edit: bool) -> None:
         )
     buttons = chunk(
         (
-            (f"{SEVERITY_MARKS[s]} {ctx._(SEVERITY_LABELS[s])}", f"{PREFIX}:s:{s.value}")
+            (f"{SEVERITY_MARKS[s]} {ctx._(SEVERITY_LABELS[s])}", cb.SeverityPick(s.value).pack())
             for s in Severity
         ),
         2,
@@ -105,7 +108,7 @@ async def _ask_severity(ctx: Ctx, *, edit: bool) -> None:
 
 async def _ask_match(ctx: Ctx, *, edit: bool) -> None:
     matches = await concerns.raisable_matches(ctx.session, ctx.me)
-    buttons: Buttons = [[(m.family, f"{PREFIX}:m:{m.id}")] for m in matches]
+    buttons: Buttons = [[(m.family, cb.MatchPick(m.id).pack())] for m in matches]
     (ctx.edit if edit else ctx.reply)(ctx._("Which match is it about?"), buttons)
 
 
@@ -119,7 +122,7 @@ def _ask_text(ctx: Ctx, *, edit: bool) -> None:
 
 def _ask_confirm(ctx: Ctx, data: dict[str, Any], *, edit: bool) -> None:
     text = views.summary(ctx, data) + "\n\n" + ctx._("Send it to the staff?")
-    buttons = [[(ctx._("Send"), f"{PREFIX}:ok"), (ctx._("Cancel"), f"{PREFIX}:x")]]
+    buttons = [[(ctx._("Send"), cb.Confirm().pack()), (ctx._("Cancel"), cb.Cancel().pack())]]
     (ctx.edit if edit else ctx.reply)(text, buttons)
 
 
@@ -175,12 +178,12 @@ async def _on_severity(ctx: Ctx, arg: str) -> None:
         await _ask_match(ctx, edit=True)
 
 
-async def _on_match(ctx: Ctx, arg: str) -> None:
+async def _on_match(ctx: Ctx, match_id: int) -> None:
     draft = _draft(ctx, "match")
     if draft is None:
         views.stale(ctx, "/concern")
         return
-    choice = await concerns.check_match(ctx.session, ctx.me, id_arg(arg))
+    choice = await concerns.check_match(ctx.session, ctx.me, match_id)
     await ctx.save_draft(
         FLOW, "text", {**draft.data, "match_id": choice.id, "family": choice.family}
     )
@@ -251,35 +254,37 @@ async def _on_continue(ctx: Ctx) -> None:
 # --- wiring ----------------------------------------------------------------------------------
 
 
+# A press of each kind of concern button, and who handles it: the mentor's /concern here, the
+# mentee's /problem in `handlers.concerns_mentee`, the staff's card in `handlers.concerns_staff`.
+PRESSES: dict[type[cb.Press], Callable[[Ctx, Any], Awaitable[None]]] = {
+    cb.New: lambda ctx, p: _on_new(ctx, p.match_id),
+    cb.Category: lambda ctx, p: _on_category(ctx, p.category),
+    cb.SeverityPick: lambda ctx, p: _on_severity(ctx, p.severity),
+    cb.MatchPick: lambda ctx, p: _on_match(ctx, p.match_id),
+    cb.Confirm: lambda ctx, p: _on_confirm(ctx),
+    cb.Cancel: lambda ctx, p: _on_cancel(ctx),
+    cb.Continue: lambda ctx, p: _on_continue(ctx),
+    cb.Restart: lambda ctx, p: _start(ctx, p.match_id),
+    cb.Problem: lambda ctx, p: concerns_mentee.on_category(ctx, p.category),
+    cb.Open: concerns_staff.on_open,
+    cb.Acknowledge: concerns_staff.on_acknowledge,
+    cb.Resolve: concerns_staff.on_resolve,
+    cb.Reply: concerns_staff.on_reply,
+    cb.Reassign: concerns_staff.on_reassign,
+    cb.ReassignTo: concerns_staff.on_reassign_to,
+}
+
+
 async def on_press(ctx: Ctx, args: list[str]) -> None:
-    action, arg = [*args, "", ""][:2]
-    if action in concerns_staff.ACTIONS:
-        await concerns_staff.ACTIONS[action](ctx, args[1:])
-    elif action == "new":
-        await _on_new(ctx, id_arg(arg))
-    elif action == "c":
-        await _on_category(ctx, arg)
-    elif action == "s":
-        await _on_severity(ctx, arg)
-    elif action == "m":
-        await _on_match(ctx, arg)
-    elif action == "ok":
-        await _on_confirm(ctx)
-    elif action == "x":
-        await _on_cancel(ctx)
-    elif action == "go":
-        await _on_continue(ctx)
-    elif action == "rs":
-        await _start(ctx, id_arg(arg) if arg else None)
-    elif action == "p":
-        await concerns_mentee.on_category(ctx, arg)
-    else:
-        raise NotFound("unknown concern button")
+    """Every `cn:` button: parsed by `bot.notifications.concerns.callbacks` (a malformed one is
+    NotFound), then handed to its handler."""
+    press = cb.parse(args)
+    await PRESSES[type(press)](ctx, press)
 
 
 def register(router: Router) -> None:
     router.command("concern", on_concern, roles=frozenset({Role.MENTOR}))
-    router.callback(PREFIX, on_press)
+    router.callback(cb.PREFIX, on_press)
     for state in ("category", "severity", "match", "confirm"):
         router.text_step(FLOW, state, on_choice_text)
     router.text_step(FLOW, "text", on_text)

@@ -4,8 +4,9 @@ then what happened in their own language. The service decides the severity."""
 from __future__ import annotations
 
 from bot.i18n import isolate
+from bot.notifications.concerns import PROBLEM_LABELS
+from bot.notifications.concerns import callbacks as cb
 from bot.services import concerns, help_lines
-from bot.services.concerns import PROBLEM_LABELS
 from bot.services.errors import Invalid, NotFound
 from domain import ConcernCategory, Role
 from handlers import concerns_views as views
@@ -14,7 +15,6 @@ from handlers.router import Router
 from handlers.texts import too_long
 from storage.models import Draft
 
-PREFIX = "cn"
 FLOW = "problem"
 
 
@@ -34,7 +34,7 @@ async def on_problem(ctx: Ctx) -> None:
 
 
 def _ask_problem(ctx: Ctx) -> None:
-    buttons = [[(ctx._(label), f"{PREFIX}:p:{c.value}")] for c, label in PROBLEM_LABELS.items()]
+    buttons = [[(ctx._(label), cb.Problem(c.value).pack())] for c, label in PROBLEM_LABELS.items()]
     ctx.reply(ctx._("What is the problem about?"), buttons)
 
 

@@ -5,35 +5,29 @@ audits."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from bot.i18n import isolate
-from bot.services import concerns
-from bot.services.concerns import (
+from bot.notifications.concerns import (
     CATEGORY_LABELS,
     HELP_KIND_LABELS,
     SEVERITY_MARKS,
     STATUS_LABELS,
 )
+from bot.notifications.concerns import callbacks as cb
+from bot.services import concerns
 from bot.services.errors import Invalid
 from bot.services.help import OpenHelp
 from domain import ConcernStatus, Role
 from handlers import checkins as checkin_views
 from handlers import pending_quiet
-from handlers.common import Ctx, id_arg
+from handlers.common import Ctx
 from handlers.router import Router
 from handlers.texts import too_long
 from storage.models import Draft
 
-PREFIX = "cn"
 FLOW_RESOLVE = "concern_resolve"
 FLOW_REPLY = "concern_reply"
 STAFF = frozenset({Role.WORKER, Role.COORDINATOR, Role.ADMIN})
 PENDING_BUTTONS = 20
-
-
-def _concern_id(args: list[str]) -> int:
-    return id_arg(args[0] if args else "")
 
 
 def _pressed_message_id(ctx: Ctx) -> int | None:
@@ -57,14 +51,14 @@ def _invalid(ctx: Ctx, exc: Invalid) -> None:
 # --- the card's buttons ----------------------------------------------------------------------
 
 
-async def _on_open(ctx: Ctx, args: list[str]) -> None:
-    card = await concerns.view_card(ctx.session, ctx.now, ctx.me, _concern_id(args))
+async def on_open(ctx: Ctx, press: cb.Open) -> None:
+    card = await concerns.view_card(ctx.session, ctx.now, ctx.me, press.concern_id)
     ctx.reply(card.text, card.buttons)
 
 
-async def _on_acknowledge(ctx: Ctx, args: list[str]) -> None:
+async def on_acknowledge(ctx: Ctx, press: cb.Acknowledge) -> None:
     acted = await concerns.acknowledge(
-        ctx.session, ctx.now, ctx.me, _concern_id(args),
+        ctx.session, ctx.now, ctx.me, press.concern_id,
         shown_message_id=_pressed_message_id(ctx),
     )  # fmt: skip
     ctx.edit(acted.card.text, acted.card.buttons)
@@ -76,9 +70,9 @@ async def _on_acknowledge(ctx: Ctx, args: list[str]) -> None:
         ctx.toast(ctx._("Acknowledged. The person who raised it cannot be reached by the bot."))
 
 
-async def _on_resolve(ctx: Ctx, args: list[str]) -> None:
+async def on_resolve(ctx: Ctx, press: cb.Resolve) -> None:
     try:
-        concern_id = await concerns.can_resolve(ctx.session, ctx.me, _concern_id(args))
+        concern_id = await concerns.can_resolve(ctx.session, ctx.me, press.concern_id)
     except Invalid as exc:
         _invalid(ctx, exc)
         return
@@ -113,8 +107,8 @@ async def on_resolve_note(ctx: Ctx, draft: Draft, text: str) -> None:
         ctx.reply(ctx._("Concern #%(id)s is resolved.") % {"id": concern_id}, buttons)
 
 
-async def _on_reply(ctx: Ctx, args: list[str]) -> None:
-    concern_id = await concerns.can_reply(ctx.session, ctx.me, _concern_id(args))
+async def on_reply(ctx: Ctx, press: cb.Reply) -> None:
+    concern_id = await concerns.can_reply(ctx.session, ctx.me, press.concern_id)
     await ctx.save_draft(FLOW_REPLY, "text", {"concern_id": concern_id})
     ctx.reply(
         ctx._(
@@ -144,8 +138,8 @@ async def on_reply_text(ctx: Ctx, draft: Draft, text: str) -> None:
         )
 
 
-async def _on_reassign(ctx: Ctx, args: list[str]) -> None:
-    concern_id = _concern_id(args)
+async def on_reassign(ctx: Ctx, press: cb.Reassign) -> None:
+    concern_id = press.concern_id
     try:
         options = await concerns.reassign_options(ctx.session, ctx.me, concern_id)
     except Invalid as exc:
@@ -156,12 +150,12 @@ async def _on_reassign(ctx: Ctx, args: list[str]) -> None:
         return
     ctx.reply(
         ctx._("Hand concern #%(id)s to which worker?") % {"id": concern_id},
-        [[(w.name, f"{PREFIX}:to:{concern_id}:{w.id}")] for w in options],
+        [[(w.name, cb.ReassignTo(concern_id, w.id).pack())] for w in options],
     )
 
 
-async def _on_reassign_to(ctx: Ctx, args: list[str]) -> None:
-    concern_id, worker_id = (id_arg(a) for a in [*args, "", ""][:2])
+async def on_reassign_to(ctx: Ctx, press: cb.ReassignTo) -> None:
+    concern_id, worker_id = press.concern_id, press.worker_id
     try:
         await concerns.reassign(ctx.session, ctx.now, ctx.me, concern_id, worker_id)
     except Invalid as exc:
@@ -171,16 +165,6 @@ async def _on_reassign_to(ctx: Ctx, args: list[str]) -> None:
         ctx._("Concern #%(id)s is now assigned to another worker, who received the card.")
         % {"id": concern_id}
     )
-
-
-ACTIONS: dict[str, Callable[[Ctx, list[str]], Awaitable[None]]] = {
-    "ack": _on_acknowledge,
-    "res": _on_resolve,
-    "rep": _on_reply,
-    "ra": _on_reassign,
-    "to": _on_reassign_to,
-    "open": _on_open,
-}
 
 
 # --- /pending --------------------------------------------------------------------------------
@@ -209,7 +193,7 @@ async def on_pending(ctx: Ctx) -> None:
     if late:
         lines += [""] * bool(lines) + late
     buttons = [
-        [(f"{SEVERITY_MARKS[c.severity]} #{c.id} {c.family}"[:60], f"{PREFIX}:open:{c.id}")]
+        [(f"{SEVERITY_MARKS[c.severity]} #{c.id} {c.family}"[:60], cb.Open(c.id).pack())]
         for c in found.concerns[:PENDING_BUTTONS]
     ]
     ctx.reply("\n".join(lines), buttons + quiet_buttons)
@@ -260,7 +244,7 @@ def _help_line(ctx: Ctx, item: OpenHelp) -> str:
 
 
 def register(router: Router) -> None:
-    """/pending and the typed steps of the card's buttons (the `cn` buttons themselves are
+    """/pending and the typed steps of the card's buttons (the buttons themselves are
     dispatched by `handlers.concerns`)."""
     router.command("pending", on_pending, roles=STAFF)
     router.text_step(FLOW_RESOLVE, "note", on_resolve_note)

@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.i18n import isolate
+from bot.notifications.concerns import CATEGORY_LABELS, SEVERITY_LABELS, SEVERITY_MARKS
 from bot.services import concerns
-from bot.services.concerns import CATEGORY_LABELS, SEVERITY_LABELS, SEVERITY_MARKS
 from bot.services.help_lines import PURPOSE_LABELS, HelpLine
 from domain import ConcernCategory, Severity
 from handlers.common import Ctx

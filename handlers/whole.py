@@ -4,6 +4,7 @@ person's whole text, again checked against who may read it, in as many messages 
 from __future__ import annotations
 
 from bot.i18n import isolate
+from bot.notifications.concerns import callbacks as concern_callbacks
 from bot.services import concerns, texts
 from bot.services import help as help_requests
 from bot.services.errors import NotFound
@@ -18,7 +19,7 @@ async def _on_whole(ctx: Ctx, args: list[str]) -> None:
     if len(args) != 2:
         raise NotFound("malformed whole-text button")
     kind, record_id = args[0], id_arg(args[1])
-    if kind == "cn":
+    if kind == concern_callbacks.WHOLE_KIND:
         text = await concerns.whole_text(ctx.session, ctx.me, record_id)
     elif kind == "hm":
         text = await help_requests.whole_text(ctx.session, ctx.me, record_id)

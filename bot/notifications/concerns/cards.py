@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from bot.i18n import Translator, isolate
+from bot.notifications.concerns import callbacks
 from bot.notifications.concerns.texts import (
     CATEGORY_LABELS,
     ESCALATED_TIMEOUT,
@@ -83,7 +84,7 @@ def render_card(tr: Translator, tz: str, facts: Facts) -> CardView:
     card = texts.fit(partial(_card_text, tr, tz, facts), facts.concern.description)
     buttons = card_buttons(tr, facts.concern)
     if card.clipped:
-        buttons = [[(tr.gettext(WHOLE_TEXT), f"whole:cn:{facts.concern.id}")], *buttons]
+        buttons = [[(tr.gettext(WHOLE_TEXT), callbacks.whole_text(facts.concern.id))], *buttons]
     return CardView(card.text, buttons)
 
 
@@ -154,12 +155,13 @@ def card_buttons(tr: Translator, c: Concern) -> list[list[tuple[str, str]]]:
     first: list[tuple[str, str]] = []
     if c.status in (ConcernStatus.OPEN, ConcernStatus.UNACKNOWLEDGED):
         # Translators: button on a concern card: the worker takes the concern on ("I'll handle it").
-        first.append((tr.pgettext("concern button", "Acknowledge"), f"cn:ack:{c.id}"))
-    first.append((tr.pgettext("concern button", "Resolve"), f"cn:res:{c.id}"))
+        acknowledge = tr.pgettext("concern button", "Acknowledge")
+        first.append((acknowledge, callbacks.Acknowledge(c.id).pack()))
+    first.append((tr.pgettext("concern button", "Resolve"), callbacks.Resolve(c.id).pack()))
     return [
         first,
         [
-            (tr.pgettext("concern button", "Reply"), f"cn:rep:{c.id}"),
-            (tr.pgettext("concern button", "Reassign"), f"cn:ra:{c.id}"),
+            (tr.pgettext("concern button", "Reply"), callbacks.Reply(c.id).pack()),
+            (tr.pgettext("concern button", "Reassign"), callbacks.Reassign(c.id).pack()),
         ],
     ]
