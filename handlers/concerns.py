@@ -18,14 +18,16 @@ from bot.notifications.concerns import callbacks as cb
 from bot.services import concerns
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from domain import Role, Severity
+from handlers import concerns_draft as drafts
 from handlers import concerns_mentee, concerns_staff
 from handlers import concerns_views as views
 from handlers.common import Buttons, Ctx, chunk
+from handlers.concerns_draft import ConcernDraft
 from handlers.router import Router
 from handlers.texts import too_long
 from storage.models import Draft
 
-FLOW = "concern"
+FLOW = drafts.FLOW
 FLOW_PROBLEM = concerns_mentee.FLOW
 
 
@@ -68,15 +70,15 @@ async def _start(ctx: Ctx, match_id: int | None) -> None:
     matches = await concerns.raisable_matches(ctx.session, ctx.me)
     if match_id is not None:
         choice = await concerns.check_match(ctx.session, ctx.me, match_id)
-        data: dict[str, Any] = {"match_id": choice.id, "family": choice.family}
+        start = ConcernDraft(match_id=choice.id, family=choice.family)
     elif not matches:
         ctx.reply(ctx._("You have no active match, so there is no one to raise a concern about."))
         return
     elif len(matches) == 1:
-        data = {"match_id": matches[0].id, "family": matches[0].family}
+        start = ConcernDraft(match_id=matches[0].id, family=matches[0].family)
     else:
-        data = {}
-    await ctx.save_draft(FLOW, "category", data)
+        start = ConcernDraft()
+    await ctx.save_draft(FLOW, "category", start.to_data())
     _ask_category(ctx, edit=False)
 
 
@@ -120,8 +122,8 @@ def _ask_text(ctx: Ctx, *, edit: bool) -> None:
     (ctx.edit if edit else ctx.reply)(text)
 
 
-def _ask_confirm(ctx: Ctx, data: dict[str, Any], *, edit: bool) -> None:
-    text = views.summary(ctx, data) + "\n\n" + ctx._("Send it to the staff?")
+def _ask_confirm(ctx: Ctx, concern: ConcernDraft, *, edit: bool) -> None:
+    text = views.summary(ctx, concern.to_data()) + "\n\n" + ctx._("Send it to the staff?")
     buttons = [[(ctx._("Send"), cb.Confirm().pack()), (ctx._("Cancel"), cb.Cancel().pack())]]
     (ctx.edit if edit else ctx.reply)(text, buttons)
 
@@ -136,8 +138,8 @@ async def _ask(ctx: Ctx, draft: Draft, *, edit: bool) -> None:
         await _ask_match(ctx, edit=edit)
     elif draft.state == "text":
         _ask_text(ctx, edit=edit)
-    else:
-        _ask_confirm(ctx, draft.data, edit=edit)
+    elif (concern := await drafts.typed(ctx, draft.data)) is not None:
+        _ask_confirm(ctx, concern, edit=edit)
 
 
 def _draft(ctx: Ctx, *states: str) -> Draft | None:
@@ -148,45 +150,41 @@ def _draft(ctx: Ctx, *states: str) -> Draft | None:
 
 
 async def _on_category(ctx: Ctx, arg: str) -> None:
-    draft = _draft(ctx, "category")
-    if draft is None:
-        views.stale(ctx, "/concern")
+    concern = await drafts.current(ctx, "category")
+    if concern is None:
         return
     category = concerns_mentee.category_of(arg)
-    await ctx.save_draft(FLOW, "severity", {**draft.data, "category": category.value})
+    await ctx.save_draft(FLOW, "severity", concern.with_(category=category).to_data())
     await _ask_severity(ctx, edit=True)
 
 
 async def _on_severity(ctx: Ctx, arg: str) -> None:
-    draft = _draft(ctx, "severity")
-    if draft is None:
-        views.stale(ctx, "/concern")
+    concern = await drafts.current(ctx, "severity")
+    if concern is None:
         return
     try:
         severity = Severity(arg)
     except ValueError:
         raise NotFound("unknown severity") from None
-    data = {**draft.data, "severity": severity.value}
+    concern = concern.with_(severity=severity)
     if severity == Severity.EMERGENCY:
         # Before anything else: what to do now.
         ctx.reply(views.emergency_line(ctx, await concerns.emergency_phone(ctx.session, ctx.me)))
-    if "match_id" in data:
-        await ctx.save_draft(FLOW, "text", data)
+    if concern.match_id is not None:
+        await ctx.save_draft(FLOW, "text", concern.to_data())
         _ask_text(ctx, edit=True)
     else:
-        await ctx.save_draft(FLOW, "match", data)
+        await ctx.save_draft(FLOW, "match", concern.to_data())
         await _ask_match(ctx, edit=True)
 
 
 async def _on_match(ctx: Ctx, match_id: int) -> None:
-    draft = _draft(ctx, "match")
-    if draft is None:
-        views.stale(ctx, "/concern")
+    concern = await drafts.current(ctx, "match")
+    if concern is None:
         return
     choice = await concerns.check_match(ctx.session, ctx.me, match_id)
-    await ctx.save_draft(
-        FLOW, "text", {**draft.data, "match_id": choice.id, "family": choice.family}
-    )
+    concern = concern.with_(match_id=choice.id, family=choice.family)
+    await ctx.save_draft(FLOW, "text", concern.to_data())
     _ask_text(ctx, edit=True)
 
 
@@ -199,9 +197,12 @@ async def on_text(ctx: Ctx, draft: Draft, text: str) -> None:
     except Invalid as exc:
         ctx.reply(too_long(ctx, exc) or ctx._("Sorry, that did not work. Please try again."))
         return
-    data = {**draft.data, "text": text}
-    await ctx.save_draft(FLOW, "confirm", data)
-    _ask_confirm(ctx, data, edit=False)
+    concern = await drafts.typed(ctx, draft.data)
+    if concern is None:
+        return
+    concern = concern.with_(text=text)
+    await ctx.save_draft(FLOW, "confirm", concern.to_data())
+    _ask_confirm(ctx, concern, edit=False)
 
 
 async def on_choice_text(ctx: Ctx, draft: Draft, text: str) -> None:
@@ -210,27 +211,23 @@ async def on_choice_text(ctx: Ctx, draft: Draft, text: str) -> None:
 
 
 async def _on_confirm(ctx: Ctx) -> None:
-    draft = _draft(ctx, "confirm")
-    if draft is None:
-        views.stale(ctx, "/concern")
+    concern = await drafts.current(ctx, "confirm")
+    if concern is None:
         return
-    data = draft.data
+    if concern.match_id is None or concern.category is None or concern.severity is None:
+        await drafts.drop(ctx)  # it cannot be sent
+        return
     try:
         raised = await concerns.raise_concern(
-            ctx.session,
-            ctx.now,
-            ctx.me,
-            int(data["match_id"]),
-            data["category"],
-            data.get("text", ""),
-            data["severity"],
-        )
+            ctx.session, ctx.now, ctx.me, concern.match_id, concern.category, concern.text,
+            concern.severity,
+        )  # fmt: skip
     except Invalid:
-        await ctx.save_draft(FLOW, "text", data)
+        await ctx.save_draft(FLOW, "text", concern.to_data())
         _ask_text(ctx, edit=False)
         return
     await ctx.clear_draft()
-    text = views.summary(ctx, data) + "\n\n" + views.sent_text(ctx, raised)
+    text = views.summary(ctx, concern.to_data()) + "\n\n" + views.sent_text(ctx, raised)
     if raised.severity == Severity.EMERGENCY:
         # What to do now comes first, in the same message (no extra message to wait for).
         text = views.emergency_line(ctx, raised.emergency_phone) + "\n\n" + text
