@@ -164,6 +164,7 @@ STYLE_RULES: dict[str, list[tuple[str, str]]] = {
         ("Arabic letter (STYLE.md: Kurdish ی ک ە)", r"[يكة]"),
     ],
     "am": [("Latin , ; . after an Ethiopic word (STYLE.md: ፣ ፤ ።)", r"[\u1200-\u137F]{2}[,;.]")],
+    "bn": [("full stop after Bengali is the dari । (STYLE.md)", r"[\u0980-\u09FF]\.(?=\s|$)")],
 }
 # How often a phrase may appear in one catalog at most (STYLE.md: vary the turns).
 STYLE_LIMITS: dict[str, list[tuple[str, int]]] = {"fr": [("Merci de", 3)]}
@@ -198,6 +199,30 @@ GLOSSARY_RULES: dict[str, list[tuple[str, str]]] = {
         (r"(?i)\bconcerns?\b", r"ስጋ[ተ-ቷ]|ችግ[ረ-ሯ]"),
         (r"(?i)\bmentees?\b", r"ተሳታፊ"),
     ],
+    "ka": [
+        (r"(?i)referring worker", r"პასუხისმგებელ\w* სოციალურ\w* მუშაკ"),
+        (r"(?i)(?<!\()\bmentors?\b(?!\))", r"მენტორ"),
+        (r"(?i)\bmentees?\b", r"მონაწილ"),
+        (r"(?i)(?<!\()\bfamil(y|ies)\b(?!\))", r"ოჯახ"),
+        (r"(?i)\bconcerns?\b", r"პრობლემ"),
+        (r"(?i)(?<!\()\bmatch(es)?\b(?!\))", r"მენტორობ"),
+    ],
+    "bn": [
+        (r"(?i)referring worker", r"দায়িত্বপ্রাপ্ত সমাজকর্মী"),
+        (r"(?i)(?<!\()\bmentors?\b(?!\))", r"মেন্টর"),
+        (r"(?i)\bmentees?\b", r"অংশগ্রহণকারী"),
+        (r"(?i)(?<!\()\bfamil(y|ies)\b(?!\))", r"পরিবার"),
+        (r"(?i)\bconcerns?\b", r"সমস্যা"),
+        (r"(?i)(?<!\()\bmatch(es)?\b(?!\))", r"মেন্টরশিপ"),
+    ],
+    "wo": [
+        (r"(?i)referring worker", r"(?i)liggéeykat sosiyaal bi yor mbir mi"),
+        (r"(?i)(?<!\()\bmentors?\b(?!\))", r"(?i)mentor"),
+        (r"(?i)\bmentees?\b", r"(?i)bokkkat"),
+        (r"(?i)(?<!\()\bfamil(y|ies)\b(?!\))", r"(?i)njaboot"),
+        (r"(?i)\bconcerns?\b", r"(?i)jafe-jafe"),
+        (r"(?i)(?<!\()\bmatch(es)?\b(?!\))", r"(?i)mentorat"),
+    ],
 }
 # The concern card's "Acknowledge" button, word for word.
 ACKNOWLEDGE: dict[str, str] = {
@@ -216,6 +241,9 @@ ACKNOWLEDGE: dict[str, str] = {
     "so": "Anigaa qaadanaya",
     "kmr": "Ez digirim ser xwe",
     "am": "እኔ እይዘዋለሁ",
+    "ka": "ვიკისრებ",
+    "bn": "আমি দায়িত্ব নিচ্ছি",
+    "wo": "Maa ko jël",
 }
 
 

@@ -44,11 +44,14 @@ SUPPORTED_LOCALES = (
     "so",
     "kmr",
     "am",
+    "ka",
+    "bn",
+    "wo",
 )
 # Catalogs whose safety texts (SAFETY_TEXTS) no native speaker has reviewed yet: those texts are
 # shown with their translation into the organisation's language below them. A code leaves this
 # set when its catalog's safety texts carry the `reviewed` flag (see locales/README.md).
-UNREVIEWED_SAFETY = frozenset({"tr", "ur", "fa_AF", "ckb", "so", "kmr", "am"})
+UNREVIEWED_SAFETY = frozenset({"tr", "ur", "fa_AF", "ckb", "so", "kmr", "am", "ka", "bn", "wo"})
 # The texts a person in danger or in trouble reads: a wrong word there costs the most.
 SAFETY_TEXTS = frozenset(
     {

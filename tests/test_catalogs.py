@@ -428,6 +428,29 @@ def test_a_glossary_term_translated_otherwise_is_caught() -> None:
     assert next(d for _, d in _style_kinds("ru", russian)).startswith("wants")
 
 
+@pytest.mark.parametrize(
+    ("locale", "wrong", "right"),
+    [
+        ("ka", "შეშფოთება ოჯახზე", "პრობლემა ოჯახზე"),
+        ("ka", "ეს ჯგუფი", "ეს მენტორობა"),
+        ("bn", "পরিবার নিয়ে উদ্বেগ", "পরিবার নিয়ে সমস্যা"),
+        ("bn", "এই ম্যাচ", "এই মেন্টরশিপ"),
+        ("wo", "Am na jafe ci njaboot gi", "Am na jafe-jafe ci njaboot gi"),
+        ("wo", "Grup bii", "Mentorat bii"),
+    ],
+)
+def test_the_glossary_of_a_new_language_is_enforced(locale: str, wrong: str, right: str) -> None:
+    family = ("ოჯახ", "পরিবার", "njaboot")
+    source = "The concern about the family" if any(w in right for w in family) else "The match"
+    assert _style_kinds(locale, [(source, wrong)])
+    assert not _style_kinds(locale, [(source, right)])
+
+
+def test_a_latin_full_stop_after_bengali_is_caught() -> None:
+    assert _style_kinds("bn", [("Yes.", "হ্যাঁ.")])
+    assert not _style_kinds("bn", [("Yes.", "হ্যাঁ। 1.5 ঘণ্টা")])
+
+
 def test_the_acknowledge_button_follows_the_glossary() -> None:
     from bot.catalogs import check_style
 

@@ -73,6 +73,9 @@ LANGUAGES: dict[str, Flow] = {
     "so": Flow(r"[a-z']", "Maarso", "4 saacadood", "24 saacadood"),
     "kmr": Flow(r"[a-zçêîşû]", "adar", "4 saet", "24 saet"),
     "am": Flow(r"[\u1200-\u137F]", "ማርች", "4 ሰዓት", "24 ሰዓት"),
+    "ka": Flow(r"[\u10D0-\u10FF]", "მარტი", "4 საათი", "24 საათი", "5 მარტი"),
+    "bn": Flow(r"[\u0980-\u09FF]", "মার্চ", "4 ঘণ্টা", "24 ঘণ্টা", "5 মার্চ"),
+    "wo": Flow(r"[a-zàéëóñŋ]", "Mars", "4 waxtu", "24 waxtu"),
 }
 # The catalogs of the second round (each marked unreviewed): safety texts come with the
 # organisation's language, and their plural rules and menus are checked below.
@@ -243,6 +246,23 @@ async def test_an_unreviewed_catalogs_safety_texts_come_with_the_organisations_l
     assert ar.gettext(DANGER) == translator("ar").gettext(DANGER)  # a catalog already in use
 
 
+@pytest.mark.parametrize("lang", ["ka", "bn", "wo"])
+async def test_a_new_catalogs_safety_texts_come_with_the_organisations_language(
+    lang: str, db: Database, clock: ManualClock
+) -> None:
+    from bot.services import people
+
+    async with building(db, clock.now()) as b:
+        org = await b.org(locale="es")
+        family = await b.family(org, "Haddad")
+        mentee = await b.person(org, Role.MENTEE, "Amina", locale=lang, family=family)
+    async with db.transaction() as session:
+        tr = (await people.reader(session, mentee)).tr
+    native, spanish = translator(lang).gettext(DANGER), translator("es").gettext(DANGER)
+    assert native != DANGER and in_script(lang, native)
+    assert tr.gettext(DANGER) == f"{native}\n{spanish}"
+
+
 async def test_default_menus_only_for_two_letter_codes(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[str | None, str]] = []
 
@@ -379,3 +399,20 @@ def test_typed_days_and_times_are_read_in_the_new_languages(lang: str) -> None:
     assert read_day("5/3", tr.formats, now, "future") == date(2026, 3, 5)  # day first
     assert read_day("2026-03-05", tr.formats, now, "future") == date(2026, 3, 5)
     assert read_day(TOMORROW[lang], tr.formats, now, "future") == date(2026, 3, 2)
+
+
+# A typed day in the words of the reader's language, where dateparser knows it (not Wolof:
+# there the all-number forms are read).
+TYPED_MARCH_5 = {"ka": "5 მარტი", "bn": "5 মার্চ", "wo": None}
+
+
+@pytest.mark.parametrize("lang", sorted(TYPED_MARCH_5))
+def test_a_day_typed_in_words_of_a_new_language(lang: str) -> None:
+    from bot.services.dates import read_day
+
+    now = datetime(2026, 3, 1, 12, 0)
+    words = TYPED_MARCH_5[lang]
+    if words is not None:
+        assert read_day(words, lang, now, "future") == now.date().replace(day=5)
+    assert read_day("5/3", lang, now, "future") == now.date().replace(day=5)
+    assert read_day("2026-03-05", lang, now, "future") == now.date().replace(day=5)
