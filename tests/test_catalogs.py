@@ -357,6 +357,24 @@ def test_latin_punctuation_in_arabic_script_is_caught(locale: str) -> None:
     assert not _style_kinds(locale, [("Will you come?", "هل ستأتي؟ نعم، الآن.")])
 
 
+@pytest.mark.parametrize(
+    "translation",
+    ["اضغط على زر.", "لا أستطيع. اكتب رسالة.", "للتوقف، أرسل /cancel.", "اختر يومًا، واكتب الوقت."],
+)
+def test_a_masculine_imperative_in_neutral_arabic_is_caught(translation: str) -> None:
+    assert _style_kinds("ar", [("Tap a button.", translation)])
+
+
+def test_neutral_arabic_and_the_gendered_variant_pass() -> None:
+    neutral = "يمكن الضغط على زر، أو كتابة المدة. أرسل %(name)s تقريرًا."
+    assert not _style_kinds("ar", [("Tap a button.", neutral)])
+    from bot.catalogs import check_style
+
+    catalog = _catalog("ar", [])
+    catalog.add("Tap a button.", "اضغط على زر.", context="addressing a man")
+    assert check_style(catalog, "ar") == []
+
+
 def test_a_glossary_term_translated_otherwise_is_caught() -> None:
     source = "Referring worker: %(name)s"
     assert _style_kinds("es", [(source, "Asignada a: %(name)s")])
