@@ -148,7 +148,7 @@ NEUTRAL_RULES: dict[str, list[tuple[str, str]]] = {
         (
             "masculine imperative in the neutral form (STYLE.md: 'يمكن الضغط', 'يُرجى كتابة')",
             _NOT_ARABIC_BEFORE
-            + r"(اضغط|اكتب|اختر|افتح|صِف|اطلب|أجب|اسأل|أضف|ابدأ|ارجع|اذكر|اترك|انقر|اقرأ"
+            + r"(اضغط|اكتب|اختر|افتح|صِف|اطلب|أجب|اسأل|أضف|ابدأ|ارجع|اذكر|اترك|انقر|اقرأ|ألغِ"
             + r"|أرسل(?= /))"
             + _NOT_ARABIC_AFTER,
         )
