@@ -2,12 +2,14 @@
 
 Seeds one organisation with N active matches (100 workers with N/100 matches each), about ten
 meetings per match over the last 16 weeks, an open concern on one match in 20, a pending
-progress report on one in 10 and appointments with answers on one in 5. Then times, each over
+progress report on one in 10, appointments with answers on one in 5 and a help request (most
+answered) on one in 4. Then times, each over
 `--runs` runs (median and worst):
 
 - the coordinator's first page of `/matches` (all matches, sorted by attention), the quiet
   filter, and the last page;
 - one worker's first page (their N/100 matches);
+- the mentor support signal (`/mentors`);
 - the coordinator's digest: its figures only, then the whole digest with its chart drawn
   (matplotlib imported before the first run, so the import is not counted).
 
@@ -28,7 +30,7 @@ from pathlib import Path
 
 from sqlalchemy import insert, select, text
 
-from bot.services import caseload, digest
+from bot.services import caseload, digest, support
 from bot.services.caseload import Filter
 from storage.db import Database
 from storage.migrate import upgrade
@@ -40,6 +42,9 @@ from storage.models import (
     Concern,
     ConcernCategory,
     Family,
+    HelpKind,
+    HelpMessage,
+    HelpRequest,
     Match,
     MatchMentor,
     Meeting,
@@ -48,6 +53,7 @@ from storage.models import (
     ReportRequest,
     Role,
     Severity,
+    ThreadStatus,
 )
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -194,6 +200,39 @@ async def seed(db: Database, n: int) -> tuple[int, int]:
             if a % 3
         ],
     )
+    await _insert(
+        db,
+        HelpRequest,
+        [
+            {
+                "organisation_id": org_id,
+                "match_id": m,
+                "requester_id": mentors[i],
+                "worker_id": worker_ids[i % 100],
+                "kind": HelpKind.PRACTICAL,
+                "status": ThreadStatus.CLOSED if i % 3 else ThreadStatus.OPEN,
+                "created_at": NOW - timedelta(days=i % 120),
+            }
+            for i, m in enumerate(matches)
+            if i % 4 == 0
+        ],
+    )
+    async with db.transaction() as s:
+        helps = (await s.execute(select(HelpRequest.id, HelpRequest.created_at))).all()
+    await _insert(
+        db,
+        HelpMessage,
+        [
+            {
+                "help_request_id": h,
+                "author_id": worker_ids[h % 100],
+                "text": "a",
+                "created_at": at + timedelta(hours=h % 72),
+            }
+            for h, at in helps
+            if h % 5
+        ],
+    )
     if not db.is_sqlite:
         async with db.engine.begin() as conn:
             await conn.execute(text("ANALYZE"))
@@ -248,6 +287,12 @@ async def main() -> None:
                 assert staff is not None
                 return await digest.compose(s, staff, NOW)
 
+        async def mentors() -> object:
+            async with db.transaction() as s:
+                staff = await s.get(Person, coordinator_id)
+                assert staff is not None
+                return await support.signals(s, staff, NOW)
+
         import matplotlib.figure  # noqa: F401  (the import is not what is measured)
 
         first = await page(coordinator_id)
@@ -263,6 +308,7 @@ async def main() -> None:
                 lambda: page(coordinator_id, page=first.pages - 1),
             ),
             ("/matches, worker, page 1", lambda: page(worker_id)),
+            ("/mentors (support signal)", mentors),
             ("digest figures, coordinator", figures),
             ("digest with its chart, coordinator", whole_digest),
         ]

@@ -364,6 +364,12 @@ def _org_policy_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--digest-hour", metavar="H", help="the digest's hour, in each reader's time (default 8)"
     )
+    parser.add_argument(
+        "--support-thresholds",
+        metavar="KEY=N,…",
+        help="when a mentor is flagged to the coordinators as maybe needing support, over the "
+        "last 90 days: help=3,wait_hours=48,concerns=2,quiet=2 (the defaults; any of the keys)",
+    )
 
 
 def _org_policy(args: argparse.Namespace) -> dict[str, Any]:
@@ -381,6 +387,7 @@ def _org_policy(args: argparse.Namespace) -> dict[str, Any]:
         "digest_day": args.digest_day,
         "digest_hour": args.digest_hour,
         "retention": args.retention,
+        "support_thresholds": args.support_thresholds,
     }
 
 

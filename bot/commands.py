@@ -51,6 +51,7 @@ MENUS: dict[Role | None, list[tuple[str, str]]] = {
         ("request", N_("Ask for mentors for a family")),
         ("requests", N_("Families waiting for mentors")),
         ("endmatch", N_("End a match: /endmatch and its number")),
+        ("newlink", N_("A new invitation link for someone who lost their phone")),
         *REPORTS,
         *COMMON,
     ],
@@ -65,6 +66,9 @@ MENUS: dict[Role | None, list[tuple[str, str]]] = {
     Role.COORDINATOR: [
         ("matches", N_("The programme's matches")),
         *STAFF,
+        ("mentors", N_("Mentors who may need support")),
+        ("invite", N_("Invite a new mentee or mentor")),
+        ("newlink", N_("A new invitation link for someone who lost their phone")),
         *REPORTS,
         ("erase", N_("Erase a person's data")),
         *COMMON,

@@ -178,6 +178,9 @@ class Translator:
         self._numbers = Locale.parse(self.locale)
         # The CLDR locale of dates and numbers ("en_ES"), for reading dates people type.
         self.formats = str(self._babel)
+        # `when` of the moments seen lately: a scheduler batch writes the same appointment
+        # times for many readers of one language (pure: the same moment, zone and locale).
+        self._when: dict[tuple[datetime, str], str] = {}
 
     @property
     def rtl(self) -> bool:
@@ -264,9 +267,16 @@ class Translator:
 
     def when(self, moment: datetime, tz: str) -> str:
         """Weekday, date and time of a moment, for a reminder or a card."""
-        local = self.local(moment, tz)
-        pattern = str(self._babel.datetime_formats.get("medium", "{1}, {0}"))
-        return pattern.replace("{1}", self.day_long(local)).replace("{0}", self.hour(local))
+        key = (moment, tz)
+        found = self._when.get(key)
+        if found is None:
+            local = self.local(moment, tz)
+            pattern = str(self._babel.datetime_formats.get("medium", "{1}, {0}"))
+            found = pattern.replace("{1}", self.day_long(local)).replace("{0}", self.hour(local))
+            if len(self._when) >= 256:
+                self._when.clear()
+            self._when[key] = found
+        return found
 
     def number(self, value: float | int) -> str:
         return format_decimal(value, locale=self._numbers)

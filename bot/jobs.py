@@ -1,9 +1,10 @@
 """What the scheduler runs, and the loop that runs it.
 
 The scheduler only ticks; each job asks the database "what is due?", so a restart loses nothing
-and a late tick catches up. A tick works in bounded batches, each in a short transaction of its
-own, taking turns between the jobs, until nothing is due or its time budget is spent; what is
-left waits for the next tick, which then comes sooner. Between batches the event loop serves
+and a late tick catches up. A tick works in bounded batches, taking turns between the jobs,
+until nothing is due or its time budget is spent; what is left waits for the next tick, which
+then comes sooner. The jobs' first batches share one short transaction (most ticks find little
+or nothing due); every later batch has a transaction of its own. Between batches the event loop serves
 updates, so nobody waits behind scheduled work.
 
 The loop (`Ticker`) is an asyncio task timed by the event loop's monotonic clock, not by the
@@ -136,10 +137,23 @@ def _retention(purge: str) -> DueJob:
     return job
 
 
-# Jobs that walk a whole table (every active match) start a new walk at most this often, by
-# the clock's time; between walks a tick costs them nothing. Report periods are 7-180 days,
-# so a request goes out at most an hour after its period ends.
-REST_BETWEEN_WALKS = {"report_requests": timedelta(hours=1)}
+# Jobs that walk a whole table (every active match) or whose periods are counted in days
+# start afresh at most this often, by the clock's time; between walks a tick costs them
+# nothing. Report periods are 7-180 days, so a request goes out at most an hour after its
+# period ends; quiet-match thresholds and evaluation points are days, retention periods
+# weeks. (Digests, due at an hour of the reader's day, walk every tick.)
+REST_BETWEEN_WALKS = {
+    name: timedelta(hours=1)
+    for name in (
+        "report_requests",
+        "evaluations",
+        "quiet_matches",
+        "retention_outbox",
+        "retention_inbox",
+        "retention_drafts",
+        "retention_closed_matches",
+    )
+}
 
 
 async def _request_overdue(session: AsyncSession, now: datetime, limit: int, cursor: Cursor) -> int:
@@ -241,6 +255,16 @@ async def tick(
     by_name = dict(jobs)
     batches = 0
     out_of_budget = False
+    if active:
+        batches, did_any = await _first_round(
+            rt, state, by_name, active, now, batch, batch_seconds, done, max_batches
+        )
+        if did_any:
+            rt.wake_sender()
+        await asyncio.sleep(0)
+        out_of_budget = time.monotonic() - started >= budget or (
+            max_batches is not None and batches >= max_batches
+        )
     while active and not out_of_budget:
         for name in list(active):
             cursor = state.cursors[name]
@@ -296,6 +320,61 @@ async def tick(
     if callable(observe):
         observe(state.last_seconds)
     return done
+
+
+async def _first_round(
+    rt: Runtime,
+    state: TickState,
+    by_name: dict[str, DueJob],
+    active: list[str],
+    now: datetime,
+    batch: int,
+    batch_seconds: float | None,
+    done: dict[str, int],
+    max_batches: int | None,
+) -> tuple[int, bool]:
+    """The first batch of every job in one shared transaction: most ticks find little or
+    nothing due, and one transaction instead of one per job is most of their cost. The jobs
+    join it in turn until it has taken `batch_seconds` (or `BATCH_SECONDS`), so it holds the
+    writer no longer than one batch; those left run in the usual loop. If a job fails, the
+    shared transaction is rolled back and everything runs again in the usual loop, each job
+    in a transaction of its own (a failing job then stops only itself). Removes the jobs that
+    finished from `active`; returns (batches that found work, whether any did)."""
+    target = batch_seconds or BATCH_SECONDS
+    saved = {name: Cursor(c.position, c.more) for name, c in state.cursors.items()}
+    results: dict[str, int] = {}
+    batches = 0
+    began = time.monotonic()
+    try:
+        async with rt.db.transaction() as session:
+            for name in active:
+                if time.monotonic() - began >= target or (
+                    max_batches is not None and batches >= max_batches
+                ):
+                    break
+                cursor = state.cursors[name]
+                size = state.sizes.get(name, batch) if batch_seconds else batch
+                job_began = time.monotonic()
+                did = await by_name[name](session, now, size, cursor)
+                results[name] = did
+                if did or cursor.more:
+                    batches += 1
+                    if batch_seconds:
+                        took = time.monotonic() - job_began
+                        state.sizes[name] = next_size(size, took, batch_seconds, batch)
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:
+        if not classify(exc).transient:
+            raise
+        log.info("the shared first round failed (%s); each job runs alone", type(exc).__name__)
+        state.cursors.update(saved)
+        return 0, False
+    for name, did in results.items():
+        done[name] += did
+        if not state.cursors[name].more:
+            active.remove(name)
+    return batches, any(results.values())
 
 
 class Ticker:

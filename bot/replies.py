@@ -12,6 +12,7 @@ restart:
       (+ "keys": [[label], ...]: a persistent reply keyboard instead of inline buttons)
     {"k": "edit", "chat": id, "msg": id, "text": str, "buttons": …}   editMessageText in place
     {"k": "doc", "chat": id, "name": str, "data": base64, "text": str} sendDocument
+    {"k": "photo", "chat": id, "data": base64, "text": str}          sendPhoto (a PNG)
 
 A button press is answered by its toast where the handler put it, else after the other replies
 (one round of calls, a few hundred milliseconds at most).
@@ -85,6 +86,11 @@ def plan(
                 {"k": "doc", "chat": chat_id, "name": name, "text": text,
                  "data": base64.b64encode(content).decode("ascii")}
             )  # fmt: skip
+        elif kind == "photo" and document is not None:
+            replies.append(
+                {"k": "photo", "chat": chat_id, "text": text,
+                 "data": base64.b64encode(document[1]).decode("ascii")}
+            )  # fmt: skip
         elif kind in ("reply", "edit"):
             reply: Reply = {"k": "send", "chat": chat_id, "text": text, "buttons": buttons}
             if keys:
@@ -130,6 +136,13 @@ async def send(bot: Bot, reply: Reply) -> None:
             reply["chat"],
             document=base64.b64decode(reply["data"]),
             filename=reply["name"],
+            caption=reply.get("text") or None,
+            parse_mode=ParseMode.HTML,
+        )
+    elif kind == "photo":
+        await bot.send_photo(
+            reply["chat"],
+            photo=base64.b64decode(reply["data"]),
             caption=reply.get("text") or None,
             parse_mode=ParseMode.HTML,
         )

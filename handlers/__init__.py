@@ -11,11 +11,13 @@ def build_router() -> Router:
         caseload,
         concerns,
         erase,
+        invite,
         keyboard,
         match_cycle,
         match_life,
         meetings,
         mentee,
+        mentors,
         mydata,
         programme,
         progress,
@@ -46,6 +48,8 @@ def build_router() -> Router:
         match_cycle,
         programme,
         caseload,
+        invite,
+        mentors,
         whole,
     ):
         feature.register(router)

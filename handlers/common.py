@@ -81,7 +81,7 @@ def number_arg(value: str) -> int:
 
 @dataclass
 class _Action:
-    kind: str  # reply, edit, toast, document
+    kind: str  # reply, edit, toast, document, photo
     text: str = ""
     buttons: Buttons | None = None
     alert: bool = False
@@ -155,6 +155,10 @@ class Ctx:
     def send_document(self, name: str, content: bytes, caption: str = "") -> None:
         self.actions.append(_Action("document", caption, document=(name, content)))
 
+    def send_photo(self, content: bytes, caption: str = "") -> None:
+        """An image (PNG) shown in the chat, with an optional caption."""
+        self.actions.append(_Action("photo", caption, document=("photo.png", content)))
+
     # conversation state -----------------------------------------------------------------
     async def save_draft(self, flow: str, state: str, data: dict[str, Any]) -> Draft:
         self.draft = await drafts.save(self.session, self.telegram_id, flow, state, data, self.now)
@@ -205,7 +209,7 @@ def planned_replies(ctx: Ctx) -> list[Reply]:
     for action in ctx.actions:
         # Never fail a reply for its length: cut it to Telegram's limit (UTF-16 units).
         if action.kind != "toast":
-            limit = texts.CAPTION_MAX if action.kind == "document" else texts.MESSAGE_MAX
+            limit = texts.CAPTION_MAX if action.kind in ("document", "photo") else texts.MESSAGE_MAX
             action.text = texts.html_clip(action.text, limit)
     return replies.plan(
         chat_id,

@@ -18,6 +18,7 @@ from bot.services.concerns import (
 from bot.services.errors import Invalid
 from bot.services.help import OpenHelp
 from domain import ConcernStatus, Role
+from handlers import pending_quiet
 from handlers.common import Ctx, id_arg
 from handlers.router import Router
 from handlers.texts import too_long
@@ -184,7 +185,8 @@ ACTIONS: dict[str, Callable[[Ctx, list[str]], Awaitable[None]]] = {
 
 async def on_pending(ctx: Ctx) -> None:
     found = await concerns.pending(ctx.session, ctx.me)
-    if not found.concerns and not found.help:
+    quiet, quiet_buttons = await pending_quiet.section(ctx)
+    if not found.concerns and not found.help and not quiet:
         ctx.reply(ctx._("Nothing is pending: no open concerns and no open help requests."))
         return
     lines: list[str] = []
@@ -198,11 +200,13 @@ async def on_pending(ctx: Ctx) -> None:
         lines.append("<b>" + ctx._("Open help requests") + "</b>")
         for help_item in found.help:
             lines.append(_help_line(ctx, help_item))
+    if quiet:
+        lines += [""] * bool(lines) + quiet
     buttons = [
         [(f"{SEVERITY_MARKS[c.severity]} #{c.id} {c.family}"[:60], f"{PREFIX}:open:{c.id}")]
         for c in found.concerns[:PENDING_BUTTONS]
     ]
-    ctx.reply("\n".join(lines), buttons)
+    ctx.reply("\n".join(lines), buttons + quiet_buttons)
 
 
 def _concern_line(ctx: Ctx, item: concerns.PendingConcern) -> str:

@@ -112,6 +112,9 @@ class Organisation(Base):
     # The staff's weekly digest: weekday (0 Monday) and hour, in each reader's own timezone.
     digest_weekday: Mapped[int] = mapped_column(default=0)
     digest_hour: Mapped[int] = mapped_column(default=8)
+    # When a mentor is flagged to the coordinators as maybe needing support: the keys set
+    # here override bot.services.support.DEFAULTS.
+    support_thresholds: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # How long each kind of record is kept (bot/services/retention.py has the defaults).
     retention: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime]

@@ -412,6 +412,7 @@ def _policy(
     digest_day: int | str | None = None,
     digest_hour: int | str | None = None,
     retention_periods: str | Mapping[str, Any] | None = None,
+    support_thresholds: str | Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The organisation's columns to write, validated; a setting not given (None) is left
     as it is (or, for a new organisation, at its default). An empty text clears an office
@@ -452,6 +453,11 @@ def _policy(
     if retention_periods is not None:
         stored = dict(org.retention or {}) if org else {}
         values["retention"] = {**stored, **retention_policy.check_retention(retention_periods)}
+    if support_thresholds is not None:
+        from bot.services import support
+
+        stored = dict(org.support_thresholds or {}) if org else {}
+        values["support_thresholds"] = {**stored, **support.check_thresholds(support_thresholds)}
     offsets = values.get("reminder_offsets_minutes")
     if offsets is None:
         offsets = (
@@ -549,6 +555,7 @@ async def add_org(
     digest_day: int | str | None = None,
     digest_hour: int | str | None = None,
     retention: str | Mapping[str, Any] | None = None,
+    support_thresholds: str | Mapping[str, Any] | None = None,
 ) -> OrgInfo:
     clean_name = check_name(name, "organisation name")
     tz = check_timezone(timezone)
@@ -575,6 +582,7 @@ async def add_org(
         digest_day=digest_day,
         digest_hour=digest_hour,
         retention_periods=retention,
+        support_thresholds=support_thresholds,
     )
     taken = await session.execute(select(Organisation.id).where(Organisation.name == clean_name))
     if taken.first() is not None:
@@ -619,6 +627,7 @@ async def set_org(
     digest_hour: int | str | None = None,
     country: str | None = None,
     retention: str | Mapping[str, Any] | None = None,
+    support_thresholds: str | Mapping[str, Any] | None = None,
     name: str | None = None,
     timezone: str | None = None,
     locale: str | None = None,
@@ -657,6 +666,7 @@ async def set_org(
         digest_day=digest_day,
         digest_hour=digest_hour,
         retention_periods=retention,
+        support_thresholds=support_thresholds,
     )
     await _update(session, now, organisation, values, "org.updated", organisation.id)
     return _org_info(organisation)

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import dateparser
 from sqlalchemy import Select, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -93,6 +92,8 @@ def parse_time(text: str, locale: str) -> time:
     Raises Invalid("time_unreadable")."""
     cleaned = _HOURS_H.sub(lambda m: f"{m.group(1)}:{m.group(2) or '00'}", text.strip())
     base = datetime(2000, 1, 3, 0, 0)
+    import dateparser  # its language data: imported when a time is first typed
+
     parsed = dateparser.parse(
         cleaned,
         languages=list(dict.fromkeys([locale, "en"])),

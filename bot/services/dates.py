@@ -14,7 +14,6 @@ import unicodedata
 from datetime import date, datetime
 from typing import Any, Literal
 
-import dateparser
 from babel import Locale, UnknownLocaleError
 
 _NUMERIC = re.compile(r"^(\d{1,4})[./-](\d{1,2})(?:[./-](\d{2,4}))?\.?$")
@@ -84,6 +83,8 @@ def read_day(
         "DATE_ORDER": date_order(locale),
     }
     language = locale.replace("-", "_").split("_")[0]  # "en_ES" reads English words
+    import dateparser  # its language data: imported when a date is first typed
+
     try:
         parsed = dateparser.parse(
             cleaned, languages=list(dict.fromkeys([language, "en"])), settings=settings

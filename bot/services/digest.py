@@ -1,6 +1,7 @@
 """The weekly digest for workers and coordinators: what happened in their caseload (a
 coordinator: the organisation) over the last seven days, what needs them now, and a chart of
-meetings per week over the last twelve weeks, as a separate photo message (captions stop at
+meetings per week over the last twelve weeks (a coordinator's has two series: the open matches
+and the whole programme, ended matches included), as a separate photo message (captions stop at
 1,024 characters).
 
 It goes on the organisation's weekday (`Organisation.digest_weekday`, 0 Monday) from its hour
@@ -22,8 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import charts
 from bot.i18n import Translator
-from bot.services import caseload, outbox, people
-from bot.services.caseload import Filter
+from bot.services import activity, caseload, outbox, people, support
 from bot.services.progress import REMIND_AFTER
 from storage.models import (
     Answer,
@@ -37,6 +37,7 @@ from storage.models import (
     Match,
     MatchMentor,
     Meeting,
+    Organisation,
     OutboxMessage,
     OutboxStatus,
     Person,
@@ -70,6 +71,7 @@ async def _count(session: AsyncSession, query: object) -> int:
 async def figures(session: AsyncSession, staff: Person, now: datetime, tz: str) -> dict[str, int]:
     """The digest's numbers for `staff`'s scope."""
     where = caseload.scope(staff)
+    await caseload.custom_plans(session)  # before the first count, not from the sixth digest
     ids = select(Match.id).where(where).scalar_subquery()
     today = now.astimezone(ZoneInfo(tz)).date()
     since = now - WINDOW
@@ -135,8 +137,14 @@ async def figures(session: AsyncSession, staff: Person, now: datetime, tz: str) 
             ReportRequest.requested_at < now - REMIND_AFTER,
         ),
     )
-    quiet = await caseload.page_of(session, staff, now, tz=tz, filter=Filter.QUIET, page_size=1)
-    f["quiet"] = quiet.total
+    org = await session.get(Organisation, staff.organisation_id)
+    quiet_after = int(((org.quiet_days if org else None) or [14])[0])
+    f["quiet"] = await _count(  # as /matches' quiet filter counts them
+        session,
+        select(func.count(Match.id)).where(
+            where, activity.quiet_since(today - timedelta(days=quiet_after))
+        ),
+    )
     people_ids = union(
         select(MatchMentor.mentor_id.label("pid")).where(MatchMentor.match_id.in_(ids)),
         select(Person.id.label("pid"))
@@ -160,6 +168,7 @@ async def figures(session: AsyncSession, staff: Person, now: datetime, tz: str) 
             OutboxMessage.created_at > since,
         ),
     )
+    f["support"] = await support.flagged_count(session, staff, now)
     return f
 
 
@@ -240,9 +249,14 @@ def render(tr: Translator, staff: Person, f: dict[str, int]) -> str:
             "%(n)s messages that could not be delivered",
             f["undelivered"],
         ),
+        "support": tr.ngettext(
+            "%(n)s mentor who may need support (send /mentors)",
+            "%(n)s mentors who may need support (send /mentors)",
+            f.get("support", 0),
+        ),
     }
     for key, text in texts.items():
-        if f[key]:
+        if f.get(key):
             needs.append(text % {"n": tr.number(f[key])})
     if not happened and not needs:
         return ""
@@ -268,19 +282,28 @@ async def compose(session: AsyncSession, staff: Person, now: datetime) -> Digest
     if not text:
         return Digest(staff.id, rd.locale, "", None, f)
     today = now.astimezone(ZoneInfo(rd.tz)).date()
-    whole = staff.role == Role.COORDINATOR
-    weeks, counts = await weekly_meetings(session, staff, today, whole_programme=whole)
-    series = charts.Series(
-        tr.gettext("The whole programme") if whole else tr.gettext("Your caseload"),
-        [float(c) for c in counts],
-    )
+    weeks, counts = await weekly_meetings(session, staff, today)
+    series = [
+        charts.Series(
+            tr.gettext("Your caseload")
+            if staff.role == Role.WORKER
+            else tr.gettext("Open matches"),
+            [float(c) for c in counts],
+        )
+    ]
+    if staff.role == Role.COORDINATOR:
+        # Beside the open matches, the whole programme: the matches ended since count too.
+        _, programme = await weekly_meetings(session, staff, today, whole_programme=True)
+        series.append(
+            charts.Series(tr.gettext("The whole programme"), [float(c) for c in programme])
+        )
     # Drawn in a worker thread: the event loop goes on serving updates meanwhile.
     chart = await asyncio.to_thread(
         functools.partial(
             charts.bar_chart,
             title=tr.gettext("Meetings per week, last 12 weeks"),
             categories=[tr.day(w, "d MMM") for w in weeks],
-            series=[series],
+            series=series,
             locale=rd.locale,
             y_label=tr.gettext("Meetings"),
         )

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from icalendar import Calendar, Event
-
 from storage.models import Appointment, AppointmentStatus
 
 MIME = "text/calendar"
@@ -27,6 +25,8 @@ def build(
 ) -> bytes:
     """The appointment as an iCalendar file; a cancelling one when it is cancelled.
     `summary` and `description` are already in the reader's language (plain text)."""
+    from icalendar import Calendar, Event  # a few MiB, imported when a file is first made
+
     cancelled = appointment.status == AppointmentStatus.CANCELLED
     cal = Calendar()
     cal.add("prodid", "-//mentorbot//appointments//EN")

@@ -61,15 +61,26 @@ async def unreadable(session: AsyncSession, keyring: crypto.Keyring | None) -> s
     """The first column (`table.column`) holding a value the keyring cannot read: any
     encrypted value without keys, or one under a key it does not have. None: all readable."""
     for table in encrypted_tables():
+        conditions = {}
         for name in table.columns:
             raw, binary = _raw(table.model, name)
             condition = _sealed(raw, binary)
             if keyring is not None:
                 condition = condition & _kid(raw, binary).not_in(_kids(keyring.ids, binary))
-            query = select(literal(1)).select_from(table.model).where(condition).limit(1)
-            if (await session.execute(query)).first() is not None:
+            conditions[name] = condition
+        # One scan of the table for all its columns (the usual answer is "none"); only when
+        # something is found, one query per column says which.
+        if not await _any(session, table, or_(*conditions.values())):
+            continue
+        for name, condition in conditions.items():
+            if await _any(session, table, condition):
                 return f"{table.model.__tablename__}.{name}"
     return None
+
+
+async def _any(session: AsyncSession, table: EncryptedTable, condition: Any) -> bool:
+    query = select(literal(1)).select_from(table.model).where(condition).limit(1)
+    return (await session.execute(query)).first() is not None
 
 
 def _stale(table: EncryptedTable, current: str) -> ColumnElement[bool]:

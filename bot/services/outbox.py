@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Table, and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_, isolate
@@ -23,6 +23,8 @@ from storage.models import (
     Person,
     Role,
 )
+
+OUTBOX_TABLE: Table = OutboxMessage.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,56 @@ def enqueue(
     session.add(message)
     session.info["outbox_dirty"] = True
     return message
+
+
+class Bulk:
+    """Messages queued many at a time (a scheduler batch): `add` checks the recipient like
+    `enqueue` and keeps a plain row; `flush` writes them all with one INSERT (one executemany,
+    no objects loaded, no ids read back)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self.rows: list[dict[str, Any]] = []
+
+    def add(
+        self,
+        recipient: Person,
+        kind: str,
+        text: str,
+        *,
+        buttons: Buttons | None = None,
+        ref: tuple[str, int] | None = None,
+        dedupe_key: str | None = None,
+    ) -> bool:
+        """False (nothing queued) for a person the bot cannot reach, as `enqueue`."""
+        if recipient.telegram_id is None or not recipient.reachable or not recipient.active:
+            return False
+        self.rows.append(
+            {
+                "person_id": recipient.id,
+                "kind": kind,
+                "text": text,
+                "buttons": [[list(b) for b in row] for row in buttons] if buttons else None,
+                "ref_type": ref[0] if ref else None,
+                "ref_id": ref[1] if ref else None,
+                "dedupe_key": dedupe_key,
+                "status": OutboxStatus.QUEUED,
+                "attempts": 0,
+                "not_before": self.now,
+                "created_at": self.now,
+            }
+        )
+        return True
+
+    async def flush(self, session: AsyncSession) -> int:
+        if not self.rows:
+            return 0
+        # Core, not the ORM's bulk path: no objects, no per-row bookkeeping.
+        connection = await session.connection()
+        await connection.execute(insert(OUTBOX_TABLE), self.rows)
+        session.info["outbox_dirty"] = True
+        written, self.rows = len(self.rows), []
+        return written
 
 
 async def sent_for(

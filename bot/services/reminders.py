@@ -23,12 +23,14 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import load_only
 
 from bot.services import outbox, people
 from bot.services.appointment_texts import (
@@ -313,6 +315,7 @@ class _Batch:
     mentors: dict[int, list[Person]]  # match id -> its mentors, by id
     members: dict[int, list[Person]]  # family id -> members who use the bot
     answers: dict[int, dict[int, Answer]]  # appointment id -> person id -> answer
+    cards: dict[tuple[Any, ...], tuple[str, Any]] = field(default_factory=dict)
 
     def view(self, appointment: Appointment) -> AppointmentView:
         match = self.matches[appointment.match_id]
@@ -339,6 +342,27 @@ def _in(ids: Iterable[int]) -> list[int]:
     return sorted(set(ids))
 
 
+# Only the columns rendering and queuing read (the rest stay unloaded: nothing else to
+# decode per row); the objects are plain ORM rows, so a later full query fills them in.
+_PERSON_COLUMNS = load_only(
+    Person.organisation_id,
+    Person.role,
+    Person.name,
+    Person.locale,
+    Person.telegram_language,
+    Person.address,
+    Person.timezone,
+    Person.family_id,
+    Person.telegram_id,
+    Person.reachable,
+    Person.active,
+    Person.quiet_start,
+    Person.quiet_end,
+)
+_MATCH_COLUMNS = load_only(Match.organisation_id, Match.family_id, Match.status)
+_FAMILY_COLUMNS = load_only(Family.name)
+
+
 async def _load(session: AsyncSession, rows: Sequence[Reminder]) -> _Batch:
     """Four queries whatever the batch size: appointments with their match, family and
     organisation; the mentors; the family members who use the bot; the answers."""
@@ -347,15 +371,21 @@ async def _load(session: AsyncSession, rows: Sequence[Reminder]) -> _Batch:
     families: dict[int, Family] = {}
     orgs: dict[int, Organisation] = {}
     joined = await session.execute(
-        select(Appointment, Match, Family, Organisation)
+        select(Appointment, Match, Family)
         .join(Match, Match.id == Appointment.match_id)
         .join(Family, Family.id == Match.family_id)
-        .join(Organisation, Organisation.id == Match.organisation_id)
         .where(Appointment.id.in_(_in(r.appointment_id for r in rows)))
+        .options(_MATCH_COLUMNS, _FAMILY_COLUMNS)
     )
-    for appointment, match, family, org in joined.all():
+    for appointment, match, family in joined.all():
         appointments[appointment.id], matches[match.id] = appointment, match
-        families[family.id], orgs[org.id] = family, org
+        families[family.id] = family
+    # The organisations on their own: a handful of rows, not one per appointment to decode.
+    org_ids = _in(m.organisation_id for m in matches.values())
+    for org in (
+        await session.execute(select(Organisation).where(Organisation.id.in_(org_ids)))
+    ).scalars():
+        orgs[org.id] = org
     family_ids = list(families)
     mentors: dict[int, list[Person]] = defaultdict(list)
     mentor_rows = await session.execute(
@@ -363,6 +393,7 @@ async def _load(session: AsyncSession, rows: Sequence[Reminder]) -> _Batch:
         .join(Person, Person.id == MatchMentor.mentor_id)
         .where(MatchMentor.match_id.in_(list(matches)), Person.active.is_(True))
         .order_by(Person.id)
+        .options(_PERSON_COLUMNS)
     )
     for match_id, mentor in mentor_rows.all():
         mentors[match_id].append(mentor)
@@ -377,6 +408,7 @@ async def _load(session: AsyncSession, rows: Sequence[Reminder]) -> _Batch:
             Person.active.is_(True),
         )
         .order_by(Person.id)
+        .options(_PERSON_COLUMNS)
     )
     for member in member_rows.scalars():
         assert member.family_id is not None
@@ -385,7 +417,9 @@ async def _load(session: AsyncSession, rows: Sequence[Reminder]) -> _Batch:
     missing = _in(r.person_id for r in rows if r.person_id not in known)
     if missing:  # a recipient who left the family or stopped using the bot
         for person in (
-            await session.execute(select(Person).where(Person.id.in_(missing)))
+            await session.execute(
+                select(Person).where(Person.id.in_(missing)).options(_PERSON_COLUMNS)
+            )
         ).scalars():
             known[person.id] = person
     answers: dict[int, dict[int, Answer]] = defaultdict(dict)
@@ -397,22 +431,31 @@ async def _load(session: AsyncSession, rows: Sequence[Reminder]) -> _Batch:
     return _Batch(appointments, matches, orgs, families, known, mentors, members, answers)
 
 
-async def _claim(session: AsyncSession, now: datetime, limit: int) -> list[Reminder]:
+async def _claim(session: AsyncSession, now: datetime, limit: int) -> list[Any]:
     """The pending reminders due at `now`, oldest first, by the (status, due_at) index. On
     PostgreSQL the rows are locked and rows locked by another process are skipped, so two
     processes never take the same reminder; SQLite runs one writer at a time."""
     query = (
-        select(Reminder)
+        select(
+            Reminder.id,
+            Reminder.appointment_id,
+            Reminder.person_id,
+            Reminder.kind,
+            Reminder.offset_minutes,
+            Reminder.due_at,
+        )
         .where(Reminder.status == JobStatus.PENDING, Reminder.due_at <= now)
         .order_by(Reminder.due_at, Reminder.id)
         .limit(limit)
     )
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    return list((await session.execute(query)).scalars())
+    # Plain rows, not objects: nothing to track, the outcomes are written by id.
+    return list((await session.execute(query)).all())
 
 
-Outcomes = dict[tuple[JobStatus, str | None], list[int]]
+# (status, reason) -> ids; ("deferred", the new due time) for those put off.
+Outcomes = dict[tuple[Any, Any], list[int]]
 
 
 def _finish(outcomes: Outcomes, reminder: Reminder, status: JobStatus, reason: str | None) -> None:
@@ -425,10 +468,14 @@ async def _record(session: AsyncSession, outcomes: Outcomes, now: datetime) -> N
     condition on status would let SQLite pick the (status, due_at) index and read every
     pending reminder."""
     for (status, reason), ids in outcomes.items():
+        if status == "deferred":  # out of the reader's quiet hours: pending, later
+            values: dict[str, Any] = {"due_at": reason}
+        else:
+            values = {"status": status, "reason": reason, "done_at": now}
         await session.execute(
             update(Reminder)
             .where(Reminder.id.in_(ids))
-            .values(status=status, reason=reason, done_at=now)
+            .values(**values)
             .execution_options(synchronize_session=False)
         )
 
@@ -451,17 +498,20 @@ async def send_batch(session: AsyncSession, now: datetime, limit: int) -> tuple[
     while the bot was down (or the clock jumped) is still sent if its appointment is ahead,
     and skipped (with the reason) otherwise. Returns (reminders handled, whether more may be
     due)."""
-    rows = await _claim(session, now, limit)
+    rows = await _claim(session, now, limit + 1)  # one more: is another batch due?
+    more = len(rows) > limit
+    rows = rows[:limit]
     if not rows:
         return 0, False
     batch = await _load(session, rows)
     latest = _latest_per_recipient(rows)
     outcomes: Outcomes = {}
+    queue = outbox.Bulk(now)
     for reminder in rows:
-        _handle(session, batch, reminder, now, latest, outcomes)
-    await session.flush()
+        _handle(queue, batch, reminder, now, latest, outcomes)
+    await queue.flush(session)
     await _record(session, outcomes, now)
-    return len(rows), len(rows) >= limit
+    return len(rows), more
 
 
 def _latest_per_recipient(rows: Sequence[Reminder]) -> dict[tuple[int, int], int]:
@@ -478,7 +528,7 @@ def _latest_per_recipient(rows: Sequence[Reminder]) -> dict[tuple[int, int], int
 
 
 def _handle(
-    session: AsyncSession,
+    queue: outbox.Bulk,
     batch: _Batch,
     reminder: Reminder,
     now: datetime,
@@ -497,7 +547,7 @@ def _handle(
     match = batch.matches[appointment.match_id]
     org = batch.orgs[match.organisation_id]
     if reminder.kind == ReminderKind.NO_ANSWER:
-        _no_answer(session, batch, reminder, view, match, org, now, outcomes)
+        _no_answer(queue, batch, reminder, view, match, org, outcomes)
         return
     if latest.get((reminder.appointment_id, reminder.person_id)) != reminder.id:
         _finish(outcomes, reminder, JobStatus.SKIPPED, SUPERSEDED)
@@ -516,20 +566,26 @@ def _handle(
         _finish(outcomes, reminder, JobStatus.SKIPPED, QUIET)
         return
     if deferred > now:
-        reminder.due_at = deferred
+        outcomes.setdefault(("deferred", deferred), []).append(reminder.id)
         return
     answer = view.answer_of(person.id)
-    queued = outbox.enqueue(
-        session,
-        now,
+    # Rendered once per language, zone and answer (a family's members share a card).
+    key = (reader.tr, reader.tz, appointment.id, answer)
+    rendered = batch.cards.get(key)
+    if rendered is None:
+        rendered = batch.cards[key] = (
+            mentee_card(reader.tr, reader.tz, view, "reminder", answer),
+            answer_buttons(reader.tr, view, answer),
+        )
+    queued = queue.add(
         person,
         "reminder",
-        mentee_card(reader.tr, reader.tz, view, "reminder", answer),
-        buttons=answer_buttons(reader.tr, view, answer),
+        rendered[0],
+        buttons=rendered[1],
         ref=("appointment", appointment.id),
         dedupe_key=f"reminder:{reminder.id}",
     )
-    if queued is None:
+    if not queued:
         _finish(outcomes, reminder, JobStatus.SKIPPED, UNREACHABLE)
         return
     late = now - reminder.due_at > timedelta(minutes=15)
@@ -537,13 +593,12 @@ def _handle(
 
 
 def _no_answer(
-    session: AsyncSession,
+    queue: outbox.Bulk,
     batch: _Batch,
     reminder: Reminder,
     view: AppointmentView,
     match: Match,
     org: Organisation,
-    now: datetime,
     outcomes: Outcomes,
 ) -> None:
     if any(a.answer is not None for a in view.attendees) or batch.answers.get(view.id):
@@ -552,9 +607,7 @@ def _no_answer(
     queued = 0
     for mentor in batch.mentors.get(match.id, []):
         reader = people.Reader(mentor, org)
-        if outbox.enqueue(
-            session,
-            now,
+        if queue.add(
             mentor,
             "no_answer",
             no_answer_notice(reader.tr, reader.tz, view),
