@@ -30,7 +30,7 @@ from pathlib import Path
 
 from sqlalchemy import insert, select, text
 
-from bot.services import caseload, digest, support
+from bot.services import caseload, checkins, digest, support
 from bot.services.caseload import Filter
 from storage.db import Database
 from storage.migrate import upgrade
@@ -39,6 +39,9 @@ from storage.models import (
     Appointment,
     AppointmentAnswer,
     Base,
+    CheckIn,
+    CheckInHow,
+    CheckInParty,
     Concern,
     ConcernCategory,
     Family,
@@ -233,6 +236,24 @@ async def seed(db: Database, n: int) -> tuple[int, int]:
             if h % 5
         ],
     )
+    parties = list(CheckInParty)
+    await _insert(
+        db,
+        CheckIn,
+        [
+            {
+                "organisation_id": org_id,
+                "match_id": m,
+                "staff_id": worker_ids[i % 100],
+                "party": parties[k % 3],
+                "how": CheckInHow.PHONE,
+                "occurred_on": today - timedelta(days=(i % 5) + 9 * k),
+                "created_at": NOW,
+            }
+            for i, m in enumerate(matches)
+            for k in range(i % 12)  # 0-11 staff check-ins, some matches overdue
+        ],
+    )
     if not db.is_sqlite:
         async with db.engine.begin() as conn:
             await conn.execute(text("ANALYZE"))
@@ -281,6 +302,12 @@ async def main() -> None:
                 assert staff is not None
                 return await digest.figures(s, staff, NOW, "Europe/Madrid")
 
+        async def overdue_checkins() -> object:
+            async with db.transaction() as s:
+                staff = await s.get(Person, coordinator_id)
+                assert staff is not None
+                return await checkins.overdue(s, staff, NOW.date())
+
         async def whole_digest() -> object:
             async with db.transaction() as s:
                 staff = await s.get(Person, coordinator_id)
@@ -307,7 +334,12 @@ async def main() -> None:
                 "/matches, coordinator, last page",
                 lambda: page(coordinator_id, page=first.pages - 1),
             ),
+            (
+                "/matches, coordinator, check-in filter",
+                lambda: page(coordinator_id, filter=Filter.CHECKIN),
+            ),
             ("/matches, worker, page 1", lambda: page(worker_id)),
+            ("/pending check-ins overdue, coordinator", overdue_checkins),
             ("/mentors (support signal)", mentors),
             ("digest figures, coordinator", figures),
             ("digest with its chart, coordinator", whole_digest),

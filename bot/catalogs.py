@@ -20,7 +20,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from bot.i18n import DOMAIN, LOCALES_DIR, SUPPORTED_LOCALES
+from bot.i18n import ABOUT, ADDRESSING, DOMAIN, LOCALES_DIR, SUPPORTED_LOCALES, cldr_locale
 
 _PERCENT = re.compile(r"%(?:\((\w+)\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc%]")
 _BRACES = re.compile(r"(?<!\{)\{(\w*)(?:[!:][^{}]*)?\}(?!\})")
@@ -54,6 +54,18 @@ PLURAL_FORMS: dict[str, tuple[int, str]] = {
     "ps": (2, "(n != 1)"),
     "ti": (2, "(n != 1)"),
     "tr": (2, "(n != 1)"),
+    # The second round, decided together (gettext's traditional table): Dari as Persian, whose
+    # catalog it starts from; Georgian and Wolof, like Persian, with one form (a noun after a
+    # number stays singular); Amharic as French (0 and 1 together).
+    "ur": (2, "(n != 1)"),
+    "ckb": (2, "(n != 1)"),
+    "kmr": (2, "(n != 1)"),
+    "fa_AF": (1, "0"),
+    "so": (2, "(n != 1)"),
+    "am": (2, "(n > 1)"),
+    "wo": (1, "0"),
+    "ka": (1, "0"),
+    "bn": (2, "(n != 1)"),
 }
 
 
@@ -135,7 +147,44 @@ STYLE_RULES: dict[str, list[tuple[str, str]]] = {
         ("'свої найближчі зустрічі'", r"(?i)ваші наступні зустрічі"),
     ],
     "ru": [("'свои ближайшие встречи'", r"(?i)ваши следующие встречи")],
+    "ur": [
+        ("Latin punctuation after Urdu (STYLE.md: ، ؟ ؛ ۔)", _ARABIC_LETTER + r"\s?[,?;.]"),
+        ("Arabic letter (STYLE.md: Urdu ی ک)", r"[يك]"),
+    ],
+    "fa_AF": [
+        ("Latin punctuation after Dari (STYLE.md: ، ؟ ؛)", _ARABIC_LETTER + r"\s?[,?;]"),
+        ("Arabic letter (STYLE.md: Persian ی ک)", r"[يك]"),
+        (
+            "Iranian word (STYLE.md: Dari)",
+            r"بیمارستان|دانشگاه|دانشجو|تلفن|سپاس|داده‌ها|مددکار|پزشک|اتوبوس|خیابان",
+        ),
+    ],
+    "ckb": [
+        ("Latin punctuation after Sorani (STYLE.md: ، ؟ ؛)", _ARABIC_LETTER + r"\s?[,?;]"),
+        ("Arabic letter (STYLE.md: Kurdish ی ک ە)", r"[يكة]"),
+    ],
+    "am": [("Latin , ; . after an Ethiopic word (STYLE.md: ፣ ፤ ።)", r"[\u1200-\u137F]{2}[,;.]")],
+    "bn": [("full stop after Bengali is the dari । (STYLE.md)", r"[\u0980-\u09FF]\.(?=\s|$)")],
 }
+# Rules for the neutral form only (STYLE.md: "Addressing a person"): the gendered variants of
+# a message (contexts "addressing a man", "about a woman"…) may use the gendered words.
+# Arabic: an imperative addressed to one man ("اضغط", "اكتب"…), never in the default form; the
+# neutral form says "يمكن الضغط…", "يُرجى كتابة…". Only the forms that cannot be read as a past
+# tense are listed ("أرسل" only before a /command, where it is always an imperative).
+_NOT_ARABIC_BEFORE = r"(?<![\u0600-\u06FF])[وف]?"
+_NOT_ARABIC_AFTER = r"(?![\u0600-\u06FF])"
+NEUTRAL_RULES: dict[str, list[tuple[str, str]]] = {
+    "ar": [
+        (
+            "masculine imperative in the neutral form (STYLE.md: 'يمكن الضغط', 'يُرجى كتابة')",
+            _NOT_ARABIC_BEFORE
+            + r"(اضغط|اكتب|اختر|افتح|صِف|اطلب|أجب|اسأل|أضف|ابدأ|ارجع|اذكر|اترك|انقر|اقرأ|ألغِ"
+            + r"|أرسل(?= /))"
+            + _NOT_ARABIC_AFTER,
+        )
+    ],
+}
+GENDERED_CONTEXTS = frozenset({*ADDRESSING.values(), *ABOUT.values()})
 # How often a phrase may appear in one catalog at most (STYLE.md: vary the turns).
 STYLE_LIMITS: dict[str, list[tuple[str, int]]] = {"fr": [("Merci de", 3)]}
 # Glossary terms: when the source (or its context) matches the first pattern, the translation
@@ -151,6 +200,48 @@ GLOSSARY_RULES: dict[str, list[tuple[str, str]]] = {
     "ps": [(r"(?i)referring worker", r"مسؤل ټولنیز کارکوونک")],
     "ti": [(r"(?i)referring worker", r"ሓላፊ ማሕበራዊ ሰራሕተኛ")],
     "tr": [(r"(?i)referring worker", r"(?i)sorumlu sosyal çalışmacı")],
+    "ur": [(r"(?i)referring worker", r"ذمہ دار سماجی کارکن")],
+    "fa_AF": [(r"(?i)referring worker", r"کارکن اجتماعی مسئول")],
+    "ckb": [(r"(?i)referring worker", r"کارمەندی کۆمەڵایەتیی بەرپرس")],
+    "so": [
+        (r"(?i)referring worker", r"(?i)shaqaalaha bulshada ee mas'uulka ah"),
+        (r"(?i)\bconcerns?\b", r"(?i)walaac|dhibaato"),
+        (r"(?i)\bmentees?\b", r"(?i)ka-qaybgal"),
+    ],
+    "kmr": [
+        (r"(?i)referring worker", r"(?i)karkerê civakî yê berpirsiyar"),
+        (r"(?i)\bconcerns?\b", r"(?i)fikar|pirsgirêk"),
+        (r"(?i)\bmentees?\b", r"(?i)beşdar"),
+    ],
+    "am": [
+        (r"(?i)referring worker", r"ኃላፊ\w* ማህበራዊ ሠራተኛ"),
+        (r"(?i)\bconcerns?\b", r"ስጋ[ተ-ቷ]|ችግ[ረ-ሯ]"),
+        (r"(?i)\bmentees?\b", r"ተሳታፊ"),
+    ],
+    "ka": [
+        (r"(?i)referring worker", r"პასუხისმგებელ\w* სოციალურ\w* მუშაკ"),
+        (r"(?i)(?<!\()\bmentors?\b(?!\))", r"მენტორ"),
+        (r"(?i)\bmentees?\b", r"მონაწილ"),
+        (r"(?i)(?<!\()\bfamil(y|ies)\b(?!\))", r"ოჯახ"),
+        (r"(?i)\bconcerns?\b", r"პრობლემ"),
+        (r"(?i)(?<!\()\bmatch(es)?\b(?!\))", r"მენტორობ"),
+    ],
+    "bn": [
+        (r"(?i)referring worker", r"দায়িত্বপ্রাপ্ত সমাজকর্মী"),
+        (r"(?i)(?<!\()\bmentors?\b(?!\))", r"মেন্টর"),
+        (r"(?i)\bmentees?\b", r"অংশগ্রহণকারী"),
+        (r"(?i)(?<!\()\bfamil(y|ies)\b(?!\))", r"পরিবার"),
+        (r"(?i)\bconcerns?\b", r"সমস্যা"),
+        (r"(?i)(?<!\()\bmatch(es)?\b(?!\))", r"মেন্টরশিপ"),
+    ],
+    "wo": [
+        (r"(?i)referring worker", r"(?i)liggéeykat sosiyaal bi yor mbir mi"),
+        (r"(?i)(?<!\()\bmentors?\b(?!\))", r"(?i)mentor"),
+        (r"(?i)\bmentees?\b", r"(?i)bokkkat"),
+        (r"(?i)(?<!\()\bfamil(y|ies)\b(?!\))", r"(?i)njaboot"),
+        (r"(?i)\bconcerns?\b", r"(?i)jafe-jafe"),
+        (r"(?i)(?<!\()\bmatch(es)?\b(?!\))", r"(?i)mentorat"),
+    ],
 }
 # The concern card's "Acknowledge" button, word for word.
 ACKNOWLEDGE: dict[str, str] = {
@@ -163,6 +254,15 @@ ACKNOWLEDGE: dict[str, str] = {
     "fa": "پیگیری می‌کنم",
     "ps": "زه یې په غاړه اخلم",
     "tr": "Üstleniyorum",
+    "ur": "ذمہ داری لیں",
+    "fa_AF": "پیگیری می‌کنم",
+    "ckb": "بەدواداچوونی بۆ دەکەم",
+    "so": "Anigaa qaadanaya",
+    "kmr": "Ez digirim ser xwe",
+    "am": "እኔ እይዘዋለሁ",
+    "ka": "ვიკისრებ",
+    "bn": "আমি দায়িত্ব নিচ্ছি",
+    "wo": "Maa ko jël",
 }
 
 
@@ -188,6 +288,10 @@ def check_style(catalog: Catalog, locale: str) -> list[Problem]:
             for name, pattern in STYLE_RULES.get(locale, []):
                 if any(re.search(pattern, line) for line in plain.split("\n")):
                     problems.append(Problem(locale, msgid, "style", name))
+            if message.context not in GENDERED_CONTEXTS:
+                for name, pattern in NEUTRAL_RULES.get(locale, []):
+                    if re.search(pattern, plain):
+                        problems.append(Problem(locale, msgid, "style", name))
             for phrase, _limit in STYLE_LIMITS.get(locale, []):
                 counts[phrase] = counts.get(phrase, 0) + form.count(phrase)
             for term, wanted in GLOSSARY_RULES.get(locale, []):
@@ -332,7 +436,6 @@ CONTEXT_SEPARATOR = "\x04"
 def update_all(root: Path | None = None) -> Path:
     """`pybabel extract` + `pybabel update` in one step, keeping each catalog's review status
     line (pybabel drops unknown header fields) and creating catalogs for new languages."""
-    from babel import Locale
     from babel.messages.pofile import write_po
 
     root = root or LOCALES_DIR.parent
@@ -347,7 +450,7 @@ def update_all(root: Path | None = None) -> Path:
         if path.exists():
             catalog = load(path, locale)
         else:
-            name = Locale.parse(locale).get_display_name("en")
+            name = cldr_locale(locale).get_display_name("en")
             catalog = Catalog(locale=locale, project="mentorbot", version="0.1.0")
             catalog.header_comment = (
                 f"# {name} translations of mentorbot.\n"
@@ -419,6 +522,7 @@ SHEET_COLUMNS = (
     "reviewed",
 )
 _YES = {"yes", "y", "x", "1", "true", "ok", "✓", "✔", "sí", "si", "oui", "да", "так", "نعم", "بله"}
+_YES |= {"ہاں", "جی", "بلی", "بەڵێ", "evet"}  # Urdu, Dari, Sorani, Turkish
 
 
 def catalog_path(locale: str) -> Path:

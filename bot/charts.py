@@ -4,10 +4,11 @@ The one chart module of the project: every chart (the weekly digest's, the progr
 is drawn here, so that fonts, right-to-left text and the look are decided once.
 
 - Fonts are Debian's `fonts-noto-core` (installed by `scripts/install`): `font_for(locale)` is
-  the Noto font of the locale's script (Arabic for ar, fa and ps; Ethiopic for ti; Noto Sans,
-  which holds Latin and Cyrillic, for the others). Noto Sans stands behind it for anything the
-  script's font lacks (Ethiopic has no digits), so no label is drawn as a missing-glyph box;
-  `missing_glyphs()` says what a font lacks, for the tests.
+  the Noto font of the locale's script (Arabic for ar, fa, ps, ur, ckb; Ethiopic for ti, am;
+  Georgian for ka; Bengali for bn; Noto Sans, which holds Latin and Cyrillic, for the others).
+  Noto Sans stands behind it for anything the script's font lacks (Ethiopic and Georgian have
+  no digits), so no label is drawn as a missing-glyph box; `missing_glyphs()` says what a font
+  lacks, for the tests.
 - Right-to-left labels: matplotlib 3.11 and later lay text out with libraqm (HarfBuzz and
   FriBidi), which joins Arabic letters and orders right-to-left runs itself, Pashto's own
   letters included. An older matplotlib draws characters one by one, left to right; for it the
@@ -40,6 +41,12 @@ _SCRIPT_FONTS = {
     "fa": "NotoSansArabic-Regular.ttf",
     "ps": "NotoSansArabic-Regular.ttf",
     "ti": "NotoSansEthiopic-Regular.ttf",
+    # The second round (fa_AF takes fa's; kmr, so and wo are written in Latin letters).
+    "ur": "NotoSansArabic-Regular.ttf",
+    "ckb": "NotoSansArabic-Regular.ttf",
+    "am": "NotoSansEthiopic-Regular.ttf",
+    "ka": "NotoSansGeorgian-Regular.ttf",
+    "bn": "NotoSansBengali-Regular.ttf",
 }
 _BASE_FONT = "NotoSans-Regular.ttf"
 

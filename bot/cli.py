@@ -324,6 +324,13 @@ def _org_policy_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--emergency-phone", help="emergency number (default 112)")
     parser.add_argument("--office-phone", help="the office's phone number")
+    parser.add_argument(
+        "--help-lines",
+        metavar="PURPOSE=NUMBER,…",
+        help="help lines shown to mentees by situation: gender_violence, mental_health, "
+        "child_protection (and emergency), e.g. gender_violence=016,mental_health=024; "
+        "short numbers of the organisation's country are fine; an empty number removes one",
+    )
     parser.add_argument("--office-hours", metavar="TEXT", help="opening hours, as text")
     parser.add_argument("--address", metavar="TEXT", help="the office's address")
     parser.add_argument(
@@ -359,6 +366,12 @@ def _org_policy_arguments(parser: argparse.ArgumentParser) -> None:
         "(default 14,28,45)",
     )
     parser.add_argument(
+        "--checkin-cadence",
+        metavar="FIRST_MONTH,MONTHLY",
+        help="staff check-ins due with each party of a match in its first month, then in "
+        "each calendar month (default 2,1)",
+    )
+    parser.add_argument(
         "--digest-day", metavar="DAY", help="the staff's weekly digest: mon…sun (default mon)"
     )
     parser.add_argument(
@@ -384,9 +397,11 @@ def _org_policy(args: argparse.Namespace) -> dict[str, Any]:
         "help_target_hours": args.help_target_hours,
         "ack_deadlines": args.ack_deadlines,
         "quiet_days": args.quiet_days,
+        "checkin_cadence": args.checkin_cadence,
         "digest_day": args.digest_day,
         "digest_hour": args.digest_hour,
         "retention": args.retention,
+        "help_lines": args.help_lines,
         "support_thresholds": args.support_thresholds,
     }
 

@@ -7,7 +7,7 @@ import logging
 from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.error import TelegramError
 
-from bot.i18n import N_, SUPPORTED_LOCALES, translator
+from bot.i18n import N_, SUPPORTED_LOCALES, telegram_code, translator
 from storage.models import Role
 
 log = logging.getLogger(__name__)
@@ -30,6 +30,7 @@ MENUS: dict[Role | None, list[tuple[str, str]]] = {
         ("log", N_("Log a meeting")),
         ("plan", N_("Plan the next meeting")),
         ("upcoming", N_("Your planned meetings")),
+        ("write", N_("Write to the family")),
         ("report", N_("Report progress")),
         ("help_staff", N_("Ask the staff for help")),
         ("concern", N_("Raise a concern")),
@@ -47,6 +48,7 @@ MENUS: dict[Role | None, list[tuple[str, str]]] = {
     ],
     Role.WORKER: [
         ("matches", N_("Your caseload, needing attention first")),
+        ("checkin", N_("Record a staff check-in with a match")),
         *STAFF,
         ("request", N_("Ask for mentors for a family")),
         ("requests", N_("Families waiting for mentors")),
@@ -57,6 +59,7 @@ MENUS: dict[Role | None, list[tuple[str, str]]] = {
     ],
     Role.COORDINATOR: [
         ("matches", N_("The programme's matches")),
+        ("checkin", N_("Record a staff check-in with a match")),
         *STAFF,
         ("requests", N_("Families waiting for mentors")),
         ("endmatch", N_("End a match: /endmatch and its number")),
@@ -65,6 +68,7 @@ MENUS: dict[Role | None, list[tuple[str, str]]] = {
     ],
     Role.COORDINATOR: [
         ("matches", N_("The programme's matches")),
+        ("checkin", N_("Record a staff check-in with a match")),
         *STAFF,
         ("mentors", N_("Mentors who may need support")),
         ("invite", N_("Invite a new mentee or mentor")),
@@ -85,13 +89,23 @@ def menu(role: Role | None, locale: str) -> list[BotCommand]:
 async def set_default_menus(bot: Bot) -> None:
     """The menu of people not yet linked, in every language the bot speaks."""
     await bot.set_my_commands(menu(None, "en"), scope=BotCommandScopeDefault())
-    for locale in SUPPORTED_LOCALES:
-        # Telegram takes a two-letter ISO 639-1 code here: a catalog such as "ckb" or "fa_AF"
-        # gets no default menu, and its readers get theirs per chat once linked.
-        if locale != "en" and len(locale) == 2:
-            await bot.set_my_commands(
-                menu(None, locale), scope=BotCommandScopeDefault(), language_code=locale
-            )
+    for locale, code in default_languages([c for c in SUPPORTED_LOCALES if c != "en"]):
+        await bot.set_my_commands(
+            menu(None, locale), scope=BotCommandScopeDefault(), language_code=code
+        )
+
+
+def default_languages(locales: tuple[str, ...] | list[str]) -> list[tuple[str, str]]:
+    """(catalog, Telegram `language_code`) of each language that gets a default menu and
+    description: Telegram takes a two-letter ISO 639-1 code there, so a catalog such as "ckb"
+    or "fa_AF" gets none (its readers get their menu per chat once linked, see
+    `set_person_menu`) and "kmr" is named "ku" (bot.i18n.TELEGRAM_CODES)."""
+    pairs: dict[str, str] = {}
+    for locale in locales:
+        code = telegram_code(locale)
+        if code and code not in pairs:
+            pairs[code] = locale
+    return [(locale, code) for code, locale in pairs.items()]
 
 
 async def set_person_menu(bot: Bot, chat_id: int, role: Role, locale: str) -> None:

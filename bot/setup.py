@@ -38,6 +38,7 @@ from bot.clock import SystemClock
 from bot.config import TELEGRAM_API_URL
 from bot.i18n import N_, SUPPORTED_LOCALES, translator
 from bot.services import admin, invites
+from bot.services import help_lines as help_line_rules
 from bot.services.errors import ServiceError
 from storage.db import Database
 from storage.migrate import check_schema, upgrade
@@ -60,7 +61,7 @@ KEY_WARNING = (
 FILE_KEYS = (
     "token", "database_url", "organisation", "country", "timezone", "language", "languages",
     "emergency_phone", "office_phone", "coordinator", "coordinator_language", "profile_photo",
-    "new_invitation",
+    "new_invitation", "help_lines",
 )  # fmt: skip
 
 
@@ -86,6 +87,8 @@ class Answers:
     coordinator_language: str = ""
     profile_photo: str = ""
     new_invitation: bool = True
+    # {"gender_violence": "016", ...}: bot.services.help_lines
+    help_lines: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -356,6 +359,7 @@ async def _read_database(url: str, current: Current) -> None:
         a.organisation, a.timezone, a.language = org.name, org.timezone, org.locale
         a.country = org.region or a.country
         a.emergency_phone, a.office_phone = org.emergency_phone, org.office_phone or ""
+        a.help_lines = dict(org.help_lines)
         if people:
             first = people[0]
             current.coordinator_id, current.coordinator_linked = first.id, first.linked
@@ -563,7 +567,15 @@ def from_file(path: Path, current: Current) -> tuple[Answers, BotInfo]:
     for key in FILE_KEYS:
         if key in given:
             value = given[key]
-            expected = list if key == "languages" else bool if key == "new_invitation" else str
+            expected: type = (
+                list
+                if key == "languages"
+                else bool
+                if key == "new_invitation"
+                else dict
+                if key == "help_lines"
+                else str
+            )
             if not isinstance(value, expected):
                 raise SetupError(f"{path.name}: {key} must be a {expected.__name__}")
             setattr(a, key, value)
@@ -590,6 +602,13 @@ def from_file(path: Path, current: Current) -> tuple[Answers, BotInfo]:
     a.coordinator_language = a.coordinator_language or a.language
     a.emergency_phone = check_help_line(a.emergency_phone, region, True)
     a.office_phone = check_help_line(a.office_phone, region, False)
+    try:
+        lines = help_line_rules.check_help_lines(
+            {str(k): str(v) for k, v in a.help_lines.items()}, region or None
+        )
+    except ServiceError as exc:
+        raise SetupError(str(exc)) from None
+    a.help_lines = lines  # an empty number removes a line
     a.coordinator = check_name(a.coordinator, "coordinator's name")
     a.profile_photo = check_photo(a.profile_photo)
     if current.coordinator_id is not None and a.coordinator == current.answers.coordinator:
@@ -628,6 +647,7 @@ async def _apply_database(a: Answers, current: Current, bot: BotInfo, done: Done
                     country=a.country or None,
                     emergency_phone=a.emergency_phone,
                     office_phone=a.office_phone or None,
+                    help_lines=a.help_lines or None,
                 )
                 org_id, done.org = org.id, "created"
             else:
@@ -640,6 +660,7 @@ async def _apply_database(a: Answers, current: Current, bot: BotInfo, done: Done
                         ("locale", was.language, a.language),
                         ("emergency_phone", was.emergency_phone, a.emergency_phone),
                         ("office_phone", was.office_phone, a.office_phone),
+                        ("help_lines", was.help_lines, a.help_lines),
                     )
                     if old != new
                 }
@@ -678,12 +699,13 @@ def _cut(text: str, limit: int) -> str:
 def apply_telegram(a: Answers, done: Done) -> None:
     """Descriptions and the command menu in each of the organisation's languages (and, with no
     language, in its main one), set only where Telegram has something else; the photo."""
-    from bot.commands import menu
+    from bot.commands import default_languages, menu
 
     api = Telegram(api_url(), a.token)
     # Telegram shows these by the app's language, named by two letters ("" for all others).
-    for code in ["", *[c for c in (a.language, *a.languages) if len(c) == 2]]:
-        tr = translator(code or a.language)
+    # A language without such a code ("ckb", "fa_AF") has none here, as in bot.commands.
+    for locale, code in [(a.language, ""), *default_languages((a.language, *a.languages))]:
+        tr = translator(locale)
         wanted = {
             "description": _cut(
                 tr.gettext(DESCRIPTION) % {"org": a.organisation}, DESCRIPTION_LIMIT
@@ -700,7 +722,7 @@ def apply_telegram(a: Answers, done: Done) -> None:
             if have != wanted[kind]:
                 api.call(f"setMy{method}", {"language_code": code, kind: wanted[kind]})
                 done.telegram.append(f"{kind} {code or 'default'}")
-        commands = [c.to_dict() for c in menu(None, code or a.language)]
+        commands = [c.to_dict() for c in menu(None, locale)]
         have_commands = api.call("getMyCommands", {"language_code": code})
         if have_commands != commands:
             api.call("setMyCommands", {"language_code": code, "commands": commands})

@@ -12,6 +12,8 @@ import enum
 __all__ = [
     "Answer",
     "AppointmentStatus",
+    "CheckInHow",
+    "CheckInParty",
     "ConcernCategory",
     "ConcernStatus",
     "Consent",
@@ -125,3 +127,18 @@ class InboxStatus(enum.StrEnum):
     DONE = "done"  # handled, replies delivered (or nothing to say)
     FAILED = "failed"  # set aside after failing repeatedly (error code kept)
     REPLY_FAILED = "reply_failed"  # handled, but a reply could not be delivered
+
+
+class CheckInParty(enum.StrEnum):
+    """Whom a member of staff contacted about a match."""
+
+    MENTOR = "mentor"
+    MENTEE = "mentee"
+    FAMILY = "family"
+
+
+class CheckInHow(enum.StrEnum):
+    PHONE = "phone"
+    VISIT = "visit"
+    MESSAGE = "message"
+    GROUP = "group"  # a group session

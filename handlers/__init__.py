@@ -9,6 +9,7 @@ def build_router() -> Router:
     from handlers import (
         appointments,
         caseload,
+        checkins,
         concerns,
         erase,
         invite,
@@ -48,6 +49,7 @@ def build_router() -> Router:
         match_cycle,
         programme,
         caseload,
+        checkins,
         invite,
         mentors,
         whole,

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import N_, isolate
 from bot.services import appointments
-from bot.services.appointment_texts import mentor_line
+from bot.services.appointment_texts import mentor_line, who_is_told
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from domain import Role
 from handlers.common import Buttons, Ctx, PressHandler, TextStep, chunk
@@ -322,10 +322,9 @@ async def _confirm(ctx: Ctx, draft: Draft) -> None:
         return
     await ctx.clear_draft()
     done = ctx._("Moved.") if data.get("mode") == "move" else ctx._("Planned.")
-    if view.attendees:
-        told = ctx._("The family is told, gets reminders, and can confirm with one tap.")
-    else:
-        told = ctx._("Nobody in this family uses the bot: remember to tell them yourself.")
+    told = who_is_told(ctx.tr, view, done=True) or ctx._(
+        "The family is told, gets reminders, and can confirm with one tap."
+    )
     ctx.edit(f"{done}\n{mentor_line(ctx.tr, ctx.tz, view)}\n{told}")
 
 

@@ -9,6 +9,7 @@ from bot.i18n import N_, isolate
 from bot.services import caseload
 from bot.services.caseload import Filter, Health
 from domain import Role
+from handlers import checkins
 from handlers import matches as match_cards
 from handlers.common import Buttons, Ctx
 from handlers.router import Router
@@ -20,6 +21,7 @@ FILTER_LABELS: dict[Filter, str] = {
     Filter.QUIET: N_("Quiet"),
     Filter.REPORT: N_("Report overdue"),
     Filter.CONCERN: N_("Open concern"),
+    Filter.CHECKIN: N_("Check-in overdue"),
 }
 
 
@@ -101,6 +103,8 @@ def health_lines(ctx: Ctx, h: Health, quiet_after: int) -> list[str]:
                 "none": tr.number(h.answers_none),
             }
         )
+    if h.checkins_overdue:
+        third.append(checkins.overdue_text(ctx, h.checkins_overdue))
     if h.unreachable:
         third.append(
             ctx.ngettext("%(n)s person unreachable", "%(n)s people unreachable", h.unreachable)

@@ -46,6 +46,7 @@ RESUME_COMMANDS = {
     "help_ask": "help_staff",
     "request": "request",
     "profile": "profile",
+    "checkin": "checkin",
 }
 
 
@@ -135,15 +136,21 @@ class Ctx:
         kind = "edit" if self.update.callback_query else "reply"
         self.actions.append(_Action(kind, text, buttons))
 
-    def stale(self, text: str) -> None:
+    def stale(self, text: str, buttons: Buttons | None = None) -> None:
         """A press on a button of a conversation that has ended: the pressed message keeps
         its words and loses its buttons, and a new message says what happened and what to
-        do next (rather than replacing the question far up the chat)."""
+        do next (rather than replacing the question far up the chat); `buttons`: the next
+        useful step."""
+        self.settle()
+        self.actions.append(_Action("reply", text, buttons))
+
+    def settle(self) -> None:
+        """The pressed message keeps its words and loses its buttons: its conversation is
+        finished."""
         query = self.update.callback_query
         message = query.message if query is not None else None
         if isinstance(message, Message) and message.text:
             self.actions.append(_Action("edit", message.text_html))
-        self.actions.append(_Action("reply", text))
 
     def after(self, fn: Callable[[], Awaitable[Any]]) -> None:
         """Run `fn()` once the transaction committed and the replies were sent."""

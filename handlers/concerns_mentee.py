@@ -4,7 +4,7 @@ then what happened in their own language. The service decides the severity."""
 from __future__ import annotations
 
 from bot.i18n import isolate
-from bot.services import concerns
+from bot.services import concerns, help_lines
 from bot.services.concerns import PROBLEM_LABELS
 from bot.services.errors import Invalid, NotFound
 from domain import ConcernCategory, Role
@@ -44,25 +44,11 @@ async def on_category(ctx: Ctx, arg: str) -> None:
         views.stale(ctx, "/problem")
         return
     category = category_of(arg)
-    if category == ConcernCategory.SAFETY:
-        phone = await concerns.emergency_phone(ctx.session, ctx.me)
-        ctx.reply(
-            "🚨 <b>"
-            + ctx._("If you are in danger now, call %(phone)s.") % {"phone": isolate(phone)}
-            + "</b>"
-        )
-    elif category == ConcernCategory.WELLBEING:
-        # Feeling very bad deserves a number to call too, not only danger.
-        phone = await concerns.emergency_phone(ctx.session, ctx.me)
-        ctx.reply(
-            "📞 <b>"
-            + ctx._(
-                "If you feel you cannot keep yourself safe, or you think of hurting yourself, "
-                "call %(phone)s now. You are not alone."
-            )
-            % {"phone": isolate(phone)}
-            + "</b>"
-        )
+    if category in (ConcernCategory.SAFETY, ConcernCategory.WELLBEING):
+        # Feeling very bad deserves a number to call too, not only danger; the line that
+        # fits the situation comes first.
+        lines = await help_lines.for_person(ctx.session, ctx.me, category)
+        ctx.reply(views.situation_lines(ctx, category, lines))
     await ctx.save_draft(FLOW, "text", {"category": category.value})
     ctx.edit(
         ctx._("%(category)s. Write what happened, in your language. A few words are enough.")

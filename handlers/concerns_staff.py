@@ -18,6 +18,7 @@ from bot.services.concerns import (
 from bot.services.errors import Invalid
 from bot.services.help import OpenHelp
 from domain import ConcernStatus, Role
+from handlers import checkins as checkin_views
 from handlers import pending_quiet
 from handlers.common import Ctx, id_arg
 from handlers.router import Router
@@ -101,13 +102,15 @@ async def on_resolve_note(ctx: Ctx, draft: Draft, text: str) -> None:
         _invalid(ctx, exc)
         return
     await ctx.clear_draft()
+    buttons = await checkin_views.proposal(ctx, concern_id=concern_id)
     if acted.reporter_told:
         ctx.reply(
             ctx._("Concern #%(id)s is resolved. The person who raised it was told.")
-            % {"id": concern_id}
+            % {"id": concern_id},
+            buttons,
         )
     else:
-        ctx.reply(ctx._("Concern #%(id)s is resolved.") % {"id": concern_id})
+        ctx.reply(ctx._("Concern #%(id)s is resolved.") % {"id": concern_id}, buttons)
 
 
 async def _on_reply(ctx: Ctx, args: list[str]) -> None:
@@ -186,7 +189,8 @@ ACTIONS: dict[str, Callable[[Ctx, list[str]], Awaitable[None]]] = {
 async def on_pending(ctx: Ctx) -> None:
     found = await concerns.pending(ctx.session, ctx.me)
     quiet, quiet_buttons = await pending_quiet.section(ctx)
-    if not found.concerns and not found.help and not quiet:
+    late = await checkin_views.pending_lines(ctx)
+    if not found.concerns and not found.help and not quiet and not late:
         ctx.reply(ctx._("Nothing is pending: no open concerns and no open help requests."))
         return
     lines: list[str] = []
@@ -202,6 +206,8 @@ async def on_pending(ctx: Ctx) -> None:
             lines.append(_help_line(ctx, help_item))
     if quiet:
         lines += [""] * bool(lines) + quiet
+    if late:
+        lines += [""] * bool(lines) + late
     buttons = [
         [(f"{SEVERITY_MARKS[c.severity]} #{c.id} {c.family}"[:60], f"{PREFIX}:open:{c.id}")]
         for c in found.concerns[:PENDING_BUTTONS]

@@ -9,6 +9,7 @@ from typing import Any
 from bot.i18n import isolate
 from bot.services import concerns
 from bot.services.concerns import CATEGORY_LABELS, SEVERITY_LABELS, SEVERITY_MARKS
+from bot.services.help_lines import PURPOSE_LABELS, HelpLine
 from domain import ConcernCategory, Severity
 from handlers.common import Ctx
 
@@ -23,6 +24,43 @@ def emergency_line(ctx: Ctx, phone: str) -> str:
         % {"phone": isolate(phone)}
         + "</b>"
     )
+
+
+def help_line_list(ctx: Ctx, lines: list[HelpLine]) -> list[str]:
+    """One line per help line: what it is for, then its number."""
+    return [
+        "• "
+        + ctx._("%(purpose)s: %(phone)s")
+        % {"purpose": ctx._(PURPOSE_LABELS[line.purpose]), "phone": isolate(line.phone)}
+        for line in lines
+    ]
+
+
+def situation_lines(ctx: Ctx, category: ConcernCategory, lines: list[HelpLine]) -> str:
+    """The help lines for a mentee's situation: the most fitting one in a sentence of its
+    own, then the others."""
+    if not lines:
+        return ""
+    first, rest = lines[0], lines[1:]
+    if category == ConcernCategory.WELLBEING:
+        head = (
+            "📞 <b>"
+            + ctx._(
+                "If you feel you cannot keep yourself safe, or you think of hurting yourself, "
+                "call %(phone)s now. You are not alone."
+            )
+            % {"phone": isolate(first.phone)}
+            + "</b>"
+        )
+    else:
+        head = (
+            "🚨 <b>"
+            + ctx._("If you are in danger now, call %(phone)s.") % {"phone": isolate(first.phone)}
+            + "</b>"
+        )
+    if not rest:
+        return head
+    return "\n".join([head, "", ctx._("Other help lines:"), *help_line_list(ctx, rest)])
 
 
 def stale(ctx: Ctx, command: str) -> None:

@@ -131,9 +131,26 @@ async def on_need_help(ctx: Ctx) -> None:
 async def _on_preset(ctx: Ctx, code: str) -> None:
     if code not in PRESETS:
         raise NotFound("no such ready-made message")
+    draft = ctx.draft
+    if (
+        ctx.me.role == Role.MENTEE
+        and ctx.update.callback_query is not None
+        and (draft is None or draft.flow != FLOW_ASK or draft.data.get("kind") != HelpKind.MENTEE)
+    ):
+        # A button of a question already answered (a message sent, or /cancel): nothing is
+        # sent twice; the words say so, and the button asks again.
+        ctx.stale(
+            ctx._(
+                "Your message from here was already sent, or you stopped. To ask the staff "
+                "again, tap the button."
+            ),
+            [[thread.need_help_button(ctx)]],
+        )
+        return
     sent = await help_requests.ask(ctx.session, ctx.now, ctx.me, HelpKind.MENTEE, preset=code)
-    if ctx.draft is not None and ctx.draft.flow == FLOW_ASK:
+    if draft is not None and draft.flow == FLOW_ASK:
         await ctx.clear_draft()
+    ctx.settle()  # the question is answered: its buttons go
     _said_sent(ctx, sent)
 
 

@@ -9,6 +9,7 @@ from bot.services import help as help_requests
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from bot.services.help import NEED_HELP_DATA, NEED_HELP_LABEL
 from domain import Role, ThreadStatus
+from handlers import checkins as checkin_views
 from handlers.common import Ctx, id_arg
 from handlers.texts import too_long
 from storage.models import Draft
@@ -24,7 +25,17 @@ def need_help_button(ctx: Ctx) -> tuple[str, str]:
 async def on_reply(ctx: Ctx, arg: str) -> None:
     thread = await help_requests.thread(ctx.session, ctx.me, id_arg(arg))
     if thread.status != ThreadStatus.OPEN:
-        ctx.reply(ctx._("This conversation is closed."))
+        if ctx.me.role == Role.MENTEE:
+            ctx.stale(
+                ctx._("This conversation is closed. If you need help again, tap the button."),
+                [[need_help_button(ctx)]],
+            )
+        elif ctx.me.role == Role.MENTOR:
+            ctx.stale(
+                ctx._("This conversation is closed. To ask the staff again, send /help_staff.")
+            )
+        else:
+            ctx.stale(ctx._("This conversation is closed."))
         return
     await ctx.save_draft(FLOW_REPLY, "text", {"request_id": thread.id})
     if thread.as_staff:
@@ -68,6 +79,7 @@ async def on_close(ctx: Ctx, arg: str) -> None:
         ctx.reply(ctx._("This conversation was already closed."))
     else:
         buttons = [[need_help_button(ctx)]] if ctx.me.role == Role.MENTEE else None
+        buttons = buttons or await checkin_views.proposal(ctx, help_id=closed.request_id)
         ctx.reply(ctx._("Closed. The others in this conversation were told."), buttons)
 
 

@@ -8,6 +8,7 @@ from bot.i18n import N_, isolate
 from bot.services import matches
 from bot.services.progress import RATINGS, RELATIONSHIP_LABELS
 from domain import MatchStatus, Role
+from handlers import checkins
 from handlers.common import Ctx, id_arg
 from handlers.router import Router
 
@@ -82,7 +83,8 @@ def render(ctx: Ctx, card: matches.MatchCard) -> str:
 async def _show(ctx: Ctx, match_id: int) -> None:
     card = await matches.match_card(ctx.session, ctx.me, match_id, ctx.now)
     ctx.audit("match.viewed", ("match", card.id))
-    ctx.reply(render(ctx, card))
+    buttons = [[checkins.record_button(ctx, card.id)]] if ctx.me.role in checkins.ROLES else None
+    ctx.reply(render(ctx, card), buttons)
 
 
 async def on_command(ctx: Ctx) -> None:

@@ -4,7 +4,7 @@ the office, the emergency number) and the one-tap answers on a meeting's card.""
 from __future__ import annotations
 
 from bot.i18n import N_, isolate
-from bot.services import appointments, contacts
+from bot.services import appointments, contacts, help_lines
 from bot.services.appointment_texts import (
     ANSWER_BY_CODE,
     ANSWER_PREFIX,
@@ -14,6 +14,7 @@ from bot.services.appointment_texts import (
 )
 from bot.services.errors import Invalid, NotFound
 from domain import Answer, Role
+from handlers import concerns_views
 from handlers.appointments import refusing
 from handlers.common import Ctx
 from handlers.router import Router
@@ -111,6 +112,12 @@ async def on_contacts(ctx: Ctx) -> None:
     lines.append(
         "<b>" + ctx._("Emergency: %(phone)s") % {"phone": isolate(found.emergency_phone)} + "</b>"
     )
+    others = [
+        line
+        for line in await help_lines.for_person(ctx.session, ctx.me)
+        if line.purpose != help_lines.HelpPurpose.EMERGENCY
+    ]
+    lines.extend(concerns_views.help_line_list(ctx, others))
     ctx.reply("\n".join(lines))
 
 

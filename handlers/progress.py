@@ -162,6 +162,31 @@ async def on_press(ctx: Ctx, args: list[str]) -> None:
             else:
                 _resume_question(ctx, match_id)
             return
+        done = await progress.done_by_teammate(ctx.session, ctx.me, match_id)
+        if done is not None and draft is None:
+            # A teammate sent it: the old prompt answers in words, and another report stays
+            # one tap away.
+            ctx.stale(
+                ctx._(
+                    "%(mentor)s already sent the progress report on the %(family)s family on "
+                    "%(day)s. Nothing more to do."
+                )
+                % {
+                    "mentor": isolate(done.mentor),
+                    "family": isolate(done.family),
+                    "day": ctx.tr.day_long(done.at, tz=ctx.tz),
+                },
+                [
+                    [
+                        (
+                            # Translators: button: a mentor writes a report though a teammate sent one.
+                            ctx.pgettext("progress button", "Write another report anyway"),
+                            f"rp:go:n:{match_id}",
+                        )
+                    ]
+                ],
+            )
+            return
         # "Report now" on the programme's request (no report in progress): the report starts
         # in a new message at the bottom of the chat, not in the old request far above it.
         await _begin(ctx, match_id, new=draft is None)

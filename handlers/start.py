@@ -27,6 +27,7 @@ from handlers.router import Router
 from handlers.start_texts import (
     CONSENT,
     REFUSALS,
+    SHORT_CONSENT,
     WELCOME,
     agreed_text,
     declined_text,
@@ -57,16 +58,22 @@ def language_buttons(prefix: str, first: str | None) -> Buttons:
     return chunk(items, 2)
 
 
-def consent_buttons(tr: Translator) -> Buttons:
-    return [[(tr.gettext("I agree"), "ob:y"), (tr.gettext("I do not agree"), "ob:n")]]
+def consent_buttons(tr: Translator, more: bool = False) -> Buttons:
+    """Agree or not; under the short notice, "Read more" shows the full one (ob:m)."""
+    buttons: Buttons = [[(tr.gettext("I agree"), "ob:y"), (tr.gettext("I do not agree"), "ob:n")]]
+    if not more:
+        # Translators: a button under the short privacy notice: show the full text.
+        buttons.append([(tr.pgettext("privacy notice", "Read more"), "ob:m")])
+    return buttons
 
 
-def consent_text(tr: Translator, opened: onboarding.Opened) -> str:
+def consent_text(tr: Translator, opened: onboarding.Opened, more: bool = False) -> str:
+    """The privacy notice: three short lines at first, the full text after "Read more"."""
     hello = tr.gettext("Hello, %(name)s! The mentoring programme of %(org)s invited you.") % {
         "name": isolate(opened.name),
         "org": isolate(opened.organisation),
     }
-    body = tr.gettext(CONSENT[opened.role])
+    body = tr.gettext((CONSENT if more else SHORT_CONSENT)[opened.role])
     question = tr.gettext("Do you agree?")
     return f"{hello}\n\n{body}\n\n{question}"
 
@@ -160,7 +167,8 @@ async def _show_step(ctx: Ctx, draft: Draft) -> None:
     locale = draft.data.get("locale")
     if draft.state == CONSENTING and locale:
         tr = translator_for(str(locale))
-        ctx.edit(consent_text(tr, opened), consent_buttons(tr))
+        more = bool(draft.data.get("more"))
+        ctx.edit(consent_text(tr, opened, more), consent_buttons(tr, more))
     else:
         ctx.edit(language_prompt(ctx.tr), language_buttons("ob:l", _client_locale(ctx)))
 
@@ -187,12 +195,17 @@ async def on_onboarding_press(ctx: Ctx, args: list[str]) -> None:
             await ctx.save_draft(FLOW, CONSENTING, {"invite": invite_id, "locale": args[1]})
             tr = translator_for(args[1])
             ctx.edit(consent_text(tr, opened), consent_buttons(tr))
+        elif args == ["m"] and draft.state == CONSENTING and draft.data.get("locale"):
+            opened = await onboarding.still_open(ctx.session, ctx.now, invite_id, ctx.telegram_id)
+            await ctx.save_draft(FLOW, CONSENTING, {**draft.data, "more": True})
+            ctx.edit(consent_text(tr, opened, True), consent_buttons(tr, True))
         elif args == ["y"] and draft.state == CONSENTING and draft.data.get("locale"):
-            await _agree(ctx, invite_id, str(draft.data["locale"]))
+            await _agree(ctx, invite_id, str(draft.data["locale"]), bool(draft.data.get("more")))
         elif args == ["n"] and draft.state == CONSENTING:
             opened = await onboarding.decline(ctx.session, ctx.now, invite_id, ctx.telegram_id)
             await ctx.clear_draft()
-            ctx.edit(consent_text(tr, opened) + "\n\n" + declined_text(tr))
+            more = bool(draft.data.get("more"))
+            ctx.edit(consent_text(tr, opened, more) + "\n\n" + declined_text(tr))
         else:
             await _show_step(ctx, draft)
     except Invalid as exc:
@@ -200,7 +213,7 @@ async def on_onboarding_press(ctx: Ctx, args: list[str]) -> None:
         ctx.edit(tr.gettext(REFUSALS.get(exc.code, REFUSALS["unknown"])))
 
 
-async def _agree(ctx: Ctx, invite_id: int, locale: str) -> None:
+async def _agree(ctx: Ctx, invite_id: int, locale: str, more: bool) -> None:
     user = ctx.update.effective_user
     opened = await onboarding.still_open(ctx.session, ctx.now, invite_id, ctx.telegram_id)
     linked = await onboarding.agree(
@@ -214,7 +227,7 @@ async def _agree(ctx: Ctx, invite_id: int, locale: str) -> None:
     await ctx.clear_draft()
     tr = translator_for(linked.locale)
     # One message (an edit): what they agreed to stays above the welcome.
-    text = consent_text(tr, opened) + "\n\n" + agreed_text(tr, WELCOME[linked.role])
+    text = consent_text(tr, opened, more) + "\n\n" + agreed_text(tr, WELCOME[linked.role])
     if linked.locale in GENDERED_LOCALES:  # asked once, gently; neutral until answered
         ctx.edit(f"{text}\n\n{address_question(tr)}", address_buttons(tr, None))
     else:

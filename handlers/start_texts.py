@@ -43,6 +43,30 @@ CONSENT: dict[Role, str] = {
     Role.ADMIN: _STAFF_CONSENT,
 }
 
+# The first contact: the same three points in three short lines (what we keep, who sees it,
+# that it can be deleted); "Read more" shows the full text above.
+_STAFF_SHORT = N_(
+    "We keep your name, language, contact details and what you do here.\n"
+    "The coordinators and the staff of the same matches see it.\n"
+    "You can ask us to see or delete it at any time."
+)
+SHORT_CONSENT: dict[Role, str] = {
+    Role.MENTEE: N_(
+        "We keep your name, language, family, meetings and the help you ask for.\n"
+        "Your mentors, your social worker and the coordinators see it.\n"
+        "You can ask us to see or delete it at any time."
+    ),
+    Role.MENTOR: N_(
+        "We keep your name, language, contact details, meetings, reports and questions.\n"
+        "The referring worker of your match and the coordinators see it. Your mentee sees "
+        "your name.\n"
+        "You can ask us to see or delete it at any time."
+    ),
+    Role.WORKER: _STAFF_SHORT,
+    Role.COORDINATOR: _STAFF_SHORT,
+    Role.ADMIN: _STAFF_SHORT,
+}
+
 WELCOME: dict[Role, str] = {
     Role.MENTEE: N_(
         "Welcome! Here you will see your next meetings and can ask for help at any time. "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.services import appointments
-from bot.services.appointment_texts import AppointmentView, mentor_line
+from bot.services.appointment_texts import AppointmentView, mentor_line, who_is_told
 from bot.services.appointments import MANAGE_PREFIX
 from bot.services.errors import Invalid, NotFound
 from domain import Role
@@ -56,8 +56,13 @@ async def on_manage_press(ctx: Ctx, args: list[str]) -> None:
             "family": view.family_name, "place": view.place, "note": view.note,
         })  # fmt: skip
     elif action == "c":
+        told = who_is_told(ctx.tr, view, done=False)
         ctx.edit(
-            ctx._("Cancel this meeting? The family will be told.")
+            (
+                ctx._("Cancel this meeting? The family will be told.")
+                if told is None
+                else ctx._("Cancel this meeting?") + "\n" + told
+            )
             + "\n"
             + mentor_line(ctx.tr, ctx.tz, view),
             [
@@ -76,9 +81,12 @@ async def on_manage_press(ctx: Ctx, args: list[str]) -> None:
             else:
                 ctx.edit(ctx._("This meeting was already cancelled."))
             return
+        told = who_is_told(ctx.tr, view, done=True)
+        when = {"when": ctx.tr.when(view.starts_at, ctx.tz)}
         ctx.edit(
-            ctx._("Cancelled: %(when)s. The family is told.")
-            % {"when": ctx.tr.when(view.starts_at, ctx.tz)}
+            ctx._("Cancelled: %(when)s. The family is told.") % when
+            if told is None
+            else ctx._("Cancelled: %(when)s.") % when + "\n" + told
         )
     else:
         raise NotFound("no such action")

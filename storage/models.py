@@ -28,6 +28,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from domain.enums import (
     Answer,
     AppointmentStatus,
+    CheckInHow,
+    CheckInParty,
     ConcernCategory,
     ConcernStatus,
     Consent,
@@ -92,6 +94,9 @@ class Organisation(Base):
     office_phone: Mapped[str | None] = mapped_column(String(32))
     office_hours: Mapped[str | None] = mapped_column(String(300))
     address: Mapped[str | None] = mapped_column(String(300))
+    # Help lines by purpose ("gender_violence": "016"; bot.services.help_lines); the
+    # emergency number is `emergency_phone`.
+    help_lines: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # Policy, per organisation, with the defaults of DESIGN.md.
     reminder_offsets_minutes: Mapped[list[Any]] = mapped_column(default=lambda: [1440, 240])
     confirm_by_minutes: Mapped[int] = mapped_column(default=120)
@@ -109,6 +114,11 @@ class Organisation(Base):
     # Days without a logged meeting before the mentors, the referring worker and the
     # coordinators hear that a match is quiet (bot.services.quiet).
     quiet_days: Mapped[list[Any]] = mapped_column(default=lambda: [14, 28, 45])
+    # How often staff check in with each party of a match (bot.services.checkins): contacts in
+    # the first month from the day the match became active, then per calendar month.
+    checkin_cadence: Mapped[dict[str, Any]] = mapped_column(
+        default=lambda: {"first_month": 2, "monthly": 1}
+    )
     # The staff's weekly digest: weekday (0 Monday) and hour, in each reader's own timezone.
     digest_weekday: Mapped[int] = mapped_column(default=0)
     digest_hour: Mapped[int] = mapped_column(default=8)
@@ -331,6 +341,24 @@ class QuietAlert(Base):
     spell_from: Mapped[date] = mapped_column(Date)
     days: Mapped[int] = mapped_column(Integer)  # the threshold reached
     sent_at: Mapped[datetime]
+
+
+class CheckIn(Base):
+    """A contact a worker or coordinator had with a party of a match (bot.services.checkins)."""
+
+    __tablename__ = "check_in"
+    __table_args__ = (Index("ix_check_in_match_day", "match_id", "occurred_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("match.id"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    party: Mapped[CheckInParty] = mapped_column(_enum(CheckInParty))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))  # None: the family
+    how: Mapped[CheckInHow] = mapped_column(_enum(CheckInHow))
+    occurred_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(EncryptedText("check_in.note"))
+    created_at: Mapped[datetime]
 
 
 class DigestRun(Base):

@@ -18,6 +18,9 @@ from storage.models import (
     Appointment,
     AppointmentAnswer,
     AuditEvent,
+    CheckIn,
+    CheckInHow,
+    CheckInParty,
     Concern,
     ConcernCategory,
     ConcernStatus,
@@ -75,6 +78,7 @@ async def seed(
     db: Database, clock: ManualClock, *, locale: str = "en", families: int = 8, seed: int = 7
 ) -> Programme:
     rnd = random.Random(seed)
+    contacts = random.Random(seed + 1)
     clock.set(_at(FIRST - timedelta(days=60)))
     async with building(db, clock.now()) as b:
         org = await b.org(
@@ -243,6 +247,27 @@ async def seed(
                         created_at=clock.now(),
                     )
                 )
+                # Staff check-ins (their own generator: the rest of the data stays as it was).
+                for party, who in (
+                    (CheckInParty.MENTOR, mentor.id),
+                    (CheckInParty.MENTEE, mentees[0].id),
+                    (CheckInParty.FAMILY, None),
+                ):
+                    # Families 2 and 3 are contacted at every meeting (they comply).
+                    if contacts.random() < (1.0 if i in (2, 3) else 0.55):
+                        b.session.add(
+                            CheckIn(
+                                organisation_id=org.id,
+                                match_id=match.id,
+                                staff_id=match.worker_id,
+                                party=party,
+                                person_id=who,
+                                how=contacts.choice(list(CheckInHow)),
+                                occurred_on=day + timedelta(days=contacts.randint(0, 3)),
+                                note=contacts.choice((None, PLANTED_NOTE, PLANTED_FORMULA)),
+                                created_at=clock.now(),
+                            )
+                        )
                 n += 1
                 day += timedelta(days=rnd.choice((6, 7, 8, 14)))
             await b.session.flush()

@@ -277,12 +277,22 @@ EXPECTED_PLURAL_HEADERS = {
     "(n%100<10 || n%100>=20) ? 1 : 2);",
     "uk": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
     "(n%100<10 || n%100>=20) ? 1 : 2);",
+    # The second round: each new catalog's header, decided once for all nine.
+    "ur": "nplurals=2; plural=(n != 1);",
+    "ckb": "nplurals=2; plural=(n != 1);",
+    "kmr": "nplurals=2; plural=(n != 1);",
+    "fa_AF": "nplurals=1; plural=0;",
+    "so": "nplurals=2; plural=(n != 1);",
+    "am": "nplurals=2; plural=(n > 1);",
+    "wo": "nplurals=1; plural=0;",
+    "ka": "nplurals=1; plural=0;",
+    "bn": "nplurals=2; plural=(n != 1);",
 }
 
 
-@pytest.mark.parametrize("locale", sorted(EXPECTED_PLURAL_HEADERS))
+@pytest.mark.parametrize("locale", [loc for loc in SUPPORTED_LOCALES if loc != "en"])
 def test_each_catalog_has_its_fixed_plural_header(locale: str) -> None:
-    assert set(EXPECTED_PLURAL_HEADERS) == set(SUPPORTED_LOCALES) - {"en"}
+    assert set(SUPPORTED_LOCALES) - {"en"} <= set(EXPECTED_PLURAL_HEADERS)
     path = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
     header = next(
         line for line in path.read_text(encoding="utf-8").split("\n") if "Plural-Forms" in line
@@ -357,12 +367,106 @@ def test_latin_punctuation_in_arabic_script_is_caught(locale: str) -> None:
     assert not _style_kinds(locale, [("Will you come?", "هل ستأتي؟ نعم، الآن.")])
 
 
+@pytest.mark.parametrize(
+    ("locale", "wrong", "right"),
+    [
+        ("ur", "کیا آپ آئیں گے?", "کیا آپ آئیں گے؟"),
+        ("ur", "بھیج دیا گیا.", "بھیج دیا گیا۔"),  # the Urdu full stop
+        ("ur", "كل", "کل"),  # Arabic kāf, not Urdu's
+        ("fa_AF", "تماس با دفتر, لطفاً", "تماس با دفتر، لطفاً"),
+        ("fa_AF", "تلفن دفتر", "تیلفون دفتر"),  # the Iranian word, not Dari's
+        ("fa_AF", "سپاس!", "تشکر!"),
+        ("ckb", "دێن?", "دێن؟"),
+        ("ckb", "سوپاس بۆ هاتنة", "سوپاس بۆ هاتنە"),  # Arabic tā' marbūṭa, not Kurdish ە
+    ],
+)
+def test_the_second_rounds_script_rules_are_caught(locale: str, wrong: str, right: str) -> None:
+    assert _style_kinds(locale, [("x", wrong)])
+    assert not _style_kinds(locale, [("x", right)])
+
+
+def test_latin_punctuation_after_ethiopic_words_is_caught() -> None:
+    assert _style_kinds("am", [("Yes, now.", "አዎ, አሁን.")])
+    assert not _style_kinds("am", [("Yes, now.", "አዎ፣ አሁን። ቡድን ቁ. 12")])
+
+
+@pytest.mark.parametrize(
+    ("locale", "wrong", "right"),
+    [
+        ("ur", "سماجی کارکن: %(name)s", "ذمہ دار سماجی کارکن: %(name)s"),
+        ("fa_AF", "مددکار اجتماعی مسئول: %(name)s", "کارکن اجتماعی مسئول: %(name)s"),
+        ("ckb", "کارمەند: %(name)s", "کارمەندی کۆمەڵایەتیی بەرپرس: %(name)s"),
+        ("so", "Shaqaale: %(name)s", "Shaqaalaha bulshada ee mas'uulka ah: %(name)s"),
+        ("kmr", "Karmend: %(name)s", "Karkerê civakî yê berpirsiyar: %(name)s"),
+        ("am", "ሠራተኛ: %(name)s", "ኃላፊ ማህበራዊ ሠራተኛ: %(name)s"),
+    ],
+)
+def test_the_second_rounds_glossary_is_enforced(locale: str, wrong: str, right: str) -> None:
+    source = "Referring worker: %(name)s"
+    assert _style_kinds(locale, [(source, wrong)])
+    assert not _style_kinds(locale, [(source, right)])
+
+
+@pytest.mark.parametrize(
+    ("locale", "wrong", "right"),
+    [
+        ("so", "Arrimaha furan: %(n)s", "Walaacyada furan: %(n)s"),
+        ("kmr", "Mijarên vekirî: %(n)s", "Fikarên vekirî: %(n)s"),
+        ("am", "ክፍት ጉዳዮች: %(n)s", "ክፍት ስጋቶች: %(n)s"),
+    ],
+)
+def test_the_word_for_a_concern_follows_the_glossary(locale: str, wrong: str, right: str) -> None:
+    assert _style_kinds(locale, [("Open concerns: %(n)s", wrong)])
+    assert not _style_kinds(locale, [("Open concerns: %(n)s", right)])
+
+
+@pytest.mark.parametrize(
+    "translation",
+    ["اضغط على زر.", "لا أستطيع. اكتب رسالة.", "للتوقف، أرسل /cancel.", "اختر يومًا، واكتب الوقت."],
+)
+def test_a_masculine_imperative_in_neutral_arabic_is_caught(translation: str) -> None:
+    assert _style_kinds("ar", [("Tap a button.", translation)])
+
+
+def test_neutral_arabic_and_the_gendered_variant_pass() -> None:
+    neutral = "يمكن الضغط على زر، أو كتابة المدة. أرسل %(name)s تقريرًا."
+    assert not _style_kinds("ar", [("Tap a button.", neutral)])
+    from bot.catalogs import check_style
+
+    catalog = _catalog("ar", [])
+    catalog.add("Tap a button.", "اضغط على زر.", context="addressing a man")
+    assert check_style(catalog, "ar") == []
+
+
 def test_a_glossary_term_translated_otherwise_is_caught() -> None:
     source = "Referring worker: %(name)s"
     assert _style_kinds("es", [(source, "Asignada a: %(name)s")])
     assert not _style_kinds("es", [(source, "Profesional de referencia: %(name)s")])
     russian = [(source, "Куратор: %(name)s")]
     assert next(d for _, d in _style_kinds("ru", russian)).startswith("wants")
+
+
+@pytest.mark.parametrize(
+    ("locale", "wrong", "right"),
+    [
+        ("ka", "შეშფოთება ოჯახზე", "პრობლემა ოჯახზე"),
+        ("ka", "ეს ჯგუფი", "ეს მენტორობა"),
+        ("bn", "পরিবার নিয়ে উদ্বেগ", "পরিবার নিয়ে সমস্যা"),
+        ("bn", "এই ম্যাচ", "এই মেন্টরশিপ"),
+        ("wo", "Am na jafe ci njaboot gi", "Am na jafe-jafe ci njaboot gi"),
+        ("wo", "Grup bii", "Mentorat bii"),
+    ],
+)
+def test_the_glossary_of_a_new_language_is_enforced(locale: str, wrong: str, right: str) -> None:
+    family = ("ოჯახ", "পরিবার", "njaboot")
+    source = "The concern about the family" if any(w in right for w in family) else "The match"
+    assert _style_kinds(locale, [(source, wrong)])
+    assert not _style_kinds(locale, [(source, right)])
+
+
+def test_a_latin_full_stop_after_bengali_is_caught() -> None:
+    assert _style_kinds("bn", [("Yes.", "হ্যাঁ.")])
+    assert not _style_kinds("bn", [("Yes.", "হ্যাঁ। 1.5 ঘণ্টা")])
 
 
 def test_the_acknowledge_button_follows_the_glossary() -> None:

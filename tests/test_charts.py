@@ -15,6 +15,7 @@ import pytest
 
 from bot import charts
 from bot.charts import Series
+from bot.i18n import SUPPORTED_LOCALES
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 WEEKS = 12
@@ -32,6 +33,18 @@ SAMPLES = {
         "categories": [f"{d} سبتمبر" for d in range(1, WEEKS + 1)],
         "series": ["حالاتك", "البرنامج كله"],
         "y_label": "اللقاءات",
+    },
+    "ka": {
+        "title": "შეხვედრები კვირაში, ბოლო 12 კვირა",
+        "categories": [f"{d} სექ" for d in range(1, WEEKS + 1)],
+        "series": ["თქვენი შემთხვევები", "მთელი პროგრამა"],
+        "y_label": "შეხვედრები",
+    },
+    "bn": {
+        "title": "সপ্তাহে সাক্ষাৎ, গত 12 সপ্তাহ",
+        "categories": [f"{d} সেপ্টেম্বর" for d in range(1, WEEKS + 1)],
+        "series": ["আপনার কেসগুলো", "পুরো প্রোগ্রাম"],
+        "y_label": "সাক্ষাৎ",
     },
 }
 
@@ -61,10 +74,25 @@ def _drawn_texts(locale: str) -> list[str]:
 def test_font_for_each_script() -> None:
     assert charts.font_for("en").name == "NotoSans-Regular.ttf"
     assert charts.font_for("uk").name == "NotoSans-Regular.ttf"
-    for rtl in ("ar", "fa", "ps"):
+    for rtl in ("ar", "fa", "ps", "ur", "ckb", "fa_AF"):
         assert charts.font_for(rtl).name == "NotoSansArabic-Regular.ttf"
     assert charts.font_for("ti").name == "NotoSansEthiopic-Regular.ttf"
+    assert charts.font_for("ka").name == "NotoSansGeorgian-Regular.ttf"
+    assert charts.font_for("bn").name == "NotoSansBengali-Regular.ttf"
     assert charts.font_for("en").parent == Path("/usr/share/fonts/truetype/noto")
+
+
+@pytest.mark.parametrize("locale", [code for code in SUPPORTED_LOCALES if code != "en"])
+def test_every_letter_of_a_catalog_is_in_its_chart_fonts(locale: str) -> None:
+    from bot.catalogs import catalog_path, load
+
+    letters: set[str] = set()
+    for message in load(catalog_path(locale), locale):
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        letters.update(ch for form in forms if form for ch in str(form) if ch.isalpha())
+    fonts = [charts.font_for(locale), charts.font_for("en")]
+    missing = set.intersection(*(charts.missing_glyphs("".join(letters), f) for f in fonts))
+    assert missing == set(), sorted(missing)
 
 
 def test_missing_glyphs_names_what_a_font_lacks() -> None:
@@ -75,7 +103,7 @@ def test_missing_glyphs_names_what_a_font_lacks() -> None:
     assert charts.missing_glyphs("\u2068Ana\u2069", latin) == set()
 
 
-@pytest.mark.parametrize("locale", ["en", "ar"])
+@pytest.mark.parametrize("locale", sorted(SAMPLES))
 def test_every_glyph_of_the_labels_is_in_the_chosen_font(locale: str) -> None:
     font = charts.font_for(locale)
     texts = _drawn_texts(locale)
@@ -83,8 +111,10 @@ def test_every_glyph_of_the_labels_is_in_the_chosen_font(locale: str) -> None:
     # The title, the axis label, the categories and the legend are all drawn.
     for expected in [sample["title"], sample["y_label"], *sample["categories"], *sample["series"]]:
         assert charts.label(str(expected), locale) in texts
+    # Noto Sans stands behind a script's font for what it lacks (Georgian and Ethiopic digits).
+    base = charts.font_for("en")
     for text in texts:
-        assert charts.missing_glyphs(text, font) == set(), text
+        assert charts.missing_glyphs(text, font) & charts.missing_glyphs(text, base) == set(), text
 
 
 def test_shape_joins_arabic_letters_and_orders_them_right_to_left() -> None:

@@ -365,6 +365,10 @@ async def test_org_set_changes_contacts_and_policy(run: Cli, db: Database) -> No
     assert after["help_target_hours"] == 336 and after["office_hours"] is None
     assert after["emergency_phone"] == "112" and after["confirm_by_minutes"] == 90
     assert after["reminder_offsets_minutes"] == [2880, 1440, 240]
+    # help lines by purpose, Spain's short numbers kept as dialled
+    await run.ok("org", "set", str(org_id), "--help-lines", "gender_violence=016,mental_health=024")
+    lines = (await run.ok("org", "list", "--json")).json()[0]["help_lines"]
+    assert lines == {"gender_violence": "016", "mental_health": "024"}
     # bounds are inclusive
     await run.ok("org", "set", "Casal Raval", "--report-cadence-days", "7")
     await run.ok("org", "set", "Casal Raval", "--report-cadence-days", "180")

@@ -229,7 +229,10 @@ async def test_resolve_asks_for_a_note_and_tells_the_reporter(
     await w.wendy.press("Resolve")
     assert "resolution note" in (await nxt(w.wendy)).text
     await w.wendy.send("Spoke with the family; a psychologist visits on Friday")
-    assert "is resolved" in (await nxt(w.wendy)).text
+    resolved = await nxt(w.wendy)
+    assert "is resolved" in resolved.text
+    # A check-in with the match's people is one tap away.
+    assert [label for row in resolved.buttons for label, _ in row] == ["Record a check-in"]
     await deliver(app)
     assert "marked as resolved by Wendy" in (await nxt(w.marta)).text
     card = await nxt(w.wendy)  # her card, edited in place
@@ -237,6 +240,8 @@ async def test_resolve_asks_for_a_note_and_tells_the_reporter(
     concern = await the_concern(db)
     assert concern.status == ConcernStatus.RESOLVED
     assert concern.resolution_note == "Spoke with the family; a psychologist visits on Friday"
+    await w.wendy.press("Record a check-in", resolved)
+    assert "Whom did you contact about the" in (await nxt(w.wendy)).text
 
 
 async def test_reply_is_relayed_to_the_reporter(app: App, db: Database, w: World) -> None:

@@ -22,6 +22,7 @@ from storage.models import (
     HelpMessage,
     HelpRequest,
     Match,
+    Person,
     Role,
     ThreadStatus,
 )
@@ -205,6 +206,7 @@ async def test_the_thread_goes_back_and_forth_until_the_mentor_closes_it(
 
     # The old card's Reply no longer opens the thread.
     await wendy.press_data(_data(card, 0), card)
+    assert not (await wendy.next_message()).buttons  # the old card loses its buttons
     assert (await wendy.next_message()).text == ES.gettext("This conversation is closed.")
     [hr] = await _requests(db)
     assert hr.status == ThreadStatus.CLOSED
@@ -222,9 +224,12 @@ async def test_the_worker_closes_and_the_mentor_is_told(app: App, db: Database, 
     await deliver(app)
     card = await cast.wendy.next_message()
     await cast.wendy.press_data(_data(card, 1))  # Close
-    assert (await cast.wendy.next_message()).text == ES.gettext(
-        "Closed. The others in this conversation were told."
-    )
+    closed = await cast.wendy.next_message()
+    assert closed.text == ES.gettext("Closed. The others in this conversation were told.")
+    # The worker is offered to record a check-in with the match's people, in one tap.
+    assert [label for row in closed.buttons for label, _ in row] == [
+        ES.gettext("Record a check-in")
+    ]
     await deliver(app)
     told = await cast.marta.next_message()
     assert "Wendy closed your help request" in _plain(told.text)
@@ -485,3 +490,46 @@ async def test_a_forged_family_choice_is_refused(app: App, db: Database, cast: C
     assert hr.match_id != petrenko
     await cast.otto.expect_no_message(within=0.1)
     assert "Haddad" in (await cast.wendy.next_message()).text
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+async def test_a_finished_help_question_loses_its_buttons_and_a_stale_press_says_so(
+    app: App, db: Database, cast: Cast, lang: str
+) -> None:
+    amal = cast.amal
+    async with db.transaction() as s:
+        row = (await s.execute(select(Person).where(Person.telegram_id == amal.id))).scalar_one()
+        row.locale = lang
+    tr = translator(lang)
+    await amal.send("/needhelp")
+    prompt = await amal.next_message()
+    await amal.press_data("hp:q:call", prompt)
+    settled = await amal.next_message()
+    # The question keeps its words and loses its buttons: nothing can be sent twice.
+    assert settled.message_id == prompt.message_id and not settled.buttons
+    assert settled.text == prompt.text
+    sent = await amal.next_message()
+    assert "Wendy" in sent.text and sent.message_id > prompt.message_id
+    # A stale client presses the old button again: words, and the next useful step.
+    await amal.press_forged("hp:q:talk", prompt)
+    stale = await amal.next_message(where=lambda m: m.message_id > sent.message_id)
+    assert stale.text == tr.gettext(
+        "Your message from here was already sent, or you stopped. To ask the staff again, "
+        "tap the button."
+    )
+    assert [d for row in stale.buttons for _, d in row] == ["hp:n"]
+    assert len(await _requests(db)) == 1
+    # The worker closes the thread; Amal's old Reply button says it is closed, and offers help.
+    await deliver(app)
+    card = await cast.wendy.next_message()
+    [hr] = await _requests(db)
+    await cast.wendy.press_data(f"hp:c:{hr.id}", card)
+    await cast.wendy.next_message()
+    await deliver(app)
+    told = await amal.next_message()
+    await amal.press_forged(f"hp:r:{hr.id}", told)
+    closed = await amal.next_message(where=lambda m: m.message_id > told.message_id)
+    assert closed.text == tr.gettext(
+        "This conversation is closed. If you need help again, tap the button."
+    )
+    assert [d for row in closed.buttons for _, d in row] == ["hp:n"]

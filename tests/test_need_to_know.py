@@ -19,7 +19,7 @@ from bot.i18n import LOCALES_DIR, SUPPORTED_LOCALES
 from bot.services import concerns, matches
 from bot.services import help as help_requests
 from bot.services.errors import NotAllowed
-from handlers.start_texts import CONSENT
+from handlers.start_texts import CONSENT, SHORT_CONSENT
 from storage.db import Database
 from storage.models import AuditEvent, ConcernCategory, HelpKind, Person, Role
 from tests.factories import building
@@ -205,6 +205,9 @@ def test_the_consent_texts_are_translated_in_every_language(locale: str) -> None
         message = catalog.get(CONSENT[role])
         assert message is not None and message.string and not message.fuzzy, (locale, role)
         assert message.string.count("\n") == CONSENT[role].count("\n")
+        short = catalog.get(SHORT_CONSENT[role])
+        assert short is not None and short.string and not short.fuzzy, (locale, role)
+        assert short.string.count("\n") == SHORT_CONSENT[role].count("\n") == 2
 
 
 async def test_an_admin_sees_a_help_request_once_it_is_brought_to_them(

@@ -16,7 +16,7 @@ from bot.services import invites
 from emulator import Emulator, FloodLimits
 from handlers.common import not_linked_text
 from handlers.start import address_again, address_question
-from handlers.start_texts import CONSENT, REFUSALS, WELCOME, declined_text
+from handlers.start_texts import CONSENT, REFUSALS, SHORT_CONSENT, WELCOME, declined_text
 from storage.db import Database
 from storage.models import AuditEvent, Consent, Draft, Invite, Person, Role
 from tests.factories import building
@@ -118,9 +118,19 @@ async def test_an_invited_person_chooses_a_language_agrees_and_gets_their_menu(
     await user.press(language_name("es"))
     es = translator("es")
     consent = await user.next_message()
-    assert es.gettext(CONSENT[role]) in plain(consent.text)
+    # First three short lines; the full text is one tap away.
+    assert es.gettext(SHORT_CONSENT[role]) in plain(consent.text)
+    assert es.gettext(CONSENT[role]) not in plain(consent.text)
     assert "Amina Haddad" in plain(consent.text) and "Casal Raval" in plain(consent.text)
     assert [label for row in consent.buttons for label, _ in row] == [
+        es.gettext("I agree"),
+        es.gettext("I do not agree"),
+        es.pgettext("privacy notice", "Read more"),
+    ]
+    await user.press(es.pgettext("privacy notice", "Read more"))
+    more = await user.next_message()
+    assert more.edited and es.gettext(CONSENT[role]) in plain(more.text)
+    assert [label for row in more.buttons for label, _ in row] == [
         es.gettext("I agree"),
         es.gettext("I do not agree"),
     ]
@@ -131,7 +141,7 @@ async def test_an_invited_person_chooses_a_language_agrees_and_gets_their_menu(
     # (Spanish marks gender); nothing else is asked.
     assert agreed.edited
     assert [data for row in agreed.buttons for _, data in row] == ["ad:f", "ad:m", "ad:n"]
-    assert es.gettext(CONSENT[role]) in plain(agreed.text)  # what they agreed to stays
+    assert es.gettext(CONSENT[role]) in plain(agreed.text)  # what they read and agreed to stays
     assert es.gettext(WELCOME[role]) in agreed.text
     assert agreed.text.endswith(address_question(es))
 
@@ -390,7 +400,11 @@ async def test_typing_during_onboarding_shows_the_step_again(
     await user.next_message()
     await user.send("/start")  # coming back continues where they were
     step = await user.next_message()
-    assert [label for row in step.buttons for label, _ in row] == ["I agree", "I do not agree"]
+    assert [label for row in step.buttons for label, _ in row] == [
+        "I agree",
+        "I do not agree",
+        "Read more",
+    ]
 
 
 async def test_someone_unknown_writing_anything_gets_the_explanation(

@@ -264,6 +264,17 @@ async def test_one_report_per_team_the_others_see_it_was_done(
     await tick(app)
     ask_a = await ana.next_message()
     ask_b = await ben.next_message()
+    # One report for the team: each prompt names the other mentor.
+    assert "one report for the team" in ask_b.text and "Ana" in ask_b.text
+    assert (
+        translator(locale)
+        .gettext(
+            "It is time for a progress report on the %(family)s family: one report for the team. "
+            "%(others)s can send it too; one of you is enough."
+        )
+        .split("%(family)s")[0]
+        in ask_a.text
+    )
     await ben.press("Report now", ask_b)
     first = await ben.next_message()
     # The report starts in a new message (it rings), the request above stays as it was.
@@ -277,6 +288,22 @@ async def test_one_report_per_team_the_others_see_it_was_done(
     assert done.text.replace("\u2068", "").replace("\u2069", "") == translator(locale).gettext(
         "%(mentor)s has sent the progress report on the %(family)s family. Nothing more to do."
     ) % {"mentor": "Ben", "family": "Haddad"}
+    # Her old "Report now", pressed from a stale client, says who did it and offers another.
+    await ana.press_forged(f"rp:m:{world.haddad.id}", ask_a)
+    said = await ana.next_message(where=lambda m: m.message_id > ask_a.message_id)
+    tr = translator(locale)
+    assert (
+        said.text.replace("\u2068", "")
+        .replace("\u2069", "")
+        .startswith(
+            tr.gettext(
+                "%(mentor)s already sent the progress report on the %(family)s family on %(day)s. "
+                "Nothing more to do."
+            ).split("%(day)s")[0]
+            % {"mentor": "Ben", "family": "Haddad"}
+        )
+    )
+    assert said.button_labels == [tr.pgettext("progress button", "Write another report anyway")]
     # No reminder comes to Ana for a report that is done.
     clock.advance(timedelta(days=8))
     assert (await tick(app))["report_reminders"] == 0

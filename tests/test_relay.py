@@ -300,3 +300,62 @@ async def test_when_a_mentee_blocks_the_bot_the_mentors_are_told(
             "or messages here. The referring worker was told; please reach them another way."
         ) % {"name": "Amal Haddad"}
     assert "Amal Haddad" in (await cast.laura.next_message()).text
+
+
+@pytest.mark.parametrize("locale", ["ar", "en"])
+async def test_a_mentor_writes_to_the_family_with_a_phrase_or_in_their_own_words(
+    tg: Telegram, db: Database, clock: ManualClock, app: App, locale: str
+) -> None:
+    cast = await _cast(tg, db, clock, locale)
+    tr = cast.tr
+    await cast.tom.send("/write")
+    menu = await cast.tom.next_message()
+    assert "Haddad" in menu.text
+    labels = [label for row in menu.buttons for label, _ in row]
+    assert labels[0] == "I am running about 10 minutes late. Sorry!"
+    assert labels[-1] == "Write my own message"
+    # A ready-made phrase reaches Amal in her own language, under Tom's name.
+    await cast.tom.press("I am running about 10 minutes late. Sorry!", menu)
+    done = await cast.tom.next_message()
+    assert done.message_id == menu.message_id and not done.keyboard  # the question, settled
+    assert plain(done.text).endswith("Sent to Amal Haddad.")
+    await deliver(app)
+    phrase = await cast.amal.next_message()
+    assert plain(phrase.text) == (
+        tr.gettext("Message from %(name)s:") % {"name": "Tom Walker"}
+        + "\n"
+        + tr.gettext("I am running about 10 minutes late. Sorry!")
+    )
+    # A stale press on the settled question answers in words.
+    await cast.tom.press_forged(relay.data(relay.PHRASE, 1), menu)
+    stale = await cast.tom.next_message(where=lambda m: "/write" in m.text)
+    assert not stale.edited and stale.message_id > menu.message_id
+    # Free words go as written, with their language named in the reader's language.
+    await cast.tom.send("/write")
+    menu = await cast.tom.next_message()
+    await cast.tom.press("Write my own message", menu)
+    assert "/cancel" in (await cast.tom.next_message()).text
+    await cast.tom.send("See you at the library at five.")
+    assert plain((await cast.tom.next_message()).text) == "Sent to Amal Haddad."
+    await deliver(app)
+    header, copy = await cast.amal.next_messages(2)
+    assert plain(header.text) == tr.gettext("Message from %(name)s, in %(language)s:") % {
+        "name": "Tom Walker",
+        "language": tr.language("en"),
+    }
+    assert copy.text == "See you at the library at five."
+    assert "forward_origin" not in copy.raw and copy.raw["from"]["is_bot"] is True
+    assert str(cast.tom.id) not in str(copy.raw)  # nothing of Tom's account
+
+
+async def test_a_mentor_cannot_write_to_another_mentors_family(cast: Cast, app: App) -> None:
+    await cast.tom.send("/write")
+    menu = await cast.tom.next_message()
+    await cast.tom.press_forged(relay.data(relay.TO_FAMILY, 2), menu)  # the Osei family's match
+    refused = await cast.tom.next_message()
+    assert "Osei" not in refused.text
+    # A mentee cannot use the mentors' buttons.
+    await cast.zed.press_forged(relay.data(relay.PHRASE, 0))
+    assert "not available" in (await cast.zed.answer() or "")
+    await deliver(app)
+    assert not [m for m in cast.zed.user.messages if "Tom" in m.text]

@@ -170,6 +170,7 @@ def expected_from_exports(
         if int(m["closure_steps_done"]) == (7 if m["closure_kind"] == "unplanned" else 6)
     ]  # fmt: skip
     e["closures_complete"] = len(complete)
+    e["checkins"] = checkins_from_exports(tables, running, closed_day)
     # The export's own yes/no says the same.
     assert [m for m in closures if m["all_closure_steps_done"] == "true"] == complete
     assert all(
@@ -178,6 +179,65 @@ def expected_from_exports(
         if not m["closed_at"]
     )
     return e
+
+
+def _month_later(day: date) -> date:
+    year, month = divmod(day.year * 12 + day.month, 12)  # the next month, 1-based below
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month + 1, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError(day)
+
+
+def checkins_from_exports(
+    tables: dict[str, list[dict[str, str]]],
+    running: list[dict[str, str]],
+    closed_day: Any,
+) -> tuple[int, int, int, int, int]:
+    """Staff check-in compliance (docs/exports.md) from the `matches` and `check-ins` exports:
+    per match and party, the first month (2 contacts) and each calendar month starting after
+    it (1 contact), when the window lies in the period and ended before the closing day."""
+    ids = {m["match_id"] for m in running}
+    with_mentees = {p["family_id"] for p in tables["people"] if p["role"] == "mentee"}
+    rows = [r for r in tables["check-ins"] if r["match_id"] in ids]
+    days: dict[tuple[str, str], list[date]] = {}
+    for r in rows:
+        days.setdefault((r["match_id"], r["party"]), []).append(
+            date.fromisoformat(r["occurred_on"])
+        )
+    n_matches = n_met = n_windows = n_windows_met = 0
+    for m in running:
+        start = date.fromisoformat(m["started_on"])
+        closed = closed_day(m)
+        end = LAST if closed is None else min(LAST, closed - timedelta(days=1))
+        first_end = _month_later(start)
+        spans = [(start, first_end - timedelta(days=1), 2)]
+        month = first_end if first_end.day == 1 else date(first_end.year, first_end.month, 28)
+        while month.day != 1:
+            month += timedelta(days=1)
+        while True:
+            nxt = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+            spans.append((month, nxt - timedelta(days=1), 1))
+            if nxt > end:
+                break
+            month = nxt
+        spans = [s for s in spans if s[0] >= FIRST and s[1] <= end]
+        windows = met = 0
+        for party in ("mentor", "mentee", "family"):
+            if party == "mentee" and m["family_id"] not in with_mentees:
+                continue
+            seen = days.get((m["match_id"], party), [])
+            for low, high, needed in spans:
+                windows += 1
+                met += sum(low <= d <= high for d in seen) >= needed
+        if windows:
+            n_matches += 1
+            n_met += met == windows
+            n_windows += windows
+            n_windows_met += met
+    return len(rows), n_matches, n_met, n_windows, n_windows_met
 
 
 def actual(f: programme_report.Figures) -> dict[str, Any]:
@@ -206,6 +266,13 @@ def actual(f: programme_report.Figures) -> dict[str, Any]:
         "closures_by_reason": f.closures_by_reason,
         "closures_by_kind": f.closures_by_kind,
         "closures_complete": f.closures_complete,
+        "checkins": (
+            f.checkins,
+            f.checkin_matches,
+            f.checkin_matches_met,
+            f.checkin_windows,
+            f.checkin_windows_met,
+        ),
     }
 
 
@@ -249,8 +316,11 @@ def shown_numbers(f: programme_report.Figures) -> list[float | int]:
         f.help_in_time, f.help_due, f.needs_support, *f.by_status.values(),
         *f.by_age.values(), *f.activities.values(), *f.answers.values(),
         *f.help_by_kind.values(), *f.closures_by_reason.values(),
-        *f.closures_by_kind.values(), f.closures, f.closures_complete,
+        *f.closures_by_kind.values(), f.closures, f.closures_complete, f.checkins,
+        f.checkin_matches, f.checkin_matches_met, f.checkin_windows, f.checkin_windows_met,
     ]  # fmt: skip
+    if f.checkin_share is not None:
+        out.append(f.checkin_share)
     if f.closures_complete_share is not None:
         out.append(f.closures_complete_share)
     for m in f.months.values():
@@ -281,6 +351,8 @@ async def test_every_figure_matches_the_exports_and_is_in_the_pdf_and_the_xlsx(
     assert f.sla_met < f.sla_due and f.help_in_time < f.help_answered
     assert len([m for m in f.months.values() if m.meetings]) == 12
     assert 0 < f.closures_complete < f.closures
+    assert 0 < f.checkin_matches_met < f.checkin_matches
+    assert 0 < f.checkin_windows_met < f.checkin_windows
     if worker is None:
         assert all(f.closures_by_kind.values())
         # A match closed after the period is not counted, though it is in the export.
@@ -305,6 +377,8 @@ async def test_every_figure_matches_the_exports_and_is_in_the_pdf_and_the_xlsx(
     assert "Closures by reason" in text and "Closures that completed every closure step" in text
     assert "Matches closed in the period, by the reason recorded when they closed" in flat
     assert "Of the matches closed in the period, those whose record holds every" in flat
+    assert "Staff check-in compliance per match" in text
+    assert "A match complies when every window is met." in flat
 
     book = load_workbook(io.BytesIO(made.documents.xlsx), read_only=True)
     numbers = {

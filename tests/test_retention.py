@@ -132,6 +132,12 @@ async def test_the_scheduler_removes_what_is_past_its_period(
     assert set().union(*(await decrypted_scan(db, texts)).values()) == texts
     clock.advance(timedelta(days=32))  # past 24 months
     done = await tick(app)
+    # The staff's weekly digests (a chart each: overdue check-ins make them worth sending)
+    # may use up a tick's time budget; the next tick goes on with what is left.
+    for _ in range(3):
+        if done["retention_closed_matches"]:
+            break
+        done = await tick(app)
     assert done["retention_closed_matches"] == 1
     found = set().union(*(await decrypted_scan(db, planted.of("sara") | texts)).values())
     # The active family match keeps its notes; Sara's match keeps its rows, without texts.

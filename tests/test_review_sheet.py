@@ -158,3 +158,25 @@ def test_the_reviewed_mark_survives_an_update(
     message = catalog.get("Acknowledge", "concern button")
     assert message is not None and REVIEWED in message.flags
     assert coverage(catalog)[0] == 1
+
+
+def test_a_dari_reviewer_marks_in_their_language_and_iranian_words_are_refused(
+    locales: Path, tmp_path: Path, template: Catalog
+) -> None:
+    out = tmp_path / "fa_AF.xlsx"
+    write_sheet("fa_AF", out)
+    rows = _rows(out)
+    rows[_find(rows, "Yes")][8] = "بلی"  # "yes", in Dari
+    phone = _find(rows, "Phone: %(phone)s")
+    assert rows[phone][5] == "تیلفون: %(phone)s"
+    rows[phone][7] = "تلفن: %(phone)s"  # the Iranian word
+    _save(out, rows, "fa_AF")
+    refused = apply_sheet(out, template)
+    assert [p.kind for p in refused.problems] == ["style"]
+    assert "Dari" in refused.problems[0].detail
+    rows[phone][7] = ""
+    _save(out, rows, "fa_AF")
+    result = apply_sheet(out, template)
+    assert (result.problems, result.reviewed) == ([], 1)
+    catalog = load(locales / "fa_AF" / "LC_MESSAGES" / "messages.po", "fa_AF")
+    assert REVIEWED in catalog["Yes"].flags

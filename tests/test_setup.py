@@ -166,6 +166,7 @@ language = "ca"
 languages = ["es"]
 emergency_phone = "112"
 coordinator = "Marta Puig"
+help_lines = {{ gender_violence = "016", mental_health = "0 24" }}
 """
 
 
@@ -210,6 +211,7 @@ async def test_a_second_run_changes_one_answer_and_nothing_else(
         people = (await session.execute(select(func.count()).select_from(Person))).scalar_one()
         invites = (await session.execute(select(func.count()).select_from(Invite))).scalar_one()
     assert (org.timezone, org.locale, org.office_phone) == ("Europe/Madrid", "ca", "+34934123456")
+    assert org.help_lines == {"gender_violence": "016", "mental_health": "024"}
     assert (people, invites) == (1, 1)
     assert not any(c.method.startswith("setMy") for c in emulator.calls)
 

@@ -13,7 +13,9 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.clock import ManualClock
+from bot.i18n import translator
 from bot.services import appointments, reminders
+from bot.services.appointment_texts import AppointmentView, who_is_told
 from emulator import MessageView
 from storage.db import Database
 from storage.models import JobStatus, Person, Reminder, ReminderKind
@@ -48,8 +50,28 @@ async def _seen(person: TgPerson, after: int) -> list[MessageView]:
     return [m for m in person.user.messages if m.message_id > after and not m.deleted]
 
 
+async def _about_it(person: TgPerson, after: int) -> list[MessageView]:
+    """What the person received about the meeting (its card, calendar file, a co-mentor's
+    notice, a no-answer alert), leaving out the programme's other messages."""
+    return [
+        m
+        for m in await _seen(person, after)
+        if "Biblioteca" in m.text or no_answer(m) or m.document is not None
+    ]
+
+
 def _last_id(person: TgPerson) -> int:
     return max((m.message_id for m in person.user.messages), default=0)
+
+
+async def _plan_view(
+    db: Database, cast: Cast, now: datetime, starts_at: datetime
+) -> AppointmentView:
+    async with db.transaction() as s:
+        tom = (
+            await s.execute(select(Person).where(Person.telegram_id == cast.tom.id))
+        ).scalar_one()
+        return await appointments.create(s, tom, 1, starts_at, "Biblioteca", None, now)
 
 
 @pytest.mark.parametrize("locale", ["ar", "en"])
@@ -59,20 +81,27 @@ async def test_planned_in_the_evening_for_the_same_evening(
     cast = await _cast(tg, db, clock, locale)
     clock.set(MONDAY_2248)
     mark_amal, mark_tom, mark_marta = _last_id(cast.amal), _last_id(cast.tom), _last_id(cast.marta)
-    await _plan(db, cast, clock.now(), MONDAY_2248 + timedelta(minutes=4))  # 22:52
-    await deliver(app)
-    # The family's card arrives at once: at short notice it is the reminder.
-    card = await cast.amal.next_message()
-    assert "22:52" in card.text or "10:52" in card.text
-    # No reminder and no alert are written: both would come at once, or in the night.
+    view = await _plan_view(db, cast, clock.now(), MONDAY_2248 + timedelta(minutes=4))  # 22:52
+    # Amal's quiet hours last until 08:00, after the meeting: the bot does not wake her, and
+    # Tom is told to tell her himself.
+    assert view.asleep == ["Amal Haddad"]
+    told = who_is_told(translator("en"), view, done=True) or ""
+    assert "will not hear of it through the bot before the meeting" in told
+    assert "Amal Haddad" in told
+    # No reminder and no alert are written: both would come in the night.
     assert [r for r in await _rows(db) if r.status == JobStatus.PENDING] == []
-    for minute in (1, 2, 3, 5):
-        clock.set(MONDAY_2248 + timedelta(minutes=minute))
+    for moment in (
+        MONDAY_2248 + timedelta(minutes=5),  # just after the meeting
+        datetime(2026, 3, 3, 7, 0, tzinfo=UTC),  # 08:00 the next morning
+    ):
+        clock.set(moment)
         await tick(app)
-    assert not any(no_answer(m) for m in await _seen(cast.tom, mark_tom))
-    assert not any(no_answer(m) for m in await _seen(cast.marta, mark_marta))
-    # Amal got the card and its calendar file, nothing more.
-    assert len(await _seen(cast.amal, mark_amal)) == 2
+        await deliver(app)
+    # Nobody received anything: not Amal (asleep), not Marta (the news would come after the
+    # meeting), and no "nobody confirmed" to the mentors.
+    assert await _about_it(cast.amal, mark_amal) == []
+    assert await _about_it(cast.marta, mark_marta) == []
+    assert await _about_it(cast.tom, mark_tom) == []
 
 
 @pytest.mark.parametrize("locale", ["ar", "en"])
@@ -82,37 +111,79 @@ async def test_planned_in_the_evening_for_early_next_morning(
     cast = await _cast(tg, db, clock, locale)
     clock.set(MONDAY_2248)
     starts = datetime(2026, 3, 3, 7, 30, tzinfo=UTC)  # Tuesday 08:30 in Madrid
-    mark_amal, mark_tom = _last_id(cast.amal), _last_id(cast.tom)
-    await _plan(db, cast, clock.now(), starts)
-    await deliver(app)
-    await cast.amal.next_message()  # the card, at once
+    mark_amal, mark_tom, mark_marta = _last_id(cast.amal), _last_id(cast.tom), _last_id(cast.marta)
+    view = await _plan_view(db, cast, clock.now(), starts)
+    assert view.asleep == [] and who_is_told(translator("en"), view, done=True) is None
     rows = await _rows(db)
-    [reminder] = [r for r in rows if r.kind == ReminderKind.REMINDER]
-    # Four hours before is 04:30, in the night: moved to the end of the window, 08:00.
-    assert reminder.due_at == datetime(2026, 3, 3, 7, 0, tzinfo=UTC)
-    assert reminder.status == JobStatus.PENDING
-    # The alert would come with that reminder: the family could not answer, so it is dropped.
+    # The card is held until 08:00, the end of Amal's quiet window; the reminder four hours
+    # before (04:30, moved to 08:00) would come with it: the card is the reminder.
+    assert [r for r in rows if r.kind == ReminderKind.REMINDER] == []
+    # The alert would come before the family could answer: dropped.
     [alert] = [r for r in rows if r.kind == ReminderKind.NO_ANSWER]
     assert alert.status == JobStatus.SKIPPED and alert.reason == reminders.NO_TIME
     # Through the night nothing reaches anybody.
-    after_card = _last_id(cast.amal)
     for moment in (
-        datetime(2026, 3, 2, 22, 30, tzinfo=UTC),  # 23:30
-        datetime(2026, 3, 3, 3, 30, tzinfo=UTC),  # 04:30
+        MONDAY_2248,
+        datetime(2026, 3, 3, 3, 30, tzinfo=UTC),  # 04:30, the reminder's nominal time
         datetime(2026, 3, 3, 6, 59, tzinfo=UTC),  # 07:59
     ):
         clock.set(moment)
         await tick(app)
-    assert len(await _seen(cast.amal, mark_amal)) == 2  # card and calendar file
-    assert _last_id(cast.amal) == after_card
-    # At 08:00 the reminder, with the answer buttons.
+        await deliver(app)
+    assert await _about_it(cast.amal, mark_amal) == []
+    assert await _about_it(cast.marta, mark_marta) == []
+    # At 08:00 Amal gets the card with the answer buttons and the calendar file, and Marta
+    # hears that Tom planned it; nothing reaches Tom, who planned it himself.
     clock.set(datetime(2026, 3, 3, 7, 0, tzinfo=UTC))
     await tick(app)
-    morning = await cast.amal.next_message(where=lambda m: bool(m.keyboard))
-    assert morning.buttons and morning.message_id > after_card
+    await deliver(app)
+    card = await cast.amal.next_message(where=lambda m: bool(m.keyboard))
+    assert "08:30" in card.text or "8:30" in card.text
+    assert len(await _about_it(cast.amal, mark_amal)) == 2  # the card and the calendar file
+    [notice] = await _about_it(cast.marta, mark_marta)
+    assert "Tom Walker" in notice.text
     clock.set(datetime(2026, 3, 3, 7, 25, tzinfo=UTC))
     await tick(app)
-    assert not any(no_answer(m) for m in await _seen(cast.tom, mark_tom))
+    assert await _about_it(cast.tom, mark_tom) == []
+
+
+async def test_a_message_relayed_at_night_arrives_at_the_end_of_the_quiet_window(
+    tg: Telegram, db: Database, clock: ManualClock, app: App
+) -> None:
+    cast = await _cast(tg, db, clock, "ar")
+    clock.set(MONDAY_2248)
+    await cast.amal.send("شكراً، هل يمكنني إحضار ابني؟")
+    offer = await cast.amal.next_message()
+    await cast.amal.press(cast.tr.gettext("Yes, send it"), offer)
+    done = await cast.amal.next_message()
+    # Amal is told when it will reach them: at 08:00, the end of their quiet hours.
+    tr = cast.tr
+    for name in ("Tom Walker", "Marta Vidal"):
+        assert (
+            tr.gettext("%(name)s is in their quiet hours: it will reach them on %(when)s.")
+            % {
+                "name": f"\u2068{name}\u2069",
+                "when": tr.when(datetime(2026, 3, 3, 7, 0, tzinfo=UTC), "Europe/Madrid"),
+            }
+            in done.text
+        )
+    mark_tom = _last_id(cast.tom)
+    await deliver(app)
+    clock.set(datetime(2026, 3, 3, 6, 59, tzinfo=UTC))  # 07:59
+    await deliver(app)
+    assert await _seen(cast.tom, mark_tom) == []
+    clock.set(datetime(2026, 3, 3, 7, 0, tzinfo=UTC))  # 08:00
+    await deliver(app)
+    header, copy = await cast.tom.next_messages(2)
+    assert "Amal Haddad" in header.text and copy.text == "شكراً، هل يمكنني إحضار ابني؟"
+    # Tom answers at 08:05: Amal is awake, it goes at once.
+    await cast.tom.press("Reply to Amal Haddad", copy)
+    await cast.tom.next_message()
+    await cast.tom.send("Of course!")
+    await cast.tom.next_message()
+    await deliver(app)
+    _answer_header, answer = await cast.amal.next_messages(2)
+    assert answer.text == "Of course!"
 
 
 async def test_the_no_answer_alert_comes_two_waking_hours_after_the_last_reminder(

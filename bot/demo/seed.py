@@ -12,10 +12,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.i18n import RTL_LOCALES
 from bot.services import appointments, concerns
 from storage.match_life import FirstMeetingOutcome, Gender, RequestStatus, Urgency
 from storage.models import (
     Base,
+    CheckIn,
+    CheckInHow,
+    CheckInParty,
     ConcernCategory,
     Consent,
     Family,
@@ -57,7 +61,7 @@ class Persona:
 
     @property
     def rtl(self) -> bool:
-        return self.locale in ("ar", "fa", "ps", "he", "ur")
+        return self.locale in RTL_LOCALES or self.locale == "he"
 
 
 HADDAD = "Haddad"
@@ -358,6 +362,8 @@ MORE = (
     ("Tesfaye", "Clara Vidal", 20, (2, 6, 9, 13, 16), None),
     ("Morales", "Marc Roca", 16, (), None),
 )
+# Matches whose staff check-ins are up to date (bot.services.checkins).
+CHECKED_IN = ("Rahimi", "Tesfaye")
 
 
 async def _more_matches(
@@ -398,6 +404,24 @@ async def _more_matches(
                     updated_at=now - timedelta(days=ago),
                 )
             )
+        if family_name in CHECKED_IN:  # the worker's own contacts with the mentor and family
+            for ago in days:
+                for party, person_id in (
+                    (CheckInParty.MENTOR, mentor.id),
+                    (CheckInParty.FAMILY, None),
+                ):
+                    session.add(
+                        CheckIn(
+                            organisation_id=org.id,
+                            match_id=match.id,
+                            staff_id=worker.id,
+                            party=party,
+                            person_id=person_id,
+                            how=CheckInHow.PHONE,
+                            occurred_on=today - timedelta(days=ago),
+                            created_at=now - timedelta(days=ago),
+                        )
+                    )
         if asked is not None:
             session.add(
                 ReportRequest(

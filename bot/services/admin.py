@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import is_valid_timezone, normalise_locale
 from bot.services import audit, texts
+from bot.services import help_lines as help_line_rules
 from bot.services import reminders as reminder_rules
 from bot.services import retention as retention_policy
 from bot.services.errors import Invalid, NotFound
@@ -70,9 +71,11 @@ class OrgInfo:
     help_target_hours: int | None = None
     ack_deadlines_minutes: dict[str, int] = field(default_factory=dict)
     quiet_days: list[int] = field(default_factory=list)
+    checkin_cadence: dict[str, int] = field(default_factory=dict)
     digest_weekday: int | None = None
     digest_hour: int | None = None
     retention: dict[str, int] = field(default_factory=dict)
+    help_lines: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -137,9 +140,11 @@ def _org_info(org: Organisation) -> OrgInfo:
             str(k): int(v) for k, v in (org.ack_deadlines_minutes or {}).items()
         },
         quiet_days=[int(d) for d in org.quiet_days or []],
+        checkin_cadence={str(k): int(v) for k, v in (org.checkin_cadence or {}).items()},
         digest_weekday=org.digest_weekday,
         digest_hour=org.digest_hour,
         retention=retention_policy.effective(org.retention),
+        help_lines={str(k): str(v) for k, v in (org.help_lines or {}).items()},
     )
 
 
@@ -323,6 +328,16 @@ def check_quiet_days(value: str | Sequence[int]) -> list[int]:
     return days
 
 
+def check_checkin_cadence(value: str | Sequence[int]) -> dict[str, int]:
+    """The staff check-in cadence ("2,1"): contacts with each party of a match in its first
+    month, then in each calendar month (bot.services.checkins); 1 to 10 each."""
+    items = value.split(",") if isinstance(value, str) else list(value)
+    if len(items) != 2:
+        raise Invalid("checkin_cadence", "give two numbers of contacts, e.g. 2,1")
+    first, monthly = (_whole(i, "a check-in cadence", 1, 10, "contacts") for i in items)
+    return {"first_month": first, "monthly": monthly}
+
+
 def check_weekday(value: int | str) -> int:
     """A weekday as mon…sun (or 0-6, 0 Monday)."""
     text = str(value).strip().lower()[:3]
@@ -409,9 +424,11 @@ def _policy(
     help_target_hours: int | str | None,
     ack_deadlines: str | Mapping[str, Any] | None,
     quiet_days: str | Sequence[int] | None = None,
+    checkin_cadence: str | Sequence[int] | None = None,
     digest_day: int | str | None = None,
     digest_hour: int | str | None = None,
     retention_periods: str | Mapping[str, Any] | None = None,
+    help_lines: str | Mapping[str, str | None] | None = None,
     support_thresholds: str | Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The organisation's columns to write, validated; a setting not given (None) is left
@@ -422,6 +439,16 @@ def _policy(
         values["emergency_phone"] = check_emergency_phone(emergency_phone, region)
     if office_phone is not None:
         values["office_phone"] = check_help_line(office_phone, region)
+    if help_lines is not None:
+        lines = {**(org.help_lines or {} if org else {})}
+        for purpose, number in help_line_rules.check_help_lines(help_lines, region).items():
+            if purpose == help_line_rules.HelpPurpose.EMERGENCY.value:
+                values["emergency_phone"] = number or "112"
+            elif number:
+                lines[purpose] = number
+            else:
+                lines.pop(purpose, None)
+        values["help_lines"] = lines
     for key, text, what in (
         ("office_hours", office_hours, "office hours"),
         ("address", address, "address"),
@@ -446,6 +473,8 @@ def _policy(
         values["ack_deadlines_minutes"] = check_ack_deadlines(ack_deadlines)
     if quiet_days is not None:
         values["quiet_days"] = check_quiet_days(quiet_days)
+    if checkin_cadence is not None:
+        values["checkin_cadence"] = check_checkin_cadence(checkin_cadence)
     if digest_day is not None:
         values["digest_weekday"] = check_weekday(digest_day)
     if digest_hour is not None:
@@ -552,9 +581,11 @@ async def add_org(
     help_target_hours: int | str | None = None,
     ack_deadlines: str | Mapping[str, Any] | None = None,
     quiet_days: str | Sequence[int] | None = None,
+    checkin_cadence: str | Sequence[int] | None = None,
     digest_day: int | str | None = None,
     digest_hour: int | str | None = None,
     retention: str | Mapping[str, Any] | None = None,
+    help_lines: str | Mapping[str, str | None] | None = None,
     support_thresholds: str | Mapping[str, Any] | None = None,
 ) -> OrgInfo:
     clean_name = check_name(name, "organisation name")
@@ -579,9 +610,11 @@ async def add_org(
         help_target_hours=help_target_hours,
         ack_deadlines=ack_deadlines,
         quiet_days=quiet_days,
+        checkin_cadence=checkin_cadence,
         digest_day=digest_day,
         digest_hour=digest_hour,
         retention_periods=retention,
+        help_lines=help_lines,
         support_thresholds=support_thresholds,
     )
     taken = await session.execute(select(Organisation.id).where(Organisation.name == clean_name))
@@ -591,7 +624,7 @@ async def add_org(
         name=clean_name,
         timezone=tz,
         locale=loc,
-        emergency_phone=emergency,
+        emergency_phone=policy.pop("emergency_phone", emergency),
         created_at=now,
         **policy,
     )
@@ -623,10 +656,12 @@ async def set_org(
     help_target_hours: int | str | None = None,
     ack_deadlines: str | Mapping[str, Any] | None = None,
     quiet_days: str | Sequence[int] | None = None,
+    checkin_cadence: str | Sequence[int] | None = None,
     digest_day: int | str | None = None,
     digest_hour: int | str | None = None,
     country: str | None = None,
     retention: str | Mapping[str, Any] | None = None,
+    help_lines: str | Mapping[str, str | None] | None = None,
     support_thresholds: str | Mapping[str, Any] | None = None,
     name: str | None = None,
     timezone: str | None = None,
@@ -663,9 +698,11 @@ async def set_org(
         help_target_hours=help_target_hours,
         ack_deadlines=ack_deadlines,
         quiet_days=quiet_days,
+        checkin_cadence=checkin_cadence,
         digest_day=digest_day,
         digest_hour=digest_hour,
         retention_periods=retention,
+        help_lines=help_lines,
         support_thresholds=support_thresholds,
     )
     await _update(session, now, organisation, values, "org.updated", organisation.id)

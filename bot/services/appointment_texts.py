@@ -35,6 +35,7 @@ ANSWER_STATES: dict[Answer | None, str] = {
     Answer.RESCHEDULE: N_("would like another time"),
     None: N_("no answer yet"),
 }
+UNREACHABLE_STATE = N_("cannot be reached through the bot; please phone them")
 
 HEADINGS = {
     "planned": N_("New meeting with %(who)s."),
@@ -51,6 +52,7 @@ class Attendee:
     person_id: int
     name: str
     answer: Answer | None = None
+    reachable: bool = True  # False: they blocked the bot (or their account is gone)
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,14 @@ class AppointmentView:
     sequence: int
     mentor_names: list[str] = field(default_factory=list)
     attendees: list[Attendee] = field(default_factory=list)
+    # The family members the bot cannot tell: not using it, or no longer reachable.
+    unreached: list[str] = field(default_factory=list)
+    # Members whose quiet hours last until after the meeting: not told through the bot.
+    asleep: list[str] = field(default_factory=list)
+
+    @property
+    def reached(self) -> list[str]:
+        return [a.name for a in self.attendees if a.reachable and a.name not in self.asleep]
 
     def answer_of(self, person_id: int) -> Answer | None:
         for attendee in self.attendees:
@@ -124,12 +134,55 @@ def mentor_line(tr: Translator, tz: str, view: AppointmentView) -> str:
     if view.note:
         lines.append(tr.gettext("Note: %(note)s") % {"note": isolate(view.note)})
     for attendee in view.attendees:
+        state = ANSWER_STATES[attendee.answer] if attendee.reachable else UNREACHABLE_STATE
         lines.append(
             tr.gettext("%(name)s: %(state)s")
-            % {"name": isolate(attendee.name), "state": tr.gettext(ANSWER_STATES[attendee.answer])}
+            % {"name": isolate(attendee.name), "state": tr.gettext(state)}
         )
     if not view.attendees:
         lines.append(tr.gettext("Nobody in this family uses the bot: remember to phone them."))
+    return "\n".join(lines)
+
+
+def who_is_told(tr: Translator, view: AppointmentView, done: bool) -> str | None:
+    """When not every family member can be told through the bot: who is (or will be) told,
+    and whom the mentor must tell. None when the whole family is reached."""
+    if view.reached and not view.unreached and not view.asleep:
+        return None
+    lines: list[str] = []
+    if view.reached:
+        lines.append(
+            (
+                tr.gettext("Told through the bot: %(names)s.")
+                if done
+                else tr.gettext("The bot will tell %(names)s.")
+            )
+            % {"names": who(tr, view.reached)}
+        )
+    elif not view.attendees:
+        lines.append(
+            tr.gettext("Nobody in this family uses the bot: remember to tell them yourself.")
+        )
+    elif not view.asleep:
+        lines.append(
+            tr.gettext(
+                "Nobody in this family can be reached through the bot: remember to tell them "
+                "yourself."
+            )
+        )
+    if view.unreached and view.attendees:
+        lines.append(
+            tr.gettext("The bot cannot reach %(names)s: please tell them yourself.")
+            % {"names": who(tr, view.unreached)}
+        )
+    if view.asleep:
+        lines.append(
+            tr.gettext(
+                "%(names)s will not hear of it through the bot before the meeting: their quiet "
+                "hours last until after it. Please tell them yourself."
+            )
+            % {"names": who(tr, view.asleep)}
+        )
     return "\n".join(lines)
 
 

@@ -25,7 +25,7 @@ from bot.services.appointment_texts import (
     co_mentor_notice,
     mentee_card,
 )
-from bot.services.dates import read_day
+from bot.services.dates import read_day, word_languages
 from bot.services.errors import Invalid, NotFound
 from storage.match_life import MatchStage
 from storage.models import (
@@ -33,6 +33,7 @@ from storage.models import (
     Appointment,
     AppointmentAnswer,
     AppointmentStatus,
+    Consent,
     Family,
     Match,
     MatchMentor,
@@ -96,7 +97,7 @@ def parse_time(text: str, locale: str) -> time:
 
     parsed = dateparser.parse(
         cleaned,
-        languages=list(dict.fromkeys([locale, "en"])),
+        languages=word_languages(locale),
         settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "current_period"},
     )
     # A time alone keeps the base day; "tomorrow" or "the 5th" do not; "today" has no time.
@@ -212,8 +213,10 @@ async def view_of(
     match: Match,
     family_name: str | None = None,
 ) -> AppointmentView:
-    """What a card shows: the mentors' names, and the family's members who use the bot with
-    their answers (one query each; the family's name too unless the caller loaded it)."""
+    """What a card shows: the mentors' names, and the family's members with their answers
+    (one query each; the family's name too unless the caller loaded it). The members who use
+    the bot (`reminders.recipients_of_family`) are its attendees; the others, and those who
+    blocked the bot, are named as not reached."""
     if family_name is None:
         family_name = (
             await session.execute(select(Family.name).where(Family.id == match.family_id))
@@ -228,16 +231,35 @@ async def view_of(
     ).scalars()
     members = (
         await session.execute(
-            select(Person.id, Person.name, AppointmentAnswer.answer)
+            select(
+                Person.id,
+                Person.name,
+                Person.telegram_id.is_not(None) & (Person.consent == Consent.GIVEN),
+                Person.reachable,
+                AppointmentAnswer.answer,
+            )
             .outerjoin(
                 AppointmentAnswer,
                 (AppointmentAnswer.appointment_id == appointment.id)
                 & (AppointmentAnswer.person_id == Person.id),
             )
-            .where(*reminders.recipients_of_family(match.family_id))
+            .where(
+                Person.family_id == match.family_id,
+                Person.role == Role.MENTEE,
+                Person.active.is_(True),
+            )
             .order_by(Person.id)
         )
     ).all()
+    attendees = [
+        Attendee(pid, name, given, bool(reachable))
+        for pid, name, uses_bot, reachable, given in members
+        if uses_bot
+    ]
+    using = {a.person_id for a in attendees}
+    unreached = [
+        name for pid, name, _, reachable, _ in members if pid not in using or not reachable
+    ]
     return AppointmentView(
         id=appointment.id,
         match_id=match.id,
@@ -249,7 +271,8 @@ async def view_of(
         status=appointment.status,
         sequence=appointment.sequence,
         mentor_names=list(mentor_names),
-        attendees=[Attendee(pid, name, given) for pid, name, given in members],
+        attendees=attendees,
+        unreached=unreached,
     )
 
 
@@ -365,7 +388,9 @@ async def _announce(
     """After a plan, a move or a cancellation: tell the family and the other mentors, and
     audit it."""
     view = await view_of(session, appointment, match)
-    await _tell_family(session, appointment, view, org, kind, now)
+    asleep = await _tell_family(session, appointment, view, org, kind, now)
+    if asleep:
+        view = replace(view, asleep=asleep)
     await _tell_co_mentors(session, person, view, org, kind, now)
     audit.record(
         session,
@@ -597,9 +622,20 @@ async def _tell_family(
     org: Organisation,
     kind: str,
     now: datetime,
-) -> None:
+) -> list[str]:
+    """The card (and calendar file) to each member who uses the bot, out of their quiet
+    hours; a member whose quiet hours last until after the meeting is not told through the
+    bot. Returns their names."""
+    asleep: list[str] = []
     for person in await reminders.recipients(session, await _match(session, view.match_id)):
         reader = people.Reader(person, org)
+        at = reminders.after_quiet_hours(
+            now, reader.tz, person.quiet_start, person.quiet_end, before=appointment.starts_at
+        )
+        if at is None:
+            if person.reachable and person.telegram_id is not None:
+                asleep.append(person.name)
+            continue
         key = f"appointment:{appointment.id}:{appointment.sequence}:{person.id}"
         if kind == "cancelled":
             text, buttons = cancelled_notice(reader.tr, reader.tz, view), None
@@ -615,6 +651,7 @@ async def _tell_family(
             buttons=buttons,
             ref=("appointment", appointment.id),
             dedupe_key=key,
+            not_before=at,
         )
         outbox.enqueue(
             session,
@@ -625,7 +662,9 @@ async def _tell_family(
             document=calendar_file(reader.tr, appointment, view, now),
             ref=("appointment", appointment.id),
             dedupe_key=f"ics:{key}",
+            not_before=at,
         )
+    return asleep
 
 
 async def _match(session: AsyncSession, match_id: int) -> Match:
@@ -646,6 +685,11 @@ async def _tell_co_mentors(
         if mentor.id == actor.id:
             continue
         reader = people.Reader(mentor, org)
+        at = reminders.after_quiet_hours(
+            now, reader.tz, mentor.quiet_start, mentor.quiet_end, before=view.starts_at
+        )
+        if at is None:  # it would come after the meeting
+            continue
         outbox.enqueue(
             session,
             now,
@@ -653,4 +697,5 @@ async def _tell_co_mentors(
             f"appointment_{kind}",
             co_mentor_notice(reader.tr, reader.tz, view, actor.name, kind),
             ref=("appointment", view.id),
+            not_before=at,
         )

@@ -32,6 +32,7 @@ from sqlalchemy import Select, and_, case, func, literal, select, text, union_al
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
+from bot.services import checkins
 from bot.services.errors import NotAllowed
 from bot.services.progress import REMIND_AFTER
 from storage.models import (
@@ -39,6 +40,7 @@ from storage.models import (
     Appointment,
     AppointmentAnswer,
     AppointmentStatus,
+    CheckInParty,
     Concern,
     ConcernStatus,
     Family,
@@ -68,6 +70,7 @@ class Filter(enum.StrEnum):
     QUIET = "q"
     REPORT = "r"
     CONCERN = "c"
+    CHECKIN = "k"  # a staff check-in overdue (bot.services.checkins)
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,7 @@ class Health:
     answers_none: int
     unreachable: int
     attention: int
+    checkins_overdue: tuple[CheckInParty, ...] = ()  # the parties (bot.services.checkins)
 
 
 @dataclass(frozen=True)
@@ -275,6 +279,8 @@ async def page_of(
         + report_weeks
     ).label("attention")
 
+    checkin_sub, checkin_due = checkins.overdue_columns(in_scope, today, checkins.cadence_of(org))
+    checkin_flags = [case((c, 1), else_=0) for c in checkin_due.values()]
     conditions: list[ColumnElement[bool]] = [where]
     if filter == Filter.QUIET:
         conditions.append(last_day <= today - timedelta(days=quiet_after))
@@ -282,6 +288,8 @@ async def page_of(
         conditions.append(reports.c.asked < now - REMIND_AFTER)
     elif filter == Filter.CONCERN:
         conditions.append(concerns.c.n > 0)
+    elif filter == Filter.CHECKIN:
+        conditions.append(checkins.any_overdue(checkin_due))
 
     def joined(columns: list[Any]) -> Select[Any]:
         return (
@@ -295,6 +303,7 @@ async def page_of(
             .outerjoin(helps, helps.c.match_id == Match.id)
             .outerjoin(answers, answers.c.match_id == Match.id)
             .outerjoin(unreachable, unreachable.c.match_id == Match.id)
+            .outerjoin(checkin_sub, checkin_sub.c.match_id == Match.id)
             .where(*conditions)
         )
 
@@ -320,6 +329,7 @@ async def page_of(
                 answers.c.none,
                 unreachable.c.n,
                 attention,
+                *checkin_flags,
             ]
         )
         .order_by(attention.desc(), Match.id)
@@ -329,7 +339,8 @@ async def page_of(
     lines = []
     for r in rows.all():
         (mid, name, status, started, last, n_month, min_month, at, asked) = r[:9]
-        (n_con, n_help, yes, no, none, n_lost, score) = r[9:]
+        (n_con, n_help, yes, no, none, n_lost, score) = r[9:16]
+        late = tuple(p for p, flag in zip(checkins.PARTIES, r[16:], strict=True) if flag)
         last = _as_date(last)
         since = last or started
         overdue = None if asked is None else _overdue_days(now - asked - REMIND_AFTER)
@@ -352,6 +363,7 @@ async def page_of(
                 answers_none=int(none or 0),
                 unreachable=int(n_lost or 0),
                 attention=int(score or 0),
+                checkins_overdue=late,
             )
         )
     return Page(tuple(lines), page, pages, total, filter, quiet_after)

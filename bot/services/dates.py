@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, Literal
 
 from babel import Locale, UnknownLocaleError
@@ -23,6 +24,18 @@ _TIME = re.compile(r"^\d{1,2}[:h]\d{2}$")
 def ascii_digits(text: str) -> str:
     """Arabic-Indic, Persian and other decimal digits as ASCII, so "٤٥" reads as 45."""
     return "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in text)
+
+
+@lru_cache(maxsize=64)
+def word_languages(locale: str) -> list[str]:
+    """The languages dateparser reads a typed day in for this locale: its own where dateparser
+    knows it ("ur", "ckb", "fa" for Dari's "fa_AF"), and English; English alone otherwise
+    (Kurmanji, Wolof). All-number dates are read in every language without dateparser."""
+    from dateparser.languages.loader import default_loader
+
+    language = locale.replace("-", "_").split("_")[0]  # "en_ES" reads English words
+    known = default_loader.get_locale_map()
+    return list(dict.fromkeys([language, "en"] if language in known else ["en"]))
 
 
 def date_order(locale: str) -> str:
@@ -43,6 +56,8 @@ def _numeric(match: re.Match[str], order: str, today: date, prefer: str) -> date
         order, parts = "YMD", [first, second, third]
     elif third is None:
         order, parts = order.replace("Y", ""), [first, second]
+    elif len(third) == 4 or order[0] == "Y":  # "5/3/2026": the year last even where
+        order, parts = order.replace("Y", "") + "Y", [first, second, third]  # CLDR puts it first
     else:
         parts = [first, second, third]
     values = dict(zip(order, (int(p) for p in parts), strict=True))
@@ -82,13 +97,10 @@ def read_day(
         "RETURN_AS_TIMEZONE_AWARE": False,
         "DATE_ORDER": date_order(locale),
     }
-    language = locale.replace("-", "_").split("_")[0]  # "en_ES" reads English words
     import dateparser  # its language data: imported when a date is first typed
 
     try:
-        parsed = dateparser.parse(
-            cleaned, languages=list(dict.fromkeys([language, "en"])), settings=settings
-        )
+        parsed = dateparser.parse(cleaned, languages=word_languages(locale), settings=settings)
     except (ValueError, OverflowError):
         return None
     return parsed.date() if parsed is not None else None

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import charts
 from bot.i18n import Translator
-from bot.services import activity, caseload, outbox, people, support
+from bot.services import activity, caseload, checkins, outbox, people, support
 from bot.services.progress import REMIND_AFTER
 from storage.models import (
     Answer,
@@ -145,6 +145,7 @@ async def figures(session: AsyncSession, staff: Person, now: datetime, tz: str) 
             where, activity.quiet_since(today - timedelta(days=quiet_after))
         ),
     )
+    f["checkins_overdue"] = await checkins.overdue_count(session, staff, today)
     people_ids = union(
         select(MatchMentor.mentor_id.label("pid")).where(MatchMentor.match_id.in_(ids)),
         select(Person.id.label("pid"))
@@ -239,6 +240,11 @@ def render(tr: Translator, staff: Person, f: dict[str, int]) -> str:
             f["reports_overdue"],
         ),
         "quiet": tr.ngettext("%(n)s quiet match", "%(n)s quiet matches", f["quiet"]),
+        "checkins_overdue": tr.ngettext(
+            "%(n)s match with a staff check-in overdue",
+            "%(n)s matches with a staff check-in overdue",
+            f.get("checkins_overdue", 0),
+        ),
         "unreachable": tr.ngettext(
             "%(n)s person the bot cannot reach",
             "%(n)s people the bot cannot reach",

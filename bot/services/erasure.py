@@ -30,6 +30,7 @@ from bot.services import audit
 from bot.services.errors import NotAllowed, NotFound
 from storage.models import (
     Appointment,
+    CheckIn,
     Concern,
     ConcernEvent,
     Draft,
@@ -159,6 +160,14 @@ async def erase(
         if m.notes is not None
     ]
     count("meeting notes", len(meetings))
+    check_ins = [
+        c
+        for c in await _rows(
+            session, CheckIn, or_(in_sole(CheckIn.match_id), CheckIn.person_id == pid)
+        )
+        if c.note is not None
+    ]
+    count("check-in notes", len(check_ins))
     appointments_all = await _rows(
         session,
         Appointment,
@@ -348,6 +357,8 @@ async def erase(
     # -- apply -----------------------------------------------------------------------------
     for meeting in meetings:
         meeting.notes = None
+    for check_in in check_ins:
+        check_in.note = None
     for appointment in appointments:
         appointment.place, appointment.note = "", None
     for report in reports:

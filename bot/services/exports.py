@@ -39,6 +39,7 @@ from storage.models import (
     Appointment,
     AppointmentAnswer,
     AuditEvent,
+    CheckIn,
     Concern,
     ExportKey,
     Family,
@@ -523,6 +524,41 @@ def _progress_row(r: Row, who: Identities) -> list[object]:
     ]
 
 
+def _check_ins(org: Organisation, p: Period) -> AnySelect:
+    return (
+        select(
+            CheckIn.id,
+            CheckIn.match_id,
+            Match.family_id,
+            CheckIn.staff_id,
+            CheckIn.party,
+            CheckIn.person_id,
+            CheckIn.how,
+            CheckIn.occurred_on,
+            CheckIn.note,
+            CheckIn.created_at,
+        )
+        .join(Match, Match.id == CheckIn.match_id)
+        .where(CheckIn.organisation_id == org.id, CheckIn.occurred_on.between(p.first, p.last))
+        .order_by(CheckIn.id)
+    )
+
+
+def _check_in_row(r: Row, who: Identities) -> list[object]:
+    return [
+        r[0],
+        r[1],
+        who.family(r[2]),
+        who.person(r[3]),
+        str(r[4]),
+        who.person(r[5]),
+        str(r[6]),
+        iso_day(r[7]),
+        who.free(r[8]),
+        iso_time(r[9]),
+    ]
+
+
 def _audit(org: Organisation, p: Period) -> AnySelect:
     return (
         select(
@@ -691,6 +727,23 @@ KINDS: dict[str, Kind] = {
             ),
             _progress,
             _progress_row,
+        ),
+        Kind(
+            "check-ins",
+            (
+                "check_in_id",
+                "match_id",
+                "family_id",
+                "staff_id",
+                "party",
+                "person_id",
+                "how",
+                "occurred_on",
+                "note",
+                "recorded_at",
+            ),
+            _check_ins,
+            _check_in_row,
         ),
         Kind(
             "audit",

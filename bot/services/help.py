@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
-from babel import Locale, UnknownLocaleError
+from babel import UnknownLocaleError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import N_, Translator, isolate
+from bot.i18n import CLDR_LOCALES, N_, Translator, cldr_locale, isolate
 from bot.services import access, audit, outbox, people, texts
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from storage.models import (
@@ -715,7 +715,10 @@ def language_label(code: str | None, reader_locale: str) -> str | None:
     if not code:
         return None
     try:
-        return Locale.parse(code).get_display_name(reader_locale) or code
+        reader = cldr_locale(reader_locale)
+        # CLDR's name of a catalog code first ("fa_AF": "darí" for a Spanish reader).
+        found = reader.languages.get(code) or reader.languages.get(CLDR_LOCALES.get(code, ""))
+        return found or cldr_locale(code).get_display_name(reader) or code
     except (UnknownLocaleError, ValueError):
         return code
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
+from babel import UnknownLocaleError
 
-from bot.i18n import N_, Translator, isolate
+from bot.i18n import N_, Translator, cldr_locale, isolate
 from storage.match_life import (
     ALL_SLOTS,
     DeclineReason,
@@ -90,7 +90,7 @@ PARTS = {"am": N_("morning"), "pm": N_("afternoon"), "eve": N_("evening")}
 def language(tr: Translator, code: str) -> str:
     """A language's name in the reader's language ("árabe" for a Spanish reader)."""
     try:
-        name = Locale.parse(tr.locale).languages.get(code.split("-")[0])
+        name = cldr_locale(tr.locale).languages.get(code.split("-")[0])
     except (UnknownLocaleError, ValueError):
         name = None
     return name or code

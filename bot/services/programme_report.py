@@ -20,6 +20,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_
+from bot.services import checkins
 from bot.services.errors import Invalid, NotAllowed
 from bot.services.exports import STREAM_BATCH, Period
 from bot.services.meetings import ACTIVITIES
@@ -28,6 +29,8 @@ from storage.match_life import ClosureKind, ClosureReason, closure_steps_done
 from storage.models import (
     Appointment,
     AppointmentAnswer,
+    CheckIn,
+    CheckInParty,
     Concern,
     HelpKind,
     HelpMessage,
@@ -126,6 +129,12 @@ class Figures:
     closures_by_reason: dict[str, int] = field(default_factory=dict)
     closures_by_kind: dict[str, int] = field(default_factory=dict)
     closures_complete: int = 0
+    # staff check-ins against the organisation's cadence (bot.services.checkins)
+    checkin_matches: int = 0  # matches with a check-in window within the period
+    checkin_matches_met: int = 0  # of those, the ones whose every window was met
+    checkin_windows: int = 0  # windows (per party) within the period
+    checkin_windows_met: int = 0
+    checkins: int = 0  # check-ins made in the period
 
     @property
     def closures(self) -> int:
@@ -135,6 +144,13 @@ class Figures:
     def closures_complete_share(self) -> float | None:
         """Per cent of the period's closures that recorded every closure step."""
         return round(100 * self.closures_complete / self.closures, 1) if self.closures else None
+
+    @property
+    def checkin_share(self) -> float | None:
+        """Per cent of the matches that met every check-in window of the period."""
+        if not self.checkin_matches:
+            return None
+        return round(100 * self.checkin_matches_met / self.checkin_matches, 1)
 
     @property
     def meetings(self) -> int:
@@ -183,6 +199,7 @@ async def figures(session: AsyncSession, now: datetime, scope: Scope, period: Pe
     await _help(session, f)
     await _answers(session, f)
     await _closures(session, f)
+    await _check_ins(session, f, zone)
     return f
 
 
@@ -378,6 +395,55 @@ async def _closures(session: AsyncSession, f: Figures) -> None:
         f.closures_complete += int(closure_steps_done(kind, steps)[1])
     f.closures_by_reason = {r.value: reasons.get(r.value, 0) for r in ClosureReason}
     f.closures_by_kind = {k.value: kinds.get(k.value, 0) for k in ClosureKind}
+
+
+async def _check_ins(session: AsyncSession, f: Figures, zone: ZoneInfo) -> None:
+    """Staff check-in compliance per match: of the matches running in the period (not only
+    proposed), for each party, the windows of the organisation's cadence that began and ended
+    within the period, before the day the match closed; a window is met with as many
+    check-ins with that party as the cadence asks (the `check-ins` export's rows)."""
+    p = f.period
+    cadence = checkins.cadence_of(f.scope.org)
+    matches = (
+        await session.execute(
+            _in_scope(
+                select(
+                    Match.id,
+                    Match.started_on,
+                    Match.closed_at,
+                    checkins.has_mentee_clause(before=p.end),
+                ).where(
+                    Match.status != MatchStatus.PROPOSED,
+                    Match.started_on <= p.last,
+                    or_(Match.closed_at.is_(None), Match.closed_at >= p.start),
+                ),
+                f.scope,
+            )
+        )
+    ).all()
+    contacts: dict[int, dict[str, list[date]]] = defaultdict(lambda: defaultdict(list))
+    stmt = _in_scope(
+        select(CheckIn.match_id, CheckIn.party, CheckIn.occurred_on)
+        .join(Match, Match.id == CheckIn.match_id)
+        .where(CheckIn.occurred_on.between(p.first, p.last)),
+        f.scope,
+    )
+    result = await session.stream(stmt.execution_options(yield_per=STREAM_BATCH))
+    async for partition in result.partitions(STREAM_BATCH):
+        for match_id, party, day in partition:
+            contacts[match_id][str(party)].append(day)
+            f.checkins += 1
+    for match_id, started_on, closed_at, has_mentee in matches:
+        closed_on = None if closed_at is None else _local_day(closed_at, zone)
+        parties = [q for q in checkins.PARTIES if has_mentee or q != CheckInParty.MENTEE]
+        windows, met = checkins.compliance_of_match(
+            started_on, closed_on, contacts.get(match_id, {}), p.first, p.last, cadence, parties
+        )
+        if windows:
+            f.checkin_matches += 1
+            f.checkin_matches_met += int(met == windows)
+            f.checkin_windows += windows
+            f.checkin_windows_met += met
 
 
 # Labels of codes, translated when the report is worded.

@@ -391,7 +391,8 @@ async def request_batch(
             else await people.reader(session, mentor)
         )
         family = families.get(match.family_id)
-        queued += _ask(session, now, rd, family.name if family else "", match, request, False)
+        team = [m.name for m in mentors.get(match.id, []) if m.id != mentor.id]
+        queued += _ask(session, now, rd, family.name if family else "", match, request, False, team)
     return queued, last
 
 
@@ -420,8 +421,52 @@ async def remind_batch(session: AsyncSession, now: datetime, limit: int) -> tupl
             continue
         family = await session.get(Family, match.family_id)
         rd = await people.reader(session, mentor)
-        queued += _ask(session, now, rd, family.name if family else "", match, request, True)
+        team = await _teammates(session, match.id, mentor.id)
+        queued += _ask(session, now, rd, family.name if family else "", match, request, True, team)
     return queued, len(requests) >= limit
+
+
+async def _teammates(session: AsyncSession, match_id: int, mentor_id: int) -> list[str]:
+    found = await session.execute(
+        select(Person.name)
+        .join(MatchMentor, MatchMentor.mentor_id == Person.id)
+        .where(MatchMentor.match_id == match_id, Person.active, Person.id != mentor_id)
+        .order_by(Person.id)
+    )
+    return list(found.scalars())
+
+
+@dataclass(frozen=True)
+class DoneByTeammate:
+    mentor: str
+    family: str
+    at: datetime
+
+
+async def done_by_teammate(
+    session: AsyncSession, mentor: Person, match_id: int
+) -> DoneByTeammate | None:
+    """The report another mentor of the team sent for the mentor's latest request on this
+    match (None: the request is still open, or there is none, or the mentor sent it)."""
+    request = (
+        await session.execute(
+            select(ReportRequest)
+            .where(ReportRequest.match_id == match_id, ReportRequest.mentor_id == mentor.id)
+            .order_by(ReportRequest.requested_at.desc(), ReportRequest.id.desc())
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+    if request is None or request.status != JobStatus.DONE or request.report_id is None:
+        return None
+    report = await session.get(ProgressReport, request.report_id)
+    if report is None or report.mentor_id == mentor.id:
+        return None
+    author = await session.get(Person, report.mentor_id)
+    match = await session.get(Match, match_id)
+    family = await session.get(Family, match.family_id) if match is not None else None
+    return DoneByTeammate(
+        author.name if author else "", family.name if family else "", report.created_at
+    )
 
 
 def _ask(
@@ -432,13 +477,33 @@ def _ask(
     match: Match,
     request: ReportRequest,
     reminder: bool,
+    team: list[str] | None = None,
 ) -> int:
     mentor = rd.person
     if not mentor.active:
         return 0
     name = isolate(family_name)
     _ = rd.tr.gettext
-    if reminder:
+    if team:
+        # One report for the family, whoever of the team sends it.
+        values = {"family": name, "others": rd.tr.join([isolate(n) for n in team])}
+        if reminder:
+            text = (
+                _(
+                    "A reminder: the programme is waiting for the team's progress report on the "
+                    "%(family)s family. %(others)s can send it too; one of you is enough."
+                )
+                % values
+            )
+        else:
+            text = (
+                _(
+                    "It is time for a progress report on the %(family)s family: one report for "
+                    "the team. %(others)s can send it too; one of you is enough."
+                )
+                % values
+            )
+    elif reminder:
         text = _(
             "A reminder: the programme is waiting for your progress report on the %(family)s "
             "family. It takes a few minutes."

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_, isolate
-from bot.services import audit, outbox, people
+from bot.services import audit, outbox, people, reminders
 from bot.services.errors import Invalid, NotFound
 from storage.models import Family, Match, MatchMentor, MatchStatus, Person, Relay, Role
 
@@ -64,6 +64,7 @@ class Delivery:
     reached: list[str]
     unreached: list[tuple[str, str | None]] = field(default_factory=list)  # (name, phone)
     already: str | None = None  # the offer had been decided before: its status
+    later: list[tuple[str, datetime]] = field(default_factory=list)  # held by quiet hours
 
 
 async def _family_match(session: AsyncSession, mentee: Person) -> Match | None:
@@ -150,13 +151,16 @@ async def _copy(
     recipient: Person,
     header: str,
     reply_label: str | None,
-) -> bool:
-    """The header line, then the copy (with a Reply button when `reply_label`)."""
-    if (
-        outbox.enqueue(session, now, recipient, "relay", header, ref=(REF, relay.id), origin=sender)
-        is None
-    ):
-        return False
+) -> datetime | None:
+    """The header line, then the copy (with a Reply button when `reply_label`), out of the
+    recipient's quiet hours (a relay is never urgent: the help lines are). Returns when it
+    goes (None: the recipient cannot be reached)."""
+    at = await quiet_end(session, now, recipient)
+    first = outbox.enqueue(
+        session, now, recipient, "relay", header, ref=(REF, relay.id), origin=sender, not_before=at
+    )
+    if first is None:
+        return None
     buttons = [[(reply_label, data(ANSWER, relay.id))]] if reply_label else None
     outbox.enqueue(
         session,
@@ -168,8 +172,15 @@ async def _copy(
         ref=(REF, relay.id),
         origin=sender,
         copy_of=(relay.chat_id, relay.message_id),
+        not_before=at,
     )
-    return True
+    return at
+
+
+async def quiet_end(session: AsyncSession, now: datetime, person: Person) -> datetime:
+    """`now`, or the end of the person's quiet window when `now` falls inside it."""
+    tz = (await people.reader(session, person)).tz
+    return reminders.after_quiet_hours(now, tz, person.quiet_start, person.quiet_end) or now
 
 
 def _phone(person: Person) -> str | None:
@@ -195,6 +206,7 @@ async def send(
     language_code = relay.locale
     reached: list[str] = []
     unreached: list[tuple[str, str | None]] = []
+    later: list[tuple[str, datetime]] = []
     family = mentee.family_id
     family_name = ""
     if audience == OFFICE and family is not None:
@@ -217,8 +229,11 @@ async def send(
         else:
             header = tr.gettext(HEADER) % values
         label = tr.gettext(REPLY_LABEL) % {"name": mentee.name}
-        if await _copy(session, now, relay, mentee, recipient, header, label):
+        at = await _copy(session, now, relay, mentee, recipient, header, label)
+        if at is not None:
             reached.append(recipient.name)
+            if at > now:
+                later.append((recipient.name, at))
         else:
             unreached.append((recipient.name, _phone(recipient) if recipient.share_phone else None))
     relay.status, relay.audience, relay.decided_at = SENT, audience, now
@@ -234,7 +249,7 @@ async def send(
         reached=len(reached),
         unreached=len(unreached),
     )
-    return Delivery(reached, unreached)
+    return Delivery(reached, unreached, later=later)
 
 
 async def decline(session: AsyncSession, now: datetime, mentee: Person, relay_id: int) -> str:
@@ -287,6 +302,7 @@ class Answered:
     name: str
     reached: bool
     phone: str | None  # the mentee's number, to phone when the bot could not reach them
+    later: datetime | None = None  # when it reaches them, if their quiet hours hold it
 
 
 async def answer(
@@ -326,7 +342,8 @@ async def answer(
         "name": isolate(staff.name),
         "language": tr.language(locale),
     }
-    reached = await _copy(session, now, relay, staff, mentee, header, None)
+    at = await _copy(session, now, relay, staff, mentee, header, None)
+    reached = at is not None
     if original.audience == MENTORS and original.match_id is not None:
         for other in await _mentors(session, original.match_id):
             if other.id == staff.id:
@@ -340,6 +357,7 @@ async def answer(
                 otr.gettext(CO_ANSWERED)
                 % {"mentor": isolate(staff.name), "name": isolate(mentee.name)},
                 ref=(REF, relay.id),
+                not_before=await quiet_end(session, now, other),
             )
     audit.record(
         session,
@@ -351,4 +369,168 @@ async def answer(
         kind=kind,
         reached=reached,
     )
-    return Answered(mentee.name, reached, None if reached else _phone(mentee))
+    return Answered(
+        mentee.name,
+        reached,
+        None if reached else _phone(mentee),
+        at if at is not None and at > now else None,
+    )
+
+
+# --- a mentor writes to the family ---------------------------------------------------------
+
+FAMILY = "family"  # audience of a mentor's message to the family
+# rl:f:<match id> (the family chosen), rl:p:<phrase number> (a ready-made phrase),
+# rl:w:<match id> (write freely)
+TO_FAMILY, PHRASE, FREE = "f", "p", "w"
+ACTIONS = ACTIONS | {TO_FAMILY, PHRASE, FREE}
+
+# Ready-made phrases a mentor may send to the family: each member reads it in their own
+# language. Short, plain, one idea each.
+PHRASES: tuple[str, ...] = (
+    N_("I am running about 10 minutes late. Sorry!"),
+    N_("I am on my way."),
+    N_("How are you? I am thinking of you."),
+    N_("Please bring your papers to our next meeting."),
+    N_("Can you send me a photo of the letter?"),
+    N_("I will phone you today."),
+    N_("Thank you for today. See you soon!"),
+)
+PHRASE_HEADER = N_("Message from %(name)s:")
+
+
+@dataclass(frozen=True)
+class FamilyChoice:
+    match_id: int
+    family_name: str
+
+
+@dataclass(frozen=True)
+class FamilyDelivery:
+    family_name: str
+    reached: list[str]
+    unreached: list[tuple[str, str | None]] = field(default_factory=list)  # (name, phone)
+    later: list[tuple[str, datetime]] = field(default_factory=list)  # held by quiet hours
+
+
+async def mentor_families(session: AsyncSession, mentor: Person) -> list[FamilyChoice]:
+    """The families of the mentor's active matches."""
+    if mentor.role != Role.MENTOR:
+        return []
+    found = await session.execute(
+        select(Match.id, Family.name)
+        .join(MatchMentor, MatchMentor.match_id == Match.id)
+        .join(Family, Family.id == Match.family_id)
+        .where(
+            MatchMentor.mentor_id == mentor.id,
+            Match.status == MatchStatus.ACTIVE,
+            Match.organisation_id == mentor.organisation_id,
+        )
+        .order_by(Family.name, Match.id)
+    )
+    return [FamilyChoice(mid, name) for mid, name in found.all()]
+
+
+async def _mentor_match(session: AsyncSession, mentor: Person, match_id: int) -> FamilyChoice:
+    for choice in await mentor_families(session, mentor):
+        if choice.match_id == match_id:
+            return choice
+    raise NotFound("not a match of this mentor")
+
+
+async def family_choice(session: AsyncSession, mentor: Person, match_id: int) -> FamilyChoice:
+    """One of the mentor's families (refused for anyone else's)."""
+    return await _mentor_match(session, mentor, match_id)
+
+
+async def _members(session: AsyncSession, match_id: int) -> list[Person]:
+    match = await session.get(Match, match_id)
+    assert match is not None
+    found = await session.execute(
+        select(Person)
+        .where(
+            Person.family_id == match.family_id,
+            Person.role == Role.MENTEE,
+            Person.active.is_(True),
+        )
+        .order_by(Person.name, Person.id)
+    )
+    return list(found.scalars())
+
+
+async def to_family(
+    session: AsyncSession,
+    now: datetime,
+    mentor: Person,
+    match_id: int,
+    *,
+    phrase: int | None = None,
+    message: tuple[int, int, str] | None = None,
+) -> FamilyDelivery:
+    """A mentor's message to every member of a family: a ready-made phrase (`phrase`, its
+    number), sent in each member's own language, or their own message (`message`: chat id,
+    message id, kind), copied as written after a line naming its language. Out of each
+    member's quiet hours."""
+    choice = await _mentor_match(session, mentor, match_id)
+    if phrase is not None and not 0 <= phrase < len(PHRASES):
+        raise NotFound("no such phrase")
+    if message is not None and message[2] not in KINDS:
+        raise Invalid("relay_kind")
+    relay: Relay | None = None
+    if message is not None:
+        relay = Relay(
+            organisation_id=mentor.organisation_id,
+            sender_id=mentor.id,
+            match_id=match_id,
+            chat_id=message[0],
+            message_id=message[1],
+            kind=message[2],
+            locale=(await people.reader(session, mentor)).locale,
+            status=SENT,
+            audience=FAMILY,
+            created_at=now,
+            decided_at=now,
+        )
+        session.add(relay)
+        await session.flush()
+    reached: list[str] = []
+    unreached: list[tuple[str, str | None]] = []
+    later: list[tuple[str, datetime]] = []
+    for member in await _members(session, match_id):
+        rd = await people.reader(session, member)
+        if relay is not None:
+            header = rd.tr.gettext(HEADER) % {
+                "name": isolate(mentor.name),
+                "language": rd.tr.language(relay.locale),
+            }
+            at = await _copy(session, now, relay, mentor, member, header, None)
+        else:
+            assert phrase is not None
+            text = (
+                rd.tr.gettext(PHRASE_HEADER) % {"name": isolate(mentor.name)}
+                + "\n"
+                + rd.tr.gettext(PHRASES[phrase])
+            )
+            when = await quiet_end(session, now, member)
+            sent = outbox.enqueue(
+                session, now, member, "relay_phrase", text, origin=mentor, not_before=when
+            )
+            at = when if sent is not None else None
+        if at is not None:
+            reached.append(member.name)
+            if at > now:
+                later.append((member.name, at))
+        else:
+            unreached.append((member.name, _phone(member)))
+    audit.record(
+        session,
+        now,
+        "relay.to_family",
+        actor_id=mentor.id,
+        organisation_id=mentor.organisation_id,
+        target=("match", match_id),
+        phrase=phrase,
+        kind=message[2] if message else None,
+        reached=len(reached),
+    )
+    return FamilyDelivery(choice.family_name, reached, unreached, later)

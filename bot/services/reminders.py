@@ -11,7 +11,10 @@ appointment, and dropped otherwise (it would come after the meeting): never sent
 window. The same rule applies again when a reminder is sent late (after downtime).
 
 Short notice: a reminder whose time has already passed when the appointment is planned is not
-written (the card of the new appointment is the reminder). The no-answer alert to the mentors
+written (the card of the new appointment is the reminder). The card itself keeps to quiet hours:
+planned in the night, it comes at the end of the window, and a reminder that would come with it
+is not written; when the window lasts until after the meeting the card is not sent and the
+mentor is told to tell that member themselves. The no-answer alert to the mentors
 is written only when the family has had at least `ANSWER_TIME` (2 hours) outside their quiet
 hours between the last reminder (or the card) and the alert; otherwise it is dropped, so
 mentors are never told to phone a family that was reminded a moment ago. The organisation's
@@ -118,6 +121,31 @@ def quiet_window(
     return None
 
 
+def after_quiet_hours(
+    now: datetime,
+    tz: str,
+    quiet_start: str | None = None,
+    quiet_end: str | None = None,
+    before: datetime | None = None,
+) -> datetime | None:
+    """When to send a non-urgent message (a relay, a notice about a meeting) written at
+    `now`: at once outside the person's quiet hours, else at the end of the quiet window (the
+    next morning); None (drop it) when that would not be before `before` (the meeting it is
+    about). Never inside the window."""
+    window = quiet_window(
+        now,
+        tz,
+        parse_hhmm(quiet_start, DEFAULT_QUIET_START),
+        parse_hhmm(quiet_end, DEFAULT_QUIET_END),
+    )
+    if window is None:
+        return now
+    end = window[1]
+    if before is not None and end >= before:
+        return None
+    return end
+
+
 def out_of_quiet_hours(
     due: datetime,
     appointment_at: datetime,
@@ -218,7 +246,11 @@ async def schedule(
     last_contact: dict[int, datetime] = {}  # member -> their last reminder (or the card: now)
     for person in members:
         tz = _timezone(person, org)
-        last_contact[person.id] = now
+        # The card goes out of the member's quiet hours too (appointments._tell_family).
+        card_at = after_quiet_hours(
+            now, tz, person.quiet_start, person.quiet_end, before=appointment.starts_at
+        )
+        last_contact[person.id] = card_at or now
         for offset in _offsets(org):
             nominal = appointment.starts_at - timedelta(minutes=offset)
             if nominal <= now:
@@ -226,6 +258,8 @@ async def schedule(
             due = out_of_quiet_hours(
                 nominal, appointment.starts_at, tz, person.quiet_start, person.quiet_end
             )
+            if due is not None and card_at is not None and due <= card_at:
+                continue  # the card, held until the morning, comes then: it is the reminder
             row = _row(appointment, person.id, ReminderKind.REMINDER, offset, due or nominal, now)
             if due is None:
                 _skipped(row, QUIET, now)

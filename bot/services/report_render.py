@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.charts import Series, bar_chart
 from bot.i18n import Translator, translator
+from bot.services import checkins
 from bot.services.admin import region_of
 from bot.services.concerns import CATEGORY_LABELS, HELP_KIND_LABELS, SEVERITY_LABELS
 from bot.services.exports import Period, SheetWriter, new_workbook
@@ -212,6 +213,31 @@ def tables(f: Figures, tr: Translator, chart: bytes | None = None) -> list[Table
                 [_("Share completed (%)"), f.closures_complete_share],
             ],
         ),
+        Table(
+            _("Staff check-in compliance per match"),
+            _(
+                "Staff check-ins against the organisation's cadence (by default MENTOR's: at "
+                "least %(first)s contacts with each of the mentor, the mentee and the family "
+                "in the first month from the day the match became active, then at least "
+                "%(monthly)s in each calendar month that starts after it). For the matches "
+                "running in the period, each party's windows that began and ended within the "
+                "period, before the day the match closed, count; a window is met with enough "
+                "check-ins with that party. A match complies when every window is met."
+            )
+            % {
+                "first": tr.number(checkins.cadence_of(f.scope.org).first_month),
+                "monthly": tr.number(checkins.cadence_of(f.scope.org).monthly),
+            },
+            ["", share],
+            [
+                [_("Check-ins recorded in the period"), f.checkins],
+                [_("Matches with check-ins due"), f.checkin_matches],
+                [_("Matches that met every check-in due"), f.checkin_matches_met],
+                [_("Share of matches that complied (%)"), f.checkin_share],
+                [_("Check-in windows due (per party)"), f.checkin_windows],
+                [_("Windows met"), f.checkin_windows_met],
+            ],
+        ),
     ]
     return out
 
@@ -220,7 +246,8 @@ def tables(f: Figures, tr: Translator, chart: bytes | None = None) -> list[Table
 
 CSS = """
 @page { size: A4; margin: 16mm 15mm; @bottom-center { content: counter(page); font-size: 8pt; } }
-body { font-family: "Noto Sans", "Noto Sans Arabic", "Noto Sans Ethiopic", "DejaVu Sans";
+body { font-family: "Noto Sans", "Noto Sans Arabic", "Noto Sans Ethiopic", "Noto Sans Georgian",
+       "Noto Sans Bengali", "DejaVu Sans";
        font-size: 9.5pt; color: #1d2733; }
 h1 { font-size: 17pt; margin: 0 0 2mm; color: #12436d; }
 .sub { color: #4a5866; margin: 0 0 5mm; }

@@ -26,6 +26,7 @@ from bot.services import audit
 from bot.services.errors import Invalid
 from storage.models import (
     Appointment,
+    CheckIn,
     Concern,
     ConcernEvent,
     Draft,
@@ -251,6 +252,7 @@ async def anonymise_match(session: AsyncSession, now: datetime, match: Match) ->
     """A closed match's texts go; its rows, codes, dates and counts stay."""
     mid = match.id
     await session.execute(update(Meeting).where(Meeting.match_id == mid).values(notes=None))
+    await session.execute(update(CheckIn).where(CheckIn.match_id == mid).values(note=None))
     await session.execute(
         update(Appointment).where(Appointment.match_id == mid).values(place="", note=None)
     )

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import (
     Appointment,
     AppointmentAnswer,
+    CheckIn,
     Concern,
     ConcernEvent,
     Family,
@@ -98,6 +99,23 @@ async def collect(session: AsyncSession, person: Person, *, full: bool = False) 
         }
         for m in (
             await session.execute(select(Meeting).where(shown).order_by(Meeting.occurred_on))
+        ).scalars()
+    ]
+    # Staff check-ins with the person, or made by them (staff); the note is the staff's words.
+    data["check_ins"] = [
+        {
+            "match": c.match_id,
+            "party": c.party.value,
+            "how": c.how.value,
+            "day": _when(c.occurred_on),
+            **({"note": c.note} if full or c.staff_id == person.id else {}),
+        }
+        for c in (
+            await session.execute(
+                select(CheckIn)
+                .where(or_(CheckIn.person_id == person.id, CheckIn.staff_id == person.id))
+                .order_by(CheckIn.occurred_on, CheckIn.id)
+            )
         ).scalars()
     ]
     answers = {
