@@ -572,6 +572,11 @@ async def answer(
         org = await _org(session, match)
         for mentor in await _mentors(session, match.id):
             reader = people.Reader(mentor, org)
+            # Held until the end of the mentor's quiet hours; a meeting that itself falls in
+            # them (None: the window lasts past its start) is news they need now.
+            at = reminders.after_quiet_hours(
+                now, reader.tz, mentor.quiet_start, mentor.quiet_end, before=view.starts_at
+            )
             buttons = None
             if given != Answer.COMING:
                 # Translators: button: move the appointment to another day or time.
@@ -585,6 +590,7 @@ async def answer(
                 answer_notice(reader.tr, reader.tz, view, person.name, given),
                 buttons=buttons,
                 ref=("appointment", appointment.id),
+                not_before=at or now,
             )
         audit.record(
             session,
