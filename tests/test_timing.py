@@ -16,6 +16,7 @@ from bot.clock import ManualClock
 from bot.i18n import translator
 from bot.services import appointments, reminders
 from bot.services.appointment_texts import AppointmentView, who_is_told
+from domain import Answer
 from emulator import MessageView
 from storage.db import Database
 from storage.models import JobStatus, Person, Reminder, ReminderKind
@@ -145,6 +146,34 @@ async def test_planned_in_the_evening_for_early_next_morning(
     clock.set(datetime(2026, 3, 3, 7, 25, tzinfo=UTC))
     await tick(app)
     assert await _about_it(cast.tom, mark_tom) == []
+
+
+async def test_an_answer_given_at_night_reaches_the_mentors_in_the_morning(
+    tg: Telegram, db: Database, clock: ManualClock, app: App
+) -> None:
+    cast = await _cast(tg, db, clock, "en")
+    clock.set(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
+    view = await _plan_view(db, cast, clock.now(), datetime(2026, 3, 3, 9, 0, tzinfo=UTC))
+    await deliver(app)
+    mark_tom, mark_marta = _last_id(cast.tom), _last_id(cast.marta)
+    clock.set(MONDAY_2248)  # Amal answers at 22:48; the mentors' quiet hours run to 08:00
+    async with db.transaction() as s:
+        amal = (
+            await s.execute(select(Person).where(Person.telegram_id == cast.amal.id))
+        ).scalar_one()
+        await appointments.answer(s, amal, view.id, Answer.CANNOT, clock.now())
+    await deliver(app)
+
+    async def about_amal(mentor: TgPerson, mark: int) -> list[MessageView]:
+        return [m for m in await _seen(mentor, mark) if "Amal Haddad" in m.text]
+
+    assert await about_amal(cast.tom, mark_tom) == []
+    assert await about_amal(cast.marta, mark_marta) == []
+    clock.set(datetime(2026, 3, 3, 7, 0, tzinfo=UTC))  # 08:00 in Madrid
+    await deliver(app)
+    for mentor, mark in ((cast.tom, mark_tom), (cast.marta, mark_marta)):
+        [notice] = await about_amal(mentor, mark)
+        assert "Amal Haddad" in notice.text
 
 
 async def test_a_message_relayed_at_night_arrives_at_the_end_of_the_quiet_window(
