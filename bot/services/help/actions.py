@@ -41,32 +41,7 @@ async def ask(
     may be left out when they have exactly one). Mentees ask with `HelpKind.MENTEE`, about
     their family's active match, with typed `text` or a ready-made `preset`."""
     org = await people.organisation_of(session, requester)
-    if requester.role == Role.MENTOR:
-        if kind not in MENTOR_KINDS:
-            raise NotAllowed("mentors ask one of the mentor kinds")
-        if preset is not None:
-            raise NotAllowed("ready-made messages are for mentees")
-        if match_id is None:
-            choices = await q.mentor_matches(session, requester)
-            if len(choices) != 1:
-                raise Invalid("no_match" if not choices else "which_match")
-            match_id = choices[0].id
-        else:
-            await q.mentor_match(session, requester, match_id)
-        match = await session.get(Match, match_id)
-        assert match is not None
-    elif requester.role == Role.MENTEE:
-        if kind != HelpKind.MENTEE:
-            raise NotAllowed("mentees ask as mentees")
-        if match_id is not None:
-            raise NotAllowed("a mentee's request goes to their family's match")
-        found = await q.family_match(session, requester)
-        if found is None:
-            raise Invalid("no_match")
-        match = found
-    else:
-        raise NotAllowed("staff do not ask for help here")
-
+    match = await _asked_about(session, requester, kind, match_id, preset)
     author_reader = await people.reader(session, requester)
     if preset is not None:
         if preset not in PRESETS:
@@ -231,6 +206,41 @@ async def close(session: AsyncSession, now: datetime, person: Person, request_id
 
 
 # --- internals --------------------------------------------------------------------------------
+
+
+async def _asked_about(
+    session: AsyncSession,
+    requester: Person,
+    kind: HelpKind,
+    match_id: int | None,
+    preset: str | None,
+) -> Match:
+    """The match a request is about, once the requester may ask it this way."""
+    if requester.role == Role.MENTOR:
+        if kind not in MENTOR_KINDS:
+            raise NotAllowed("mentors ask one of the mentor kinds")
+        if preset is not None:
+            raise NotAllowed("ready-made messages are for mentees")
+        if match_id is None:
+            choices = await q.mentor_matches(session, requester)
+            if len(choices) != 1:
+                raise Invalid("no_match" if not choices else "which_match")
+            match_id = choices[0].id
+        else:
+            await q.mentor_match(session, requester, match_id)
+        match = await session.get(Match, match_id)
+        assert match is not None
+        return match
+    if requester.role == Role.MENTEE:
+        if kind != HelpKind.MENTEE:
+            raise NotAllowed("mentees ask as mentees")
+        if match_id is not None:
+            raise NotAllowed("a mentee's request goes to their family's match")
+        found = await q.family_match(session, requester)
+        if found is None:
+            raise Invalid("no_match")
+        return found
+    raise NotAllowed("staff do not ask for help here")
 
 
 async def add_message(
