@@ -3,7 +3,9 @@ are put together into a python-telegram-bot `Application`. Tests and the demo us
 
 from __future__ import annotations
 
+import importlib.util
 import logging
+import sys
 from typing import Any
 
 from telegram import LinkPreviewOptions, Update
@@ -24,6 +26,15 @@ log = logging.getLogger(__name__)
 App = Application[Any, Any, Any, Any, Any, Any]
 
 
+def _no_failed_import_per_request() -> None:
+    """httpcore looks for `sniffio` on every Bot API request (`import sniffio`, falling back
+    to asyncio when it is missing): without the package, each request walked the import path
+    and failed again (about nine per update). Recorded once as missing, the import fails at
+    once and httpcore takes asyncio as before. Nothing changes when `sniffio` is installed."""
+    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+        sys.modules["sniffio"] = None  # type: ignore[assignment]
+
+
 def build_application(
     settings: Settings,
     db: Database,
@@ -39,6 +50,7 @@ def build_application(
     reach it through the inbox (`bot.intake.Intake`), never through PTB's `Updater`. With
     `health`, `/healthz` and `/metrics` are served on `settings.health_port` (not 0)."""
     token = settings.require_token()
+    _no_failed_import_per_request()
     rt = Runtime(settings=settings, db=db, clock=clock or SystemClock())
     api = settings.api_base
     builder = (

@@ -20,7 +20,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from bot.i18n import DOMAIN, LOCALES_DIR, SUPPORTED_LOCALES, cldr_locale
+from bot.i18n import ABOUT, ADDRESSING, DOMAIN, LOCALES_DIR, SUPPORTED_LOCALES, cldr_locale
 
 _PERCENT = re.compile(r"%(?:\((\w+)\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc%]")
 _BRACES = re.compile(r"(?<!\{)\{(\w*)(?:[!:][^{}]*)?\}(?!\})")
@@ -166,6 +166,25 @@ STYLE_RULES: dict[str, list[tuple[str, str]]] = {
     "am": [("Latin , ; . after an Ethiopic word (STYLE.md: ፣ ፤ ።)", r"[\u1200-\u137F]{2}[,;.]")],
     "bn": [("full stop after Bengali is the dari । (STYLE.md)", r"[\u0980-\u09FF]\.(?=\s|$)")],
 }
+# Rules for the neutral form only (STYLE.md: "Addressing a person"): the gendered variants of
+# a message (contexts "addressing a man", "about a woman"…) may use the gendered words.
+# Arabic: an imperative addressed to one man ("اضغط", "اكتب"…), never in the default form; the
+# neutral form says "يمكن الضغط…", "يُرجى كتابة…". Only the forms that cannot be read as a past
+# tense are listed ("أرسل" only before a /command, where it is always an imperative).
+_NOT_ARABIC_BEFORE = r"(?<![\u0600-\u06FF])[وف]?"
+_NOT_ARABIC_AFTER = r"(?![\u0600-\u06FF])"
+NEUTRAL_RULES: dict[str, list[tuple[str, str]]] = {
+    "ar": [
+        (
+            "masculine imperative in the neutral form (STYLE.md: 'يمكن الضغط', 'يُرجى كتابة')",
+            _NOT_ARABIC_BEFORE
+            + r"(اضغط|اكتب|اختر|افتح|صِف|اطلب|أجب|اسأل|أضف|ابدأ|ارجع|اذكر|اترك|انقر|اقرأ|ألغِ"
+            + r"|أرسل(?= /))"
+            + _NOT_ARABIC_AFTER,
+        )
+    ],
+}
+GENDERED_CONTEXTS = frozenset({*ADDRESSING.values(), *ABOUT.values()})
 # How often a phrase may appear in one catalog at most (STYLE.md: vary the turns).
 STYLE_LIMITS: dict[str, list[tuple[str, int]]] = {"fr": [("Merci de", 3)]}
 # Glossary terms: when the source (or its context) matches the first pattern, the translation
@@ -269,6 +288,10 @@ def check_style(catalog: Catalog, locale: str) -> list[Problem]:
             for name, pattern in STYLE_RULES.get(locale, []):
                 if any(re.search(pattern, line) for line in plain.split("\n")):
                     problems.append(Problem(locale, msgid, "style", name))
+            if message.context not in GENDERED_CONTEXTS:
+                for name, pattern in NEUTRAL_RULES.get(locale, []):
+                    if re.search(pattern, plain):
+                        problems.append(Problem(locale, msgid, "style", name))
             for phrase, _limit in STYLE_LIMITS.get(locale, []):
                 counts[phrase] = counts.get(phrase, 0) + form.count(phrase)
             for term, wanted in GLOSSARY_RULES.get(locale, []):

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import StaticPool
 
-from storage import crypto
+from storage import crypto, sqlite_driver
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,7 @@ def _sqlite_setup(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
+        sqlite_driver.adopt(dbapi_connection)  # one trip to aiosqlite's thread per statement
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         cursor = dbapi_connection.cursor()
         # Deleted and replaced values are overwritten with zeros, not left in free pages

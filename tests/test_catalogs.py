@@ -420,6 +420,24 @@ def test_the_word_for_a_concern_follows_the_glossary(locale: str, wrong: str, ri
     assert not _style_kinds(locale, [("Open concerns: %(n)s", right)])
 
 
+@pytest.mark.parametrize(
+    "translation",
+    ["اضغط على زر.", "لا أستطيع. اكتب رسالة.", "للتوقف، أرسل /cancel.", "اختر يومًا، واكتب الوقت."],
+)
+def test_a_masculine_imperative_in_neutral_arabic_is_caught(translation: str) -> None:
+    assert _style_kinds("ar", [("Tap a button.", translation)])
+
+
+def test_neutral_arabic_and_the_gendered_variant_pass() -> None:
+    neutral = "يمكن الضغط على زر، أو كتابة المدة. أرسل %(name)s تقريرًا."
+    assert not _style_kinds("ar", [("Tap a button.", neutral)])
+    from bot.catalogs import check_style
+
+    catalog = _catalog("ar", [])
+    catalog.add("Tap a button.", "اضغط على زر.", context="addressing a man")
+    assert check_style(catalog, "ar") == []
+
+
 def test_a_glossary_term_translated_otherwise_is_caught() -> None:
     source = "Referring worker: %(name)s"
     assert _style_kinds("es", [(source, "Asignada a: %(name)s")])

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, delete, select
+from sqlalchemy import Select, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
@@ -33,6 +33,7 @@ from storage.models import (
     Appointment,
     AppointmentAnswer,
     AppointmentStatus,
+    Consent,
     Family,
     Match,
     MatchMentor,
@@ -172,19 +173,25 @@ async def _managed_appointment(
 
 async def _family_appointment(
     session: AsyncSession, person: Person, appointment_id: int
-) -> tuple[Appointment, Match]:
-    """An appointment of the person's own family (mentees only)."""
-    appointment = await session.get(Appointment, appointment_id)
-    if appointment is None or person.role != Role.MENTEE or person.family_id is None:
+) -> tuple[Appointment, Match, str]:
+    """An appointment of the person's own family (mentees only), its match and the family's
+    name, in one query."""
+    if person.role != Role.MENTEE or person.family_id is None:
         raise NotFound("appointment")
-    match = await session.get(Match, appointment.match_id)
-    if (
-        match is None
-        or match.family_id != person.family_id
-        or match.organisation_id != person.organisation_id
-    ):
+    row = (
+        await session.execute(
+            select(Appointment, Match, Family.name)
+            .join(Match, Match.id == Appointment.match_id)
+            .outerjoin(Family, Family.id == Match.family_id)
+            .where(Appointment.id == appointment_id)
+        )
+    ).one_or_none()
+    if row is None:
         raise NotFound("appointment")
-    return appointment, match
+    appointment, match, family_name = row
+    if match.family_id != person.family_id or match.organisation_id != person.organisation_id:
+        raise NotFound("appointment")
+    return appointment, match, family_name or ""
 
 
 # Views -------------------------------------------------------------------------------------------
@@ -200,14 +207,42 @@ async def _mentors(session: AsyncSession, match_id: int) -> list[Person]:
     return list(result.scalars())
 
 
-async def view_of(session: AsyncSession, appointment: Appointment, match: Match) -> AppointmentView:
-    family = await session.get(Family, match.family_id)
-    mentors = await _mentors(session, match.id)
-    members = await reminders.recipients(session, match)
-    using = {p.id for p in members}
-    family_members = (
+async def view_of(
+    session: AsyncSession,
+    appointment: Appointment,
+    match: Match,
+    family_name: str | None = None,
+) -> AppointmentView:
+    """What a card shows: the mentors' names, and the family's members with their answers
+    (one query each; the family's name too unless the caller loaded it). The members who use
+    the bot (`reminders.recipients_of_family`) are its attendees; the others, and those who
+    blocked the bot, are named as not reached."""
+    if family_name is None:
+        family_name = (
+            await session.execute(select(Family.name).where(Family.id == match.family_id))
+        ).scalar_one_or_none() or ""
+    mentor_names = (
         await session.execute(
-            select(Person)
+            select(Person.name)
+            .join(MatchMentor, MatchMentor.mentor_id == Person.id)
+            .where(MatchMentor.match_id == match.id, Person.active.is_(True))
+            .order_by(Person.id)
+        )
+    ).scalars()
+    members = (
+        await session.execute(
+            select(
+                Person.id,
+                Person.name,
+                Person.telegram_id.is_not(None) & (Person.consent == Consent.GIVEN),
+                Person.reachable,
+                AppointmentAnswer.answer,
+            )
+            .outerjoin(
+                AppointmentAnswer,
+                (AppointmentAnswer.appointment_id == appointment.id)
+                & (AppointmentAnswer.person_id == Person.id),
+            )
             .where(
                 Person.family_id == match.family_id,
                 Person.role == Role.MENTEE,
@@ -215,28 +250,29 @@ async def view_of(session: AsyncSession, appointment: Appointment, match: Match)
             )
             .order_by(Person.id)
         )
-    ).scalars()
-    answers = {
-        a.person_id: a.answer
-        for a in (
-            await session.execute(
-                select(AppointmentAnswer).where(AppointmentAnswer.appointment_id == appointment.id)
-            )
-        ).scalars()
-    }
+    ).all()
+    attendees = [
+        Attendee(pid, name, given, bool(reachable))
+        for pid, name, uses_bot, reachable, given in members
+        if uses_bot
+    ]
+    using = {a.person_id for a in attendees}
+    unreached = [
+        name for pid, name, _, reachable, _ in members if pid not in using or not reachable
+    ]
     return AppointmentView(
         id=appointment.id,
         match_id=match.id,
-        family_name=family.name if family else "",
+        family_name=family_name,
         starts_at=appointment.starts_at,
         duration_minutes=appointment.duration_minutes,
         place=appointment.place,
         note=appointment.note,
         status=appointment.status,
         sequence=appointment.sequence,
-        mentor_names=[m.name for m in mentors],
-        attendees=[Attendee(p.id, p.name, answers.get(p.id), p.reachable) for p in members],
-        unreached=[p.name for p in family_members if p.id not in using or not p.reachable],
+        mentor_names=list(mentor_names),
+        attendees=attendees,
+        unreached=unreached,
     )
 
 
@@ -274,11 +310,13 @@ async def _upcoming(
     session: AsyncSession, query: Select[Appointment, Match], now: datetime, limit: int
 ) -> list[AppointmentView]:
     result = await session.execute(
-        query.where(Appointment.status == AppointmentStatus.PLANNED, Appointment.starts_at > now)
+        query.add_columns(Family.name)
+        .outerjoin(Family, Family.id == Match.family_id)
+        .where(Appointment.status == AppointmentStatus.PLANNED, Appointment.starts_at > now)
         .order_by(Appointment.starts_at)
         .limit(limit)
     )
-    return [await view_of(session, a, m) for a, m in result.all()]
+    return [await view_of(session, a, m, name or "") for a, m, name in result.all()]
 
 
 async def upcoming_for_manager(
@@ -317,8 +355,8 @@ async def upcoming_for_mentee(
 async def get_for_family(
     session: AsyncSession, person: Person, appointment_id: int
 ) -> AppointmentView:
-    appointment, match = await _family_appointment(session, person, appointment_id)
-    return await view_of(session, appointment, match)
+    appointment, match, family_name = await _family_appointment(session, person, appointment_id)
+    return await view_of(session, appointment, match, family_name)
 
 
 async def get_for_manager(
@@ -472,25 +510,64 @@ async def answer(
     """A family member's one-tap answer. Only a member of the appointment's family may answer;
     the mentors are told at once, each in their own language. `sequence` is the version of
     the appointment the person saw: an answer to an earlier time is refused."""
-    appointment, match = await _family_appointment(session, person, appointment_id)
+    appointment, match, family_name = await _family_appointment(session, person, appointment_id)
     if appointment.status != AppointmentStatus.PLANNED:
         raise Invalid("appointment_cancelled")
     if sequence is not None and sequence != appointment.sequence:
         raise Invalid("appointment_moved")
     if appointment.starts_at <= now:
         raise Invalid("appointment_passed")
-    row = await session.get(AppointmentAnswer, (appointment.id, person.id))
-    changed = row is None or row.answer != given
-    if row is None:
-        session.add(
-            AppointmentAnswer(
-                appointment_id=appointment.id, person_id=person.id, answer=given, answered_at=now
+    view = await view_of(session, appointment, match, family_name)
+    if any(a.person_id == person.id for a in view.attendees):
+        # The card's query read this person's answer already: the row is not read again,
+        # and the same answer given again writes nothing.
+        previous = view.answer_of(person.id)
+        changed = previous != given
+        if changed and previous is None:
+            session.add(
+                AppointmentAnswer(
+                    appointment_id=appointment.id,
+                    person_id=person.id,
+                    answer=given,
+                    answered_at=now,
+                )
             )
-        )
+            await session.flush()
+        elif changed:
+            await session.execute(
+                update(AppointmentAnswer)
+                .where(
+                    AppointmentAnswer.appointment_id == appointment.id,
+                    AppointmentAnswer.person_id == person.id,
+                )
+                .values(answer=given, answered_at=now)
+                .execution_options(synchronize_session=False)
+            )
+        if changed:
+            view = replace(
+                view,
+                attendees=[
+                    replace(a, answer=given) if a.person_id == person.id else a
+                    for a in view.attendees
+                ],
+            )
     else:
-        row.answer, row.answered_at = given, now
-    await session.flush()
-    view = await view_of(session, appointment, match)
+        # Not among the members the bot writes to (cannot happen through a linked,
+        # agreeing mentee): the row itself decides.
+        row = await session.get(AppointmentAnswer, (appointment.id, person.id))
+        changed = row is None or row.answer != given
+        if row is None:
+            session.add(
+                AppointmentAnswer(
+                    appointment_id=appointment.id,
+                    person_id=person.id,
+                    answer=given,
+                    answered_at=now,
+                )
+            )
+        elif changed:
+            row.answer, row.answered_at = given, now
+        await session.flush()
     if changed:
         org = await _org(session, match)
         for mentor in await _mentors(session, match.id):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -134,44 +134,76 @@ async def open_updates(
     ]
 
 
+# The three writes every update makes are built once: SQLAlchemy keeps a statement's cache
+# key on it and its compiled form in the engine's cache, so an update only binds the values.
+_c = InboxUpdate.__table__.c
+_HANDLED = (
+    update(InboxUpdate)
+    .where(
+        InboxUpdate.update_id == bindparam("b_update_id"),
+        InboxUpdate.status == InboxStatus.PENDING,
+    )
+    .values(
+        status=bindparam("new_status", type_=_c.status.type),
+        payload=None,
+        replies=bindparam("b_replies", type_=_c.replies.type),
+        replies_sent=0,
+        handled_at=bindparam("now", type_=_c.handled_at.type),
+    )
+    .execution_options(synchronize_session=False)
+)
+_PROGRESS = (
+    update(InboxUpdate)
+    .where(
+        InboxUpdate.update_id == bindparam("b_update_id"),
+        InboxUpdate.status == InboxStatus.REPLYING,
+    )
+    .values(replies_sent=bindparam("sent", type_=_c.replies_sent.type))
+    .execution_options(synchronize_session=False)
+)
+_REPLIED = (
+    update(InboxUpdate)
+    .where(
+        InboxUpdate.update_id == bindparam("b_update_id"),
+        InboxUpdate.status == InboxStatus.REPLYING,
+    )
+    .values(
+        status=bindparam("new_status", type_=_c.status.type),
+        replies=None,
+        error=bindparam("b_error", type_=_c.error.type),
+    )
+    .execution_options(synchronize_session=False)
+)
+
+
 async def handled(session: AsyncSession, now: datetime, update_id: int, replies: list[Any]) -> bool:
     """Mark an update handled, with the replies it owes (in the handler's transaction).
     False when it was not pending (handled already)."""
     result = await session.execute(
-        update(InboxUpdate)
-        .where(InboxUpdate.update_id == update_id, InboxUpdate.status == InboxStatus.PENDING)
-        .values(
-            status=InboxStatus.REPLYING if replies else InboxStatus.DONE,
-            payload=None,
-            replies=replies or None,
-            replies_sent=0,
-            handled_at=now,
-        )
-        .execution_options(synchronize_session=False)
+        _HANDLED,
+        {
+            "b_update_id": update_id,
+            "new_status": InboxStatus.REPLYING if replies else InboxStatus.DONE,
+            "b_replies": replies or None,
+            "now": now,
+        },
     )
     return bool(getattr(result, "rowcount", 0))
 
 
 async def replies_progress(session: AsyncSession, update_id: int, sent: int) -> None:
-    await session.execute(
-        update(InboxUpdate)
-        .where(InboxUpdate.update_id == update_id, InboxUpdate.status == InboxStatus.REPLYING)
-        .values(replies_sent=sent)
-        .execution_options(synchronize_session=False)
-    )
+    await session.execute(_PROGRESS, {"b_update_id": update_id, "sent": sent})
 
 
 async def replied(session: AsyncSession, update_id: int, error: str | None = None) -> None:
     """The replies of an update are delivered (or, with `error`, one finally failed)."""
     await session.execute(
-        update(InboxUpdate)
-        .where(InboxUpdate.update_id == update_id, InboxUpdate.status == InboxStatus.REPLYING)
-        .values(
-            status=InboxStatus.REPLY_FAILED if error else InboxStatus.DONE,
-            replies=None,
-            error=error[:64] if error else None,
-        )
-        .execution_options(synchronize_session=False)
+        _REPLIED,
+        {
+            "b_update_id": update_id,
+            "new_status": InboxStatus.REPLY_FAILED if error else InboxStatus.DONE,
+            "b_error": error[:64] if error else None,
+        },
     )
 
 

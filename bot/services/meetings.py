@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.i18n import NP_
 from bot.services import audit, texts
@@ -480,28 +481,43 @@ async def overview(session: AsyncSession, mentor: Person, latest: int = 3) -> li
     """Each of the mentor's active matches: family, co-mentors, referring worker, and the
     latest meetings logged by anyone in the match."""
     out: list[MatchOverview] = []
-    for choice in await active_matches(session, mentor):
-        match = await mentor_match(session, mentor, choice.id)
-        worker = await session.get(Person, match.worker_id)
+    if mentor.role != Role.MENTOR or not mentor.active:
+        return out
+    # The mentor's active matches with their family's and worker's names, in one query (the
+    # conditions of `active_matches` and `mentor_match`: each match is read once).
+    worker = aliased(Person)
+    found = await session.execute(
+        select(Match.id, Family.name, Match.started_on, worker.name)
+        .join(MatchMentor, MatchMentor.match_id == Match.id)
+        .join(Family, Family.id == Match.family_id)
+        .outerjoin(worker, worker.id == Match.worker_id)
+        .where(
+            MatchMentor.mentor_id == mentor.id,
+            Match.status == MatchStatus.ACTIVE,
+            Match.organisation_id == mentor.organisation_id,
+        )
+        .order_by(Family.name, Match.id)
+    )
+    for match_id, family, started_on, worker_name in found.all():
         mentors = await session.execute(
             select(Person.name)
             .join(MatchMentor, MatchMentor.mentor_id == Person.id)
-            .where(MatchMentor.match_id == match.id, Person.id != mentor.id, Person.active)
+            .where(MatchMentor.match_id == match_id, Person.id != mentor.id, Person.active)
             .order_by(Person.name)
         )
         seen = await session.execute(
             select(Meeting.mentor_id, Person.name, Meeting.occurred_on, Meeting.duration_minutes)
             .join(Person, Person.id == Meeting.mentor_id)
-            .where(Meeting.match_id == match.id)
+            .where(Meeting.match_id == match_id)
             .order_by(Meeting.occurred_on.desc(), Meeting.id.desc())
             .limit(latest)
         )
         out.append(
             MatchOverview(
-                id=match.id,
-                family_name=choice.family_name,
-                started_on=match.started_on,
-                worker_name=worker.name if worker else "",
+                id=match_id,
+                family_name=family,
+                started_on=started_on,
+                worker_name=worker_name or "",
                 co_mentors=tuple(mentors.scalars()),
                 latest=tuple(Seen(*row) for row in seen.all()),
             )

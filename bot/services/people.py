@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import phonenumbers
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import DEFAULT_LOCALE, Translator, normalise_locale, translator
@@ -63,20 +63,23 @@ async def reader(session: AsyncSession, person: Person, org: Organisation | None
     return Reader(person, org if org is not None else await organisation_of(session, person))
 
 
+# Built once (the update's first query, run on every update): SQLAlchemy keeps its cache key
+# on the statement and its compiled form in the engine's cache, so neither is made again.
+_WITH_DRAFT = (
+    select(Person, Organisation, Draft)
+    .join(Organisation, Organisation.id == Person.organisation_id)
+    .outerjoin(Draft, Draft.telegram_id == Person.telegram_id)
+    .where(Person.telegram_id == bindparam("telegram_id"))
+)
+
+
 async def with_draft(
     session: AsyncSession, telegram_id: int
 ) -> tuple[Person | None, Organisation | None, Draft | None]:
     """The person behind a Telegram account, their organisation and their conversation in
     progress, in one round trip (the update's first query). Without a person, the draft is
     looked up on its own (someone being onboarded has one)."""
-    row = (
-        await session.execute(
-            select(Person, Organisation, Draft)
-            .join(Organisation, Organisation.id == Person.organisation_id)
-            .outerjoin(Draft, Draft.telegram_id == Person.telegram_id)
-            .where(Person.telegram_id == telegram_id)
-        )
-    ).one_or_none()
+    row = (await session.execute(_WITH_DRAFT, {"telegram_id": telegram_id})).one_or_none()
     if row is None:
         return None, None, await session.get(Draft, telegram_id)
     return row[0], row[1], row[2]

@@ -31,7 +31,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import load_only
 
@@ -201,18 +201,22 @@ def awake_between(
 # Writing and withdrawing ------------------------------------------------------------------------
 
 
+def recipients_of_family(family_id: int) -> tuple[ColumnElement[bool], ...]:
+    """The conditions on `Person` for the members of a family who use the bot (linked and
+    agreed): shared by the queries that load them whole or only their names."""
+    return (
+        Person.family_id == family_id,
+        Person.role == Role.MENTEE,
+        Person.telegram_id.is_not(None),
+        Person.consent == Consent.GIVEN,
+        Person.active.is_(True),
+    )
+
+
 async def recipients(session: AsyncSession, match: Match) -> list[Person]:
     """The members of the match's family who use the bot (linked and agreed)."""
     result = await session.execute(
-        select(Person)
-        .where(
-            Person.family_id == match.family_id,
-            Person.role == Role.MENTEE,
-            Person.telegram_id.is_not(None),
-            Person.consent == Consent.GIVEN,
-            Person.active.is_(True),
-        )
-        .order_by(Person.id)
+        select(Person).where(*recipients_of_family(match.family_id)).order_by(Person.id)
     )
     return list(result.scalars())
 
