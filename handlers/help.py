@@ -1,58 +1,69 @@
 """Help from staff: `/help_staff` (mentors) and `/needhelp` (mentees); the thread's Reply and
-Close buttons are in `handlers.help_thread`. All `hp:` buttons are dispatched here."""
+Close buttons are in `handlers.help_thread`. All `hp:` buttons are parsed by
+`bot.notifications.help_callbacks` and dispatched here, through `ON_PRESS`."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from bot.i18n import isolate as _iso
+from bot.notifications import help_callbacks as cb
 from bot.services import help as help_requests
 from bot.services.errors import Invalid, NotAllowed, NotFound
-from bot.services.help import ASK_LABELS, PREFIX, PRESETS
+from bot.services.help import ASK_LABELS, PRESETS
 from domain import HelpKind, Role
 from handlers import help_thread as thread
-from handlers.common import Buttons, Ctx, id_arg
+from handlers.common import Buttons, Ctx
+from handlers.help_drafts import AskDraft
 from handlers.router import Router
 from storage.models import Draft
 
-FLOW_ASK = "help_ask"
+FLOW_ASK = AskDraft.FLOW
+KIND_CODES = cb.KIND_CODES
+CODE_OF = cb.CODE_OF
 
-KIND_CODES: dict[str, HelpKind] = {
-    "p": HelpKind.PRACTICAL,
-    "r": HelpKind.RELATIONSHIP,
-    "s": HelpKind.SUPPORT,
-}
-CODE_OF = {kind: code for code, kind in KIND_CODES.items()}
+
+def ask_draft(ctx: Ctx) -> AskDraft | None:
+    """The question in progress, when the conversation in progress is one and can be read."""
+    draft = ctx.draft
+    if draft is None or draft.flow != FLOW_ASK:
+        return None
+    return AskDraft.from_data(draft.data)
+
+
+async def _save(ctx: Ctx, state: str, ask: AskDraft) -> None:
+    await ctx.save_draft(FLOW_ASK, state, ask.to_data())
 
 
 # --- mentors ---------------------------------------------------------------------------------
 
 
 async def on_help_staff(ctx: Ctx) -> None:
-    draft = ctx.draft
-    if (
-        draft is not None
-        and draft.flow == FLOW_ASK
-        and draft.data.get("kind") in KIND_CODES.values()
-    ):
+    ask = ask_draft(ctx)
+    if ask is not None and ask.mentor_kind is not None:
         ctx.reply(
             ctx._("You have started asking the staff for help. Continue, or start over?"),
-            [[(ctx._("Continue"), f"{PREFIX}:go"), (ctx._("Start over"), f"{PREFIX}:new")]],
+            [
+                [
+                    (ctx._("Continue"), cb.Resume().pack()),
+                    (ctx._("Start over"), cb.StartOver().pack()),
+                ]
+            ],
         )
         return
     await _ask_kind(ctx)
 
 
 async def _ask_kind(ctx: Ctx) -> None:
-    await ctx.save_draft(FLOW_ASK, "kind", {})
+    await _save(ctx, "kind", AskDraft())
     buttons: Buttons = [
-        [(ctx._(label), f"{PREFIX}:k:{CODE_OF[kind]}")] for kind, label in ASK_LABELS.items()
+        [(ctx._(label), cb.ChooseKind(kind).pack())] for kind, label in ASK_LABELS.items()
     ]
     ctx.reply(ctx._("What do you need help with?"), buttons)
 
 
-async def _on_kind(ctx: Ctx, code: str) -> None:
-    kind = KIND_CODES.get(code)
-    if kind is None:
-        raise NotFound("no such kind")
+async def _on_kind(ctx: Ctx, kind: HelpKind) -> None:
     choices = await help_requests.mentor_matches(ctx.session, ctx.me)
     if not choices:
         await ctx.clear_draft()
@@ -61,27 +72,25 @@ async def _on_kind(ctx: Ctx, code: str) -> None:
     if len(choices) == 1:
         await _ask_text(ctx, kind, choices[0])
         return
-    await ctx.save_draft(FLOW_ASK, "match", {"kind": kind.value})
+    await _save(ctx, "match", AskDraft(kind=kind))
     ctx.reply(
         ctx._("Which family is it about?"),
-        [[(c.family_name, f"{PREFIX}:m:{c.id}")] for c in choices],
+        [[(c.family_name, cb.ChooseMatch(c.id).pack())] for c in choices],
     )
 
 
-async def _on_match(ctx: Ctx, arg: str) -> None:
-    draft = ctx.draft
-    kind_value = draft.data.get("kind") if draft is not None and draft.flow == FLOW_ASK else None
-    if kind_value not in KIND_CODES.values():
+async def _on_match(ctx: Ctx, match_id: int) -> None:
+    ask = ask_draft(ctx)
+    kind = ask.mentor_kind if ask is not None else None
+    if kind is None:
         await _ask_kind(ctx)  # an old button: begin again
         return
-    choice = await help_requests.mentor_match(ctx.session, ctx.me, id_arg(arg))
-    await _ask_text(ctx, HelpKind(str(kind_value)), choice)
+    choice = await help_requests.mentor_match(ctx.session, ctx.me, match_id)
+    await _ask_text(ctx, kind, choice)
 
 
 async def _ask_text(ctx: Ctx, kind: HelpKind, choice: help_requests.MatchChoice) -> None:
-    await ctx.save_draft(
-        FLOW_ASK, "text", {"kind": kind.value, "match_id": choice.id, "family": choice.family_name}
-    )
+    await _save(ctx, "text", AskDraft(kind=kind, match_id=choice.id, family=choice.family_name))
     ctx.reply(
         ctx._(
             "Write your question for %(worker)s in one message (about the family %(family)s). "
@@ -92,16 +101,16 @@ async def _ask_text(ctx: Ctx, kind: HelpKind, choice: help_requests.MatchChoice)
 
 
 async def _resume(ctx: Ctx) -> None:
-    draft = ctx.draft
-    if draft is None or draft.flow != FLOW_ASK:
+    ask = ask_draft(ctx)
+    kind = ask.mentor_kind if ask is not None else None
+    state = ctx.draft.state if ctx.draft is not None else None
+    if ask is None or kind is None:
         await _ask_kind(ctx)
-        return
-    kind_value = draft.data.get("kind")
-    if draft.state == "match" and kind_value in KIND_CODES.values():
-        await _on_kind(ctx, CODE_OF[HelpKind(str(kind_value))])
-    elif draft.state == "text" and kind_value in KIND_CODES.values():
-        choice = await help_requests.mentor_match(ctx.session, ctx.me, int(draft.data["match_id"]))
-        await _ask_text(ctx, HelpKind(str(kind_value)), choice)
+    elif state == "match":
+        await _on_kind(ctx, kind)
+    elif state == "text" and ask.match_id is not None:
+        choice = await help_requests.mentor_match(ctx.session, ctx.me, ask.match_id)
+        await _ask_text(ctx, kind, choice)
     else:
         await _ask_kind(ctx)
 
@@ -119,8 +128,8 @@ async def on_need_help(ctx: Ctx) -> None:
             )
         )
         return
-    await ctx.save_draft(FLOW_ASK, "text", {"kind": HelpKind.MENTEE.value})
-    buttons: Buttons = [[(ctx._(text), f"{PREFIX}:q:{code}")] for code, text in PRESETS.items()]
+    await _save(ctx, "text", AskDraft(kind=HelpKind.MENTEE))
+    buttons: Buttons = [[(ctx._(text), cb.Preset(code).pack())] for code, text in PRESETS.items()]
     ctx.reply(
         ctx._("Write your message to %(worker)s, in your own language. Or press a button:")
         % {"worker": _iso(choice.worker_name)},
@@ -131,11 +140,11 @@ async def on_need_help(ctx: Ctx) -> None:
 async def _on_preset(ctx: Ctx, code: str) -> None:
     if code not in PRESETS:
         raise NotFound("no such ready-made message")
-    draft = ctx.draft
+    ask = ask_draft(ctx)
     if (
         ctx.me.role == Role.MENTEE
         and ctx.update.callback_query is not None
-        and (draft is None or draft.flow != FLOW_ASK or draft.data.get("kind") != HelpKind.MENTEE)
+        and (ask is None or ask.kind != HelpKind.MENTEE)
     ):
         # A button of a question already answered (a message sent, or /cancel): nothing is
         # sent twice; the words say so, and the button asks again.
@@ -148,7 +157,7 @@ async def _on_preset(ctx: Ctx, code: str) -> None:
         )
         return
     sent = await help_requests.ask(ctx.session, ctx.now, ctx.me, HelpKind.MENTEE, preset=code)
-    if draft is not None and draft.flow == FLOW_ASK:
+    if ctx.draft is not None and ctx.draft.flow == FLOW_ASK:
         await ctx.clear_draft()
     ctx.settle()  # the question is answered: its buttons go
     _said_sent(ctx, sent)
@@ -158,16 +167,14 @@ async def _on_preset(ctx: Ctx, code: str) -> None:
 
 
 async def on_ask_text(ctx: Ctx, draft: Draft, text: str) -> None:
-    kind = HelpKind(draft.data["kind"])
-    match_id = draft.data.get("match_id")
+    ask = AskDraft.from_data(draft.data)
+    if ask is None or ask.kind is None:  # a draft that cannot be read: begin again
+        await ctx.clear_draft()
+        await (on_need_help(ctx) if ctx.me.role == Role.MENTEE else _ask_kind(ctx))
+        return
     try:
         sent = await help_requests.ask(
-            ctx.session,
-            ctx.now,
-            ctx.me,
-            kind,
-            text,
-            match_id=int(match_id) if match_id is not None else None,
+            ctx.session, ctx.now, ctx.me, ask.kind, text, match_id=ask.match_id
         )
     except (NotAllowed, NotFound) as exc:
         await ctx.clear_draft()
@@ -202,35 +209,38 @@ def _said_sent(ctx: Ctx, sent: help_requests.Sent) -> None:
 # --- wiring ----------------------------------------------------------------------------------
 
 
+async def _resume_or_restart(ctx: Ctx, press: cb.Resume | cb.StartOver) -> None:
+    if ctx.me.role != Role.MENTOR:
+        raise NotAllowed("mentor flow")
+    await (_resume(ctx) if isinstance(press, cb.Resume) else _ask_kind(ctx))
+
+
+# One handler per press (`bot.notifications.help_callbacks`): the data drawn on the buttons
+# and the routing of a press are both defined by the press's type.
+ON_PRESS: dict[type[cb.Press], Callable[[Ctx, Any], Awaitable[None]]] = {
+    cb.Reply: lambda ctx, press: thread.on_reply(ctx, press.request_id),
+    cb.Close: lambda ctx, press: thread.on_close(ctx, press.request_id),
+    cb.NeedHelp: lambda ctx, press: on_need_help(ctx),
+    cb.ChooseKind: lambda ctx, press: _on_kind(ctx, press.kind),
+    cb.ChooseMatch: lambda ctx, press: _on_match(ctx, press.match_id),
+    cb.Preset: lambda ctx, press: _on_preset(ctx, press.code),
+    cb.Resume: _resume_or_restart,
+    cb.StartOver: _resume_or_restart,
+}
+
+
 async def on_press(ctx: Ctx, args: list[str]) -> None:
+    press: cb.Press | None = None
     try:
-        await _dispatch(ctx, args)
+        press = cb.parse(args)
+        await ON_PRESS[type(press)](ctx, press)
     except (NotAllowed, NotFound) as exc:
-        action, arg = [*args, "", ""][:2]
-        target = (help_requests.REF, int(arg)) if action in ("r", "c") and arg.isdigit() else None
+        target = (
+            (help_requests.REF, press.request_id)
+            if isinstance(press, cb.Reply | cb.Close)
+            else None
+        )
         thread.refused(ctx, exc, target)
-
-
-async def _dispatch(ctx: Ctx, args: list[str]) -> None:
-    action, arg = [*args, "", ""][:2]
-    if action == "r":
-        await thread.on_reply(ctx, arg)
-    elif action == "c":
-        await thread.on_close(ctx, arg)
-    elif action == "k":
-        await _on_kind(ctx, arg)
-    elif action == "m":
-        await _on_match(ctx, arg)
-    elif action == "q":
-        await _on_preset(ctx, arg)
-    elif action in ("go", "new"):
-        if ctx.me.role != Role.MENTOR:
-            raise NotAllowed("mentor flow")
-        await (_resume(ctx) if action == "go" else _ask_kind(ctx))
-    elif action == "n":
-        await on_need_help(ctx)
-    else:
-        raise NotFound("unknown help button")
 
 
 async def on_choose_text(ctx: Ctx, draft: Draft, text: str) -> None:
@@ -241,7 +251,7 @@ async def on_choose_text(ctx: Ctx, draft: Draft, text: str) -> None:
 def register(router: Router) -> None:
     router.command("help_staff", on_help_staff, roles=frozenset({Role.MENTOR}))
     router.command("needhelp", on_need_help, roles=frozenset({Role.MENTEE}))
-    router.callback(PREFIX, on_press)
+    router.callback(cb.PREFIX, on_press)
     router.text_step(FLOW_ASK, "kind", on_choose_text)
     router.text_step(FLOW_ASK, "match", on_choose_text)
     router.text_step(FLOW_ASK, "text", on_ask_text)

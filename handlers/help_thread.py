@@ -5,25 +5,27 @@ theirs to send."""
 from __future__ import annotations
 
 from bot.i18n import isolate as _iso
+from bot.notifications.help import NEED_HELP_LABEL
+from bot.notifications.help_callbacks import NeedHelp
 from bot.services import help as help_requests
 from bot.services.errors import Invalid, NotAllowed, NotFound
-from bot.services.help import NEED_HELP_DATA, NEED_HELP_LABEL
 from domain import Role, ThreadStatus
 from handlers import checkins as checkin_views
-from handlers.common import Ctx, id_arg
+from handlers.common import Ctx
+from handlers.help_drafts import ReplyDraft
 from handlers.texts import too_long
 from storage.models import Draft
 
-FLOW_REPLY = "help_reply"
+FLOW_REPLY = ReplyDraft.FLOW
 
 
 def need_help_button(ctx: Ctx) -> tuple[str, str]:
     """The "I need help" button, for any message where a mentee might need it."""
-    return (ctx._(NEED_HELP_LABEL), NEED_HELP_DATA)
+    return (ctx._(NEED_HELP_LABEL), NeedHelp().pack())
 
 
-async def on_reply(ctx: Ctx, arg: str) -> None:
-    thread = await help_requests.thread(ctx.session, ctx.me, id_arg(arg))
+async def on_reply(ctx: Ctx, request_id: int) -> None:
+    thread = await help_requests.thread(ctx.session, ctx.me, request_id)
     if thread.status != ThreadStatus.OPEN:
         if ctx.me.role == Role.MENTEE:
             ctx.stale(
@@ -37,7 +39,7 @@ async def on_reply(ctx: Ctx, arg: str) -> None:
         else:
             ctx.stale(ctx._("This conversation is closed."))
         return
-    await ctx.save_draft(FLOW_REPLY, "text", {"request_id": thread.id})
+    await ctx.save_draft(FLOW_REPLY, "text", ReplyDraft(thread.id).to_data())
     if thread.as_staff:
         text = ctx._("Write your answer to %(name)s in one message. Send /cancel to stop.") % {
             "name": _iso(thread.requester_name)
@@ -48,7 +50,12 @@ async def on_reply(ctx: Ctx, arg: str) -> None:
 
 
 async def on_reply_text(ctx: Ctx, draft: Draft, text: str) -> None:
-    request_id = int(draft.data["request_id"])
+    reply = ReplyDraft.from_data(draft.data)
+    if reply is None:  # a draft that cannot be read: dropped, nothing is sent
+        await ctx.clear_draft()
+        refused(ctx, NotFound("unreadable draft"))
+        return
+    request_id = reply.request_id
     try:
         await help_requests.reply(ctx.session, ctx.now, ctx.me, request_id, text)
     except (NotAllowed, NotFound) as exc:
@@ -66,15 +73,13 @@ async def on_reply_text(ctx: Ctx, draft: Draft, text: str) -> None:
     ctx.reply(ctx._("Sent."))
 
 
-async def on_close(ctx: Ctx, arg: str) -> None:
-    closed = await help_requests.close(ctx.session, ctx.now, ctx.me, id_arg(arg))
+async def on_close(ctx: Ctx, request_id: int) -> None:
+    closed = await help_requests.close(ctx.session, ctx.now, ctx.me, request_id)
     draft = ctx.draft
-    if (
-        draft is not None
-        and draft.flow == FLOW_REPLY
-        and draft.data.get("request_id") == closed.request_id
-    ):
-        await ctx.clear_draft()
+    if draft is not None and draft.flow == FLOW_REPLY:
+        writing = ReplyDraft.from_data(draft.data)
+        if writing is not None and writing.request_id == closed.request_id:
+            await ctx.clear_draft()
     if closed.already:
         ctx.reply(ctx._("This conversation was already closed."))
     else:

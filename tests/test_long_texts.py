@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from bot.app import App
 from bot.clock import ManualClock
 from bot.i18n import translator
-from bot.services import help as help_service
+from bot.notifications import help as help_texts
 from bot.services import outbox, texts
 from emulator import Emulator
 from storage.db import Database
@@ -109,7 +109,7 @@ async def test_a_help_request_of_3000_emoji_is_refused_and_a_long_card_is_cut(
     text = SMILE * 1500  # 3,000 units, the limit
     # Names are at most 200 characters, so a card stays under 4,096 units today: older data
     # (or another language's longer labels) could pass it. Lower the bar to see the cut.
-    monkeypatch.setattr(help_service, "CARD_MAX", 3000)
+    monkeypatch.setattr(help_texts, "CARD_MAX", 3000)  # the cards are drawn there
     await cast.marta.send(text)
     assert "Sent to" in (await cast.marta.next_message()).text
     await deliver(app)
