@@ -4,6 +4,8 @@ person's whole text, again checked against who may read it, in as many messages 
 from __future__ import annotations
 
 from bot.i18n import isolate
+from bot.notifications import help_callbacks
+from bot.notifications.callbacks import WHOLE_PREFIX
 from bot.notifications.concerns import callbacks as concern_callbacks
 from bot.services import concerns, texts
 from bot.services import help as help_requests
@@ -21,7 +23,7 @@ async def _on_whole(ctx: Ctx, args: list[str]) -> None:
     kind, record_id = args[0], id_arg(args[1])
     if kind == concern_callbacks.WHOLE_KIND:
         text = await concerns.whole_text(ctx.session, ctx.me, record_id)
-    elif kind == "hm":
+    elif kind == help_callbacks.WholeText.KIND:
         text = await help_requests.whole_text(ctx.session, ctx.me, record_id)
     else:
         raise NotFound("unknown whole-text kind")
@@ -30,4 +32,4 @@ async def _on_whole(ctx: Ctx, args: list[str]) -> None:
 
 
 def register(router: Router) -> None:
-    router.callback("whole", _on_whole)
+    router.callback(WHOLE_PREFIX, _on_whole)

@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from bot.notifications.callbacks import MAX_BYTES as MAX_BYTES  # re-exported: the limit
+from bot.notifications.callbacks import WHOLE_PREFIX, callback_id, checked
 from bot.services.errors import NotFound
 from domain import HelpKind
 
 PREFIX = "hp"
-MAX_BYTES = 64  # Telegram's limit on callback data
 
 # The one-letter codes of a mentor's kinds ("hp:k:p").
 KIND_CODES: dict[str, HelpKind] = {
@@ -24,23 +25,8 @@ KIND_CODES: dict[str, HelpKind] = {
 CODE_OF = {kind: code for code, kind in KIND_CODES.items()}
 
 
-def _checked(data: str) -> str:
-    if len(data.encode()) > MAX_BYTES:
-        raise ValueError(f"callback data over {MAX_BYTES} bytes")
-    return data
-
-
 def _pack(action: str, arg: str | None = None) -> str:
-    return _checked(f"{PREFIX}:{action}" if arg is None else f"{PREFIX}:{action}:{arg}")
-
-
-def _id(arg: str) -> int:
-    """An id carried by a button: untrusted, a malformed one is refused like a record the
-    presser may not see."""
-    try:
-        return int(arg)
-    except ValueError:
-        raise NotFound("malformed id") from None
+    return checked(f"{PREFIX}:{action}" if arg is None else f"{PREFIX}:{action}:{arg}")
 
 
 @dataclass(frozen=True)
@@ -55,7 +41,7 @@ class Reply:
 
     @classmethod
     def from_arg(cls, arg: str) -> Reply:
-        return cls(_id(arg))
+        return cls(callback_id(arg))
 
 
 @dataclass(frozen=True)
@@ -70,7 +56,7 @@ class Close:
 
     @classmethod
     def from_arg(cls, arg: str) -> Close:
-        return cls(_id(arg))
+        return cls(callback_id(arg))
 
 
 @dataclass(frozen=True)
@@ -117,7 +103,7 @@ class ChooseMatch:
 
     @classmethod
     def from_arg(cls, arg: str) -> ChooseMatch:
-        return cls(_id(arg))
+        return cls(callback_id(arg))
 
 
 @dataclass(frozen=True)
@@ -189,7 +175,7 @@ def parse(args: list[str]) -> Press:
 
 def unpack(data: str) -> Press:
     """A press from its whole callback data ("hp:r:12")."""
-    prefix, *args = _checked(data).split(":")
+    prefix, *args = checked(data).split(":")
     if prefix != PREFIX:
         raise NotFound("not a help button")
     return parse(args)
@@ -199,12 +185,12 @@ def unpack(data: str) -> Press:
 class WholeText:
     """Show the whole of a help message whose card was cut ("whole:hm:<message id>")."""
 
-    PREFIX: ClassVar[str] = "whole"
+    PREFIX: ClassVar[str] = WHOLE_PREFIX
     KIND: ClassVar[str] = "hm"
     message_id: int
 
     def pack(self) -> str:
-        return _checked(f"{self.PREFIX}:{self.KIND}:{self.message_id}")
+        return checked(f"{self.PREFIX}:{self.KIND}:{self.message_id}")
 
 
 # The data the services and older callers spell by name.

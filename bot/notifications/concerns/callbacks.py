@@ -13,19 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Self
 
+from bot.notifications.callbacks import MAX_BYTES, WHOLE_PREFIX, callback_id, join
 from bot.services.errors import NotFound
 
 PREFIX = "cn"
-MAX_BYTES = 64  # Telegram's limit on callback data
-WHOLE_PREFIX = "whole"  # the "Show the whole text" button, shared with help requests
-WHOLE_KIND = PREFIX
-
-
-def _join(*parts: object) -> str:
-    data = ":".join(str(p) for p in parts)
-    if len(data.encode()) > MAX_BYTES:
-        raise ValueError(f"callback data over {MAX_BYTES} bytes")
-    return data
+WHOLE_KIND = PREFIX  # "whole:cn:<id>", the "Show the whole text" button of a cut card
 
 
 @dataclass(frozen=True)
@@ -40,7 +32,7 @@ class Press:
         values = [getattr(self, f.name) for f in dataclasses.fields(self)]
         while values and values[-1] is None:
             values.pop()
-        return _join(PREFIX, self.ACTION, *values)
+        return join(PREFIX, self.ACTION, *values)
 
     @classmethod
     def unpack(cls, args: Sequence[str]) -> Self:
@@ -52,10 +44,7 @@ class Press:
         values: list[int | str] = []
         for field, arg in zip(fields, args, strict=False):
             if field.type in ("int", "int | None"):
-                try:
-                    values.append(int(arg))
-                except ValueError:
-                    raise NotFound("malformed id") from None
+                values.append(callback_id(arg))
             else:
                 values.append(arg)
         return cls(*values)
@@ -180,7 +169,7 @@ def parse(args: Sequence[str]) -> Press:
 
 def whole_text(concern_id: int) -> str:
     """The "Show the whole text" button of a card cut to Telegram's length."""
-    return _join(WHOLE_PREFIX, WHOLE_KIND, concern_id)
+    return join(WHOLE_PREFIX, WHOLE_KIND, concern_id)
 
 
 __all__ = [
