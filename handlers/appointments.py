@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 from bot.i18n import N_, isolate
 from bot.services import appointments
 from bot.services.appointment_texts import mentor_line, who_is_told
+from bot.services.drafts import Draft
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from domain import Role
 from handlers.common import Buttons, Ctx, PressHandler, TextStep, chunk
 from handlers.router import Router
 from handlers.texts import too_long
-from storage.models import Draft
 
 FLOW = "plan"
 PREFIX = "pl"

@@ -11,7 +11,7 @@ renders the reply with `ctx._`; it holds no business rules and no SQL.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -26,9 +26,9 @@ from bot.markup import Buttons as Buttons  # re-exported: every feature builds t
 from bot.replies import Reply
 from bot.runtime import Runtime, runtime_of
 from bot.services import audit, drafts, inbox, people, texts
+from bot.services.drafts import Draft
 from bot.services.errors import Invalid, NotAllowed, NotFound
-from domain import Consent, Role
-from storage.models import Draft, Person
+from domain import Consent, Me, Role
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ class Ctx:
     session: AsyncSession
     now: datetime
     telegram_id: int
-    person: Person | None
+    person: Me | None
     tr: Translator
     tz: str
     draft: Draft | None = None
@@ -119,7 +119,7 @@ class Ctx:
         return self.tr.pgettext(context, message)
 
     @property
-    def me(self) -> Person:
+    def me(self) -> Me:
         """The linked person (handlers registered with `linked=True` always have one)."""
         assert self.person is not None
         return self.person
@@ -167,7 +167,7 @@ class Ctx:
         self.actions.append(_Action("photo", caption, document=("photo.png", content)))
 
     # conversation state -----------------------------------------------------------------
-    async def save_draft(self, flow: str, state: str, data: dict[str, Any]) -> Draft:
+    async def save_draft(self, flow: str, state: str, data: Mapping[str, Any]) -> Draft:
         self.draft = await drafts.save(self.session, self.telegram_id, flow, state, data, self.now)
         self.resume_hint = None
         return self.draft
@@ -289,18 +289,16 @@ def wrap(
         queued = False
         try:
             async with rt.db.transaction() as session:
-                person, org, draft = await people.with_draft(session, user.id)
-                if person is not None and not person.active:
-                    person = None
+                # Anyone who writes to the bot can be reached by it again.
+                came = await people.arrival(
+                    session, now, user.id, writes=update.my_chat_member is None
+                )
+                person = came.me
                 tr, tz = client_translator(update), "UTC"
-                if person is not None:
-                    rd = await people.reader(session, person, org)
-                    tr, tz = rd.tr, rd.tz
+                if came.reader is not None:
+                    tr, tz = came.reader.tr, came.reader.tz
                 ctx = Ctx(update, context, rt, session, now, user.id, person, tr, tz)
-                ctx.draft = draft
-                if person is not None and update.my_chat_member is None:
-                    # Anyone who writes to the bot can be reached by it again.
-                    await people.reachable_again(session, now, person)
+                ctx.draft = came.draft
                 if linked and (person is None or person.consent != Consent.GIVEN):
                     ctx.reply(not_linked_text(tr))
                 elif roles is not None and (person is None or person.role not in roles):

@@ -16,6 +16,7 @@ from bot.notifications.concerns import (
 )
 from bot.notifications.concerns import callbacks as cb
 from bot.services import concerns
+from bot.services.drafts import Draft
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from domain import Role, Severity
 from handlers import concerns_draft as drafts
@@ -25,7 +26,6 @@ from handlers.common import Buttons, Ctx, chunk
 from handlers.concerns_draft import ConcernDraft
 from handlers.router import Router
 from handlers.texts import too_long
-from storage.models import Draft
 
 FLOW = drafts.FLOW
 FLOW_PROBLEM = concerns_mentee.FLOW

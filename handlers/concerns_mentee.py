@@ -7,13 +7,13 @@ from bot.i18n import isolate
 from bot.notifications.concerns import PROBLEM_LABELS
 from bot.notifications.concerns import callbacks as cb
 from bot.services import concerns, help_lines
+from bot.services.drafts import Draft
 from bot.services.errors import Invalid, NotFound
 from domain import ConcernCategory, Role
 from handlers import concerns_views as views
 from handlers.common import Ctx
 from handlers.router import Router
 from handlers.texts import too_long
-from storage.models import Draft
 
 FLOW = "problem"
 

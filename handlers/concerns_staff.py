@@ -14,6 +14,7 @@ from bot.notifications.concerns import (
 )
 from bot.notifications.concerns import callbacks as cb
 from bot.services import concerns
+from bot.services.drafts import Draft
 from bot.services.errors import Invalid
 from bot.services.help import OpenHelp
 from domain import ConcernStatus, Role
@@ -22,7 +23,6 @@ from handlers import pending_quiet
 from handlers.common import Ctx
 from handlers.router import Router
 from handlers.texts import too_long
-from storage.models import Draft
 
 FLOW_RESOLVE = "concern_resolve"
 FLOW_REPLY = "concern_reply"

@@ -10,6 +10,7 @@ from typing import Any
 from bot.i18n import isolate as _iso
 from bot.notifications import help_callbacks as cb
 from bot.services import help as help_requests
+from bot.services.drafts import Draft
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from bot.services.help import ASK_LABELS, PRESETS
 from domain import HelpKind, Role
@@ -17,7 +18,6 @@ from handlers import help_thread as thread
 from handlers.common import Buttons, Ctx
 from handlers.help_drafts import AskDraft
 from handlers.router import Router
-from storage.models import Draft
 
 FLOW_ASK = AskDraft.FLOW
 KIND_CODES = cb.KIND_CODES

@@ -8,13 +8,13 @@ from bot.i18n import isolate as _iso
 from bot.notifications.help import NEED_HELP_LABEL
 from bot.notifications.help_callbacks import NeedHelp
 from bot.services import help as help_requests
+from bot.services.drafts import Draft
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from domain import Role, ThreadStatus
 from handlers import checkins as checkin_views
 from handlers.common import Ctx
 from handlers.help_drafts import ReplyDraft
 from handlers.texts import too_long
-from storage.models import Draft
 
 FLOW_REPLY = ReplyDraft.FLOW
 

@@ -15,26 +15,16 @@ decide who may be invited or relinked: a forged press is refused there.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
-
 from bot import qr
 from bot.i18n import SUPPORTED_LOCALES, isolate, language_name
 from bot.services import admin, invites, staff_invites
+from bot.services.drafts import Draft
 from bot.services.errors import Invalid, NotFound
 from bot.services.staff_invites import Issued
 from domain import Role
 from handlers.common import Buttons, Ctx, id_arg
 from handlers.router import Router
 from handlers.start import language_buttons
-
-
-class Draft(Protocol):
-    """The conversation in progress, as these steps read it."""
-
-    flow: str
-    state: str
-    data: dict[str, Any]
-
 
 PREFIX = "iv"
 FLOW = "invite"

@@ -25,12 +25,14 @@ async def on_key(ctx: Ctx, text: str) -> bool:
     person = ctx.person
     if person is None or person.consent != Consent.GIVEN or person.role != Role.MENTEE:
         return False
-    action = keyboard.action_of(person, text)
+    action = await keyboard.action_for(ctx.session, person.id, text)
     if action is None:
         return False
     await ACTIONS[action](ctx)
-    if keyboard.outdated(person, ctx.tr):
-        ctx.reply(ctx._(keyboard.INTRO), keys=keyboard.remember(person, ctx.tr))
+    if await keyboard.outdated_for(ctx.session, person.id, ctx.tr):
+        ctx.reply(
+            ctx._(keyboard.INTRO), keys=await keyboard.remember_for(ctx.session, person.id, ctx.tr)
+        )
     return True
 
 

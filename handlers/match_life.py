@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.i18n import SUPPORTED_LOCALES, isolate
 from bot.services import match_cycle, match_requests, match_texts, profiles
+from bot.services.drafts import Draft
 from bot.services.errors import Invalid
 from bot.services.match_texts import OFFER_PREFIX, PROFILE_PREFIX, REQUEST_PREFIX
 from domain import Role
@@ -26,7 +27,6 @@ from storage.match_life import (
     Topic,
     Urgency,
 )
-from storage.models import Draft
 
 MENTOR = frozenset({Role.MENTOR})
 WORKER = frozenset({Role.WORKER})

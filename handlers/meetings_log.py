@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.i18n import isolate
 from bot.services import meetings
+from bot.services.drafts import Draft
 from bot.services.errors import Invalid
 from bot.services.meetings import ACTIVITIES, UNWELL_MOOD, Entry
 from domain import Role
@@ -21,7 +22,6 @@ from handlers.common import Buttons, Ctx, number_arg
 from handlers.concerns import new_concern_button
 from handlers.meetings_views import FLOW
 from handlers.router import Router
-from storage.models import Draft
 
 MENTOR = frozenset({Role.MENTOR})
 PRESS_STATE = {

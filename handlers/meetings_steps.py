@@ -7,12 +7,12 @@ from datetime import date
 from typing import Any
 
 from bot.services import meetings
+from bot.services.drafts import Draft
 from bot.services.errors import Invalid
 from handlers import meetings_views as views
 from handlers.common import Buttons, Ctx
 from handlers.meetings_views import FLOW
 from handlers.texts import too_long
-from storage.models import Draft
 
 NEXT = {"match": "day", "day": "minutes", "minutes": "acts", "acts": "mood", "mood": "notes"}
 REQUIRED = ("m", "d", "min", "acts", "mood")

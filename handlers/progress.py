@@ -12,13 +12,13 @@ from typing import Any
 
 from bot.i18n import isolate
 from bot.services import meetings, progress, texts
+from bot.services.drafts import Draft
 from bot.services.errors import Invalid
 from bot.services.progress import DOMAINS, RATING_LABELS, RATINGS, RELATIONSHIP_LABELS
 from domain import Role
 from handlers.common import Buttons, Ctx, number_arg
 from handlers.router import Router
 from handlers.texts import too_long
-from storage.models import Draft
 
 FLOW = "report"
 MENTOR = frozenset({Role.MENTOR})

@@ -10,11 +10,11 @@ from telegram import Message
 
 from bot.i18n import isolate
 from bot.services import contacts, relay
+from bot.services.drafts import Draft
 from bot.services.errors import Invalid
 from domain import Role
 from handlers.common import Buttons, Ctx, id_arg
 from handlers.router import Router
-from storage.models import Draft
 
 FLOW, ANSWERING = "relay", "answer"
 WRITING = "write"  # a mentor's own message to the family

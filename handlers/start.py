@@ -19,6 +19,7 @@ from bot.i18n import (
 )
 from bot.i18n import translator as translator_for
 from bot.services import keyboard, onboarding, people
+from bot.services.drafts import Draft
 from bot.services.errors import Invalid
 from domain import Consent, Role
 from handlers import relay
@@ -33,7 +34,6 @@ from handlers.start_texts import (
     declined_text,
     language_prompt,
 )
-from storage.models import Draft
 
 FLOW = "onboarding"
 LANGUAGE, CONSENTING = "language", "consent"
@@ -138,7 +138,7 @@ async def on_start(ctx: Ctx) -> None:
         elif _linked(ctx):
             ctx.reply(
                 ctx._("Welcome back! Send /help to see what I can do for you."),
-                keys=_keys(ctx),
+                keys=await _keys(ctx),
             )
         else:
             ctx.reply(not_linked_text(ctx.tr))
@@ -238,11 +238,11 @@ async def _agree(ctx: Ctx, invite_id: int, locale: str, more: bool) -> None:
         ctx.reply(tr.gettext(keyboard.INTRO), keys=rows)
 
 
-def _keys(ctx: Ctx) -> list[list[str]] | None:
+async def _keys(ctx: Ctx) -> list[list[str]] | None:
     """The reply keyboard, for a mentee (sent again with a text-only reply)."""
     if ctx.person is None or ctx.person.role != Role.MENTEE:
         return None
-    return keyboard.remember(ctx.person, ctx.tr)
+    return await keyboard.remember_for(ctx.session, ctx.person.id, ctx.tr)
 
 
 def _set_menu(ctx: Ctx, role: Role, locale: str) -> None:
@@ -258,7 +258,7 @@ async def on_help(ctx: Ctx) -> None:
             # Isolated in a right-to-left text, so that it shows "/next", not "next/".
             command = isolate("/" + name) if ctx.tr.rtl else "/" + name
             lines.append(f"{command} — {ctx._(description)}")
-    ctx.reply("\n".join(lines), keys=_keys(ctx))
+    ctx.reply("\n".join(lines), keys=await _keys(ctx))
 
 
 async def on_language(ctx: Ctx) -> None:
@@ -280,7 +280,9 @@ async def on_language_press(ctx: Ctx, args: list[str]) -> None:
         ctx.edit(done)
     _set_menu(ctx, ctx.me.role, chosen)
     if ctx.me.role == Role.MENTEE:
-        ctx.reply(tr.gettext(keyboard.INTRO), keys=keyboard.remember(ctx.me, tr))
+        ctx.reply(
+            tr.gettext(keyboard.INTRO), keys=await keyboard.remember_for(ctx.session, ctx.me.id, tr)
+        )
 
 
 async def on_cancel(ctx: Ctx) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy import Select, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
-from bot.services import access, audit, ics, outbox, people, reminders, texts
+from bot.services import access, actors, audit, ics, outbox, people, reminders, texts
 from bot.services.appointment_texts import (
     AppointmentView,
     Attendee,
@@ -27,6 +27,7 @@ from bot.services.appointment_texts import (
 )
 from bot.services.dates import read_day, word_languages
 from bot.services.errors import Invalid, NotFound
+from domain.values import Actor
 from storage.match_life import MatchStage
 from storage.models import (
     Answer,
@@ -276,7 +277,7 @@ async def view_of(
     )
 
 
-async def matches_of(session: AsyncSession, person: Person) -> list[MatchChoice]:
+async def matches_of(session: AsyncSession, person: Actor) -> list[MatchChoice]:
     """The active matches a mentor may plan for, with their family's name."""
     if person.role != Role.MENTOR:
         return []
@@ -294,8 +295,9 @@ async def matches_of(session: AsyncSession, person: Person) -> list[MatchChoice]
     return [MatchChoice(mid, name) for mid, name in result.all()]
 
 
-async def last_place(session: AsyncSession, person: Person, match_id: int) -> str | None:
+async def last_place(session: AsyncSession, person: Actor, match_id: int) -> str | None:
     """The place of the match's latest appointment, offered again as one tap."""
+    person = await actors.row(session, person)
     await _managed_match(session, person, match_id)
     result = await session.execute(
         select(Appointment.place)
@@ -320,7 +322,7 @@ async def _upcoming(
 
 
 async def upcoming_for_manager(
-    session: AsyncSession, person: Person, now: datetime, limit: int = 10
+    session: AsyncSession, person: Actor, now: datetime, limit: int = 10
 ) -> list[AppointmentView]:
     """A mentor's coming appointments, over all their matches."""
     query = (
@@ -336,7 +338,7 @@ async def upcoming_for_manager(
 
 
 async def upcoming_for_mentee(
-    session: AsyncSession, person: Person, now: datetime, limit: int = 10
+    session: AsyncSession, person: Actor, now: datetime, limit: int = 10
 ) -> list[AppointmentView]:
     """The coming appointments of the person's family."""
     if person.role != Role.MENTEE or person.family_id is None:
@@ -353,15 +355,17 @@ async def upcoming_for_mentee(
 
 
 async def get_for_family(
-    session: AsyncSession, person: Person, appointment_id: int
+    session: AsyncSession, person: Actor, appointment_id: int
 ) -> AppointmentView:
+    person = await actors.row(session, person)
     appointment, match, family_name = await _family_appointment(session, person, appointment_id)
     return await view_of(session, appointment, match, family_name)
 
 
 async def get_for_manager(
-    session: AsyncSession, person: Person, appointment_id: int
+    session: AsyncSession, person: Actor, appointment_id: int
 ) -> AppointmentView:
+    person = await actors.row(session, person)
     appointment, match = await _managed_appointment(session, person, appointment_id)
     return await view_of(session, appointment, match)
 
@@ -406,7 +410,7 @@ async def _announce(
 
 async def create(
     session: AsyncSession,
-    person: Person,
+    person: Actor,
     match_id: int,
     starts_at: datetime,
     place: str,
@@ -416,6 +420,7 @@ async def create(
 ) -> AppointmentView:
     """Plan an appointment: stored, reminders written, the family told (with a calendar
     file), the other mentors told."""
+    person = await actors.row(session, person)
     match = await _managed_match(session, person, match_id)
     check_start(starts_at, now)
     appointment = Appointment(
@@ -444,7 +449,7 @@ async def create(
 
 async def move(
     session: AsyncSession,
-    person: Person,
+    person: Actor,
     appointment_id: int,
     starts_at: datetime,
     now: datetime,
@@ -452,6 +457,7 @@ async def move(
 ) -> AppointmentView:
     """A new date and time (and optionally place): pending reminders are withdrawn and written
     again, earlier answers no longer hold, the family gets the new time and calendar file."""
+    person = await actors.row(session, person)
     appointment, match = await _managed_appointment(session, person, appointment_id)
     if appointment.status != AppointmentStatus.PLANNED:
         raise Invalid("appointment_cancelled")
@@ -474,10 +480,11 @@ async def move(
 
 
 async def cancel(
-    session: AsyncSession, person: Person, appointment_id: int, now: datetime
+    session: AsyncSession, person: Actor, appointment_id: int, now: datetime
 ) -> AppointmentView:
     """Cancel: pending reminders withdrawn with the reason, the family told (with a
     cancelling calendar file), the other mentors told."""
+    person = await actors.row(session, person)
     appointment, match = await _managed_appointment(session, person, appointment_id)
     if appointment.status != AppointmentStatus.PLANNED:
         raise Invalid("appointment_cancelled")
@@ -501,7 +508,7 @@ class Answered:
 
 async def answer(
     session: AsyncSession,
-    person: Person,
+    person: Actor,
     appointment_id: int,
     given: Answer,
     now: datetime,
@@ -510,6 +517,7 @@ async def answer(
     """A family member's one-tap answer. Only a member of the appointment's family may answer;
     the mentors are told at once, each in their own language. `sequence` is the version of
     the appointment the person saw: an answer to an earlier time is refused."""
+    person = await actors.row(session, person)
     appointment, match, family_name = await _family_appointment(session, person, appointment_id)
     if appointment.status != AppointmentStatus.PLANNED:
         raise Invalid("appointment_cancelled")

@@ -32,9 +32,10 @@ from sqlalchemy import Select, and_, case, func, literal, select, text, union_al
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
-from bot.services import checkins
+from bot.services import actors, checkins
 from bot.services.errors import NotAllowed
 from bot.services.progress import REMIND_AFTER
+from domain.values import Actor
 from storage.models import (
     Answer,
     Appointment,
@@ -159,7 +160,7 @@ def attention_score(
 
 async def page_of(
     session: AsyncSession,
-    staff: Person,
+    staff: Actor,
     now: datetime,
     *,
     tz: str,
@@ -167,6 +168,7 @@ async def page_of(
     page: int = 0,
     page_size: int = PAGE_SIZE,
 ) -> Page:
+    staff = await actors.row(session, staff)
     where = scope(staff)
     await custom_plans(session)
     org = await session.get(Organisation, staff.organisation_id)

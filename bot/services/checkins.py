@@ -39,9 +39,10 @@ from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-from bot.services import audit, caseload, texts
+from bot.services import actors, audit, caseload, texts
 from bot.services.dates import read_day
 from bot.services.errors import Invalid, NotAllowed
+from domain.values import Actor
 from storage.models import (
     CheckIn,
     CheckInHow,
@@ -310,10 +311,11 @@ class Overdue:
 
 
 async def overdue(
-    session: AsyncSession, staff: Person, today: date, *, limit: int = 20
+    session: AsyncSession, staff: Actor, today: date, *, limit: int = 20
 ) -> tuple[int, list[Overdue]]:
     """How many of `staff`'s matches have a check-in overdue, and the first `limit` of them
     (oldest match first)."""
+    staff = await actors.row(session, staff)
     where = caseload.scope(staff)
     await caseload.custom_plans(session)  # dates as parameters: plan for their values
     org = await session.get(Organisation, staff.organisation_id)
@@ -362,9 +364,10 @@ class PartyChoice:
     name: str
 
 
-async def match_for(session: AsyncSession, staff: Person, match_id: int) -> MatchChoice:
+async def match_for(session: AsyncSession, staff: Actor, match_id: int) -> MatchChoice:
     """One of the matches `staff` may record a check-in for (their caseload, their
     organisation's), re-checked on every press: NotAllowed otherwise."""
+    staff = await actors.row(session, staff)
     row = (
         await session.execute(
             select(Match.id, Family.name, Match.started_on)
@@ -378,10 +381,11 @@ async def match_for(session: AsyncSession, staff: Person, match_id: int) -> Matc
 
 
 async def match_choices(
-    session: AsyncSession, staff: Person, page: int
+    session: AsyncSession, staff: Actor, page: int
 ) -> tuple[list[MatchChoice], int, int]:
     """A page of the matches `staff` may record a check-in for, by match number:
     (choices, the page, pages)."""
+    staff = await actors.row(session, staff)
     where = caseload.scope(staff)
     total = int(await session.scalar(select(func.count(Match.id)).where(where)) or 0)
     pages = max(1, -(-total // CHOICES_PER_PAGE))
@@ -399,7 +403,7 @@ async def match_choices(
     return [MatchChoice(r[0], r[1], r[2]) for r in rows], page, pages
 
 
-async def party_choices(session: AsyncSession, staff: Person, match_id: int) -> list[PartyChoice]:
+async def party_choices(session: AsyncSession, staff: Actor, match_id: int) -> list[PartyChoice]:
     """The match's mentors and mentees by name, then the family as a whole."""
     choice = await match_for(session, staff, match_id)
     match = await session.get(Match, choice.id)
@@ -431,7 +435,7 @@ async def party_choices(session: AsyncSession, staff: Person, match_id: int) -> 
 
 
 async def party_for(
-    session: AsyncSession, staff: Person, match_id: int, party: str, person_id: int | None
+    session: AsyncSession, staff: Actor, match_id: int, party: str, person_id: int | None
 ) -> PartyChoice:
     """The party chosen by a press, re-checked against the match's people."""
     for choice in await party_choices(session, staff, match_id):
@@ -473,7 +477,7 @@ class Entry:
 
 
 async def record(
-    session: AsyncSession, now: datetime, tz: str, staff: Person, entry: Entry
+    session: AsyncSession, now: datetime, tz: str, staff: Actor, entry: Entry
 ) -> CheckIn:
     """Save a check-in, every choice re-checked; audited (without the note)."""
     await party_for(session, staff, entry.match_id, entry.party.value, entry.person_id)
@@ -508,7 +512,7 @@ async def record(
 
 async def proposed_after_closing(
     session: AsyncSession,
-    staff: Person,
+    staff: Actor,
     *,
     concern_id: int | None = None,
     help_id: int | None = None,

@@ -11,6 +11,7 @@ import phonenumbers
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.values import Actor
 from storage.models import Match, MatchMentor, MatchStatus, Organisation, Person, Role
 
 
@@ -88,7 +89,7 @@ def _contact(person: Person, region: str | None) -> Contact:
     )
 
 
-async def for_mentee(session: AsyncSession, mentee: Person) -> Contacts:
+async def for_mentee(session: AsyncSession, mentee: Actor) -> Contacts:
     """The contacts of a mentee: the mentors and workers of their family's active matches."""
     org = await session.get(Organisation, mentee.organisation_id)
     assert org is not None

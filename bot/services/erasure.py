@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import audit
 from bot.services.errors import NotAllowed, NotFound
+from domain.values import Actor
 from storage.models import (
     Appointment,
     CheckIn,
@@ -85,7 +86,7 @@ def pseudonym(person_id: int) -> str:
 
 
 async def erase_as(
-    session: AsyncSession, now: datetime, actor: Person, person_id: int, *, dry_run: bool = False
+    session: AsyncSession, now: datetime, actor: Actor, person_id: int, *, dry_run: bool = False
 ) -> Erasure:
     """A coordinator erasing someone of their organisation (an admin: anyone of theirs)."""
     if actor.role not in (Role.COORDINATOR, Role.ADMIN):

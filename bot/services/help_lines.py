@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import NP_
-from bot.services import people
+from bot.services import actors, people
 from bot.services.contacts import format_phone, region_of
 from bot.services.errors import Invalid
-from storage.models import ConcernCategory, Organisation, Person
+from domain.values import Actor
+from storage.models import ConcernCategory, Organisation
 
 
 class HelpPurpose(enum.StrEnum):
@@ -119,6 +120,7 @@ def lines_of(org: Organisation, situation: ConcernCategory | None = None) -> lis
 
 
 async def for_person(
-    session: AsyncSession, person: Person, situation: ConcernCategory | None = None
+    session: AsyncSession, person: Actor, situation: ConcernCategory | None = None
 ) -> list[HelpLine]:
+    person = await actors.row(session, person)
     return lines_of(await people.organisation_of(session, person), situation)

@@ -75,6 +75,18 @@ def outdated(person: Person, tr: Translator) -> bool:
     return _stored(person) != labels(tr)
 
 
+async def action_for(session: AsyncSession, person_id: int, text: str) -> str | None:
+    """`action_of` for a person known by id (the row loaded with the update: no query)."""
+    person = await session.get(Person, person_id)
+    return action_of(person, text) if person is not None else None
+
+
+async def outdated_for(session: AsyncSession, person_id: int, tr: Translator) -> bool:
+    """`outdated` for a person known by id."""
+    person = await session.get(Person, person_id)
+    return person is not None and outdated(person, tr)
+
+
 def remember(person: Person, tr: Translator) -> list[list[str]]:
     """Record that the current keyboard is sent to the person; returns its rows."""
     person.keyboard_labels = json.dumps(labels(tr), ensure_ascii=False, sort_keys=True)

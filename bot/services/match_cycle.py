@@ -29,9 +29,10 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_, isolate
-from bot.services import access, appointments, audit, outbox, people, reminders
+from bot.services import access, actors, appointments, audit, outbox, people, reminders
 from bot.services.appointment_texts import AppointmentView
 from bot.services.errors import Invalid, NotAllowed, NotFound
+from domain.values import Actor
 from storage.match_life import (
     EXIT_ROUND,
     ClosureReason,
@@ -186,8 +187,9 @@ async def _family_name(session: AsyncSession, match: Match) -> str:
     return family.name if family else ""
 
 
-async def staff_match(session: AsyncSession, staff: Person, match_id: int) -> Match:
+async def staff_match(session: AsyncSession, staff: Actor, match_id: int) -> Match:
     """The match, if `staff` is its referring worker or a coordinator of its organisation."""
+    staff = await actors.row(session, staff)
     if not staff.active or staff.role not in (Role.WORKER, Role.COORDINATOR):
         raise NotAllowed("staff only")
     match = await session.get(Match, match_id) if 0 < match_id <= MAX_ID else None
@@ -202,7 +204,7 @@ async def staff_match(session: AsyncSession, staff: Person, match_id: int) -> Ma
 
 # the first meeting ------------------------------------------------------------------------
 async def prepare_first_meeting(
-    session: AsyncSession, now: datetime, staff: Person, match_id: int
+    session: AsyncSession, now: datetime, staff: Actor, match_id: int
 ) -> tuple[int, str]:
     """Staff start planning the three-party meeting of a forming team (at least one mentor
     said yes). Returns the match id and the family's name, for the planning steps."""
@@ -216,9 +218,7 @@ async def prepare_first_meeting(
     return match.id, await _family_name(session, match)
 
 
-async def evaluation_meeting(
-    session: AsyncSession, staff: Person, match_id: int
-) -> tuple[int, str]:
+async def evaluation_meeting(session: AsyncSession, staff: Actor, match_id: int) -> tuple[int, str]:
     """Staff plan the joint evaluation meeting of an active match (like any meeting)."""
     match = await staff_match(session, staff, match_id)
     if match.status != MatchStatus.ACTIVE:
@@ -303,7 +303,7 @@ STARTED_MENTEE = N_("Your mentoring has begun. Your mentors: %(names)s.")
 async def record_first_meeting(
     session: AsyncSession,
     now: datetime,
-    staff: Person,
+    staff: Actor,
     match_id: int,
     outcome: FirstMeetingOutcome,
 ) -> Match:
@@ -456,7 +456,7 @@ SUMMARY_PLAN = N_("Plan the evaluation meeting")
 
 
 async def answer_feedback(
-    session: AsyncSession, now: datetime, person: Person, feedback_id: int, index: int, value: int
+    session: AsyncSession, now: datetime, person: Actor, feedback_id: int, index: int, value: int
 ) -> FeedbackStep:
     """A party's answer to one question of their round; the next question, or thanks. When
     every party asked in an evaluation has answered, the worker gets the summary card."""
@@ -625,7 +625,7 @@ def _step(steps: dict[str, Any], name: ClosureStep, now: datetime, **detail: Any
 async def close_match(
     session: AsyncSession,
     now: datetime,
-    actor: Person | None,
+    actor: Actor | None,
     match_id: int,
     reason: ClosureReason,
     note: str | None = None,

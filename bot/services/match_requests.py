@@ -23,9 +23,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_, isolate
-from bot.services import audit, match_cycle, match_texts, outbox, people, profiles, texts
+from bot.services import actors, audit, match_cycle, match_texts, outbox, people, profiles, texts
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from bot.services.matching import FamilyFacts, Score, rank, score
+from domain.values import Actor
 from storage.match_life import (
     DeclineReason,
     MatchStage,
@@ -179,7 +180,7 @@ async def _last_closed(session: AsyncSession, family_id: int) -> int | None:
 async def create_request(
     session: AsyncSession,
     now: datetime,
-    worker: Person,
+    worker: Actor,
     *,
     family_name: str | None = None,
     family_id: int | None = None,
@@ -306,7 +307,7 @@ async def _visible(session: AsyncSession, staff: Person, req_id: int) -> MatchRe
     return req
 
 
-async def queue(session: AsyncSession, staff: Person, now: datetime) -> list[QueueRow]:
+async def queue(session: AsyncSession, staff: Actor, now: datetime) -> list[QueueRow]:
     """Open requests, oldest first: all of the organisation's for a coordinator, their own
     for a worker."""
     if not staff.active or staff.role not in (Role.WORKER, Role.COORDINATOR):
@@ -363,8 +364,9 @@ async def _facts(session: AsyncSession, req: MatchRequest) -> FamilyFacts:
 
 
 async def request_card(
-    session: AsyncSession, staff: Person, request_id: int, now: datetime
+    session: AsyncSession, staff: Actor, request_id: int, now: datetime
 ) -> RequestCard:
+    staff = await actors.row(session, staff)
     req = await _visible(session, staff, request_id)
     org = await _org(session, req.organisation_id)
     family = await session.get(Family, req.family_id)
@@ -449,7 +451,7 @@ DECLINE = N_("No, I decline")
 async def ask_mentor(
     session: AsyncSession,
     now: datetime,
-    coordinator: Person | None,
+    coordinator: Actor | None,
     request_id: int,
     mentor_id: int,
     *,
@@ -461,7 +463,7 @@ async def ask_mentor(
     if coordinator is not None:
         if coordinator.role != Role.COORDINATOR or not coordinator.active:
             raise NotAllowed("coordinators only")
-        req = await _visible(session, coordinator, request_id)
+        req = await _visible(session, await actors.row(session, coordinator), request_id)
     else:
         found = await session.get(MatchRequest, request_id) if 0 < request_id <= MAX_ID else None
         if found is None:
@@ -569,7 +571,8 @@ async def _own_offer(session: AsyncSession, mentor: Person, offer_id: int) -> Ma
     return offer
 
 
-async def offer_view(session: AsyncSession, mentor: Person, offer_id: int) -> OfferView:
+async def offer_view(session: AsyncSession, mentor: Actor, offer_id: int) -> OfferView:
+    mentor = await actors.row(session, mentor)
     offer = await _own_offer(session, mentor, offer_id)
     return OfferView(offer.id, offer.status, dict(offer.summary or {}))
 
@@ -582,7 +585,7 @@ DECLINED = N_("%(mentor)s declined to mentor the %(family)s family: %(reason)s."
 async def answer_offer(
     session: AsyncSession,
     now: datetime,
-    mentor: Person,
+    mentor: Actor,
     offer_id: int,
     *,
     accept: bool,
@@ -590,6 +593,7 @@ async def answer_offer(
 ) -> OfferView:
     """A mentor's answer. A yes adds them to the match (the team grows one yes at a time); a
     no keeps its reason. The coordinators and the referring worker are told."""
+    mentor = await actors.row(session, mentor)
     offer = await _own_offer(session, mentor, offer_id)
     if offer.status != OfferStatus.ASKED:
         return OfferView(offer.id, offer.status, dict(offer.summary or {}))

@@ -10,10 +10,11 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import access
+from bot.services import access, actors
 from bot.services import help as help_requests
 from bot.services.errors import NotAllowed, NotFound
 from bot.services.meetings import Seen, family_name
+from domain.values import Actor
 from storage.models import (
     Concern,
     ConcernStatus,
@@ -77,9 +78,10 @@ async def staff_match(session: AsyncSession, staff: Person, match_id: int) -> Ma
 
 
 async def match_card(
-    session: AsyncSession, staff: Person, match_id: int, now: datetime
+    session: AsyncSession, staff: Actor, match_id: int, now: datetime
 ) -> MatchCard:
     """Everything staff need to pick a match up from a notification."""
+    staff = await actors.row(session, staff)
     del now  # the card shows stored facts only; the reader's clock is the handler's concern
     match = await staff_match(session, staff, match_id)
     members = await session.execute(

@@ -18,9 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.i18n import NP_
-from bot.services import audit, texts
+from bot.services import actors, audit, texts
 from bot.services.dates import ascii_digits, read_day
 from bot.services.errors import Invalid, NotAllowed, NotFound
+from domain.values import Actor
 from storage.models import Family, Match, MatchMentor, MatchStatus, Meeting, Person, Role
 
 MAX_MINUTES = 12 * 60
@@ -224,7 +225,7 @@ async def mentor_match(session: AsyncSession, mentor: Person, match_id: int) -> 
     return match
 
 
-async def active_matches(session: AsyncSession, mentor: Person) -> list[MatchChoice]:
+async def active_matches(session: AsyncSession, mentor: Actor) -> list[MatchChoice]:
     """The mentor's active matches, by family name."""
     if mentor.role != Role.MENTOR or not mentor.active:
         return []
@@ -242,8 +243,9 @@ async def active_matches(session: AsyncSession, mentor: Person) -> list[MatchCho
     return [MatchChoice(mid, name, started) for mid, name, started in result.all()]
 
 
-async def choice(session: AsyncSession, mentor: Person, match_id: int) -> MatchChoice:
+async def choice(session: AsyncSession, mentor: Actor, match_id: int) -> MatchChoice:
     """One of the mentor's active matches, re-checked (NotAllowed otherwise)."""
+    mentor = await actors.row(session, mentor)
     match = await mentor_match(session, mentor, match_id)
     return MatchChoice(match.id, await family_name(session, match), match.started_on)
 
@@ -279,10 +281,11 @@ class MeetingView:
 
 
 async def check_new_day(
-    session: AsyncSession, now: datetime, tz: str, mentor: Person, match_id: int, day: date
+    session: AsyncSession, now: datetime, tz: str, mentor: Actor, match_id: int, day: date
 ) -> int | None:
     """Check a chosen day for a new log of `match_id`; returns the id of the mentor's own
     meeting already logged that day (a possible duplicate), or None."""
+    mentor = await actors.row(session, mentor)
     match = await mentor_match(session, mentor, match_id)
     check_day(day, local_today(now, tz), match.started_on)
     return await duplicate_of(session, mentor, match_id, day)
@@ -290,7 +293,7 @@ async def check_new_day(
 
 async def duplicate_of(
     session: AsyncSession,
-    mentor: Person,
+    mentor: Actor,
     match_id: int,
     day: date,
     exclude_id: int | None = None,
@@ -311,7 +314,7 @@ async def log_meeting(
     session: AsyncSession,
     now: datetime,
     tz: str,
-    mentor: Person,
+    mentor: Actor,
     entry: Entry,
     *,
     allow_duplicate: bool = False,
@@ -319,6 +322,7 @@ async def log_meeting(
     """Store a meeting the mentor had with their match. Raises Invalid(code) for bad input,
     Invalid("duplicate") when the mentor already logged one that day and did not say to add
     another, NotAllowed when the match is not theirs or not active."""
+    mentor = await actors.row(session, mentor)
     match = await mentor_match(session, mentor, entry.match_id)
     clean = validate(entry, local_today(now, tz), match.started_on)
     if not allow_duplicate and await duplicate_of(session, mentor, match.id, clean.occurred_on):
@@ -361,10 +365,11 @@ async def _own_meeting(
 
 
 async def check_corrected_day(
-    session: AsyncSession, now: datetime, tz: str, mentor: Person, meeting_id: int, day: date
+    session: AsyncSession, now: datetime, tz: str, mentor: Actor, meeting_id: int, day: date
 ) -> None:
     """Check a new date for one of the mentor's own meetings being corrected: the checks of a
     new log, and inside the correction window."""
+    mentor = await actors.row(session, mentor)
     _, match = await _own_meeting(session, now, tz, mentor, meeting_id)
     today = local_today(now, tz)
     check_day(day, today, match.started_on)
@@ -373,9 +378,10 @@ async def check_corrected_day(
 
 
 async def own_meeting(
-    session: AsyncSession, now: datetime, tz: str, mentor: Person, meeting_id: int
+    session: AsyncSession, now: datetime, tz: str, mentor: Actor, meeting_id: int
 ) -> MeetingView:
     """One of the mentor's own meetings that they may still correct."""
+    mentor = await actors.row(session, mentor)
     meeting, match = await _own_meeting(session, now, tz, mentor, meeting_id)
     return _view(meeting, await family_name(session, match))
 
@@ -384,12 +390,13 @@ async def update_meeting(
     session: AsyncSession,
     now: datetime,
     tz: str,
-    mentor: Person,
+    mentor: Actor,
     meeting_id: int,
     entry: Entry,
 ) -> Meeting:
     """Correct one of the mentor's own meetings of the last `EDIT_WINDOW_DAYS` days, with the
     same checks as a new log; the corrected date must stay inside the window too."""
+    mentor = await actors.row(session, mentor)
     meeting, match = await _own_meeting(session, now, tz, mentor, meeting_id)
     if entry.match_id != meeting.match_id:
         raise NotAllowed("a meeting cannot move to another match")
@@ -430,7 +437,7 @@ def _view(meeting: Meeting, family: str) -> MeetingView:
 
 
 async def recent_own(
-    session: AsyncSession, now: datetime, tz: str, mentor: Person
+    session: AsyncSession, now: datetime, tz: str, mentor: Actor
 ) -> list[MeetingView]:
     """The mentor's own meetings inside the correction window, newest first, for matches
     they are still active in."""
@@ -477,7 +484,7 @@ class MatchOverview:
     latest: tuple[Seen, ...]
 
 
-async def overview(session: AsyncSession, mentor: Person, latest: int = 3) -> list[MatchOverview]:
+async def overview(session: AsyncSession, mentor: Actor, latest: int = 3) -> list[MatchOverview]:
     """Each of the mentor's active matches: family, co-mentors, referring worker, and the
     latest meetings logged by anyone in the match."""
     out: list[MatchOverview] = []

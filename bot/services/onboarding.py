@@ -13,8 +13,9 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import ADDRESS_FORMS, normalise_locale
-from bot.services import audit, invites, people
+from bot.services import actors, audit, invites, people
 from bot.services.errors import Invalid
+from domain.values import Actor
 from storage.models import Consent, Invite, Person, Role
 
 
@@ -163,8 +164,9 @@ async def decline(session: AsyncSession, now: datetime, invite_id: int, telegram
     return await _opened(session, valid)
 
 
-async def set_language(session: AsyncSession, now: datetime, person: Person, locale: str) -> str:
+async def set_language(session: AsyncSession, now: datetime, person: Actor, locale: str) -> str:
     """A linked person switches language."""
+    person = await actors.row(session, person)
     chosen = normalise_locale(locale)
     if chosen is None:
         raise Invalid("locale")
@@ -185,10 +187,11 @@ async def set_language(session: AsyncSession, now: datetime, person: Person, loc
 
 
 async def set_address(
-    session: AsyncSession, now: datetime, person: Person, address: str | None
+    session: AsyncSession, now: datetime, person: Actor, address: str | None
 ) -> str | None:
     """How a linked person wants to be addressed where their language marks gender:
     "feminine", "masculine", or None for the neutral forms (the default)."""
+    person = await actors.row(session, person)
     if address is not None and address not in ADDRESS_FORMS:
         raise Invalid("address")
     previous = person.address

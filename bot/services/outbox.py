@@ -12,7 +12,8 @@ from sqlalchemy import Table, and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_, isolate
-from bot.services import audit, people
+from bot.services import actors, audit, people
+from domain.values import Actor
 from domain.values import Buttons as Buttons  # re-exported
 from storage.models import (
     Match,
@@ -522,10 +523,11 @@ async def mark_unreachable(
     return Unreachable(person.id, True, withdrawn, notified)
 
 
-async def blocked_bot(session: AsyncSession, now: datetime, person: Person) -> list[int]:
+async def blocked_bot(session: AsyncSession, now: datetime, actor: Actor) -> list[int]:
     """The person blocked the bot: mark them unreachable at once (rather than at the next
     failed message), withdraw what was queued for them, and tell their referring workers so
     someone phones instead. Returns the ids of the workers told."""
+    person = await actors.row(session, actor)
     if not person.reachable:
         return []
     person.reachable, person.unreachable_reason = False, "blocked"

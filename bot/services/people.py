@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import phonenumbers
@@ -9,7 +10,9 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import DEFAULT_LOCALE, Translator, normalise_locale, translator
-from bot.services import audit, contacts
+from bot.services import audit, contacts, drafts
+from bot.services.actors import row
+from domain import Actor, Me
 from storage.models import Draft, Organisation, Person
 
 
@@ -59,8 +62,51 @@ class Reader:
         return self.tr.locale
 
 
-async def reader(session: AsyncSession, person: Person, org: Organisation | None = None) -> Reader:
+async def reader(session: AsyncSession, actor: Actor, org: Organisation | None = None) -> Reader:
+    person = await row(session, actor)
     return Reader(person, org if org is not None else await organisation_of(session, person))
+
+
+def me_of(person: Person, rd: Reader) -> Me:
+    """The person as a value, with the language and timezone they are answered in."""
+    return Me(
+        id=person.id,
+        organisation_id=person.organisation_id,
+        role=person.role,
+        consent=person.consent,
+        active=person.active,
+        telegram_id=person.telegram_id,
+        family_id=person.family_id,
+        name=person.name,
+        address=person.address,
+        locale=rd.locale,
+        timezone=rd.tz,
+    )
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """Who sent an update, as values: the person (None: unknown or no longer active), the
+    words and timezone to answer in (None: the sender's client language, UTC) and their
+    conversation in progress."""
+
+    me: Me | None
+    reader: Reader | None
+    draft: drafts.Draft | None
+
+
+async def arrival(
+    session: AsyncSession, now: datetime, telegram_id: int, *, writes: bool = True
+) -> Arrival:
+    """The update's first query: the person, their organisation and their draft; `writes`: the
+    person wrote to the bot (not a change of membership), so they can be reached again."""
+    person, org, draft = await with_draft(session, telegram_id)
+    if person is None or not person.active:
+        return Arrival(None, None, drafts.value_of(draft))
+    rd = await reader(session, person, org)
+    if writes:
+        await reachable_again(session, now, person)
+    return Arrival(me_of(person, rd), rd, drafts.value_of(draft))
 
 
 # Built once (the update's first query, run on every update): SQLAlchemy keeps its cache key
@@ -90,8 +136,9 @@ async def by_telegram_id(session: AsyncSession, telegram_id: int) -> Person | No
     return result.scalar_one_or_none()
 
 
-async def reachable_again(session: AsyncSession, now: datetime, person: Person) -> bool:
+async def reachable_again(session: AsyncSession, now: datetime, actor: Actor) -> bool:
     """The person wrote to the bot (or unblocked it): they can be reached again."""
+    person = await row(session, actor)
     if person.reachable:
         return False
     person.reachable, person.unreachable_reason = True, None

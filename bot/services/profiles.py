@@ -17,9 +17,10 @@ from babel import Locale, UnknownLocaleError
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import audit, texts
+from bot.services import actors, audit, texts
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from bot.services.matching import FamilyFacts, MentorFacts
+from domain.values import Actor
 from storage.match_life import (
     ALL_SLOTS,
     PREFERENCE_MENTOR_GENDER,
@@ -201,7 +202,7 @@ def _mentor_view(person_id: int, row: MentorProfile | None, load: int) -> Mentor
     )
 
 
-async def mentor_view(session: AsyncSession, person: Person) -> MentorView:
+async def mentor_view(session: AsyncSession, person: Actor) -> MentorView:
     row = await session.get(MentorProfile, person.id)
     load = (await open_load(session, [person.id]))[person.id]
     return _mentor_view(person.id, row, load)
@@ -334,9 +335,10 @@ async def set_mentor_profile(
 
 
 async def set_own_profile(
-    session: AsyncSession, now: datetime, mentor: Person, **fields: Any
+    session: AsyncSession, now: datetime, mentor: Actor, **fields: Any
 ) -> MentorView:
     """A mentor (`/profile`) changing their own profile."""
+    mentor = await actors.row(session, mentor)
     if mentor.role != Role.MENTOR or not mentor.active:
         raise NotAllowed("mentors only")
     return await _write_mentor(session, now, mentor, _mentor_values(**fields), mentor.id)

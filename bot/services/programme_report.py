@@ -25,6 +25,7 @@ from bot.services.errors import Invalid, NotAllowed
 from bot.services.exports import STREAM_BATCH, Period
 from bot.services.meetings import ACTIVITIES
 from bot.services.progress import DOMAINS
+from domain.values import Actor
 from storage.match_life import ClosureKind, ClosureReason, closure_steps_done
 from storage.models import (
     Appointment,
@@ -64,7 +65,7 @@ class Scope:
     worker_id: int | None = None
 
 
-async def scope_for(session: AsyncSession, actor: Person) -> Scope:
+async def scope_for(session: AsyncSession, actor: Actor) -> Scope:
     """The report a member of the staff may have: a coordinator, their organisation's; a
     worker, their own caseload's. Others have none (an admin sees escalations only)."""
     if not actor.active or actor.role not in (Role.COORDINATOR, Role.WORKER):

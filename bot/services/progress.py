@@ -14,9 +14,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_, NP_, Translator, isolate
-from bot.services import audit, outbox, people, texts
+from bot.services import actors, audit, outbox, people, texts
 from bot.services.errors import Invalid
 from bot.services.meetings import mentor_match
+from domain.values import Actor
 from storage.models import (
     Family,
     JobStatus,
@@ -129,10 +130,11 @@ def outside_quiet_hours(moment: datetime, tz: str, quiet_start: str, quiet_end: 
 
 
 async def submit(
-    session: AsyncSession, now: datetime, mentor: Person, entry: ReportEntry
+    session: AsyncSession, now: datetime, mentor: Actor, entry: ReportEntry
 ) -> ProgressReport:
     """Store a report on one of the mentor's active matches, fulfil the match's pending
     requests, and queue it for the referring worker in the worker's language."""
+    mentor = await actors.row(session, mentor)
     match = await mentor_match(session, mentor, entry.match_id)
     domains = validate(entry)
     report = ProgressReport(
@@ -444,7 +446,7 @@ class DoneByTeammate:
 
 
 async def done_by_teammate(
-    session: AsyncSession, mentor: Person, match_id: int
+    session: AsyncSession, mentor: Actor, match_id: int
 ) -> DoneByTeammate | None:
     """The report another mentor of the team sent for the mentor's latest request on this
     match (None: the request is still open, or there is none, or the mentor sent it)."""
@@ -527,7 +529,7 @@ def _ask(
     return 1 if sent is not None else 0
 
 
-async def pending_for(session: AsyncSession, mentor: Person) -> list[int]:
+async def pending_for(session: AsyncSession, mentor: Actor) -> list[int]:
     """Ids of the matches for which the programme is waiting for this mentor's report."""
     result = await session.execute(
         select(ReportRequest.match_id)

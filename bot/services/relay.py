@@ -20,8 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_, isolate
-from bot.services import audit, outbox, people, reminders
+from bot.services import actors, audit, outbox, people, reminders
 from bot.services.errors import Invalid, NotFound
+from domain.values import Actor
 from storage.models import Family, Match, MatchMentor, MatchStatus, Person, Relay, Role
 
 REF = "relay"
@@ -101,7 +102,7 @@ async def _worker(session: AsyncSession, match: Match) -> Person | None:
 async def offer(
     session: AsyncSession,
     now: datetime,
-    mentee: Person,
+    mentee: Actor,
     *,
     chat_id: int,
     message_id: int,
@@ -109,6 +110,7 @@ async def offer(
 ) -> Offer | None:
     """Keep the ids of a mentee's message to offer passing it on. None: the mentee has no
     active match (nobody to pass it to)."""
+    mentee = await actors.row(session, mentee)
     if kind not in KINDS:
         raise Invalid("relay_kind")
     match = await _family_match(session, mentee)
@@ -188,10 +190,11 @@ def _phone(person: Person) -> str | None:
 
 
 async def send(
-    session: AsyncSession, now: datetime, mentee: Person, relay_id: int, audience: str
+    session: AsyncSession, now: datetime, mentee: Actor, relay_id: int, audience: str
 ) -> Delivery:
     """Pass an offered message on to the mentors (`MENTORS`) or the referring worker
     (`OFFICE`). A press on an offer decided before changes nothing (`already`)."""
+    mentee = await actors.row(session, mentee)
     relay = await _own_offer(session, mentee, relay_id)
     if relay.status != OFFERED:
         return Delivery([], already=relay.status)
@@ -252,8 +255,9 @@ async def send(
     return Delivery(reached, unreached, later=later)
 
 
-async def decline(session: AsyncSession, now: datetime, mentee: Person, relay_id: int) -> str:
+async def decline(session: AsyncSession, now: datetime, mentee: Actor, relay_id: int) -> str:
     """The mentee chose not to send it. Returns the offer's status before the press."""
+    mentee = await actors.row(session, mentee)
     relay = await _own_offer(session, mentee, relay_id)
     before = relay.status
     if before == OFFERED:
@@ -292,7 +296,8 @@ async def _answerable(session: AsyncSession, staff: Person, relay_id: int) -> tu
     return relay, sender
 
 
-async def start_answer(session: AsyncSession, staff: Person, relay_id: int) -> Answering:
+async def start_answer(session: AsyncSession, staff: Actor, relay_id: int) -> Answering:
+    staff = await actors.row(session, staff)
     relay, sender = await _answerable(session, staff, relay_id)
     return Answering(relay.id, sender.name)
 
@@ -308,7 +313,7 @@ class Answered:
 async def answer(
     session: AsyncSession,
     now: datetime,
-    staff: Person,
+    staff: Actor,
     relay_id: int,
     *,
     chat_id: int,
@@ -317,6 +322,7 @@ async def answer(
 ) -> Answered:
     """Pass `staff`'s answer back to the mentee who wrote; the other mentors hear that it was
     answered (so that they do not all answer)."""
+    staff = await actors.row(session, staff)
     if kind not in KINDS:
         raise Invalid("relay_kind")
     original, mentee = await _answerable(session, staff, relay_id)
@@ -413,7 +419,7 @@ class FamilyDelivery:
     later: list[tuple[str, datetime]] = field(default_factory=list)  # held by quiet hours
 
 
-async def mentor_families(session: AsyncSession, mentor: Person) -> list[FamilyChoice]:
+async def mentor_families(session: AsyncSession, mentor: Actor) -> list[FamilyChoice]:
     """The families of the mentor's active matches."""
     if mentor.role != Role.MENTOR:
         return []
@@ -438,8 +444,9 @@ async def _mentor_match(session: AsyncSession, mentor: Person, match_id: int) ->
     raise NotFound("not a match of this mentor")
 
 
-async def family_choice(session: AsyncSession, mentor: Person, match_id: int) -> FamilyChoice:
+async def family_choice(session: AsyncSession, mentor: Actor, match_id: int) -> FamilyChoice:
     """One of the mentor's families (refused for anyone else's)."""
+    mentor = await actors.row(session, mentor)
     return await _mentor_match(session, mentor, match_id)
 
 
@@ -461,7 +468,7 @@ async def _members(session: AsyncSession, match_id: int) -> list[Person]:
 async def to_family(
     session: AsyncSession,
     now: datetime,
-    mentor: Person,
+    mentor: Actor,
     match_id: int,
     *,
     phrase: int | None = None,
@@ -471,6 +478,7 @@ async def to_family(
     number), sent in each member's own language, or their own message (`message`: chat id,
     message id, kind), copied as written after a line naming its language. Out of each
     member's quiet hours."""
+    mentor = await actors.row(session, mentor)
     choice = await _mentor_match(session, mentor, match_id)
     if phrase is not None and not 0 <= phrase < len(PHRASES):
         raise NotFound("no such phrase")

@@ -17,8 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import SUPPORTED_LOCALES
-from bot.services import admin, audit, invites
+from bot.services import actors, admin, audit, invites
 from bot.services.errors import Invalid, NotAllowed, NotFound
+from domain.values import Actor
 from storage.models import Match, MatchMentor, MatchStatus, Person, Role
 
 # The roles a coordinator can add from the chat (workers and coordinators are added by the
@@ -69,7 +70,7 @@ async def _open_match(session: AsyncSession, staff: Person, match_id: int) -> Ma
 async def add_person(
     session: AsyncSession,
     now: datetime,
-    staff: Person,
+    staff: Actor,
     *,
     name: str,
     role: Role,
@@ -80,6 +81,7 @@ async def add_person(
     """Add a mentee (to the family named `family`, made when it does not exist) or a mentor
     (joining the open match `match_id`, if given) to the coordinator's organisation, and issue
     their invitation."""
+    staff = await actors.row(session, staff)
     _need_staff(staff, Role.COORDINATOR)
     if role not in ADDABLE:
         raise Invalid("role")
@@ -167,9 +169,10 @@ async def _may_relink(session: AsyncSession, staff: Person, person_id: int) -> P
     return person
 
 
-async def search(session: AsyncSession, staff: Person, text: str) -> list[Found]:
+async def search(session: AsyncSession, staff: Actor, text: str) -> list[Found]:
     """People of the staff member's caseload (a coordinator: their organisation's mentors and
     mentees) whose name contains `text`, at most `SEARCH_LIMIT`."""
+    staff = await actors.row(session, staff)
     _need_staff(staff)
     needle = text.strip().casefold()
     if not needle:
@@ -191,14 +194,16 @@ async def search(session: AsyncSession, staff: Person, text: str) -> list[Found]
     return found[:SEARCH_LIMIT]
 
 
-async def person_to_relink(session: AsyncSession, staff: Person, person_id: int) -> Found:
+async def person_to_relink(session: AsyncSession, staff: Actor, person_id: int) -> Found:
+    staff = await actors.row(session, staff)
     person = await _may_relink(session, staff, person_id)
     return Found(person.id, person.name, person.role, person.telegram_id is not None)
 
 
-async def relink(session: AsyncSession, now: datetime, staff: Person, person_id: int) -> Issued:
+async def relink(session: AsyncSession, now: datetime, staff: Actor, person_id: int) -> Issued:
     """A new personal link for someone who lost their phone: their Telegram account is
     disconnected (they agree again with the new one) and their earlier links stop working."""
+    staff = await actors.row(session, staff)
     person = await _may_relink(session, staff, person_id)
     unlinked = person.telegram_id is not None
     if unlinked:

@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import actors
+from domain.values import Actor
 from storage.models import (
     Appointment,
     AppointmentAnswer,
@@ -50,8 +52,9 @@ async def _matches(session: AsyncSession, person: Person) -> list[Match]:
     return list((await session.execute(select(Match).where(where).order_by(Match.id))).scalars())
 
 
-async def collect(session: AsyncSession, person: Person, *, full: bool = False) -> dict[str, Any]:
+async def collect(session: AsyncSession, person: Actor, *, full: bool = False) -> dict[str, Any]:
     """The person's data as plain values (JSON-ready). `full`: everything about them too."""
+    person = await actors.row(session, person)
     family = await session.get(Family, person.family_id) if person.family_id else None
     matches = await _matches(session, person)
     match_ids = [m.id for m in matches]

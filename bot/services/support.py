@@ -37,6 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import activity
 from bot.services.caseload import custom_plans
 from bot.services.errors import Invalid, NotAllowed
+from domain.values import Actor
 from storage.models import (
     Concern,
     HelpMessage,
@@ -129,7 +130,7 @@ def _suggest(over: frozenset[str]) -> Suggestion:
 
 
 async def signals(
-    session: AsyncSession, staff: Person, now: datetime, *, flagged_only: bool = True
+    session: AsyncSession, staff: Actor, now: datetime, *, flagged_only: bool = True
 ) -> Signals:
     """The support signal of the organisation's mentors (by default, the flagged ones)."""
     if not staff.active or staff.role != Role.COORDINATOR:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import people
+from bot.services import actors, people
 from bot.services.concerns.cards import card_for, refresh_cards, send_cards, tell_reporter
 from bot.services.concerns.history import record_event
 from bot.services.concerns.queries import load_facts, staff_concern, staff_of
@@ -18,6 +18,7 @@ from bot.services.escalation import (
     is_due,
 )
 from bot.services.help import clean_text
+from domain.values import Actor
 from storage.models import (
     Concern,
     ConcernStatus,
@@ -39,13 +40,14 @@ async def _mark_acknowledged(
 async def acknowledge(
     session: AsyncSession,
     now: datetime,
-    actor: Person,
+    actor: Actor,
     concern_id: int,
     *,
     shown_message_id: int | None = None,
 ) -> Acted:
     """A member of the staff acknowledges: a person has seen it. The reporter is told; the
     escalation stops. Acknowledging twice changes nothing."""
+    actor = await actors.row(session, actor)
     concern = await staff_concern(session, actor, concern_id, lock=True)
     changed = concern.status in (ConcernStatus.OPEN, ConcernStatus.UNACKNOWLEDGED)
     told = False
@@ -61,7 +63,8 @@ def _skip_key(actor: Person, shown_message_id: int | None) -> tuple[int, int] | 
     return (actor.id, shown_message_id) if shown_message_id is not None else None
 
 
-async def can_resolve(session: AsyncSession, actor: Person, concern_id: int) -> int:
+async def can_resolve(session: AsyncSession, actor: Actor, concern_id: int) -> int:
+    actor = await actors.row(session, actor)
     concern = await staff_concern(session, actor, concern_id)
     if concern.status == ConcernStatus.RESOLVED:
         raise Invalid("resolved")
@@ -69,9 +72,10 @@ async def can_resolve(session: AsyncSession, actor: Person, concern_id: int) -> 
 
 
 async def resolve(
-    session: AsyncSession, now: datetime, actor: Person, concern_id: int, note: str
+    session: AsyncSession, now: datetime, actor: Actor, concern_id: int, note: str
 ) -> Acted:
     """Close the concern with a short note (kept for the staff, not sent to the reporter)."""
+    actor = await actors.row(session, actor)
     concern = await staff_concern(session, actor, concern_id, lock=True)
     if concern.status == ConcernStatus.RESOLVED:
         raise Invalid("resolved")
@@ -89,15 +93,17 @@ async def resolve(
     return Acted(concern.id, card, reporter_told=told)
 
 
-async def can_reply(session: AsyncSession, actor: Person, concern_id: int) -> int:
+async def can_reply(session: AsyncSession, actor: Actor, concern_id: int) -> int:
+    actor = await actors.row(session, actor)
     return (await staff_concern(session, actor, concern_id)).id
 
 
 async def reply(
-    session: AsyncSession, now: datetime, actor: Person, concern_id: int, text: str
+    session: AsyncSession, now: datetime, actor: Actor, concern_id: int, text: str
 ) -> Acted:
     """Relay a message from the staff to the person who raised the concern. Answering them
     also acknowledges the concern."""
+    actor = await actors.row(session, actor)
     concern = await staff_concern(session, actor, concern_id, lock=True)
     text = clean_text(text, REPLY_MAX)
     if concern.status in (ConcernStatus.OPEN, ConcernStatus.UNACKNOWLEDGED):
@@ -111,9 +117,10 @@ async def reply(
 
 
 async def reassign_options(
-    session: AsyncSession, actor: Person, concern_id: int
+    session: AsyncSession, actor: Actor, concern_id: int
 ) -> list[WorkerChoice]:
     """The other workers of the organisation the concern can be handed to (reachable ones)."""
+    actor = await actors.row(session, actor)
     concern = await staff_concern(session, actor, concern_id)
     if concern.status == ConcernStatus.RESOLVED:
         raise Invalid("resolved")
@@ -128,7 +135,7 @@ async def reassign_options(
 async def reassign(
     session: AsyncSession,
     now: datetime,
-    actor: Person,
+    actor: Actor,
     concern_id: int,
     worker_id: int,
     *,
@@ -136,6 +143,7 @@ async def reassign(
 ) -> Acted:
     """Hand the concern to another worker of the same organisation, who gets the card. A
     concern still waiting for its first level gives the new worker a full deadline."""
+    actor = await actors.row(session, actor)
     concern = await staff_concern(session, actor, concern_id, lock=True)
     if concern.status == ConcernStatus.RESOLVED:
         raise Invalid("resolved")

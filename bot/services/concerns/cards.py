@@ -17,10 +17,11 @@ from bot.notifications.concerns.texts import (
     UNACKNOWLEDGED_END,
     UNACKNOWLEDGED_NO_OFFICE,
 )
-from bot.services import access, audit, contacts, outbox, people
+from bot.services import access, actors, audit, contacts, outbox, people
 from bot.services.concerns.history import record_event
 from bot.services.concerns.queries import load_facts, staff_concern
 from bot.services.concerns.rules import CARD, REF
+from domain.values import Actor
 from storage.models import (
     Concern,
     Organisation,
@@ -105,17 +106,19 @@ async def refresh_cards(
     return edited
 
 
-async def whole_text(session: AsyncSession, actor: Person, concern_id: int) -> str:
+async def whole_text(session: AsyncSession, actor: Actor, concern_id: int) -> str:
     """A concern's whole description, for staff who may see its card."""
+    actor = await actors.row(session, actor)
     concern = await staff_concern(session, actor, concern_id)
     return concern.description
 
 
 async def view_card(
-    session: AsyncSession, now: datetime, actor: Person, concern_id: int
+    session: AsyncSession, now: datetime, actor: Actor, concern_id: int
 ) -> CardView:
     """A concern's card for a member of the staff it belongs to (from /pending). The read is
     an audit event, in the same transaction."""
+    actor = await actors.row(session, actor)
     concern = await staff_concern(session, actor, concern_id)
     audit.record(
         session, now, "concern.viewed", actor_id=actor.id,

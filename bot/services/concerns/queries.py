@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.notifications.concerns.cards import Facts
-from bot.services import access, people
+from bot.services import access, actors, people
 from bot.services import help as help_requests
 from bot.services.concerns.rules import (
     MatchChoice,
@@ -24,6 +24,7 @@ from bot.services.escalation import (
     ack_minutes,
     pending_order,
 )
+from domain.values import Actor
 from storage.models import (
     Concern,
     ConcernEvent,
@@ -39,7 +40,7 @@ from storage.models import (
 )
 
 
-async def raisable_matches(session: AsyncSession, person: Person) -> list[MatchChoice]:
+async def raisable_matches(session: AsyncSession, person: Actor) -> list[MatchChoice]:
     """The matches this person may raise a concern on: a mentor's own matches, a mentee's
     family's matches; not closed ones."""
     query = select(Match.id, Family.name).join(Family, Family.id == Match.family_id)
@@ -58,7 +59,7 @@ async def raisable_matches(session: AsyncSession, person: Person) -> list[MatchC
     return [MatchChoice(id=row[0], family=row[1]) for row in rows]
 
 
-async def check_match(session: AsyncSession, person: Person, match_id: int) -> MatchChoice:
+async def check_match(session: AsyncSession, person: Actor, match_id: int) -> MatchChoice:
     """The match, if this person may raise a concern on it; NotAllowed otherwise."""
     for choice in await raisable_matches(session, person):
         if choice.id == match_id:
@@ -66,12 +67,14 @@ async def check_match(session: AsyncSession, person: Person, match_id: int) -> M
     raise NotAllowed("not a match of this person")
 
 
-async def severity_choices(session: AsyncSession, person: Person) -> list[SeverityChoice]:
+async def severity_choices(session: AsyncSession, person: Actor) -> list[SeverityChoice]:
+    person = await actors.row(session, person)
     org = await people.organisation_of(session, person)
     return [SeverityChoice(s, ack_minutes(org.ack_deadlines_minutes, s)) for s in Severity]
 
 
-async def emergency_phone(session: AsyncSession, person: Person) -> str:
+async def emergency_phone(session: AsyncSession, person: Actor) -> str:
+    person = await actors.row(session, person)
     return (await people.organisation_of(session, person)).emergency_phone
 
 
@@ -171,10 +174,11 @@ async def load_facts(session: AsyncSession, concern: Concern) -> Facts:
     )
 
 
-async def pending(session: AsyncSession, actor: Person) -> Pending:
+async def pending(session: AsyncSession, actor: Actor) -> Pending:
     """The open concerns and help requests the actor may see (a worker: their own; a
     coordinator: the organisation's; an admin: what was escalated to them): concerns nobody
     acknowledged first, then the most severe, then the oldest; help requests oldest first."""
+    actor = await actors.row(session, actor)
     require_staff(actor)
     rows = (
         await session.execute(

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import people
+from bot.services import actors, people
 from bot.services.concerns.cards import send_cards
 from bot.services.concerns.history import record_event, record_skipped
 from bot.services.concerns.jobs import give_up
@@ -26,12 +26,12 @@ from bot.services.escalation import (
     mentee_severity,
 )
 from bot.services.help import clean_text
+from domain.values import Actor
 from storage.models import (
     Concern,
     ConcernCategory,
     ConcernStatus,
     Match,
-    Person,
     Role,
     Severity,
 )
@@ -40,7 +40,7 @@ from storage.models import (
 async def raise_concern(
     session: AsyncSession,
     now: datetime,
-    reporter: Person,
+    reporter: Actor,
     match_id: int,
     category: ConcernCategory | str,
     description: str,
@@ -49,6 +49,7 @@ async def raise_concern(
     """A mentor (or a mentee of the family) raises a concern on a match. Mentors grade its
     severity; a mentee's is decided here. The referring worker gets the card (an emergency also
     goes to the coordinators at once); a level with nobody reachable is skipped at once."""
+    reporter = await actors.row(session, reporter)
     try:
         category = ConcernCategory(category)
         if reporter.role == Role.MENTEE:
@@ -117,7 +118,7 @@ async def raise_concern(
 async def raise_problem(
     session: AsyncSession,
     now: datetime,
-    mentee: Person,
+    mentee: Actor,
     category: ConcernCategory | str,
     description: str,
 ) -> Raised:

@@ -16,19 +16,20 @@ from bot.notifications.help import (
     staff_card,
     thread_buttons,
 )
-from bot.services import audit, outbox, people
+from bot.services import actors, audit, outbox, people
 from bot.services.errors import Invalid, NotAllowed
 from bot.services.help import queries as q
 from bot.services.help.rules import MENTOR_KINDS, REF, authorise, clean_text
 from bot.services.help.values import Closed, Sent
 from domain import HelpKind, Role, ThreadStatus
+from domain.values import Actor
 from storage.models import HelpMessage, HelpRequest, Match, Person
 
 
 async def ask(
     session: AsyncSession,
     now: datetime,
-    requester: Person,
+    requester: Actor,
     kind: HelpKind,
     text: str | None = None,
     *,
@@ -40,6 +41,7 @@ async def ask(
     Mentors ask one of the mentor kinds about one of their active matches (`match_id`, which
     may be left out when they have exactly one). Mentees ask with `HelpKind.MENTEE`, about
     their family's active match, with typed `text` or a ready-made `preset`."""
+    requester = await actors.row(session, requester)
     org = await people.organisation_of(session, requester)
     match = await _asked_about(session, requester, kind, match_id, preset)
     author_reader = await people.reader(session, requester)
@@ -102,10 +104,11 @@ async def ask(
 
 
 async def reply(
-    session: AsyncSession, now: datetime, author: Person, request_id: int, text: str
+    session: AsyncSession, now: datetime, author: Actor, request_id: int, text: str
 ) -> Sent:
     """Add a message to an open thread and queue it for the other side. Staff answering
     clears the request's answer deadline."""
+    author = await actors.row(session, author)
     hr = await q.get(session, request_id, lock=True)
     as_staff = await authorise(session, author, hr)
     if hr.status != ThreadStatus.OPEN:
@@ -162,8 +165,9 @@ async def reply(
     return Sent(hr.id, message.id, queued, worker.name)
 
 
-async def close(session: AsyncSession, now: datetime, person: Person, request_id: int) -> Closed:
+async def close(session: AsyncSession, now: datetime, person: Actor, request_id: int) -> Closed:
     """Close a thread; everyone else in it is told. Closing a closed thread changes nothing."""
+    person = await actors.row(session, person)
     hr = await q.get(session, request_id, lock=True)
     await authorise(session, person, hr)
     if hr.status == ThreadStatus.CLOSED:

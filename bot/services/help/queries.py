@@ -6,11 +6,12 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import access
+from bot.services import access, actors
 from bot.services.errors import NotAllowed, NotFound
 from bot.services.help.rules import authorise
 from bot.services.help.values import MatchChoice, OpenHelp, Thread
 from domain import MatchStatus, Role, ThreadStatus
+from domain.values import Actor
 from storage.models import (
     Family,
     HelpMessage,
@@ -22,7 +23,7 @@ from storage.models import (
 )
 
 
-async def mentor_matches(session: AsyncSession, mentor: Person) -> list[MatchChoice]:
+async def mentor_matches(session: AsyncSession, mentor: Actor) -> list[MatchChoice]:
     """The active matches a mentor can ask about, oldest first."""
     if mentor.role != Role.MENTOR:
         raise NotAllowed("only mentors ask about a match")
@@ -41,7 +42,7 @@ async def mentor_matches(session: AsyncSession, mentor: Person) -> list[MatchCho
     return [MatchChoice(mid, family, worker) for mid, family, worker in rows.all()]
 
 
-async def mentor_match(session: AsyncSession, mentor: Person, match_id: int) -> MatchChoice:
+async def mentor_match(session: AsyncSession, mentor: Actor, match_id: int) -> MatchChoice:
     """One of the mentor's active matches; NotFound for any other."""
     for choice in await mentor_matches(session, mentor):
         if choice.id == match_id:
@@ -49,9 +50,10 @@ async def mentor_match(session: AsyncSession, mentor: Person, match_id: int) -> 
     raise NotFound("not one of this mentor's active matches")
 
 
-async def mentee_match(session: AsyncSession, mentee: Person) -> MatchChoice | None:
+async def mentee_match(session: AsyncSession, mentee: Actor) -> MatchChoice | None:
     """The match a mentee's request goes to: their family's active match (the latest when
     there are several), or None."""
+    mentee = await actors.row(session, mentee)
     if mentee.role != Role.MENTEE:
         raise NotAllowed("only mentees ask as mentees")
     match = await family_match(session, mentee)
@@ -109,8 +111,9 @@ async def open_requests_for(session: AsyncSession, actor: Person) -> list[OpenHe
     return kept
 
 
-async def thread(session: AsyncSession, person: Person, request_id: int) -> Thread:
+async def thread(session: AsyncSession, person: Actor, request_id: int) -> Thread:
     """A help request this person may write in (NotAllowed otherwise), open or not."""
+    person = await actors.row(session, person)
     hr = await get(session, request_id)
     as_staff = await authorise(session, person, hr)
     requester = await session.get(Person, hr.requester_id)
@@ -118,8 +121,9 @@ async def thread(session: AsyncSession, person: Person, request_id: int) -> Thre
     return Thread(hr.id, hr.kind, hr.status, hr.requester_id, requester.name, as_staff)
 
 
-async def whole_text(session: AsyncSession, person: Person, message_id: int) -> str:
+async def whole_text(session: AsyncSession, person: Actor, message_id: int) -> str:
     """One message of a help thread, whole, for someone who may read the thread."""
+    person = await actors.row(session, person)
     message = await session.get(HelpMessage, message_id)
     if message is None:
         raise NotFound("no such help message")
