@@ -1,0 +1,128 @@
+"""A referring worker's `/request`: the family's name, what they need, how urgent, a note for
+the coordinators; the answers live in a `RequestDraft` until the request is sent."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.services import match_requests, match_texts
+from bot.services.drafts import Draft
+from bot.services.errors import Invalid
+from bot.services.match_texts import REQUEST_PREFIX
+from handlers.common import Buttons, Ctx, chunk
+from handlers.match_life.draft import REQUEST_FLOW, RequestDraft
+from handlers.match_life.profile import mark
+from storage.match_life import Topic, Urgency
+
+
+async def on_request(ctx: Ctx) -> None:
+    await ctx.save_draft(REQUEST_FLOW, "family", RequestDraft().to_data())
+    ctx.reply(ctx._("Which family needs mentors? Type the family's name."))
+
+
+def _needs_buttons(ctx: Ctx, chosen: tuple[str, ...]) -> Buttons:
+    p = REQUEST_PREFIX
+    items = [
+        (mark(t.value in chosen) + ctx._(match_texts.TOPICS[t]), f"{p}:n:{t.value}") for t in Topic
+    ]
+    return [*chunk(items, 2), [(ctx._("Done"), f"{p}:nd")]]
+
+
+async def on_family_text(ctx: Ctx, draft: Draft, text: str) -> None:
+    name = " ".join(text.split())
+    if not name or len(name) > 200:
+        ctx.reply(ctx._("Please type the family's name (at most 200 characters)."))
+        return
+    asked = await _typed(ctx, draft)
+    if asked is None:
+        return
+    await ctx.save_draft(REQUEST_FLOW, "needs", replace(asked, family=name).to_data())
+    ctx.reply(ctx._("What does the family need help with? Tap to switch."), _needs_buttons(ctx, ()))
+
+
+async def on_note_text(ctx: Ctx, draft: Draft, text: str) -> None:
+    if len(text) > match_requests.NOTE_MAX:
+        ctx.reply(
+            ctx._("Your note is too long: please shorten it to %(n)s characters.")
+            % {"n": ctx.tr.number(match_requests.NOTE_MAX)}
+        )
+        return
+    asked = await _typed(ctx, draft)
+    if asked is not None:
+        await _create(ctx, replace(asked, note=text))
+
+
+async def _typed(ctx: Ctx, draft: Draft) -> RequestDraft | None:
+    """The request a typed answer goes on with; one that cannot be read is dropped."""
+    asked = RequestDraft.from_data(draft.data)
+    if asked is None:
+        await ctx.clear_draft()
+        ctx.reply(ctx._("This request is no longer in progress. Send /request to start again."))
+    return asked
+
+
+async def _create(ctx: Ctx, asked: RequestDraft) -> None:
+    if asked.family is None:
+        raise Invalid("bad_data")
+    try:
+        await match_requests.create_request(
+            ctx.session,
+            ctx.now,
+            ctx.me,
+            family_name=asked.family,
+            needs=list(asked.needs),
+            urgency=(asked.urgency or Urgency.NORMAL).value,
+            note=asked.note,
+            actor_id=ctx.me.id,
+        )
+    except Invalid as exc:
+        if exc.code in ("open_match", "open_request"):
+            await ctx.clear_draft()
+            ctx.reply(
+                ctx._(
+                    "This family already has an open match or request, so nothing new was "
+                    "sent. The coordinators have it."
+                )
+            )
+            return
+        raise
+    await ctx.clear_draft()
+    ctx.reply(
+        ctx._("Your request was sent to the coordinators. You will hear when mentors accept.")
+    )
+
+
+async def on_worker_press(ctx: Ctx, action: str, value: str) -> None:
+    draft = ctx.draft if ctx.draft is not None and ctx.draft.flow == REQUEST_FLOW else None
+    asked = RequestDraft.from_data(draft.data) if draft is not None else None
+    if draft is None or asked is None:  # none, or one that cannot be read: begin again
+        if draft is not None:
+            await ctx.clear_draft()
+        ctx.edit(ctx._("This request is no longer in progress. Send /request to start again."))
+        return
+    if action == "n" and draft.state == "needs":
+        if value not in {t.value for t in Topic}:
+            raise Invalid("bad_data")
+        asked = replace(asked, needs=tuple(sorted(set(asked.needs) ^ {value})))
+        await ctx.save_draft(REQUEST_FLOW, "needs", asked.to_data())
+        ctx.edit(
+            ctx._("What does the family need help with? Tap to switch."),
+            _needs_buttons(ctx, asked.needs),
+        )
+    elif action == "nd" and draft.state == "needs":
+        await ctx.save_draft(REQUEST_FLOW, "urgency", asked.to_data())
+        items = [
+            (ctx._(match_texts.URGENCIES[u]), f"{REQUEST_PREFIX}:u:{u.value}") for u in Urgency
+        ]
+        ctx.edit(ctx._("How urgent is it?"), [items])
+    elif action == "u" and draft.state == "urgency":
+        urgency = Urgency(value) if value in {u.value for u in Urgency} else Urgency.NORMAL
+        await ctx.save_draft(REQUEST_FLOW, "note", replace(asked, urgency=urgency).to_data())
+        ctx.edit(
+            ctx._("Add a note for the coordinators? Mentors never see it. Type it, or tap Skip."),
+            [[(ctx._("Skip"), f"{REQUEST_PREFIX}:ns")]],
+        )
+    elif action == "ns" and draft.state == "note":
+        await _create(ctx, asked)
+    else:
+        ctx.toast(ctx._("Please answer the last question."))
