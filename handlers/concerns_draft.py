@@ -85,3 +85,43 @@ async def drop(ctx: Ctx) -> None:
     """End a conversation whose draft no longer fits; the mentor is told to start again."""
     await ctx.clear_draft()
     views.stale(ctx, "/concern")
+
+
+@dataclass(frozen=True)
+class ProblemDraft:
+    """A mentee's `/problem` (flow "problem"): the category chosen (state "text"), or none
+    yet (state "category")."""
+
+    category: ConcernCategory | None = None
+
+    def to_data(self) -> dict[str, Any]:
+        return {} if self.category is None else {"category": self.category.value}
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Self | None:
+        category = data.get("category")
+        try:
+            return cls(ConcernCategory(category) if category is not None else None)
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True)
+class StaffNoteDraft:
+    """A resolution note or a message to the reporter being written by the staff (flows
+    "concern_resolve", "concern_reply"): the concern it is about."""
+
+    concern_id: int
+
+    def to_data(self) -> dict[str, Any]:
+        return {"concern_id": self.concern_id}
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Self | None:
+        concern_id = data.get("concern_id")
+        if isinstance(concern_id, bool) or not isinstance(concern_id, int | str):
+            return None
+        try:
+            return cls(int(concern_id))
+        except ValueError:
+            return None

@@ -12,6 +12,7 @@ from bot.services.errors import Invalid, NotFound
 from domain import ConcernCategory, Role
 from handlers import concerns_views as views
 from handlers.common import Ctx
+from handlers.concerns_draft import ProblemDraft
 from handlers.router import Router
 from handlers.texts import too_long
 
@@ -29,7 +30,7 @@ async def on_problem(ctx: Ctx) -> None:
     if not await concerns.raisable_matches(ctx.session, ctx.me):
         ctx.reply(ctx._("You have no mentoring group now. Please phone the office."))
         return
-    await ctx.save_draft(FLOW, "category", {})
+    await ctx.save_draft(FLOW, "category", ProblemDraft().to_data())
     _ask_problem(ctx)
 
 
@@ -49,7 +50,7 @@ async def on_category(ctx: Ctx, arg: str) -> None:
         # fits the situation comes first.
         lines = await help_lines.for_person(ctx.session, ctx.me, category)
         ctx.reply(views.situation_lines(ctx, category, lines))
-    await ctx.save_draft(FLOW, "text", {"category": category.value})
+    await ctx.save_draft(FLOW, "text", ProblemDraft(category).to_data())
     ctx.edit(
         ctx._("%(category)s. Write what happened, in your language. A few words are enough.")
         % {"category": ctx._(PROBLEM_LABELS[category])}
@@ -57,10 +58,13 @@ async def on_category(ctx: Ctx, arg: str) -> None:
 
 
 async def on_problem_text(ctx: Ctx, draft: Draft, text: str) -> None:
+    problem = ProblemDraft.from_data(draft.data)
+    if problem is None or problem.category is None:  # cannot be read: begin again
+        await ctx.clear_draft()
+        views.stale(ctx, "/problem")
+        return
     try:
-        raised = await concerns.raise_problem(
-            ctx.session, ctx.now, ctx.me, draft.data["category"], text
-        )
+        raised = await concerns.raise_problem(ctx.session, ctx.now, ctx.me, problem.category, text)
     except Invalid as exc:
         if exc.code == "no_match":
             await ctx.clear_draft()

@@ -21,6 +21,7 @@ from domain import ConcernStatus, Role
 from handlers import checkins as checkin_views
 from handlers import pending_quiet
 from handlers.common import Ctx
+from handlers.concerns_draft import StaffNoteDraft
 from handlers.router import Router
 from handlers.texts import too_long
 
@@ -76,7 +77,7 @@ async def on_resolve(ctx: Ctx, press: cb.Resolve) -> None:
     except Invalid as exc:
         _invalid(ctx, exc)
         return
-    await ctx.save_draft(FLOW_RESOLVE, "note", {"concern_id": concern_id})
+    await ctx.save_draft(FLOW_RESOLVE, "note", StaffNoteDraft(concern_id).to_data())
     ctx.reply(
         ctx._(
             "Write a short resolution note for concern #%(id)s: what was done. It stays with the "
@@ -86,8 +87,20 @@ async def on_resolve(ctx: Ctx, press: cb.Resolve) -> None:
     )
 
 
+async def _concern_of(ctx: Ctx, draft: Draft) -> int | None:
+    """The concern a note is written about; a draft that cannot be read is dropped."""
+    note = StaffNoteDraft.from_data(draft.data)
+    if note is None:
+        await ctx.clear_draft()
+        ctx.reply(ctx._("Sorry, that did not work. Please try again."))
+        return None
+    return note.concern_id
+
+
 async def on_resolve_note(ctx: Ctx, draft: Draft, text: str) -> None:
-    concern_id = int(draft.data["concern_id"])
+    concern_id = await _concern_of(ctx, draft)
+    if concern_id is None:
+        return
     try:
         acted = await concerns.resolve(ctx.session, ctx.now, ctx.me, concern_id, text)
     except Invalid as exc:
@@ -109,7 +122,7 @@ async def on_resolve_note(ctx: Ctx, draft: Draft, text: str) -> None:
 
 async def on_reply(ctx: Ctx, press: cb.Reply) -> None:
     concern_id = await concerns.can_reply(ctx.session, ctx.me, press.concern_id)
-    await ctx.save_draft(FLOW_REPLY, "text", {"concern_id": concern_id})
+    await ctx.save_draft(FLOW_REPLY, "text", StaffNoteDraft(concern_id).to_data())
     ctx.reply(
         ctx._(
             "Write your message to the person who raised concern #%(id)s, in one message. "
@@ -120,7 +133,9 @@ async def on_reply(ctx: Ctx, press: cb.Reply) -> None:
 
 
 async def on_reply_text(ctx: Ctx, draft: Draft, text: str) -> None:
-    concern_id = int(draft.data["concern_id"])
+    concern_id = await _concern_of(ctx, draft)
+    if concern_id is None:
+        return
     try:
         acted = await concerns.reply(ctx.session, ctx.now, ctx.me, concern_id, text)
     except Invalid as exc:
