@@ -22,6 +22,8 @@ from babel.lists import format_list
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
+from bot import cldr
+
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
 DEFAULT_LOCALE = "en"
@@ -153,7 +155,7 @@ def telegram_code(locale: str) -> str | None:
 
 def cldr_locale(locale: str) -> Locale:
     """Babel's locale for a catalog code ("kmr" is CLDR's "ku"; "fa_AF" is Afghan Persian)."""
-    return Locale.parse(CLDR_LOCALES.get(locale, locale))
+    return cldr.trimmed(Locale.parse(CLDR_LOCALES.get(locale, locale)))
 
 
 def is_valid_timezone(name: str) -> bool:
@@ -215,10 +217,10 @@ def formatting_locale(language: str, region: str | None) -> Locale:
     own = cldr_locale(language)
     if region and not own.territory:  # "fa_AF" keeps Afghanistan's usage everywhere
         try:
-            return Locale.parse(f"{own.language}_{region.upper()}")
+            return cldr.trimmed(Locale.parse(f"{own.language}_{region.upper()}"))
         except (UnknownLocaleError, ValueError):
             if language == "en" and region.upper() != "US":
-                return Locale.parse("en_GB")
+                return cldr.trimmed(Locale.parse("en_GB"))
     return own
 
 
