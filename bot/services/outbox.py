@@ -34,6 +34,12 @@ class Document:
     mime: str = "application/octet-stream"
 
 
+def deliverable(recipient: Person) -> bool:
+    """The outbox takes messages for this person (`enqueue` queues nothing otherwise): linked
+    to Telegram, not marked unreachable, still active."""
+    return recipient.telegram_id is not None and recipient.reachable and recipient.active
+
+
 def enqueue(
     session: AsyncSession,
     now: datetime,
@@ -54,7 +60,7 @@ def enqueue(
     cannot reach: not linked to Telegram, marked unreachable, or no longer active.
     `copy_of` (chat id, message id): the message is a copy of that one (copyMessage: its
     content is not stored here, and the copy shows nothing of its sender); `text` is unused."""
-    if recipient.telegram_id is None or not recipient.reachable or not recipient.active:
+    if not deliverable(recipient):
         return None
     message = OutboxMessage(
         person_id=recipient.id,
@@ -101,7 +107,7 @@ class Bulk:
         dedupe_key: str | None = None,
     ) -> bool:
         """False (nothing queued) for a person the bot cannot reach, as `enqueue`."""
-        if recipient.telegram_id is None or not recipient.reachable or not recipient.active:
+        if not deliverable(recipient):
             return False
         self.rows.append(
             {
