@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import metrics
+from bot.notifications import bus
 from bot.preflight import classify
 from bot.runtime import Runtime
 
@@ -273,6 +274,7 @@ async def tick(
             try:
                 async with rt.db.transaction() as session:
                     did = await by_name[name](session, now, size, cursor)
+                    await bus.dispatch(session)
                 done[name] += did
             except asyncio.CancelledError:
                 raise
@@ -356,6 +358,7 @@ async def _first_round(
                 size = state.sizes.get(name, batch) if batch_seconds else batch
                 job_began = time.monotonic()
                 did = await by_name[name](session, now, size, cursor)
+                await bus.dispatch(session)
                 results[name] = did
                 if did or cursor.more:
                     batches += 1

@@ -490,7 +490,7 @@ def test_russian_and_ukrainian_calques_are_caught() -> None:
 
 def test_a_label_with_a_context_is_translated_in_its_context() -> None:
     from bot.i18n import NP_, translator
-    from bot.services.concerns import PROBLEM_LABELS
+    from bot.notifications.concerns import PROBLEM_LABELS
     from bot.services.meetings import ACTIVITIES
     from storage.models import ConcernCategory
 

@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import RTL_LOCALES
+from bot.notifications import bus
 from bot.services import appointments, concerns
 from storage.match_life import FirstMeetingOutcome, Gender, RequestStatus, Urgency
 from storage.models import (
@@ -311,6 +312,7 @@ async def seed(session: AsyncSession, now: datetime) -> Seeded:
         Severity.MEDIUM,
     )
     out.concern_id = raised.concern_id
+    await bus.dispatch(session)
 
     # Profiles, and the Ahmadi family waiting for mentors: Laura asked 12 days ago.
     for key, (langs, area, slots, skills, capacity, gender) in MENTOR_PROFILES.items():
