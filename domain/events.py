@@ -10,6 +10,7 @@ their language, and queues it in the outbox. The people listed in an event (`not
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,22 @@ class HelpOverdue(Event):
     coordinators: tuple[int, ...]
 
 
+# --- matches --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatchWentQuiet(Event):
+    """No meeting logged for `days` days since `since` (the quiet spell's first day): the
+    alert of `level` (0 the mentors, 1 the referring worker, 2 the coordinators) goes to
+    `told`, once per spell."""
+
+    match_id: int
+    level: int
+    days: int
+    since: date
+    told: tuple[int, ...]
+
+
 __all__ = [
     "ConcernAcknowledged",
     "ConcernEscalated",
@@ -154,4 +171,5 @@ __all__ = [
     "HelpClosed",
     "HelpFollowedUp",
     "HelpOverdue",
+    "MatchWentQuiet",
 ]

@@ -16,7 +16,7 @@ from bot.i18n import translator
 from bot.notifications import bus
 from bot.notifications.concerns import CATEGORY_LABELS
 from bot.notifications.help_callbacks import NEED_HELP_DATA
-from bot.services import concerns, events
+from bot.services import concerns, events, quiet
 from bot.services import help as help_requests
 from domain import events as domain_events
 from domain.events import (
@@ -27,6 +27,7 @@ from domain.events import (
     Event,
     HelpAsked,
     HelpClosed,
+    MatchWentQuiet,
 )
 from storage.db import Database
 from storage.models import (
@@ -219,7 +220,7 @@ def test_every_event_has_a_handler_and_carries_ids_and_codes_only() -> None:
     for event_type in declared:
         for spec in fields(event_type):
             assert str(spec.type).replace(" ", "") in {
-                "int", "int|None", "str", "str|None", "bool", "tuple[int,...]",
+                "int", "int|None", "str", "str|None", "bool", "date", "tuple[int,...]",
             }, (event_type.__name__, spec.name, spec.type)  # fmt: skip
 
 
@@ -232,3 +233,26 @@ async def _raise_without_dispatch(db: Database, clock: ManualClock, ids: dict[st
             s, clock.now(), await _person(s, ids["mentor"]), ids["match"],
             ConcernCategory.WELLBEING, "She has not left the flat", Severity.HIGH,
         )  # fmt: skip
+
+
+async def test_a_quiet_match_records_who_is_nudged(db: Database, clock: ManualClock) -> None:
+    async with building(db, clock.now()) as b:
+        org = await b.org(quiet_days=[7, 10, 20])
+        worker = await b.person(org, Role.WORKER, telegram_id=8191)
+        mentor = await b.person(org, Role.MENTOR, telegram_id=8192, locale="es")
+        match = await b.match(
+            await b.family(org, "Haddad"),
+            [mentor],
+            worker,
+            started_on=clock.now().date() - timedelta(days=8),
+        )
+    since = clock.now().date() - timedelta(days=8)
+    async with db.transaction() as s:
+        assert await quiet.quiet_batch(s, clock.now(), 0, 100) == (1, None)
+        assert events.recorded(s) == [MatchWentQuiet(match.id, 0, 8, since, (mentor.id,))]
+        await bus.dispatch(s)
+        [nudge] = (await s.execute(select(OutboxMessage))).scalars()
+    assert (nudge.person_id, nudge.kind) == (mentor.id, "quiet_match")
+    assert nudge.dedupe_key == f"quiet:{match.id}:0:{since.isoformat()}:{mentor.id}"
+    assert "/log" in nudge.text and "Haddad" in nudge.text and "8" in nudge.text
+    assert not nudge.text.startswith("It has been")  # in the mentor's Spanish

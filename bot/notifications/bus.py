@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.notifications import help_notices
+from bot.notifications import help_notices, quiet
 from bot.notifications.concerns import outgoing as concern_notices
 from bot.services import events
 from domain.events import (
@@ -34,6 +34,7 @@ from domain.events import (
     HelpClosed,
     HelpFollowedUp,
     HelpOverdue,
+    MatchWentQuiet,
 )
 
 Handler = Callable[[AsyncSession, datetime, Any], Awaitable[None]]
@@ -53,6 +54,7 @@ HANDLERS: dict[type[Event], list[tuple[Any, str]]] = {
     HelpFollowedUp: [(help_notices, "on_followed_up")],
     HelpClosed: [(help_notices, "on_closed")],
     HelpOverdue: [(help_notices, "on_overdue")],
+    MatchWentQuiet: [(quiet, "on_quiet")],
 }
 
 
