@@ -3,8 +3,8 @@ its handlers, which find the readers, render what each reads in their own langua
 timezone (texts, cards, buttons) and queue it in the outbox, in that same transaction.
 
 Whoever owns the transaction calls `dispatch` once its work is done and before it commits:
-`handlers.common.wrap` (one update), `bot.jobs.tick` (one job batch), `bot.cli`
-(`Call.run_in_transaction`). Events are handled in the order they were recorded; a handler
+`handlers.common.wrap` (one update), `bot.jobs.tick` (one job batch, in `bot.jobs.ticks`),
+`bot.cli` (`Call.run_in_transaction`). Events are handled in the order they were recorded; a handler
 that fails fails the transaction, so what happened and what was said of it commit together
 or not at all. A transaction that would commit with events still undispatched is refused.
 """
