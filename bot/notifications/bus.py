@@ -4,9 +4,9 @@ timezone (texts, cards, buttons) and queue it in the outbox, in that same transa
 
 Whoever owns the transaction calls `dispatch` once its work is done and before it commits:
 `handlers.common.wrap` (one update), `bot.jobs.tick` (one job batch, in `bot.jobs.ticks`),
-`bot.cli` (`Call.run_in_transaction`). Events are handled in the order they were recorded; a handler
-that fails fails the transaction, so what happened and what was said of it commit together
-or not at all. A transaction that would commit with events still undispatched is refused.
+`bot.cli` (`Call.run_in_transaction`). Events are handled in the order they were recorded;
+a handler that fails fails the transaction, so what happened and what was said of it commit
+together or not at all. A transaction that would commit with events still undispatched is refused.
 """
 
 from __future__ import annotations
