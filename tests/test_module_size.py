@@ -23,7 +23,6 @@ OVER_THE_LIMIT = {
     "bot/services/reminders.py": 655,
     "storage/models.py": 648,
     "bot/services/appointments.py": 624,
-    "bot/delivery.py": 591,
     "bot/intake.py": 574,
     "bot/services/progress.py": 537,
     "bot/services/checkins.py": 531,

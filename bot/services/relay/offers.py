@@ -4,7 +4,7 @@ Marta?") to the mentors of their family's active match, or to its referring work
 office"); a mentor (or that worker) answers with the Reply button and the answer goes back
 to the mentee.
 
-Relayed messages are copied (`copyMessage`, see bot/delivery.py), never forwarded: nobody
+Relayed messages are copied (`copyMessage`, see `bot.delivery`), never forwarded: nobody
 sees anybody's Telegram account or number, and the content is not stored here (a `Relay` row
 keeps ids only). Each copy comes after a line, in the reader's language, saying who wrote and
 in which language. The sender is told what became of their message: who has it, who could
