@@ -47,7 +47,6 @@ OVER_THE_LIMIT = {
     "handlers/invite.py": 321,
     "handlers/progress.py": 315,
     "handlers/relay.py": 313,
-    "bot/logs.py": 308,
     "bot/services/retention.py": 302,
 }
 
