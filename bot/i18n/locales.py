@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 
+from bot import cldr
+
 LOCALES_DIR = Path(__file__).resolve().parent.parent.parent / "locales"
 DOMAIN = "messages"
 DEFAULT_LOCALE = "en"
@@ -112,8 +114,9 @@ def telegram_code(locale: str) -> str | None:
 
 
 def cldr_locale(locale: str) -> Locale:
-    """Babel's locale for a catalog code ("kmr" is CLDR's "ku"; "fa_AF" is Afghan Persian)."""
-    return Locale.parse(CLDR_LOCALES.get(locale, locale))
+    """Babel's locale for a catalog code ("kmr" is CLDR's "ku"; "fa_AF" is Afghan Persian),
+    its data loaded and trimmed (bot/cldr.py)."""
+    return cldr.trimmed(Locale.parse(CLDR_LOCALES.get(locale, locale)))
 
 
 def is_valid_timezone(name: str) -> bool:
@@ -146,7 +149,7 @@ def formatting_locale(language: str, region: str | None) -> Locale:
     `region` expects: the language as written in that country when CLDR knows it ("en_ES":
     "Tuesday 3 March, 17:30"); for English elsewhere outside the US, British usage (day before
     month, 24-hour clock) rather than American; otherwise the language's own."""
-    own = cldr_locale(language)
+    own = Locale.parse(CLDR_LOCALES.get(language, language))  # its data is not loaded yet
     if region and not own.territory:  # "fa_AF" keeps Afghanistan's usage everywhere
         try:
             return Locale.parse(f"{own.language}_{region.upper()}")

@@ -7,14 +7,16 @@ import html
 import io
 import re
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_datetime, format_time, format_timedelta
 from babel.lists import format_list
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
+from bot import cldr
 from bot.i18n import locales
 from bot.i18n.locales import (
     ABOUT,
@@ -106,14 +108,23 @@ class Translator:
         # How the reader asked to be addressed; messages with a gendered variant use it.
         self.address = address if address in ADDRESS_FORMS else None
         self._t = _catalog(self.locale)
-        self._babel = formatting_locale(self.locale, region)
-        # Numbers are written as the language writes them ("1,000" in English anywhere).
-        self._numbers = cldr_locale(self.locale)
+        self._formatting = formatting_locale(self.locale, region)
         # The CLDR locale of dates and numbers ("en_ES"), for reading dates people type.
-        self.formats = str(self._babel)
+        self.formats = str(self._formatting)
         # `when` of the moments seen lately: a scheduler batch writes the same appointment
         # times for many readers of one language (pure: the same moment, zone and locale).
         self._when: dict[tuple[datetime, str], str] = {}
+
+    # Babel's data of a locale is loaded (and trimmed, bot/cldr.py) the first time a reader of
+    # it needs a date or a number, not when the translator is made: most only need texts.
+    @cached_property
+    def _babel(self) -> Locale:
+        return cldr.trimmed(self._formatting)
+
+    @cached_property
+    def _numbers(self) -> Locale:
+        # Numbers are written as the language writes them ("1,000" in English anywhere).
+        return cldr_locale(self.locale)
 
     @property
     def rtl(self) -> bool:
