@@ -20,7 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_, isolate
-from bot.services import audit, outbox, people, reminders
+from bot.services import audit, outbox, people
+from bot.services.appointments import reminders
 from bot.services.errors import Invalid, NotFound
 from storage.models import Family, Match, MatchMentor, MatchStatus, Person, Relay, Role
 
