@@ -43,7 +43,6 @@ OVER_THE_LIMIT = {
     "handlers/common.py": 349,
     "handlers/start.py": 321,
     "handlers/invite.py": 321,
-    "handlers/progress.py": 315,
     "handlers/relay.py": 313,
     "bot/logs.py": 308,
     "bot/services/retention.py": 302,

@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import isolate
+from bot.notifications.progress import MatchPick
 from bot.services import outbox, people
 from bot.services.progress.rules import REMIND_AFTER, outside_quiet_hours, period_due
 from storage.models import (
@@ -252,7 +253,7 @@ def _ask(
         mentor,
         "report_reminder" if reminder else "report_request",
         text,
-        buttons=[[(_("Report now"), f"rp:m:{match.id}")]],
+        buttons=[[(_("Report now"), MatchPick(match.id).pack())]],
         ref=("report_request", request.id),
         dedupe_key=f"report_request:{request.id}:{int(reminder)}",
         not_before=outside_quiet_hours(now, rd.tz, mentor.quiet_start, mentor.quiet_end),
