@@ -94,7 +94,7 @@ async def schedule(
     last_contact: dict[int, datetime] = {}  # member -> their last reminder (or the card: now)
     for person in members:
         tz = _timezone(person, org)
-        # The card goes out of the member's quiet hours too (appointments._tell_family).
+        # The card goes out of the member's quiet hours too (`notices._tell_family`).
         card_at = after_quiet_hours(
             now, tz, person.quiet_start, person.quiet_end, before=appointment.starts_at
         )
