@@ -15,7 +15,8 @@ from bot import jobs
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.runtime import Runtime
-from bot.services import appointments, concerns, reminders
+from bot.services import appointments, concerns
+from bot.services.appointments import reminders
 from storage.db import Database
 from storage.models import (
     ConcernCategory,

@@ -6,7 +6,6 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from bot.services import help_lines as help_line_rules
-from bot.services import reminders as reminder_rules
 from bot.services import retention as retention_policy
 from bot.services.admin.checks import (
     CADENCE_DAYS,
@@ -22,6 +21,7 @@ from bot.services.admin.checks import (
     check_text,
     check_weekday,
 )
+from bot.services.appointments import reminders as reminder_rules
 from bot.services.errors import Invalid
 from storage.models import (
     Organisation,

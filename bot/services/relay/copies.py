@@ -8,7 +8,8 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import outbox, people, reminders
+from bot.services import outbox, people
+from bot.services.appointments import reminders
 from bot.services.relay.queries import phone_of
 from bot.services.relay.rules import ANSWER, REF, data
 from storage.models import Person, Relay

@@ -6,43 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.i18n import N_, Translator, isolate
-from domain.values import Buttons as Buttons  # re-exported
-from storage.models import Answer, AppointmentStatus
-
-# Callback data of the mentee's answer buttons:
-# "ans:<appointment id>:<answer>:<card kind>:<appointment sequence>".
-ANSWER_PREFIX = "ans"
-CARD_CODES = {"planned": "p", "moved": "m", "reminder": "r", "next": "x"}
-CARD_BY_CODE = {code: kind for kind, code in CARD_CODES.items()}
-ANSWER_CODES: dict[Answer, str] = {
-    Answer.COMING: "c",
-    Answer.CANNOT: "n",
-    Answer.RESCHEDULE: "r",
-}
-ANSWER_BY_CODE = {code: answer for answer, code in ANSWER_CODES.items()}
-
-ANSWER_LABELS: dict[Answer, str] = {
-    Answer.COMING: N_("I'll be there"),
-    Answer.CANNOT: N_("I can't come"),
-    Answer.RESCHEDULE: N_("I'd like another time"),
-}
-
-# The state of one person's answer, as a mentor reads it.
-ANSWER_STATES: dict[Answer | None, str] = {
-    Answer.COMING: N_("will be there"),
-    Answer.CANNOT: N_("cannot come"),
-    Answer.RESCHEDULE: N_("would like another time"),
-    None: N_("no answer yet"),
-}
-UNREACHABLE_STATE = N_("cannot be reached through the bot; please phone them")
-
-HEADINGS = {
-    "planned": N_("New meeting with %(who)s."),
-    "moved": N_("Your meeting with %(who)s has a new time."),
-    "reminder": N_("Reminder: your meeting with %(who)s."),
-    "next": N_("Meeting with %(who)s."),
-}
+from bot.i18n import Translator, isolate
+from bot.notifications.appointments.callbacks import ANSWER_CODES, AnswerPress
+from bot.notifications.appointments.texts import (
+    ANSWER_LABELS,
+    ANSWER_STATES,
+    HEADINGS,
+    UNREACHABLE_STATE,
+)
+from domain import Answer, AppointmentStatus
+from domain.values import Buttons
 
 
 @dataclass(frozen=True)
@@ -96,11 +69,11 @@ def answer_buttons(
     appointment's sequence so that a press on a card of an earlier time is not taken for the
     new one."""
     rows: Buttons = []
-    for answer, code in ANSWER_CODES.items():
+    for answer in ANSWER_CODES:
         label = tr.gettext(ANSWER_LABELS[answer])
         if answer == chosen:
             label = f"✓ {label}"
-        data = f"{ANSWER_PREFIX}:{view.id}:{code}:{CARD_CODES[kind]}:{view.sequence}"
+        data = AnswerPress(view.id, answer, kind, view.sequence).pack()
         rows.append([(label, data)])
     return rows
 
