@@ -15,6 +15,7 @@ from telegram.ext import ContextTypes
 
 from bot import replies
 from bot.i18n import Translator, normalise_locale, translator
+from bot.notifications import bus
 from bot.replies import Reply
 from bot.runtime import runtime_of
 from bot.services import audit, inbox, people, texts
@@ -125,6 +126,7 @@ def wrap(
                     ctx.reply(tr.gettext("This command is not available to you."))
                 else:
                     await fn(ctx)
+                await bus.dispatch(session)  # what others must be told, before the commit
                 planned = await _record(ctx, session)
                 queued = bool(session.info.get("outbox_dirty"))
         except (NotAllowed, NotFound) as exc:

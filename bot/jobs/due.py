@@ -42,7 +42,7 @@ async def _help_overdue(session: AsyncSession, now: datetime, limit: int, cursor
 
 
 async def _reminders(session: AsyncSession, now: datetime, limit: int, cursor: Cursor) -> int:
-    from bot.services import reminders
+    from bot.services.appointments import reminders
 
     done, cursor.more = await reminders.send_batch(session, now, limit)
     return done

@@ -20,9 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.charts import Series, bar_chart
 from bot.i18n import Translator, translator
+from bot.notifications.concerns import CATEGORY_LABELS, HELP_KIND_LABELS, SEVERITY_LABELS
 from bot.services import checkins
 from bot.services.admin import region_of
-from bot.services.concerns import CATEGORY_LABELS, HELP_KIND_LABELS, SEVERITY_LABELS
 from bot.services.exports import Period, SheetWriter, new_workbook
 from bot.services.match_cycle import CLOSURE_REASONS
 from bot.services.meetings import ACTIVITIES

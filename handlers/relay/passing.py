@@ -1,5 +1,5 @@
 """A mentee's message passed on: the offer under it, the mentee's answer to the offer, and a
-mentor's answer with the Reply button under the copy."""
+mentor's answer with the Reply button under the copy. See bot/services/relay/ for the rules."""
 
 from __future__ import annotations
 
