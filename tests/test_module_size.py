@@ -18,7 +18,6 @@ OVER_THE_LIMIT = {
     "bot/services/match_cycle.py": 815,
     "bot/catalogs.py": 750,
     "bot/services/match_requests.py": 708,
-    "bot/services/importer.py": 708,
     "bot/services/reminders.py": 655,
     "storage/models.py": 648,
     "bot/services/appointments.py": 624,
