@@ -29,14 +29,7 @@ def read(
         dialect = csv.excel
     reader = csv.reader(itertools.chain([first], stream), dialect)
     header = [column(h) for h in next(reader)]
-    problems = [
-        Rejected(1, f"unknown column {name!r} (known: {', '.join(COLUMNS)})")
-        for name in header
-        if name and name not in COLUMNS
-    ]
-    problems += [Rejected(1, f"missing column {name!r}") for name in REQUIRED if name not in header]
-    if len(set(header)) != len(header):
-        problems.append(Rejected(1, "a column appears twice"))
+    problems = _header_problems(header)
 
     def rows() -> Iterable[tuple[int, list[str]]]:
         line = reader.line_num
@@ -46,6 +39,18 @@ def read(
                 yield start, found
 
     return header, rows(), problems
+
+
+def _header_problems(header: list[str]) -> list[Rejected]:
+    problems = [
+        Rejected(1, f"unknown column {name!r} (known: {', '.join(COLUMNS)})")
+        for name in header
+        if name and name not in COLUMNS
+    ]
+    problems += [Rejected(1, f"missing column {name!r}") for name in REQUIRED if name not in header]
+    if len(set(header)) != len(header):
+        problems.append(Rejected(1, "a column appears twice"))
+    return problems
 
 
 def parse(text: str) -> tuple[list[Row], list[Rejected]]:

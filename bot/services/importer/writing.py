@@ -32,14 +32,26 @@ class Writer:
         self._pending_audit = []
         # Families named on mentees' rows that do not exist yet are made first; a mentee
         # without a family is a family of one, named after them ("Name (2)" if taken).
+        await self._make_families(batch)
+        rows = [self._person_row(item) for item in batch]
+        person_ids = await self._insert_people(batch, rows)
+        self.report.people.extend(person_ids)
+        self._audit_people(batch, person_ids)
+        await self.session.execute(
+            insert(AuditEvent).execution_options(render_nulls=True), self._pending_audit
+        )
+        await self._mentor_profiles(batch, person_ids)
+        await self._family_profiles(batch, rows)
+        return _mentor_rows(batch, person_ids)
+
+    async def _make_families(self, batch: list[Checked]) -> None:
         new = self._families_wanted(batch)
         ids = await self._new_families([o for o, _ in new], [n for _, n in new])
         for (org_id, name), family_id in zip(new, ids, strict=True):
             self.orgs.known(org_id).families[name] = family_id
             self.orgs.known(org_id).family_ids.add(family_id)
-        rows = [self._person_row(item) for item in batch]
-        person_ids = await self._insert_people(batch, rows)
-        self.report.people.extend(person_ids)
+
+    def _audit_people(self, batch: list[Checked], person_ids: list[int]) -> None:
         roles = {
             pid: {"role": item.values["role"].value}
             for item, pid in zip(batch, person_ids, strict=True)
@@ -50,17 +62,6 @@ class Writer:
             [(item.org.id, pid) for item, pid in zip(batch, person_ids, strict=True)],
             roles,
         )
-        await self.session.execute(
-            insert(AuditEvent).execution_options(render_nulls=True), self._pending_audit
-        )
-        await self._mentor_profiles(batch, person_ids)
-        await self._family_profiles(batch, rows)
-        # Kept until the end for the matches: only what they need of each mentor's row.
-        return [
-            (Row(item.row.line, {k: item.row.get(k) for k in MATCH_COLUMNS}), item.org.id, pid)
-            for item, pid in zip(batch, person_ids, strict=True)
-            if item.values["role"] == Role.MENTOR and item.row.get("family")
-        ]
 
     def _families_wanted(self, batch: list[Checked]) -> list[tuple[int, str]]:
         """The families to make, (organisation id, name) in the batch's order; names each
@@ -223,3 +224,12 @@ def _family_of_one(
     while name in families or (item.org.id, name) in wanted:
         name, n = f"{base} ({n})", n + 1
     return name
+
+
+def _mentor_rows(batch: list[Checked], person_ids: list[int]) -> list[MentorRow]:
+    """Kept until the end for the matches: only what they need of each mentor's row."""
+    return [
+        (Row(item.row.line, {k: item.row.get(k) for k in MATCH_COLUMNS}), item.org.id, pid)
+        for item, pid in zip(batch, person_ids, strict=True)
+        if item.values["role"] == Role.MENTOR and item.row.get("family")
+    ]
