@@ -36,7 +36,7 @@ from bot import jobs
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.runtime import Runtime
-from bot.services import reminders
+from bot.services.appointments import reminders
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import (

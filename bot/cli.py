@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import cli_match
 from bot.clock import SystemClock
 from bot.config import Settings, SettingsError, load_settings
+from bot.notifications import bus
 from bot.services import admin, exports, importer, invites
 from bot.services.errors import ServiceError
 from storage.db import Database
@@ -443,7 +444,9 @@ async def _in_transaction(
     try:
         await check_schema(db)
         async with db.transaction() as session:
-            return await work(session, SystemClock().now())
+            result = await work(session, SystemClock().now())
+            await bus.dispatch(session)
+            return result
     finally:
         await db.dispose()
 

@@ -92,7 +92,7 @@ def check_catalogs() -> list[Check]:
         folder = LOCALES_DIR / locale / "LC_MESSAGES"
         mo, po = folder / f"{DOMAIN}.mo", folder / f"{DOMAIN}.po"
         # What the bot reads: the compiled catalog, or its source when that is newer
-        # (bot/i18n.py compiles it in memory then).
+        # (bot/i18n compiles it in memory then).
         if po.exists() and po.stat().st_mtime > mo.stat().st_mtime:
             with po.open("rb") as handle:
                 catalog = read_po(handle, locale=locale)

@@ -23,6 +23,7 @@ from telegram.ext import ContextTypes
 from bot import replies
 from bot.i18n import Translator, normalise_locale, translator
 from bot.markup import Buttons as Buttons  # re-exported: every feature builds these
+from bot.notifications import bus
 from bot.replies import Reply
 from bot.runtime import Runtime, runtime_of
 from bot.services import audit, drafts, inbox, people, texts
@@ -307,6 +308,7 @@ def wrap(
                     ctx.reply(tr.gettext("This command is not available to you."))
                 else:
                     await fn(ctx)
+                await bus.dispatch(session)  # what others must be told, before the commit
                 planned = await _record(ctx, session)
                 queued = bool(session.info.get("outbox_dirty"))
         except (NotAllowed, NotFound) as exc:

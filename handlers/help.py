@@ -9,9 +9,10 @@ from typing import Any
 
 from bot.i18n import isolate as _iso
 from bot.notifications import help_callbacks as cb
+from bot.notifications.help import ASK_LABELS
 from bot.services import help as help_requests
 from bot.services.errors import Invalid, NotAllowed, NotFound
-from bot.services.help import ASK_LABELS, PRESETS
+from bot.services.help import PRESETS
 from domain import HelpKind, Role
 from handlers import help_thread as thread
 from handlers.common import Buttons, Ctx

@@ -12,7 +12,7 @@ from bot.services import match_cycle
 from bot.services.errors import Invalid
 from bot.services.match_cycle import CLOSE_PREFIX, FEEDBACK_PREFIX, FIRST_PREFIX
 from domain import Role
-from handlers import appointments as planning
+from handlers import appointments_ask as planning
 from handlers.common import Ctx, id_arg, number_arg
 from handlers.router import Router
 from storage.match_life import ClosureReason, FirstMeetingOutcome

@@ -4,6 +4,7 @@ own recent meetings, each with an Edit button that opens the /log conversation).
 from __future__ import annotations
 
 from bot.i18n import isolate
+from bot.notifications import meetings as cb
 from bot.services import meetings
 from bot.services.meetings import ACTIVITIES, EDIT_WINDOW_DAYS
 from domain import Role
@@ -76,7 +77,7 @@ async def on_mylogs(ctx: Ctx) -> None:
             "n": ctx.tr.number(n),
             "day": ctx.tr.day(view.occurred_on, "short"),
         }
-        buttons.append([(label, f"lg:me:{view.id}")])
+        buttons.append([(label, cb.EditMeeting(view.id).pack())])
     ctx.reply("\n".join(lines), buttons)
 
 

@@ -7,41 +7,30 @@ re-checked by the services (the match must be the mentor's and active).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from typing import Any
 
 from bot.i18n import isolate
+from bot.notifications import meetings as cb
 from bot.services import meetings
 from bot.services.errors import Invalid
 from bot.services.meetings import ACTIVITIES, UNWELL_MOOD, Entry
 from domain import Role
 from handlers import meetings_steps as steps
 from handlers import meetings_views as views
-from handlers.common import Buttons, Ctx, number_arg
+from handlers.common import Buttons, Ctx
 from handlers.concerns import new_concern_button
 from handlers.meetings_views import FLOW
 from handlers.router import Router
 from storage.models import Draft
 
 MENTOR = frozenset({Role.MENTOR})
-PRESS_STATE = {
-    "m": "match",
-    "d": "day",
-    "t": "minutes",
-    "a": "acts",
-    "md": "mood",
-    "n": "notes",
-    "ok": "summary",
-    "ed": "summary",
-    "x": "summary",
-    "ef": "edit",
-    "dup": "dup",
-}
 
 
 async def on_log(ctx: Ctx) -> None:
     if ctx.draft is not None and ctx.draft.flow == FLOW:
-        _ask_continue(ctx, "lg:go:n")
+        _ask_continue(ctx, cb.StartOver().pack())
         return
     await steps.start(ctx)
 
@@ -49,7 +38,7 @@ async def on_log(ctx: Ctx) -> None:
 def _ask_continue(ctx: Ctx, start_over: str) -> None:
     ctx.reply(
         ctx._("You have a meeting log in progress. Continue it, or start over?"),
-        [[(ctx._("Continue"), "lg:go:c"), (ctx._("Start over"), start_over)]],
+        [[(ctx._("Continue"), cb.Continue().pack()), (ctx._("Start over"), start_over)]],
     )
 
 
@@ -58,7 +47,7 @@ async def _on_edit_meeting(ctx: Ctx, meeting_id: int, *, drop_draft: bool) -> No
     progress is not dropped unasked: continue it, or start over on this meeting."""
     await meetings.own_meeting(ctx.session, ctx.now, ctx.tz, ctx.me, meeting_id)
     if not drop_draft and ctx.draft is not None and ctx.draft.flow == FLOW:
-        _ask_continue(ctx, f"lg:me:{meeting_id}:n")
+        _ask_continue(ctx, cb.EditMeeting(meeting_id, start_over=True).pack())
         return
     await steps.load_meeting(ctx, meeting_id)
 
@@ -111,16 +100,62 @@ async def _confirm(ctx: Ctx, data: dict[str, Any]) -> None:
     ctx.edit(text, buttons or None)
 
 
-async def on_press(ctx: Ctx, args: list[str]) -> None:
-    action, arg, extra = [*args, "", "", ""][:3]
-    if action == "me":
-        await _on_edit_meeting(ctx, number_arg(arg), drop_draft=extra == "n")
+async def _on_match(ctx: Ctx, data: dict[str, Any], press: cb.MatchPick) -> None:
+    data["m"] = press.match_id
+    data.pop("d", None)  # the date is checked against this match's start
+    await steps.goto(ctx, data, "day")
+
+
+async def _on_day(ctx: Ctx, data: dict[str, Any], press: cb.DayPick) -> None:
+    if press.days_back not in (0, 1):
+        raise Invalid("bad_data")
+    today = meetings.local_today(ctx.now, ctx.tz)
+    await steps.set_day(ctx, data, today - timedelta(days=press.days_back), new=False)
+
+
+async def _on_minutes(ctx: Ctx, data: dict[str, Any], press: cb.MinutesPick) -> None:
+    try:
+        if press.minutes is None:
+            raise Invalid("bad_data")
+        meetings.check_duration(press.minutes)
+    except Invalid as exc:
+        await steps.ask_again(ctx, data, "minutes", exc.code, new=False)
         return
-    if action == "m":  # authorise before anything else, even an old or forged press
-        await meetings.choice(ctx.session, ctx.me, number_arg(arg))
+    data["min"] = press.minutes
+    await steps.goto(ctx, data, steps.next_state(data, "minutes"))
+
+
+async def _on_mood(ctx: Ctx, data: dict[str, Any], press: cb.MoodPick) -> None:
+    meetings.check_mood(press.mood)
+    data["mood"] = press.mood
+    await steps.goto(ctx, data, steps.next_state(data, "mood"))
+
+
+async def _on_skip_notes(ctx: Ctx, data: dict[str, Any]) -> None:
+    data["notes"] = None
+    await steps.goto(ctx, data, "summary")
+
+
+async def _on_discard(ctx: Ctx, data: dict[str, Any]) -> None:
+    await ctx.clear_draft()
+    if data.get("mid"):
+        ctx.edit(ctx._("Discarded. Your meeting is unchanged."))
+    else:
+        ctx.edit(ctx._("Discarded. Nothing was saved."))
+
+
+async def on_press(ctx: Ctx, args: list[str]) -> None:
+    """Every `lg:` button: parsed by `bot.notifications.meetings`, then handed to its handler
+    in `PRESSES` when it answers the step the log is at (otherwise that step is shown again)."""
+    press = cb.parse(args)
+    if isinstance(press, cb.EditMeeting):
+        await _on_edit_meeting(ctx, press.meeting_id, drop_draft=press.start_over)
+        return
+    if isinstance(press, cb.MatchPick):  # authorise before anything else, even an old press
+        await meetings.choice(ctx.session, ctx.me, press.match_id)
     draft: Draft | None = ctx.draft if ctx.draft and ctx.draft.flow == FLOW else None
-    if action == "go":
-        if arg == "c" and draft is not None:
+    if isinstance(press, cb.Continue | cb.StartOver):
+        if isinstance(press, cb.Continue) and draft is not None:
             await steps.goto(ctx, dict(draft.data), draft.state)
         else:
             await steps.start(ctx)
@@ -129,52 +164,10 @@ async def on_press(ctx: Ctx, args: list[str]) -> None:
         ctx.stale(ctx._("This meeting log is no longer in progress. Send /log to start again."))
         return
     data, state = dict(draft.data), draft.state
-    if PRESS_STATE.get(action) != state:
+    if press is None or type(press) not in PRESSES or press.STATE != state:
         await steps.goto(ctx, data, state)
         return
-    if action == "m":
-        data["m"] = number_arg(arg)
-        data.pop("d", None)  # the date is checked against this match's start
-        await steps.goto(ctx, data, "day")
-    elif action == "d":
-        back = number_arg(arg)
-        if back not in (0, 1):
-            raise Invalid("bad_data")
-        today = meetings.local_today(ctx.now, ctx.tz)
-        await steps.set_day(ctx, data, today - timedelta(days=back), new=False)
-    elif action == "t":
-        try:
-            minutes = number_arg(arg)
-            meetings.check_duration(minutes)
-        except Invalid as exc:
-            await steps.ask_again(ctx, data, "minutes", exc.code, new=False)
-            return
-        data["min"] = minutes
-        await steps.goto(ctx, data, steps.next_state(data, "minutes"))
-    elif action == "a":
-        await _on_activity(ctx, data, arg)
-    elif action == "md":
-        mood = number_arg(arg)
-        meetings.check_mood(mood)
-        data["mood"] = mood
-        await steps.goto(ctx, data, steps.next_state(data, "mood"))
-    elif action == "n":
-        data["notes"] = None
-        await steps.goto(ctx, data, "summary")
-    elif action == "ok":
-        await _confirm(ctx, data)
-    elif action == "ed":
-        await steps.goto(ctx, data, "edit")
-    elif action == "x":
-        await ctx.clear_draft()
-        if data.get("mid"):
-            ctx.edit(ctx._("Discarded. Your meeting is unchanged."))
-        else:
-            ctx.edit(ctx._("Discarded. Nothing was saved."))
-    elif action == "ef":
-        await _on_edit_field(ctx, data, arg)
-    elif action == "dup":
-        await _on_duplicate(ctx, data, arg)
+    await PRESSES[type(press)](ctx, data, press)
 
 
 async def _on_activity(ctx: Ctx, data: dict[str, Any], code: str) -> None:
@@ -223,9 +216,27 @@ async def _on_duplicate(ctx: Ctx, data: dict[str, Any], choice: str) -> None:
         raise Invalid("bad_data")
 
 
+# Each button answering a step of the log (the step is the press's `STATE`), and its handler,
+# given the answers so far.
+PRESSES: dict[type[cb.Press], Callable[[Ctx, dict[str, Any], Any], Awaitable[None]]] = {
+    cb.MatchPick: _on_match,
+    cb.DayPick: _on_day,
+    cb.MinutesPick: _on_minutes,
+    cb.ActivityPick: lambda ctx, data, p: _on_activity(ctx, data, p.code),
+    cb.ActivitiesDone: lambda ctx, data, p: _on_activity(ctx, data, "done"),
+    cb.MoodPick: _on_mood,
+    cb.SkipNotes: lambda ctx, data, p: _on_skip_notes(ctx, data),
+    cb.Confirm: lambda ctx, data, p: _confirm(ctx, data),
+    cb.Edit: lambda ctx, data, p: steps.goto(ctx, data, "edit"),
+    cb.Discard: lambda ctx, data, p: _on_discard(ctx, data),
+    cb.EditField: lambda ctx, data, p: _on_edit_field(ctx, data, p.field),
+    cb.Duplicate: lambda ctx, data, p: _on_duplicate(ctx, data, p.choice),
+}
+
+
 def register(router: Router) -> None:
     router.command("log", on_log, roles=MENTOR)
-    router.callback("lg", on_press, roles=MENTOR)
+    router.callback(cb.PREFIX, on_press, roles=MENTOR)
     router.text_step(FLOW, "day", steps.on_day_text)
     router.text_step(FLOW, "minutes", steps.on_minutes_text)
     router.text_step(FLOW, "mood", steps.on_mood_text)

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from bot.i18n import isolate
+from bot.notifications import meetings as cb
 from bot.services import meetings
 from bot.services.meetings import ACTIVITIES, COMMON_DURATIONS, EDIT_WINDOW_DAYS, MOOD_LABELS
 from handlers.common import Buttons, Ctx, chunk
@@ -64,7 +65,9 @@ def reason(ctx: Ctx, code: str, started_on: date | None = None) -> str:
 
 
 def ask_match(ctx: Ctx, choices: list[meetings.MatchChoice]) -> tuple[str, Buttons]:
-    buttons = [[(c.family_name, f"lg:m:{c.id}")] for c in choices]  # labels are plain text
+    buttons = [
+        [(c.family_name, cb.MatchPick(c.id).pack())] for c in choices
+    ]  # labels are plain text
     return ctx._("Which family did you meet?"), buttons
 
 
@@ -75,31 +78,38 @@ def ask_day(ctx: Ctx, family: str) -> tuple[str, Buttons]:
     ) % {"family": isolate(family), "example": example_day(ctx)}
     # Translators: buttons: the day the meeting took place.
     today = ctx.pgettext("meeting day", "Today")
-    return text, [[(today, "lg:d:0"), (ctx.pgettext("meeting day", "Yesterday"), "lg:d:1")]]
+    return text, [
+        [
+            (today, cb.DayPick(0).pack()),
+            (ctx.pgettext("meeting day", "Yesterday"), cb.DayPick(1).pack()),
+        ]
+    ]
 
 
 def ask_minutes(ctx: Ctx) -> tuple[str, Buttons]:
     text = ctx._("How long was the meeting?\nTap a button, or type it (for example 45 or 1:30).")
-    return text, chunk(((short_duration(ctx, m), f"lg:t:{m}") for m in COMMON_DURATIONS), 3)
+    return text, chunk(
+        ((short_duration(ctx, m), cb.MinutesPick(m).pack()) for m in COMMON_DURATIONS), 3
+    )
 
 
 def ask_activities(ctx: Ctx, chosen: list[str]) -> tuple[str, Buttons]:
     text = ctx._("What did you do together? Choose one or more, then Done.")
     items = (
-        (("✓ " if code in chosen else "") + ctx._(label), f"lg:a:{code}")
+        (("✓ " if code in chosen else "") + ctx._(label), cb.ActivityPick(code).pack())
         for code, label in ACTIVITIES.items()
     )
-    return text, [*chunk(items, 2), [(ctx._("Done"), "lg:a:done")]]
+    return text, [*chunk(items, 2), [(ctx._("Done"), cb.ActivitiesDone().pack())]]
 
 
 def ask_mood(ctx: Ctx) -> tuple[str, Buttons]:
     text = ctx._("How did the family seem?")
-    return text, [[(ctx._(label), f"lg:md:{n}")] for n, label in MOOD_LABELS.items()]
+    return text, [[(ctx._(label), cb.MoodPick(n).pack())] for n, label in MOOD_LABELS.items()]
 
 
 def ask_notes(ctx: Ctx) -> tuple[str, Buttons]:
     text = ctx._("Anything to note for yourself or the staff? Type it, or tap Skip.")
-    return text, [[(ctx._("Skip"), "lg:n:skip")]]
+    return text, [[(ctx._("Skip"), cb.SkipNotes().pack())]]
 
 
 def describe(ctx: Ctx, family: str, data: dict[str, Any]) -> str:
@@ -129,9 +139,9 @@ def summary(ctx: Ctx, family: str, data: dict[str, Any]) -> tuple[str, Buttons]:
         ok = ctx._("Confirm")
     buttons = [
         [
-            (ok, "lg:ok"),
-            (ctx.pgettext("meeting button", "Edit"), "lg:ed"),
-            (ctx._("Discard"), "lg:x"),
+            (ok, cb.Confirm().pack()),
+            (ctx.pgettext("meeting button", "Edit"), cb.Edit().pack()),
+            (ctx._("Discard"), cb.Discard().pack()),
         ]
     ]
     return head + "\n" + describe(ctx, family, data), buttons
@@ -140,17 +150,17 @@ def summary(ctx: Ctx, family: str, data: dict[str, Any]) -> tuple[str, Buttons]:
 def edit_menu(ctx: Ctx, data: dict[str, Any], several_matches: bool) -> tuple[str, Buttons]:
     fields = [
         # Translators: a field of a logged meeting the mentor can change (a button).
-        (ctx.pgettext("meeting field", "Date"), "lg:ef:day"),
-        (ctx.pgettext("meeting field", "Duration"), "lg:ef:minutes"),
-        (ctx.pgettext("meeting field", "Activities"), "lg:ef:acts"),
-        (ctx._("How the family seemed"), "lg:ef:mood"),
-        (ctx.pgettext("meeting field", "Notes"), "lg:ef:notes"),
+        (ctx.pgettext("meeting field", "Date"), cb.EditField("day").pack()),
+        (ctx.pgettext("meeting field", "Duration"), cb.EditField("minutes").pack()),
+        (ctx.pgettext("meeting field", "Activities"), cb.EditField("acts").pack()),
+        (ctx._("How the family seemed"), cb.EditField("mood").pack()),
+        (ctx.pgettext("meeting field", "Notes"), cb.EditField("notes").pack()),
     ]
     if several_matches and not data.get("mid"):
         # Translators: a field of a logged meeting: which family (match) it was with.
-        fields.insert(0, (ctx.pgettext("meeting field", "Family"), "lg:ef:match"))
+        fields.insert(0, (ctx.pgettext("meeting field", "Family"), cb.EditField("match").pack()))
     rows = chunk(fields, 2)
-    rows.append([(ctx._("Back to the summary"), "lg:ef:back")])
+    rows.append([(ctx._("Back to the summary"), cb.EditField("back").pack())])
     return ctx._("What do you want to change?"), rows
 
 
@@ -159,8 +169,8 @@ def ask_duplicate(ctx: Ctx, family: str, day: date, can_edit: bool) -> tuple[str
         "You already logged a meeting with the %(family)s family on %(day)s. "
         "Was this another meeting, or do you want to edit that one?"
     ) % {"family": isolate(family), "day": ctx.tr.day_long(day)}
-    rows = [[(ctx._("Add another"), "lg:dup:add")]]
+    rows = [[(ctx._("Add another"), cb.Duplicate("add").pack())]]
     if can_edit:
-        rows.append([(ctx._("Edit that one"), "lg:dup:edit")])
-    rows.append([(ctx._("Another date"), "lg:dup:day")])
+        rows.append([(ctx._("Edit that one"), cb.Duplicate("edit").pack())])
+    rows.append([(ctx._("Another date"), cb.Duplicate("day").pack())])
     return text, rows

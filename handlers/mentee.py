@@ -4,18 +4,13 @@ the office, the emergency number) and the one-tap answers on a meeting's card.""
 from __future__ import annotations
 
 from bot.i18n import N_, isolate
+from bot.notifications.appointments import answer_buttons, mentee_card
+from bot.notifications.appointments import callbacks as cb
 from bot.services import appointments, contacts, help_lines
-from bot.services.appointment_texts import (
-    ANSWER_BY_CODE,
-    ANSWER_PREFIX,
-    CARD_BY_CODE,
-    answer_buttons,
-    mentee_card,
-)
-from bot.services.errors import Invalid, NotFound
+from bot.services.errors import Invalid
 from domain import Answer, Role
 from handlers import concerns_views
-from handlers.appointments import refusing
+from handlers.appointments_ask import refusing
 from handlers.common import Ctx
 from handlers.router import Router
 
@@ -46,19 +41,15 @@ async def on_next(ctx: Ctx) -> None:
 
 async def on_answer(ctx: Ctx, args: list[str]) -> None:
     """A press on "I'll be there", "I can't come" or "I'd like another time"."""
-    appointment, code, card, sequence = ([*args, "", "", "", ""])[:4]
-    given = ANSWER_BY_CODE.get(code)
-    kind = CARD_BY_CODE.get(card, "reminder")
-    if given is None or not appointment.isdigit():
-        raise NotFound("malformed answer")
-    seen = int(sequence) if sequence.isdigit() else None
+    press = cb.AnswerPress.parse(args)
+    appointment, given, kind = press.appointment_id, press.answer, press.card
     try:
         done = await appointments.answer(
-            ctx.session, ctx.me, int(appointment), given, ctx.now, sequence=seen
+            ctx.session, ctx.me, appointment, given, ctx.now, sequence=press.sequence
         )
     except Invalid as err:
         if err.code == "appointment_moved":
-            view = await appointments.get_for_family(ctx.session, ctx.me, int(appointment))
+            view = await appointments.get_for_family(ctx.session, ctx.me, appointment)
             answer = view.answer_of(ctx.me.id)
             ctx.edit(
                 mentee_card(ctx.tr, ctx.tz, view, "moved", answer),
@@ -125,4 +116,4 @@ def register(router: Router) -> None:
     mentees = frozenset({Role.MENTEE})
     router.command("next", on_next, roles=mentees)
     router.command("contacts", on_contacts, roles=mentees)
-    router.callback(ANSWER_PREFIX, refusing(on_answer), roles=mentees)
+    router.callback(cb.ANSWER_PREFIX, refusing(on_answer), roles=mentees)

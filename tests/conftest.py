@@ -8,6 +8,7 @@ import logging
 import os
 import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,11 +17,13 @@ import pytest
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App, build_application
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.intake import start_bot, stop_bot
+from bot.notifications import bus
 from bot.runtime import Runtime, runtime_of
 from emulator import Emulator, FloodLimits
 from storage.crypto import Keyring
@@ -187,6 +190,15 @@ async def db(database_url: str) -> AsyncIterator[Database]:
             await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     yield database
     await database.dispose()
+
+
+@asynccontextmanager
+async def dispatching(db: Database) -> AsyncIterator[AsyncSession]:
+    """A transaction as the bot runs one: the domain events its services record are
+    dispatched (what others are told is queued) before it commits."""
+    async with db.transaction() as session:
+        yield session
+        await bus.dispatch(session)
 
 
 @pytest.fixture

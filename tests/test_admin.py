@@ -26,6 +26,7 @@ from storage.models import (
     ReminderKind,
     Role,
 )
+from tests.conftest import dispatching
 from tests.factories import building
 
 
@@ -74,7 +75,7 @@ def test_tokens_fit_telegrams_start_parameter() -> None:
 async def test_an_invitation_is_single_use_and_expires(db: Database, clock: ManualClock) -> None:
     async with building(db, clock.now()) as b:
         person = await b.person(await b.org(), Role.MENTOR, locale=None)
-    async with db.transaction() as session:
+    async with dispatching(db) as session:
         issued = await invites.create(session, clock.now(), person.id, ttl_days=2)
         assert pattern_ok(issued.token)
         found = await invites.lookup(session, issued.token)
@@ -83,7 +84,7 @@ async def test_an_invitation_is_single_use_and_expires(db: Database, clock: Manu
         assert valid.person.id == person.id
         assert await invites.lookup(session, issued.token + "x") is None
     clock.advance(timedelta(days=2))
-    async with db.transaction() as session:
+    async with dispatching(db) as session:
         found = await invites.lookup(session, issued.token)
         with pytest.raises(Invalid) as refused:
             await invites.usable(session, found, clock.now())
@@ -99,7 +100,7 @@ async def test_an_invitation_for_nobody_or_an_inactive_person(
 ) -> None:
     async with building(db, clock.now()) as b:
         gone = await b.person(await b.org(), Role.MENTOR, active=False)
-    async with db.transaction() as session:
+    async with dispatching(db) as session:
         with pytest.raises(NotFound):
             await invites.create(session, clock.now(), 4242)
         with pytest.raises(Invalid):
@@ -112,14 +113,14 @@ async def test_an_invitation_for_nobody_or_an_inactive_person(
 async def test_agreeing_links_once_and_audits(db: Database, clock: ManualClock) -> None:
     async with building(db, clock.now()) as b:
         person = await b.person(await b.org(), Role.MENTEE, locale=None)
-    async with db.transaction() as session:
+    async with dispatching(db) as session:
         issued = await invites.create(session, clock.now(), person.id)
-    async with db.transaction() as session:
+    async with dispatching(db) as session:
         opened = await onboarding.open_invite(session, clock.now(), issued.token, 555)
         assert opened.person_id == person.id and opened.role == Role.MENTEE
         linked = await onboarding.agree(session, clock.now(), opened.invite_id, 555, "ar", "ar-SY")
         assert linked.locale == "ar" and not linked.relinked
-    async with db.transaction() as session:
+    async with dispatching(db) as session:
         stored = await session.get(Person, person.id)
         assert stored is not None and stored.telegram_id == 555
         assert stored.consent == Consent.GIVEN and stored.telegram_language == "ar-SY"
@@ -152,9 +153,9 @@ async def test_an_invitation_never_answers_for_another_account_of_a_connected_pe
 ) -> None:
     async with building(db, clock.now()) as b:
         person = await b.person(await b.org(), Role.MENTOR, telegram_id=700)
-    async with db.transaction() as session:
+    async with dispatching(db) as session:
         issued = await invites.create(session, clock.now(), person.id)
-    async with db.transaction() as session:
+    async with dispatching(db) as session:
         for attempt in (
             onboarding.open_invite(session, clock.now(), issued.token, 701),
             onboarding.still_open(session, clock.now(), issued.invite_id, 701),
@@ -164,7 +165,7 @@ async def test_an_invitation_never_answers_for_another_account_of_a_connected_pe
             with pytest.raises(Invalid) as refused:
                 await attempt
             assert refused.value.code == "account_taken"
-    async with db.transaction() as session:
+    async with dispatching(db) as session:
         stored = await session.get(Person, person.id)
         invite = await session.get(Invite, issued.invite_id)
         assert stored is not None and invite is not None
@@ -178,12 +179,12 @@ async def test_an_invitation_never_answers_for_another_account_of_a_connected_pe
 async def test_declining_keeps_the_invitation_usable(db: Database, clock: ManualClock) -> None:
     async with building(db, clock.now()) as b:
         person = await b.person(await b.org(), Role.WORKER, locale=None)
-    async with db.transaction() as session:
+    async with dispatching(db) as session:
         issued = await invites.create(session, clock.now(), person.id)
-    async with db.transaction() as session:
+    async with dispatching(db) as session:
         opened = await onboarding.open_invite(session, clock.now(), issued.token, 800)
         await onboarding.decline(session, clock.now(), opened.invite_id, 800)
-    async with db.transaction() as session:
+    async with dispatching(db) as session:
         stored = await session.get(Person, person.id)
         assert stored is not None
         assert stored.consent == Consent.DECLINED and stored.telegram_id is None
@@ -195,7 +196,7 @@ async def test_declining_keeps_the_invitation_usable(db: Database, clock: Manual
 async def test_set_language_rejects_unsupported_locales(db: Database, clock: ManualClock) -> None:
     async with building(db, clock.now()) as b:
         person = await b.person(await b.org(), Role.MENTOR, telegram_id=900)
-    async with db.transaction() as session:
+    async with dispatching(db) as session:
         me = await session.get(Person, person.id)
         assert me is not None
         assert await onboarding.set_language(session, clock.now(), me, "uk-UA") == "uk"
@@ -214,7 +215,7 @@ async def test_an_organisations_policy_takes_effect(db: Database, clock: ManualC
         family = await b.family(org)
         mentee = await b.person(org, Role.MENTEE, telegram_id=4003, family=family)
         match = await b.match(family, [mentor], worker)
-    async with db.transaction() as session:
+    async with dispatching(db) as session:
         info = await admin.set_org(
             session,
             clock.now(),
@@ -226,7 +227,7 @@ async def test_an_organisations_policy_takes_effect(db: Database, clock: ManualC
         )
         assert info.reminder_offsets_minutes == [2880, 150]
     starts_at = datetime(2026, 3, 5, 16, 30, tzinfo=UTC)  # Thursday 17:30 in Madrid
-    async with db.transaction() as session:
+    async with dispatching(db) as session:
         me = await session.get(Person, mentor.id)
         assert me is not None
         view = await appointments.create(
@@ -236,7 +237,7 @@ async def test_an_organisations_policy_takes_effect(db: Database, clock: ManualC
             session, clock.now(), me, match.id, ConcernCategory.HOUSING, "No heating", "high"
         )
         await help.ask(session, clock.now(), me, HelpKind.PRACTICAL, "Forms", match_id=match.id)
-    async with db.transaction() as session:
+    async with dispatching(db) as session:
         written = list(
             await session.scalars(
                 select(Reminder)
@@ -261,7 +262,7 @@ async def test_a_persons_details_are_changed_with_the_rules_of_adding(
     async with building(db, clock.now()) as b:
         org = await b.org()
         person = await b.person(org, Role.MENTOR, "Ana")
-    async with db.transaction() as session:
+    async with dispatching(db) as session:
         info = await admin.set_person(
             session,
             clock.now(),
@@ -281,7 +282,7 @@ async def test_a_persons_details_are_changed_with_the_rules_of_adding(
         with pytest.raises(Invalid) as unshared:
             await admin.set_person(session, clock.now(), person.id, phone="")
         assert unshared.value.code == "share_phone"
-    async with db.transaction() as session:
+    async with dispatching(db) as session:
         stored = await session.get(Person, person.id)
         assert stored is not None
         assert (stored.quiet_start, stored.quiet_end) == ("22:30", "07:00")
@@ -297,7 +298,7 @@ async def test_a_family_has_one_open_match(db: Database, clock: ManualClock) -> 
         mentee = await b.person(org, Role.MENTEE, family=family)
         mentor = await b.person(org, Role.MENTOR)
         worker = await b.person(org, Role.WORKER)
-    async with db.transaction() as session:
+    async with dispatching(db) as session:
         first = await admin.add_match(
             session, clock.now(), mentee=mentee.id, mentors=[mentor.id], worker=worker.id
         )
@@ -321,12 +322,12 @@ async def test_two_accounts_answering_one_invitation_at_once(
 ) -> None:
     async with building(db, clock.now()) as b:
         person = await b.person(await b.org(), Role.MENTOR, locale=None)
-    async with db.transaction() as session:
+    async with dispatching(db) as session:
         issued = await invites.create(session, clock.now(), person.id)
 
     async def attempt(telegram_id: int) -> bool:
         try:
-            async with db.transaction() as session:
+            async with dispatching(db) as session:
                 await onboarding.agree(
                     session, clock.now(), issued.invite_id, telegram_id, "en", None
                 )
@@ -336,7 +337,7 @@ async def test_two_accounts_answering_one_invitation_at_once(
 
     results = await asyncio.gather(attempt(1001), attempt(1002))
     assert sorted(results) == [False, True]
-    async with db.transaction() as session:
+    async with dispatching(db) as session:
         stored = await session.get(Person, person.id)
         assert stored is not None
         assert stored.telegram_id == (1001 if results[0] else 1002)
@@ -361,13 +362,13 @@ async def test_import_names_the_lines_of_a_match_it_cannot_make(
         "Casal,mentor,Joan,,,01/02/2026\n"  # a start day needs a family
     )
     with pytest.raises(importer.ImportRejected) as rejected:
-        async with db.transaction() as session:  # rolled back by the exception
+        async with dispatching(db) as session:  # rolled back by the exception
             await importer.import_csv(session, clock.now(), text)
     reasons = {r.line: r.reason for r in rejected.value.report.rejected}
     assert "several workers" in reasons[3]
     assert "one worker" in reasons[6] and "one worker" in reasons[7]
     assert "malformed date" in reasons[8]
     assert set(reasons) == {3, 6, 7, 8}
-    async with db.transaction() as session:
+    async with dispatching(db) as session:
         names = set(await session.scalars(select(Person.name)))
     assert names == {"Marta"}  # nothing of the file was kept

@@ -12,8 +12,9 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from bot.clock import ManualClock
-from bot.services import appointments, reminders
-from bot.services.appointment_texts import AppointmentView
+from bot.notifications.appointments import AppointmentView
+from bot.services import appointments
+from bot.services.appointments import reminders
 from bot.services.errors import Invalid, NotFound
 from storage.db import Database
 from storage.models import (

@@ -490,7 +490,7 @@ def test_russian_and_ukrainian_calques_are_caught() -> None:
 
 def test_a_label_with_a_context_is_translated_in_its_context() -> None:
     from bot.i18n import NP_, translator
-    from bot.services.concerns import PROBLEM_LABELS
+    from bot.notifications.concerns import PROBLEM_LABELS
     from bot.services.meetings import ACTIVITIES
     from storage.models import ConcernCategory
 
@@ -529,7 +529,7 @@ def test_fill_with_a_context_writes_that_entry_only(
     po.parent.mkdir(parents=True)
     with po.open("wb") as fh:
         write_po(fh, catalog)
-    monkeypatch.setattr(catalogs, "LOCALES_DIR", tmp_path)
+    monkeypatch.setattr(catalogs.files, "LOCALES_DIR", tmp_path)
     assert catalogs.fill("es", {"Other": "Otra", "concern category\x04Other": "Otro tema"}) == 2
     filled = load(po, "es")
     assert filled.get("Other", "meeting activity").string == "Otra"  # type: ignore[union-attr]

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.clock import ManualClock
+from bot.notifications.concerns import outgoing
 from bot.services import concerns
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from storage.db import Database
@@ -32,7 +33,7 @@ from storage.models import (
     Severity,
     ThreadStatus,
 )
-from tests.conftest import KEYRING
+from tests.conftest import KEYRING, dispatching
 from tests.factories import building
 
 DURATION = {
@@ -91,7 +92,7 @@ async def raise_(
     severity: Severity = Severity.HIGH,
     category: ConcernCategory = ConcernCategory.WELLBEING,
 ) -> concerns.Raised:
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         mentor = await s.get(Person, w.mentor.id)
         assert mentor is not None
         return await concerns.raise_concern(
@@ -100,19 +101,19 @@ async def raise_(
 
 
 async def tick(db: Database, clock: ManualClock) -> int:
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         return await concerns.escalate_due(s, clock.now())
 
 
 async def concern(db: Database, concern_id: int) -> Concern:
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         found = await s.get(Concern, concern_id)
         assert found is not None
         return found
 
 
 async def cards(db: Database, concern_id: int, *, edits: bool = False) -> list[OutboxMessage]:
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         query = select(OutboxMessage).where(
             OutboxMessage.ref_type == "concern",
             OutboxMessage.ref_id == concern_id,
@@ -124,19 +125,19 @@ async def cards(db: Database, concern_id: int, *, edits: bool = False) -> list[O
 
 
 async def events(db: Database, concern_id: int) -> list[ConcernEvent]:
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         return await concerns.events_of(s, concern_id)
 
 
 async def act(db: Database, person_id: int, fn, *args, **kw):  # type: ignore[no-untyped-def]
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         person = await s.get(Person, person_id)
         assert person is not None
         return await fn(s, *args[:1], person, *args[1:], **kw)
 
 
 async def set_person(db: Database, person_id: int, **values: object) -> None:
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         await s.execute(update(Person).where(Person.id == person_id).values(**values))
 
 
@@ -165,7 +166,7 @@ async def test_raising_sends_the_worker_a_card_with_the_deadline_of_its_severity
     ]  # fmt: skip
     kinds = [e.kind for e in await events(db, c.id)]
     assert kinds == ["raised", "notified"]
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         audited = (
             await s.execute(select(AuditEvent.action).where(AuditEvent.target_id == c.id))
         ).scalars()
@@ -184,7 +185,7 @@ async def test_the_card_is_in_the_workers_language_and_timezone(
 async def test_the_organisation_sets_the_deadlines(
     db: Database, clock: ManualClock, w: World
 ) -> None:
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         await s.execute(
             update(Organisation)
             .where(Organisation.id == w.org.id)
@@ -197,7 +198,7 @@ async def test_the_organisation_sets_the_deadlines(
 async def test_only_the_matchs_people_raise_concerns_on_it(
     db: Database, clock: ManualClock, w: World
 ) -> None:
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         stranger = await s.get(Person, w.stranger_mentor.id)
         worker = await s.get(Person, w.worker.id)
         assert stranger is not None and worker is not None
@@ -215,7 +216,7 @@ async def test_only_the_matchs_people_raise_concerns_on_it(
             await concerns.raise_concern(s, clock.now(), mentor, w.match.id, "nope", "x", "high")
         with pytest.raises(Invalid):
             await concerns.raise_concern(s, clock.now(), mentor, w.match.id, "health", "x")
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         assert (await s.execute(select(Concern))).first() is None
 
 
@@ -226,7 +227,7 @@ async def test_only_the_matchs_people_raise_concerns_on_it(
 async def test_a_mentee_problem_gets_its_severity_from_the_service(
     db: Database, clock: ManualClock, w: World, category: ConcernCategory, severity: Severity
 ) -> None:
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         mentee = await s.get(Person, w.mentee.id)
         assert mentee is not None
         raised = await concerns.raise_problem(s, clock.now(), mentee, category, "مشكلة في البيت")
@@ -419,9 +420,9 @@ async def test_a_late_tick_after_a_restart_catches_up_one_step_at_a_time(
     clock.advance(timedelta(hours=5))  # the bot was down: far past several deadlines
     fresh = Database(database_url, keyring=KEYRING)  # a new process
     try:
-        async with fresh.transaction() as s:
+        async with dispatching(fresh) as s:
             assert await concerns.escalate_due(s, clock.now()) == 1
-        async with fresh.transaction() as s:
+        async with dispatching(fresh) as s:
             assert await concerns.escalate_due(s, clock.now()) == 0
     finally:
         await fresh.dispose()
@@ -438,7 +439,7 @@ async def test_two_ticks_at_once_escalate_only_once(
     try:
 
         async def run(database: Database) -> int:
-            async with database.transaction() as s:
+            async with dispatching(database) as s:
                 return await concerns.escalate_due(s, clock.now())
 
         results = await asyncio.gather(run(db), run(other), run(db), run(other))
@@ -471,7 +472,7 @@ async def test_another_organisations_staff_may_not_touch_a_concern(
         with pytest.raises(NotAllowed):
             await act(db, w.other_worker_elsewhere.id, fn, *args)
     with pytest.raises(NotAllowed):
-        async with db.transaction() as s:
+        async with dispatching(db) as s:
             foreign = await s.get(Person, w.other_worker_elsewhere.id)
             assert foreign is not None
             await concerns.view_card(s, clock.now(), foreign, cid)
@@ -490,7 +491,7 @@ async def test_acknowledging_tells_the_reporter_in_their_language(
     await set_person(db, w.mentor.id, locale="es")
     raised = await raise_(db, clock, w, Severity.HIGH)
     await act(db, w.worker.id, concerns.acknowledge, clock.now(), raised.concern_id)
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         (notice,) = (
             await s.execute(select(OutboxMessage).where(OutboxMessage.person_id == w.mentor.id))
         ).scalars()
@@ -512,7 +513,7 @@ async def test_resolving_keeps_the_note_and_tells_the_reporter(
     c = await concern(db, raised.concern_id)
     assert c.status == ConcernStatus.RESOLVED and c.resolution_note == "Talked to the family"
     assert c.resolved_by_id == w.worker.id and c.acknowledged_at == clock.now()
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         kinds = (
             await s.execute(
                 select(OutboxMessage.kind).where(OutboxMessage.person_id == w.mentor.id)
@@ -530,7 +531,7 @@ async def test_a_reply_is_relayed_to_the_reporter_and_acknowledges(
 ) -> None:
     raised = await raise_(db, clock, w, Severity.HIGH)
     await act(db, w.worker.id, concerns.reply, clock.now(), raised.concern_id, "I call her <now>")
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         rows = (
             await s.execute(select(OutboxMessage).where(OutboxMessage.person_id == w.mentor.id))
         ).scalars()
@@ -539,7 +540,7 @@ async def test_a_reply_is_relayed_to_the_reporter_and_acknowledges(
     assert "concern_acknowledged" in by_kind
     c = await concern(db, raised.concern_id)
     assert c.status == ConcernStatus.ACKNOWLEDGED
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         details = (
             await s.execute(select(AuditEvent.detail).where(AuditEvent.action == "concern.replied"))
         ).scalars()
@@ -551,7 +552,7 @@ async def test_reassigning_hands_the_card_to_another_worker_of_the_organisation(
 ) -> None:
     raised = await raise_(db, clock, w, Severity.HIGH)
     cid = raised.concern_id
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         worker = await s.get(Person, w.worker.id)
         assert worker is not None
         options = await concerns.reassign_options(s, worker, cid)
@@ -586,7 +587,7 @@ async def test_pending_lists_open_concerns_and_help_requests_of_the_organisation
     done = await raise_(db, clock, w, Severity.EMERGENCY)
     await act(db, w.worker.id, concerns.resolve, clock.now(), done.concern_id, "ok")
     await act(db, w.worker.id, concerns.acknowledge, clock.now(), high.concern_id)
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         s.add(
             HelpRequest(
                 organisation_id=w.org.id, match_id=w.match.id, requester_id=w.mentor.id,
@@ -599,7 +600,7 @@ async def test_pending_lists_open_concerns_and_help_requests_of_the_organisation
     await set_person(db, w.worker.id, reachable=False)  # the low one ends unacknowledged
     clock.advance(timedelta(minutes=1))
     assert await tick(db, clock) == 1
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         coordinator = await s.get(Person, w.coordinator.id)
         assert coordinator is not None
         found = await concerns.pending(s, coordinator)
@@ -609,7 +610,7 @@ async def test_pending_lists_open_concerns_and_help_requests_of_the_organisation
         (high.concern_id, ConcernStatus.ACKNOWLEDGED),
     ]
     assert len(found.help) == 1
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         foreign = await s.get(Person, w.other_worker_elsewhere.id)
         mentor = await s.get(Person, w.mentor.id)
         assert foreign is not None and mentor is not None
@@ -623,7 +624,7 @@ async def test_cards_are_edited_in_place_when_the_state_changes(
 ) -> None:
     raised = await raise_(db, clock, w, Severity.EMERGENCY)
     originals = await cards(db, raised.concern_id)
-    async with db.transaction() as s:  # as if the sender had delivered them
+    async with dispatching(db) as s:  # as if the sender had delivered them
         await s.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id.in_([m.id for m in originals]))
@@ -647,7 +648,7 @@ async def test_what_became_of_each_card_is_recorded_once(
     raised = await raise_(db, clock, w, Severity.EMERGENCY)
     by_person = {m.person_id: m for m in await cards(db, raised.concern_id)}
     sent_at = clock.now() + timedelta(seconds=2)
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         await s.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == by_person[w.worker.id].id)
@@ -677,19 +678,19 @@ async def test_a_crash_in_the_middle_of_a_step_loses_nothing_and_fires_once(
 ) -> None:
     raised = await raise_(db, clock, w, Severity.HIGH)
     clock.advance(DURATION[Severity.HIGH])
-    real = concerns.cards.send_cards
+    real = outgoing.send_cards
 
     async def crash(*args: object, **kw: object) -> list[int]:
         raise RuntimeError("the process died here")
 
-    monkeypatch.setattr(concerns.cards, "send_cards", crash)
+    monkeypatch.setattr(outgoing, "send_cards", crash)
     with pytest.raises(RuntimeError):
         await tick(db, clock)
     c = await concern(db, raised.concern_id)
     assert (c.level, c.status) == (0, ConcernStatus.OPEN)  # the whole step was rolled back
     assert "escalated" not in [e.kind for e in await events(db, c.id)]
 
-    monkeypatch.setattr(concerns.cards, "send_cards", real)
+    monkeypatch.setattr(outgoing, "send_cards", real)
     clock.advance(timedelta(minutes=1))  # the next tick, after the restart
     assert await tick(db, clock) == 1
     assert await tick(db, clock) == 0
@@ -730,7 +731,7 @@ async def test_the_longest_card_still_fits_in_one_telegram_message(
 ) -> None:
     await set_person(db, w.mentor.id, name="M" * 200)
     await set_person(db, w.coordinator.id, reachable=False)  # one more line: a skipped level
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         mentor = await s.get(Person, w.mentor.id)
         assert mentor is not None
         raised = await concerns.raise_concern(

@@ -15,6 +15,7 @@ from bot.services import help as help_requests
 from handlers.start import ADDRESS_DONE, ADDRESS_LABELS
 from storage.db import Database
 from storage.models import HelpKind, OutboxMessage, Person, Role
+from tests.conftest import dispatching
 from tests.factories import building
 from tests.harness import Telegram
 from tests.test_help_service import World, w  # noqa: F401  (the fixture)
@@ -168,21 +169,21 @@ async def test_the_requester_reads_about_the_closer_in_the_closers_form(
     clock: ManualClock,
     w: World,  # noqa: F811
 ) -> None:
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         mentor = await s.get(Person, w.mentor.id)
         worker = await s.get(Person, w.worker.id)
         assert mentor is not None and worker is not None
         mentor.locale, mentor.address = "ru", "masculine"
         worker.address = "feminine"
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         mentor = await s.get(Person, w.mentor.id)
         assert mentor is not None
         sent = await help_requests.ask(s, clock.now(), mentor, HelpKind.PRACTICAL, "A question")
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         worker = await s.get(Person, w.worker.id)
         assert worker is not None
         await help_requests.close(s, clock.now(), worker, sent.request_id)
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         rows = await s.execute(
             select(OutboxMessage)
             .where(OutboxMessage.person_id == w.mentor.id)

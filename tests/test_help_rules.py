@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.notifications.help import language_label
 from bot.services.errors import Invalid
-from bot.services.help import MAX_TEXT, clean_text, language_label, may_write
+from bot.services.help import MAX_TEXT, clean_text, may_write
 from storage.models import HelpKind, HelpRequest, Person, Role
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from bot.clock import ManualClock
 from bot.i18n import translator
+from bot.notifications import help as help_texts
 from bot.services import help as help_requests
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from storage.db import Database
@@ -28,6 +29,7 @@ from storage.models import (
     Role,
     ThreadStatus,
 )
+from tests.conftest import dispatching
 from tests.factories import building
 
 ARABIC = "أحتاج مساعدة في ملء استمارة المدرسة"
@@ -94,7 +96,7 @@ async def w(db: Database, clock: ManualClock) -> World:
 
 
 async def _outbox(db: Database, person: Person) -> list[OutboxMessage]:
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         rows = await s.execute(
             select(OutboxMessage)
             .where(OutboxMessage.person_id == person.id)
@@ -104,14 +106,14 @@ async def _outbox(db: Database, person: Person) -> list[OutboxMessage]:
 
 
 async def _request(db: Database, request_id: int) -> HelpRequest:
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         hr = await s.get(HelpRequest, request_id)
         assert hr is not None
         return hr
 
 
 async def _audits(db: Database, action: str) -> list[AuditEvent]:
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         rows = await s.execute(select(AuditEvent).where(AuditEvent.action == action))
         return list(rows.scalars())
 
@@ -124,22 +126,22 @@ async def _ask(
     text: str = "A question",
     match_id: int | None = None,
 ) -> help_requests.Sent:
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         return await help_requests.ask(s, clock.now(), who, kind, text, match_id=match_id)
 
 
 async def _reply(db: Database, clock: ManualClock, who: Person, rid: int, text: str) -> None:
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         await help_requests.reply(s, clock.now(), who, rid, text)
 
 
 async def _close(db: Database, clock: ManualClock, who: Person, rid: int) -> help_requests.Closed:
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         return await help_requests.close(s, clock.now(), who, rid)
 
 
 async def _overdue(db: Database, clock: ManualClock) -> int:
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         return await help_requests.notify_overdue(s, clock.now())
 
 
@@ -158,13 +160,13 @@ async def test_a_mentor_question_is_stored_and_queued_for_the_worker(
     )  # fmt: skip
     assert hr.status == ThreadStatus.OPEN
     assert hr.answer_due_at == clock.now() + timedelta(hours=48)
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         message = await s.get(HelpMessage, sent.message_id)
     assert message is not None
     assert (message.text, message.language) == ("How do I fill in <the> form?", "en")
 
     [card] = await _outbox(db, w.worker)
-    assert ES.gettext(help_requests.KIND_LABELS[kind]) in card.text  # the worker reads Spanish
+    assert ES.gettext(help_texts.KIND_LABELS[kind]) in card.text  # the worker reads Spanish
     assert ES.gettext("New help request") in card.text
     assert "Marta" in card.text and "Haddad" in card.text
     assert "inglés" in card.text  # the author's language, named in the worker's (Spanish)
@@ -211,14 +213,14 @@ async def test_a_mentor_cannot_ask_about_a_match_that_is_not_theirs(
         await _ask(db, clock, w.worker, HelpKind.PRACTICAL)
     with pytest.raises(NotAllowed):
         await _ask(db, clock, w.mentee, HelpKind.PRACTICAL)
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         assert (await s.execute(select(HelpRequest))).first() is None
 
 
 async def test_a_closed_match_is_no_longer_asked_about(
     db: Database, clock: ManualClock, w: World
 ) -> None:
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         match = await s.get(Match, w.match.id)
         assert match is not None
         match.status = MatchStatus.CLOSED
@@ -250,7 +252,7 @@ async def test_a_mentee_message_keeps_its_language_and_names_it(
     assert "árabe" in card.text  # "Arabic" in the worker's Spanish
     assert ARABIC in card.text  # the original words, not a translation
     assert "+34 600 11 12 22" in card.text  # the worker can phone back
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         message = await s.get(HelpMessage, sent.message_id)
     assert message is not None and message.language == "ar"
 
@@ -258,7 +260,7 @@ async def test_a_mentee_message_keeps_its_language_and_names_it(
 async def test_a_mentee_can_send_a_ready_made_message(
     db: Database, clock: ManualClock, w: World
 ) -> None:
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         sent = await help_requests.ask(s, clock.now(), w.mentee, HelpKind.MENTEE, preset="call")
     [card] = await _outbox(db, w.worker)
     chosen = ES.gettext("Chosen with a button: “%(message)s”") % {
@@ -267,10 +269,10 @@ async def test_a_mentee_can_send_a_ready_made_message(
     assert chosen in card.text  # what the button means, in the worker's Spanish
     assert f"\u2068{AR.gettext('Please call me.')}\u2069" in card.text  # what Amal sent
     with pytest.raises(Invalid):
-        async with db.transaction() as s:
+        async with dispatching(db) as s:
             await help_requests.ask(s, clock.now(), w.mentee, HelpKind.MENTEE, preset="nope")
     with pytest.raises(NotAllowed):
-        async with db.transaction() as s:
+        async with dispatching(db) as s:
             await help_requests.ask(s, clock.now(), w.mentor, HelpKind.PRACTICAL, preset="call")
     assert sent.recipients == 1
 
@@ -278,7 +280,7 @@ async def test_a_mentee_can_send_a_ready_made_message(
 async def test_an_unreachable_worker_means_the_coordinators_get_the_card(
     db: Database, clock: ManualClock, w: World
 ) -> None:
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         worker = await s.get(Person, w.worker.id)
         assert worker is not None
         worker.reachable = False
@@ -296,7 +298,7 @@ async def test_an_unreachable_worker_means_the_coordinators_get_the_card(
 async def test_participants_may_reply(db: Database, clock: ManualClock, w: World, who: str) -> None:
     sent = await _ask(db, clock, w.mentor, HelpKind.PRACTICAL)
     await _reply(db, clock, getattr(w, who), sent.request_id, "Some words")
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         count = len(list((await s.execute(select(HelpMessage))).scalars()))
     assert count == 2
 
@@ -316,7 +318,7 @@ async def test_anyone_else_is_refused_even_with_a_forged_button(
     with pytest.raises(NotAllowed):
         await _close(db, clock, person, sent.request_id)
     with pytest.raises(NotAllowed):
-        async with db.transaction() as s:
+        async with dispatching(db) as s:
             await help_requests.thread(s, person, sent.request_id)
     hr = await _request(db, sent.request_id)
     assert hr.status == ThreadStatus.OPEN and hr.answer_due_at is not None
@@ -471,7 +473,7 @@ async def test_an_answer_or_a_closing_in_time_means_no_notice(
 async def test_the_organisation_target_sets_the_deadline(
     db: Database, clock: ManualClock, w: World
 ) -> None:
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         org = await s.get(Organisation, w.org.id)
         assert org is not None
         org.help_target_hours = 4
@@ -483,7 +485,7 @@ async def test_the_organisation_target_sets_the_deadline(
 async def test_without_coordinators_the_admins_are_told(
     db: Database, clock: ManualClock, w: World
 ) -> None:
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         for pid in (w.coordinator.id, w.coordinator2.id):
             person = await s.get(Person, pid)
             assert person is not None
@@ -508,7 +510,7 @@ async def test_open_requests_lists_the_organisations_open_threads(
     await _reply(db, clock, w.worker, first.request_id, "answered")
     await _close(db, clock, w.busy_mentor, third.request_id)
 
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         found = await help_requests.open_requests(s, w.org.id)
         elsewhere = await help_requests.open_requests(s, w.other_org_worker.organisation_id)
     assert [h.id for h in found] == [second.request_id, first.request_id]
@@ -521,7 +523,7 @@ async def test_open_requests_lists_the_organisations_open_threads(
 async def test_the_card_shows_the_time_in_the_workers_own_timezone(
     db: Database, clock: ManualClock, w: World
 ) -> None:
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         worker = await s.get(Person, w.worker.id)
         assert worker is not None
         worker.timezone = "Asia/Kabul"  # UTC+4:30, unlike the organisation's Madrid

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,3 +44,21 @@ def test_a_broken_contract_fails_the_check(tmp_path: Path) -> None:
     done = _lint("--config", str(config))
     assert done.returncode == 1
     assert "handlers never reach storage BROKEN" in done.stdout
+
+
+def test_services_do_not_import_notifications() -> None:
+    # Services say what happened (domain events); how it looks is the notifications layer's.
+    done = _lint()
+    name = "services say what happened, not how it looks: they do not import notifications"
+    assert f"{name} KEPT" in done.stdout, done.stdout
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "importlinter"
+    ]["contracts"]
+    [contract] = [c for c in contracts if c["name"] == name]
+    assert contract["source_modules"] == ["bot.services"]
+    assert contract["forbidden_modules"] == ["bot.notifications"]
+    # The known exceptions only shrink.
+    assert set(contract["ignore_imports"]) <= {
+        "bot.services.concerns.cards -> bot.notifications.concerns.cards",
+        "bot.services.report_render -> bot.notifications.concerns",
+    }

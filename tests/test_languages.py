@@ -36,7 +36,7 @@ from handlers.start import address_question
 from handlers.start_texts import CONSENT, SHORT_CONSENT, WELCOME
 from storage.db import Database
 from storage.models import Role
-from tests.conftest import deliver, tick
+from tests.conftest import deliver, dispatching, tick
 from tests.factories import building
 from tests.harness import Telegram
 from tests.test_onboarding import invited, menu_calls, open_link
@@ -151,7 +151,7 @@ async def test_a_reminder_in_the_readers_language_and_calendar(
     for person in (amina, ana):
         await person.send("/help")
         await person.next_message()
-    async with db.transaction() as session:  # a Catalan-speaking mentor plans it
+    async with dispatching(db) as session:  # a Catalan-speaking mentor plans it
         await appointments.create(
             session, mentor, match.id, THURSDAY_1730, "Biblioteca Sant Pau", None, clock.now()
         )
@@ -191,7 +191,7 @@ async def test_a_concern_card_in_the_workers_language_with_its_plural_forms(
         match = await b.match(family, [mentor], worker)
     await wendy.send("/help")
     await wendy.next_message()
-    async with db.transaction() as session:
+    async with dispatching(db) as session:
         await concerns.raise_concern(
             session,
             clock.now(),
@@ -236,7 +236,7 @@ async def test_an_unreviewed_catalogs_safety_texts_come_with_the_organisations_l
         family = await b.family(org, "Yilmaz")
         mentee = await b.person(org, Role.MENTEE, "Elif", locale="tr", family=family)
         reviewed = await b.person(org, Role.MENTEE, "Amal", locale="ar", family=family)
-    async with db.transaction() as session:
+    async with dispatching(db) as session:
         tr = (await people.reader(session, mentee)).tr
         ar = (await people.reader(session, reviewed)).tr
     turkish, spanish = translator("tr").gettext(DANGER), translator("es").gettext(DANGER)
@@ -256,7 +256,7 @@ async def test_a_new_catalogs_safety_texts_come_with_the_organisations_language(
         org = await b.org(locale="es")
         family = await b.family(org, "Haddad")
         mentee = await b.person(org, Role.MENTEE, "Amina", locale=lang, family=family)
-    async with db.transaction() as session:
+    async with dispatching(db) as session:
         tr = (await people.reader(session, mentee)).tr
     native, spanish = translator(lang).gettext(DANGER), translator("es").gettext(DANGER)
     assert native != DANGER and in_script(lang, native)
@@ -359,7 +359,7 @@ def test_urdu_readers_are_addressed_as_they_chose() -> None:
 
 
 def test_a_second_round_language_is_named_in_the_readers_words() -> None:
-    from bot.services.help import language_label
+    from bot.notifications.help import language_label
 
     assert language_label("fa_AF", "es") == "darí"  # not "persa (Afganistán)"
     assert language_label("fa_AF", "en") == "Dari"

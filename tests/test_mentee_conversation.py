@@ -14,7 +14,8 @@ from sqlalchemy import select
 from bot.app import App
 from bot.clock import ManualClock
 from bot.i18n import FSI, PDI, translator
-from bot.services import appointments, reminders
+from bot.services import appointments
+from bot.services.appointments import reminders
 from emulator import Emulator, FloodLimits, MessageView
 from storage.db import Database
 from storage.models import (

@@ -22,6 +22,7 @@ from bot.services.errors import NotAllowed
 from handlers.start_texts import CONSENT, SHORT_CONSENT
 from storage.db import Database
 from storage.models import AuditEvent, ConcernCategory, HelpKind, Person, Role
+from tests.conftest import dispatching
 from tests.factories import building
 
 # Who the mentee's consent text names, in its own words. A member of the staff gets through
@@ -70,7 +71,7 @@ async def _as(db: Database, person: Person, fn: Callable[[Any, Person], Awaitabl
     """Whether `person` gets through `fn` (NotAllowed: refused). Each try is its own
     transaction, like an update."""
     try:
-        async with db.transaction() as s:
+        async with dispatching(db) as s:
             me = await s.get(Person, person.id)
             assert me is not None
             await fn(s, me)
@@ -105,7 +106,7 @@ async def _access(db: Database, clock: ManualClock, w: World, person: Person) ->
 
 
 async def _amal_reports(db: Database, clock: ManualClock, w: World) -> None:
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         amal = await s.get(Person, w.amal.id)
         assert amal is not None
         raised = await concerns.raise_problem(
@@ -144,7 +145,7 @@ async def test_each_role_sees_exactly_what_the_consent_text_promises(
 
     # Reassigned: the new worker is in, the previous one is out (the help request stays hers).
     concern_id = w.concern_id
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         carme = await s.get(Person, w.carme.id)
         assert carme is not None
         await concerns.reassign(s, clock.now(), carme, concern_id, w.otto.id)
@@ -159,7 +160,7 @@ async def test_each_role_sees_exactly_what_the_consent_text_promises(
     # Nobody answered in time: the chain reaches the admins, and the admin is in.
     for _ in range(2):
         clock.advance(timedelta(days=4))
-        async with db.transaction() as s:
+        async with dispatching(db) as s:
             await concerns.escalate_due(s, clock.now())
     ada = await _access(db, clock, w, w.ada)
     assert _consent_names(ADMINS_ON_ESCALATION)
@@ -187,7 +188,7 @@ async def test_every_read_of_a_concern_by_staff_is_audited_in_the_same_transacti
         raise NotAllowed("the update failed after the read")
 
     await _as(db, w.carme, rolled_back)
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         viewed = (
             await s.execute(
                 select(AuditEvent.actor_id)
@@ -213,7 +214,7 @@ def test_the_consent_texts_are_translated_in_every_language(locale: str) -> None
 async def test_an_admin_sees_a_help_request_once_it_is_brought_to_them(
     db: Database, clock: ManualClock, w: World
 ) -> None:
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         for pid, field in ((w.carme.id, "active"), (w.wendy.id, "reachable")):
             person = await s.get(Person, pid)
             assert person is not None

@@ -17,7 +17,7 @@ from bot.services.errors import Invalid
 from emulator import Emulator, FloodLimits
 from storage.db import Database
 from storage.models import AuditEvent, OutboxMessage, Person, QuietAlert, Role
-from tests.conftest import tick
+from tests.conftest import dispatching, tick
 from tests.factories import building
 from tests.harness import Person as TgPerson
 from tests.harness import Telegram
@@ -58,7 +58,7 @@ async def make_world(db: Database, clock: ManualClock, tg: Telegram) -> World:
 
 
 async def _queued_for(db: Database, person_id: int) -> int:
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         n = await s.scalar(
             select(func.count(OutboxMessage.id)).where(
                 OutboxMessage.person_id == person_id, OutboxMessage.kind == "quiet_match"
@@ -115,7 +115,7 @@ async def test_the_chain_at_14_28_and_45_days_once_per_spell(
 
     # Ana logs a meeting on day 46: a new spell; nothing until 14 days after it.
     clock.set(start + timedelta(days=46))
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         ana = await s.get(Person, world.ana_id)
         assert ana is not None
         entry = meetings.Entry(world.match_id, clock.now().date(), 60, ("walk",), 4, None)
@@ -129,7 +129,7 @@ async def test_the_chain_at_14_28_and_45_days_once_per_spell(
     assert "14 days" in again.text
     assert await _queued_for(db, world.ana_id) == 2
 
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         audited = await s.scalar(
             select(func.count(AuditEvent.id)).where(AuditEvent.action == "match.quiet")
         )
@@ -150,10 +150,10 @@ async def test_the_batch_is_restart_safe_and_follows_the_policy(
             worker,
             started_on=clock.now().date() - timedelta(days=12),
         )
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         done, last = await quiet.quiet_batch(s, clock.now(), 0, 100)
     assert (done, last) == (2, None)  # the mentor (7) and the worker (10), not yet coordinators
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         assert await quiet.quiet_batch(s, clock.now(), 0, 100) == (0, None)
     for bad in ("14,14,45", "14,28", "0,28,45", "x,28,45"):
         with pytest.raises(Invalid):

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.services.appointments import parse_day, parse_time
+from bot.services.appointments.reminders import awake_between, out_of_quiet_hours, quiet_window
 from bot.services.errors import Invalid
-from bot.services.reminders import awake_between, out_of_quiet_hours, quiet_window
 
 MADRID = "Europe/Madrid"
 

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import select, text
 
 from bot.clock import ManualClock
-from bot.services import appointments, reminders
+from bot.services import appointments
+from bot.services.appointments import reminders
 from storage.db import Database
 from storage.models import (
     Answer,

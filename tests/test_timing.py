@@ -14,8 +14,9 @@ from sqlalchemy import select
 from bot.app import App
 from bot.clock import ManualClock
 from bot.i18n import translator
-from bot.services import appointments, reminders
-from bot.services.appointment_texts import AppointmentView, who_is_told
+from bot.notifications.appointments import AppointmentView, who_is_told
+from bot.services import appointments
+from bot.services.appointments import reminders
 from domain import Answer
 from emulator import MessageView
 from storage.db import Database

@@ -14,6 +14,7 @@ from babel import UnknownLocaleError
 from bot.i18n import CLDR_LOCALES, N_, Translator, cldr_locale, isolate
 from bot.notifications.help_callbacks import NEED_HELP_DATA, close_data, reply_data, whole_data
 from bot.services import outbox, people, texts
+from bot.services.help import PRESETS
 from domain import HelpKind, Role
 from storage.models import HelpMessage, HelpRequest, Person
 
@@ -34,13 +35,6 @@ KIND_LABELS: dict[HelpKind, str] = {
     ),
     HelpKind.SUPPORT: N_("Request for more support for the mentor"),
     HelpKind.MENTEE: N_("A mentee asks for help"),
-}
-
-# Ready-made messages a mentee can send with one tap.
-PRESETS: dict[str, str] = {
-    "talk": N_("I need to talk to my worker."),
-    "call": N_("Please call me."),
-    "paper": N_("I got a letter or a form that I do not understand."),
 }
 
 WHOLE_TEXT = N_("Show the whole text")

@@ -29,8 +29,8 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_, isolate
-from bot.services import access, appointments, audit, outbox, people, reminders
-from bot.services.appointment_texts import AppointmentView
+from bot.services import access, appointments, audit, outbox, people
+from bot.services.appointments import AppointmentView, reminders
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from storage.match_life import (
     EXIT_ROUND,

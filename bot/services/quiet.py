@@ -8,6 +8,9 @@ when there is none yet: that day begins a *quiet spell*, and each alert goes onc
 (a `QuietAlert` row, unique per match, level and spell, written with the messages in one
 transaction, so that a restart or a second tick sends nothing twice). Logging a meeting
 starts a new spell, so the chain starts again from the mentors.
+
+The alerts are a domain event (`MatchWentQuiet`); what each person reads is the notifications
+layer's (`bot.notifications.quiet`).
 """
 
 from __future__ import annotations
@@ -18,13 +21,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import isolate
-from bot.services import audit, outbox, people
+from bot.services import audit, events, outbox
 from bot.services.caseload import custom_plans
-from bot.services.matches import card_data
-from bot.services.progress import outside_quiet_hours
+from domain.events import MatchWentQuiet
 from storage.models import (
-    Family,
     Match,
     MatchMentor,
     MatchStatus,
@@ -123,7 +123,11 @@ async def quiet_batch(
             session.add(
                 QuietAlert(match_id=match.id, level=level, spell_from=since, days=days, sent_at=now)
             )
-            queued += await _alert(session, now, match, level, quiet_for, since)
+            told = tuple(
+                p.id for p in await _recipients(session, match, level) if outbox.deliverable(p)
+            )
+            events.record(session, now, MatchWentQuiet(match.id, level, quiet_for, since, told))
+            queued += len(told)
             audit.record(
                 session,
                 now,
@@ -152,53 +156,3 @@ async def _recipients(session: AsyncSession, match: Match, level: int) -> list[P
             Person.organisation_id == match.organisation_id, Person.role == Role.COORDINATOR
         )
     return [p for p in (await session.execute(query.order_by(Person.id))).scalars() if p.active]
-
-
-async def _alert(
-    session: AsyncSession, now: datetime, match: Match, level: int, days: int, since: date
-) -> int:
-    family = await session.get(Family, match.family_id)
-    worker = await session.get(Person, match.worker_id)
-    name = isolate(family.name if family else "")
-    queued = 0
-    for person in await _recipients(session, match, level):
-        rd = await people.reader(session, person)
-        tr = rd.tr
-        buttons = None
-        if level == MENTORS:
-            text = tr.ngettext(
-                "It has been %(days)s day since a meeting with the %(family)s family was "
-                "logged. If you met, tap /log to note it; if not, /plan the next meeting. "
-                "If something is in the way, /help_staff is there for you.",
-                "It has been %(days)s days since a meeting with the %(family)s family was "
-                "logged. If you met, tap /log to note it; if not, /plan the next meeting. "
-                "If something is in the way, /help_staff is there for you.",
-                days,
-            ) % {"days": tr.number(days), "family": name}
-        else:
-            text = tr.ngettext(
-                "🔕 Quiet match: no meeting with the %(family)s family (match no. %(match)s) "
-                "has been logged for %(days)s day. Referring worker: %(worker)s.",
-                "🔕 Quiet match: no meeting with the %(family)s family (match no. %(match)s) "
-                "has been logged for %(days)s days. Referring worker: %(worker)s.",
-                days,
-            ) % {
-                "days": tr.number(days),
-                "family": name,
-                "match": match.id,
-                "worker": isolate(worker.name if worker else ""),
-            }
-            buttons = [[(tr.gettext("Open the match"), card_data(match.id))]]
-        message = outbox.enqueue(
-            session,
-            now,
-            person,
-            "quiet_match",
-            text,
-            buttons=buttons,
-            ref=("match", match.id),
-            dedupe_key=f"quiet:{match.id}:{level}:{since.isoformat()}:{person.id}",
-            not_before=outside_quiet_hours(now, rd.tz, person.quiet_start, person.quiet_end),
-        )
-        queued += message is not None
-    return queued

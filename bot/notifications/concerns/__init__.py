@@ -1,5 +1,6 @@
 """The concerns' texts (`texts`), the staff's card (`cards`) and the callback data of every
-concern button (`callbacks`)."""
+concern button (`callbacks`); what the concern events send (`outgoing`, used by
+`bot.notifications.bus`, not imported here: it reads the concern services)."""
 
 from __future__ import annotations
 

@@ -20,12 +20,12 @@ from bot.notifications.concerns.texts import (
     UNACK_TIMEOUT,
     WHOLE_TEXT,
 )
+from bot.notifications.help import language_label
 from bot.services import texts
 from bot.services.escalation import (
     Level,
     Reason,
 )
-from bot.services.help import language_label
 from storage.models import (
     Concern,
     ConcernEvent,

@@ -2,28 +2,20 @@
 a person. Raising, the staff's card (acknowledge, resolve, reply, reassign), the escalation of
 what nobody acknowledged in time, and the staff's list of what is pending.
 
-Every transition is a `ConcernEvent` and an audit event; a concern is never deleted. Cards and
-notices to anyone other than the person acting go through the outbox, rendered in the
-recipient's language and timezone.
+Every transition is a `ConcernEvent` and an audit event; a concern is never deleted. What
+anyone other than the person acting must hear of it is a domain event (`domain.events`,
+recorded with `bot.services.events`); the notifications layer renders the cards and notices
+in each reader's language and timezone (`bot.notifications.concerns.outgoing`).
 
 The package, from the bottom up: `rules` (limits, result values, who can be reached),
-`queries` (reads and authorisation), `history` (events), `cards` (cards and notices queued in
-the outbox, drawn by `bot.notifications.concerns`), `raising`, `actions` (the staff's buttons)
-and `jobs` (the scheduler's escalation). Callers use the names below.
+`queries` (reads and authorisation), `history` (its history, and who is owed a card),
+`cards` (the card the actor is shown), `raising`, `actions` (the staff's buttons) and `jobs`
+(the scheduler's escalation). Callers use the names below; the labels, cards and callback
+data are in `bot.notifications.concerns`.
 """
 
 from __future__ import annotations
 
-from bot.notifications.concerns import (
-    CATEGORY_LABELS,
-    HELP_KIND_LABELS,
-    PROBLEM_LABELS,
-    SEVERITY_HELP,
-    SEVERITY_LABELS,
-    SEVERITY_MARKS,
-    STATUS_LABELS,
-    CardView,
-)
 from bot.services.concerns import cards
 from bot.services.concerns.actions import (
     acknowledge,
@@ -34,7 +26,7 @@ from bot.services.concerns.actions import (
     reply,
     resolve,
 )
-from bot.services.concerns.cards import view_card, whole_text
+from bot.services.concerns.cards import Acted, load_facts, view_card, whole_text
 from bot.services.concerns.jobs import escalate_batch, escalate_due, record_deliveries
 from bot.services.concerns.queries import (
     check_match,
@@ -51,7 +43,6 @@ from bot.services.concerns.rules import (
     NOTE_MAX,
     REF,
     REPLY_MAX,
-    Acted,
     MatchChoice,
     Pending,
     PendingConcern,
@@ -65,19 +56,11 @@ from bot.services.concerns.rules import (
 
 __all__ = [
     "CARD",
-    "CATEGORY_LABELS",
     "DESCRIPTION_MAX",
-    "HELP_KIND_LABELS",
     "NOTE_MAX",
-    "PROBLEM_LABELS",
     "REF",
     "REPLY_MAX",
-    "SEVERITY_HELP",
-    "SEVERITY_LABELS",
-    "SEVERITY_MARKS",
-    "STATUS_LABELS",
     "Acted",
-    "CardView",
     "MatchChoice",
     "Pending",
     "PendingConcern",
@@ -95,6 +78,7 @@ __all__ = [
     "escalate_batch",
     "escalate_due",
     "events_of",
+    "load_facts",
     "pending",
     "raisable_matches",
     "raise_concern",

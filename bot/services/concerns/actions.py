@@ -6,11 +6,11 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import people
-from bot.services.concerns.cards import card_for, refresh_cards, send_cards, tell_reporter
-from bot.services.concerns.history import record_event
-from bot.services.concerns.queries import load_facts, staff_concern, staff_of
-from bot.services.concerns.rules import NOTE_MAX, REPLY_MAX, Acted, WorkerChoice, reachable
+from bot.services import events, outbox, people
+from bot.services.concerns.cards import Acted, card_for
+from bot.services.concerns.history import record_event, record_notified
+from bot.services.concerns.queries import staff_concern, staff_of
+from bot.services.concerns.rules import NOTE_MAX, REPLY_MAX, WorkerChoice, reachable
 from bot.services.errors import Invalid, NotAllowed
 from bot.services.escalation import (
     Level,
@@ -18,6 +18,12 @@ from bot.services.escalation import (
     is_due,
 )
 from bot.services.help import clean_text
+from domain.events import (
+    ConcernAcknowledged,
+    ConcernReassigned,
+    ConcernReplied,
+    ConcernResolved,
+)
 from storage.models import (
     Concern,
     ConcernStatus,
@@ -36,6 +42,12 @@ async def _mark_acknowledged(
     record_event(session, now, concern, "acknowledged", actor_id=actor.id, late=late, via=how)
 
 
+async def _reporter_reachable(session: AsyncSession, concern: Concern) -> bool:
+    """Whoever raised the concern can be told through the bot."""
+    reporter = await session.get(Person, concern.raised_by_id)
+    return reporter is not None and outbox.deliverable(reporter)
+
+
 async def acknowledge(
     session: AsyncSession,
     now: datetime,
@@ -51,14 +63,10 @@ async def acknowledge(
     told = False
     if changed:
         await _mark_acknowledged(session, now, concern, actor, "button")
-        told = await tell_reporter(session, now, concern, "acknowledged", actor)
-        await refresh_cards(session, now, concern, skip=_skip_key(actor, shown_message_id))
-    card = await card_for(session, actor, await load_facts(session, concern))
+        told = await _reporter_reachable(session, concern)
+        events.record(session, now, ConcernAcknowledged(concern.id, actor.id, shown_message_id))
+    card = await card_for(session, actor, concern)
     return Acted(concern.id, card, changed=changed, reporter_told=told)
-
-
-def _skip_key(actor: Person, shown_message_id: int | None) -> tuple[int, int] | None:
-    return (actor.id, shown_message_id) if shown_message_id is not None else None
 
 
 async def can_resolve(session: AsyncSession, actor: Person, concern_id: int) -> int:
@@ -83,9 +91,9 @@ async def resolve(
     concern.resolution_note = note
     concern.ack_deadline_at = None
     record_event(session, now, concern, "resolved", actor_id=actor.id)
-    told = await tell_reporter(session, now, concern, "resolved", actor)
-    await refresh_cards(session, now, concern)
-    card = await card_for(session, actor, await load_facts(session, concern))
+    told = await _reporter_reachable(session, concern)
+    events.record(session, now, ConcernResolved(concern.id, actor.id))
+    card = await card_for(session, actor, concern)
     return Acted(concern.id, card, reporter_told=told)
 
 
@@ -100,13 +108,16 @@ async def reply(
     also acknowledges the concern."""
     concern = await staff_concern(session, actor, concern_id, lock=True)
     text = clean_text(text, REPLY_MAX)
-    if concern.status in (ConcernStatus.OPEN, ConcernStatus.UNACKNOWLEDGED):
+    acknowledged = concern.status in (ConcernStatus.OPEN, ConcernStatus.UNACKNOWLEDGED)
+    if acknowledged:
         await _mark_acknowledged(session, now, concern, actor, "reply")
-        await tell_reporter(session, now, concern, "acknowledged", actor)
-    told = await tell_reporter(session, now, concern, "reply", actor, text)
-    record_event(session, now, concern, "replied", actor_id=actor.id, text=text, delivered=told)
-    await refresh_cards(session, now, concern)
-    card = await card_for(session, actor, await load_facts(session, concern))
+    told = await _reporter_reachable(session, concern)
+    said = record_event(
+        session, now, concern, "replied", actor_id=actor.id, text=text, delivered=told
+    )
+    await session.flush()
+    events.record(session, now, ConcernReplied(concern.id, actor.id, said.id, acknowledged))
+    card = await card_for(session, actor, concern)
     return Acted(concern.id, card, reporter_told=told)
 
 
@@ -165,7 +176,9 @@ async def reassign(
         from_worker=previous,
         to_worker=worker.id,
     )
-    await refresh_cards(session, now, concern, skip=_skip_key(actor, shown_message_id))
-    await send_cards(session, now, concern, [worker], level=concern.level)
-    card = await card_for(session, actor, await load_facts(session, concern))
+    record_notified(session, now, concern, [worker], level=concern.level)
+    events.record(
+        session, now, ConcernReassigned(concern.id, actor.id, worker.id, shown_message_id)
+    )
+    card = await card_for(session, actor, concern)
     return Acted(concern.id, card)

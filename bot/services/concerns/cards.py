@@ -1,108 +1,70 @@
-"""Concerns: the staff's cards and the notices to the reporter, queued in the outbox in each
-reader's language (drawn by `bot.notifications.concerns`)."""
+"""Concerns: what a card is drawn from (`load_facts`), and the card a member of the staff is
+shown in reply to their own press or command (`view_card`, and the card each action returns:
+`Acted`). Cards and notices for anyone else are the notifications layer's
+(`bot.notifications.concerns.outgoing`), sent on the events the actions record. Drawing the
+actor's own card is the one place the concerns' services still use a renderer
+(`bot.notifications.concerns.cards`): a reply, planned by the handler, not a notification."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import isolate
 from bot.notifications.concerns.cards import CardView, Facts, render_card
-from bot.notifications.concerns.texts import (
-    CATEGORY_LABELS,
-    PROBLEM_LABELS,
-    REPORTER_NOTICES,
-    UNACKNOWLEDGED_END,
-    UNACKNOWLEDGED_NO_OFFICE,
-)
-from bot.services import access, audit, contacts, outbox, people
-from bot.services.concerns.history import record_event
-from bot.services.concerns.queries import load_facts, staff_concern
-from bot.services.concerns.rules import CARD, REF
-from storage.models import (
-    Concern,
-    Organisation,
-    OutboxStatus,
-    Person,
-    Role,
-)
+from bot.services import audit, people
+from bot.services.concerns.queries import events_of, staff_concern
+from bot.services.concerns.rules import REF
+from bot.services.escalation import ack_minutes
+from storage.models import Concern, Family, Match, Organisation, Person
 
 
-async def card_for(session: AsyncSession, person: Person, facts: Facts) -> CardView:
-    rd = await people.reader(session, person)
+@dataclass(frozen=True)
+class Acted:
+    """What a staff action did, with the card the actor is shown in reply."""
+
+    concern_id: int
+    card: CardView
+    changed: bool = True
+    reporter_told: bool = True
+
+
+async def load_facts(session: AsyncSession, concern: Concern) -> Facts:
+    """What a concern's card is drawn from (for any reader)."""
+    reporter = await session.get(Person, concern.raised_by_id)
+    assert reporter is not None
+    match = await session.get(Match, concern.match_id)
+    assert match is not None
+    family = await session.get(Family, match.family_id)
+    org = await session.get(Organisation, concern.organisation_id)
+    assert org is not None
+    events = await events_of(session, concern.id)
+    ids = {
+        i
+        for i in (concern.acknowledged_by_id, concern.resolved_by_id, concern.assigned_worker_id)
+        if i is not None
+    }
+    names: dict[int, str] = {}
+    if ids:
+        rows = await session.execute(select(Person.id, Person.name).where(Person.id.in_(ids)))
+        names = {row[0]: row[1] for row in rows.all()}
+    return Facts(
+        concern=concern,
+        reporter=reporter,
+        family=family.name if family else "",
+        names=names,
+        events=events,
+        minutes=ack_minutes(org.ack_deadlines_minutes, concern.severity),
+    )
+
+
+async def card_for(session: AsyncSession, actor: Person, concern: Concern) -> CardView:
+    """The concern's card as the actor reads it, for their own reply."""
+    facts = await load_facts(session, concern)
+    rd = await people.reader(session, actor)
     return render_card(rd.tr, rd.tz, facts)
-
-
-async def send_cards(
-    session: AsyncSession,
-    now: datetime,
-    concern: Concern,
-    recipients: Sequence[Person],
-    *,
-    level: int,
-    dedupe: str | None = None,
-) -> list[int]:
-    """A new card for each recipient (a fresh notification), queued in the outbox; records
-    who is owed one ("notified"). Whether Telegram took it is recorded later ("delivered")."""
-    facts = await load_facts(session, concern)
-    sent: list[int] = []
-    for person in recipients:
-        card = await card_for(session, person, facts)
-        message = outbox.enqueue(
-            session, now, person, CARD, card.text, buttons=card.buttons, ref=(REF, concern.id),
-            dedupe_key=f"cn{concern.id}:{dedupe}:p{person.id}" if dedupe else None,
-            origin=facts.reporter,
-        )  # fmt: skip
-        if message is not None:
-            sent.append(person.id)
-    if sent:
-        record_event(session, now, concern, "notified", actor_id=None, level=level, to=sent)
-    return sent
-
-
-async def refresh_cards(
-    session: AsyncSession,
-    now: datetime,
-    concern: Concern,
-    *,
-    skip: tuple[int, int] | None = None,
-) -> int:
-    """Edit every card already sent about this concern to show its current state. `skip`:
-    (person id, Telegram message id) of the card the actor is looking at, updated directly."""
-    await session.flush()
-    facts = await load_facts(session, concern)
-    cards = [
-        m
-        for m in await outbox.sent_for(session, (REF, concern.id))
-        if m.kind == CARD
-        and m.status in (OutboxStatus.QUEUED, OutboxStatus.SENDING, OutboxStatus.SENT)
-    ]
-    edited = 0
-    for card_message in cards:
-        if skip is not None and (card_message.person_id, card_message.telegram_message_id) == skip:
-            continue
-        person = await session.get(Person, card_message.person_id)
-        if person is None:
-            continue
-        if access.may_see_concern(person, concern):
-            card = await card_for(session, person, facts)
-        else:  # reassigned away from them: the card keeps no detail and no button
-            tr = (await people.reader(session, person)).tr
-            card = CardView(
-                tr.gettext(
-                    "Concern #%(id)s is now assigned to another worker, who received the card."
-                )
-                % {"id": concern.id},
-                [],
-            )
-        if outbox.enqueue(
-            session, now, person, CARD, card.text, buttons=card.buttons,
-            ref=(REF, concern.id), edit_of=card_message,
-        ) is not None:  # fmt: skip
-            edited += 1
-    return edited
 
 
 async def whole_text(session: AsyncSession, actor: Person, concern_id: int) -> str:
@@ -121,55 +83,4 @@ async def view_card(
         session, now, "concern.viewed", actor_id=actor.id,
         organisation_id=concern.organisation_id, target=(REF, concern.id),
     )  # fmt: skip
-    return await card_for(session, actor, await load_facts(session, concern))
-
-
-async def tell_reporter(
-    session: AsyncSession, now: datetime, concern: Concern, kind: str, actor: Person,
-    text: str | None = None,
-) -> bool:  # fmt: skip
-    reporter = await session.get(Person, concern.raised_by_id)
-    if reporter is None:
-        return False
-    rd = await people.reader(session, reporter)
-    tr = rd.tr
-    mentee = reporter.role == Role.MENTEE
-    labels = PROBLEM_LABELS if mentee else CATEGORY_LABELS
-    values = {
-        "name": isolate(actor.name),
-        "category": tr.gettext(labels[concern.category]),
-        "day": tr.day_long(concern.raised_at, tz=rd.tz),
-    }
-    body = tr.gettext(REPORTER_NOTICES[(kind, mentee)]) % values
-    if text is not None:
-        body += "\n" + isolate(text)
-    return (
-        outbox.enqueue(
-            session, now, reporter, f"concern_{kind}", body, ref=("concern_note", concern.id)
-        )
-        is not None
-    )
-
-
-async def tell_outcome(
-    session: AsyncSession, now: datetime, concern: Concern, template: str
-) -> None:
-    """A new message to whoever raised the concern, in their language: what became of it."""
-    reporter = await session.get(Person, concern.raised_by_id)
-    org = await session.get(Organisation, concern.organisation_id)
-    if reporter is None or org is None:
-        return
-    rd = await people.reader(session, reporter)
-    region = contacts.region_of(org)
-    office = contacts.format_phone(org.office_phone, region)
-    if template == UNACKNOWLEDGED_END and not office:
-        template = UNACKNOWLEDGED_NO_OFFICE
-    text = rd.tr.gettext(template) % {
-        "id": concern.id,
-        "phone": isolate(office or ""),
-        "emergency": isolate(org.emergency_phone),
-    }
-    outbox.enqueue(
-        session, now, reporter, "concern_outcome", text, ref=(REF, concern.id),
-        dedupe_key=f"cn{concern.id}:told:{concern.status.value}:{concern.level}",
-    )  # fmt: skip
+    return await card_for(session, actor, concern)

@@ -8,11 +8,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.notifications.concerns.texts import REROUTED, REROUTED_ADMINS, UNACKNOWLEDGED_END
-from bot.services import access
-from bot.services.concerns import cards as outgoing
-from bot.services.concerns.cards import refresh_cards, tell_outcome
-from bot.services.concerns.history import record_event, record_skipped
+from bot.services import access, events
+from bot.services.concerns.history import record_event, record_notified, record_skipped
 from bot.services.concerns.queries import load_levels, staff_of
 from bot.services.concerns.rules import CARD, DELIVERY_LOOKBACK, REF, reachable
 from bot.services.escalation import (
@@ -22,6 +19,7 @@ from bot.services.escalation import (
     deadline,
     decide,
 )
+from domain.events import ConcernEscalated, ConcernUnacknowledged
 from storage.models import (
     Concern,
     ConcernEvent,
@@ -182,21 +180,20 @@ async def _advance(session: AsyncSession, now: datetime, concern: Concern) -> bo
         reason=decision.reason, minutes=minutes, from_level=previous,
         to_level=int(concern.level),
     )  # fmt: skip
-    await refresh_cards(session, now, concern)
-    await outgoing.send_cards(
-        session, now, concern, levels.at(Level(concern.level)), level=concern.level,
-        dedupe=f"L{concern.level}",
-    )  # fmt: skip
+    notified = record_notified(
+        session, now, concern, levels.at(Level(concern.level)), level=concern.level
+    )
+    missed: tuple[int, ...] = ()
     if decision.reason == Reason.TIMEOUT:
-        # Those who missed the deadline are told by a new message (an edit notifies nobody):
-        # a fresh card, on which they can still act.
-        missed = [p for p in levels.at(Level(previous)) if reachable(p)]
-        await outgoing.send_cards(
-            session, now, concern, missed, level=previous, dedupe=f"late{previous}",
-        )  # fmt: skip
-    else:
-        rerouted = REROUTED if concern.level == Level.COORDINATORS else REROUTED_ADMINS
-        await tell_outcome(session, now, concern, rerouted)
+        # Those who missed the deadline are told again, by a fresh card they can still act on.
+        late = [p for p in levels.at(Level(previous)) if reachable(p)]
+        missed = record_notified(session, now, concern, late, level=previous)
+    events.record(
+        session, now, ConcernEscalated(
+            concern.id, from_level=previous, to_level=int(concern.level),
+            reason=str(decision.reason), notified=notified, missed=missed,
+        ),
+    )  # fmt: skip
     return True
 
 
@@ -217,13 +214,10 @@ async def give_up(
     record_event(
         session, now, concern, "unacknowledged", actor_id=None, reason=reason, minutes=minutes
     )
-    await refresh_cards(session, now, concern)
     everyone = await staff_of(
         session, concern.organisation_id, (Role.WORKER, Role.COORDINATOR, Role.ADMIN)
     )
     entitled = [p for p in everyone if reachable(p) and access.may_see_concern(p, concern)]
-    await outgoing.send_cards(
-        session, now, concern, entitled, level=concern.level, dedupe="unack",
-    )  # fmt: skip
-    if tell_reporter:  # (not when they are being answered right now, on raising it)
-        await tell_outcome(session, now, concern, UNACKNOWLEDGED_END)
+    notified = record_notified(session, now, concern, entitled, level=concern.level)
+    # (The reporter is not told when they are being answered right now, on raising it.)
+    events.record(session, now, ConcernUnacknowledged(concern.id, reason, notified, tell_reporter))

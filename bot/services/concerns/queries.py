@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.notifications.concerns.cards import Facts
 from bot.services import access, people
 from bot.services import help as help_requests
 from bot.services.concerns.rules import (
@@ -32,7 +31,6 @@ from storage.models import (
     Match,
     MatchMentor,
     MatchStatus,
-    Organisation,
     Person,
     Role,
     Severity,
@@ -140,34 +138,6 @@ async def load_levels(session: AsyncSession, concern: Concern) -> Levels:
         worker,
         [p for p in staff if p.role == Role.COORDINATOR],
         [p for p in staff if p.role == Role.ADMIN],
-    )
-
-
-async def load_facts(session: AsyncSession, concern: Concern) -> Facts:
-    reporter = await session.get(Person, concern.raised_by_id)
-    assert reporter is not None
-    match = await session.get(Match, concern.match_id)
-    assert match is not None
-    family = await session.get(Family, match.family_id)
-    org = await session.get(Organisation, concern.organisation_id)
-    assert org is not None
-    events = await events_of(session, concern.id)
-    ids = {
-        i
-        for i in (concern.acknowledged_by_id, concern.resolved_by_id, concern.assigned_worker_id)
-        if i is not None
-    }
-    names: dict[int, str] = {}
-    if ids:
-        rows = await session.execute(select(Person.id, Person.name).where(Person.id.in_(ids)))
-        names = {row[0]: row[1] for row in rows.all()}
-    return Facts(
-        concern=concern,
-        reporter=reporter,
-        family=family.name if family else "",
-        names=names,
-        events=events,
-        minutes=ack_minutes(org.ack_deadlines_minutes, concern.severity),
     )
 
 

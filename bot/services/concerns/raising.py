@@ -6,9 +6,8 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import people
-from bot.services.concerns.cards import send_cards
-from bot.services.concerns.history import record_event, record_skipped
+from bot.services import events, people
+from bot.services.concerns.history import record_event, record_notified, record_skipped
 from bot.services.concerns.jobs import give_up
 from bot.services.concerns.queries import (
     check_match,
@@ -26,6 +25,7 @@ from bot.services.escalation import (
     mentee_severity,
 )
 from bot.services.help import clean_text
+from domain.events import ConcernRaised
 from storage.models import (
     Concern,
     ConcernCategory,
@@ -88,6 +88,7 @@ async def raise_concern(
     step = first_level(levels.reachable)
     record_skipped(session, now, concern, step)
     if step.level is None:
+        events.record(session, now, ConcernRaised(concern.id, notified=()))
         await give_up(session, now, concern, reason=Reason.UNREACHABLE, tell_reporter=False)
         reached, alerted, worker_reached = False, False, False
     else:
@@ -96,10 +97,11 @@ async def raise_concern(
         if step.level == Level.WORKER:
             for extra in levels_notified_at_once(severity):
                 recipients += levels.at(extra)
-        sent = await send_cards(session, now, concern, unique(recipients), level=step.level)
+        sent = record_notified(session, now, concern, unique(recipients), level=step.level)
         reached = bool(sent)
         alerted = any(p.role == Role.COORDINATOR and p.id in sent for p in recipients)
         worker_reached = concern.assigned_worker_id in sent
+        events.record(session, now, ConcernRaised(concern.id, notified=sent))
     return Raised(
         concern_id=concern.id,
         severity=severity,

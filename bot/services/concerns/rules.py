@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.notifications.concerns.cards import CardView
 from bot.services import texts
 from bot.services.errors import NotAllowed
 from bot.services.help import OpenHelp
@@ -60,14 +59,6 @@ class Raised:
     worker_name: str
     worker_reached: bool  # the referring worker got the card (else a later level did)
     coordinators_alerted: bool  # the coordinators got the card too
-
-
-@dataclass(frozen=True)
-class Acted:
-    concern_id: int
-    card: CardView
-    changed: bool = True
-    reporter_told: bool = True
 
 
 @dataclass(frozen=True)

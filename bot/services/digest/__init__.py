@@ -10,16 +10,16 @@ most (a `DigestRun` row, written with the messages); and not at all when there i
 say. Every figure is a SQL count over the reader's scope (`bot.services.caseload.scope`).
 
 The package, from the bottom up: `counts` (the figures, the meetings per week), `composing`
-(the text, drawn by `bot.notifications.digest`, and the chart) and `jobs` (`digest_batch`).
+(the text, drawn by `bot.services.digest.text`, and the chart) and `jobs` (`digest_batch`).
 Callers use the names below.
 """
 
 from __future__ import annotations
 
-from bot.notifications.digest import render
 from bot.services.digest.composing import Digest, compose
 from bot.services.digest.counts import WEEKS, WINDOW, figures, weekly_meetings
 from bot.services.digest.jobs import COMPOSED_PER_BATCH, digest_batch, due
+from bot.services.digest.text import render
 
 __all__ = [
     "COMPOSED_PER_BATCH",

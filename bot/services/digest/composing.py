@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import charts
-from bot.notifications.digest import render
 from bot.services import people
 from bot.services.digest.counts import figures, weekly_meetings
+from bot.services.digest.text import render
 from storage.models import Person, Role
 
 

@@ -8,30 +8,16 @@ the same organisation. If no staff answer before `answer_due_at` (the organisati
 `help_target_hours`), the coordinators are told, once.
 
 The package: `rules` (who may write, what a message may be), `queries`, `actions` (ask,
-reply, close), `jobs` (the overdue notice), `values` (what they return). Texts, cards and
-callback data are in `bot.notifications.help` and `bot.notifications.help_callbacks`; they
-are re-exported here for the callers that name them through this package.
+reply, close), `jobs` (the overdue notice), `values` (what they return). What happened is
+recorded as a domain event (`domain.events`); texts, cards and callback data are the
+notifications layer's (`bot.notifications.help`, `bot.notifications.help_callbacks`,
+`bot.notifications.help_notices`).
 """
 
-from bot.notifications.help import (
-    ASK_LABELS,
-    CARD_MAX,
-    KIND_LABELS,
-    NEED_HELP_LABEL,
-    PRESETS,
-    WHOLE_TEXT,
-    language_label,
-)
-from bot.notifications.help_callbacks import (
-    NEED_HELP_DATA,
-    PREFIX,
-    close_data,
-    reply_data,
-    whole_data,
-)
 from bot.services.help.actions import ask, close, reply
 from bot.services.help.jobs import notify_overdue
 from bot.services.help.queries import (
+    family_name,
     mentee_match,
     mentor_match,
     mentor_matches,
@@ -40,21 +26,14 @@ from bot.services.help.queries import (
     thread,
     whole_text,
 )
-from bot.services.help.rules import MAX_TEXT, MENTOR_KINDS, REF, clean_text, may_write
+from bot.services.help.rules import MAX_TEXT, MENTOR_KINDS, PRESETS, REF, clean_text, may_write
 from bot.services.help.values import Closed, MatchChoice, OpenHelp, Sent, Thread
 
 __all__ = [
-    "ASK_LABELS",
-    "CARD_MAX",
-    "KIND_LABELS",
     "MAX_TEXT",
     "MENTOR_KINDS",
-    "NEED_HELP_DATA",
-    "NEED_HELP_LABEL",
-    "PREFIX",
     "PRESETS",
     "REF",
-    "WHOLE_TEXT",
     "Closed",
     "MatchChoice",
     "OpenHelp",
@@ -63,8 +42,7 @@ __all__ = [
     "ask",
     "clean_text",
     "close",
-    "close_data",
-    "language_label",
+    "family_name",
     "may_write",
     "mentee_match",
     "mentor_match",
@@ -73,8 +51,6 @@ __all__ = [
     "open_requests",
     "open_requests_for",
     "reply",
-    "reply_data",
     "thread",
-    "whole_data",
     "whole_text",
 ]

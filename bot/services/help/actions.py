@@ -1,5 +1,6 @@
-"""The help actions: ask, answer, close. Each stores what happened and queues, in the same
-transaction, what each other participant reads (rendered by `bot.notifications.help`)."""
+"""The help actions: ask, answer, close. Each stores what happened and records it as a domain
+event (`domain.events`) naming who must hear of it; what each of them reads is rendered and
+queued by the notifications layer (`bot.notifications.help_notices`)."""
 
 from __future__ import annotations
 
@@ -7,21 +8,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
-from bot.notifications.help import (
-    PRESETS,
-    closed_text,
-    need_help_buttons,
-    requester_relay,
-    staff_card,
-    thread_buttons,
-)
-from bot.services import audit, outbox, people
+from bot.services import audit, events, outbox, people
 from bot.services.errors import Invalid, NotAllowed
 from bot.services.help import queries as q
-from bot.services.help.rules import MENTOR_KINDS, REF, authorise, clean_text
+from bot.services.help.rules import MENTOR_KINDS, PRESETS, REF, authorise, clean_text
 from bot.services.help.values import Closed, Sent
 from domain import HelpKind, Role, ThreadStatus
+from domain.events import HelpAnswered, HelpAsked, HelpClosed, HelpFollowedUp
 from storage.models import HelpMessage, HelpRequest, Match, Person
 
 
@@ -65,26 +58,9 @@ async def ask(
     await session.flush()
     message = await add_message(session, hr, requester, text, author_reader.locale, now)
 
-    family = await q.family_name(session, hr)
-    queued = 0
-    for staff in await q.staff_side(session, hr, org, exclude=None):
-        rd = await people.reader(session, staff)
-        card = staff_card(
-            rd.tr,
-            rd.tz,
-            hr,
-            requester,
-            requester,
-            message,
-            family,
-            title=rd.tr.gettext("New help request"),
-            preset=preset,
-        )
-        if enqueue(
-            session, now, staff, rd.tr, hr, card.text, kind="help_request",
-            whole=message.id if card.clipped else None, origin=requester,
-        ):  # fmt: skip
-            queued += 1
+    staff = told(await q.staff_side(session, hr, org, exclude=None))
+    queued = len(staff)
+    events.record(session, now, HelpAsked(hr.id, message.id, staff, preset))
     audit.record(
         session,
         now,
@@ -121,33 +97,15 @@ async def reply(
     requester = await session.get(Person, hr.requester_id)
     worker = await session.get(Person, hr.worker_id)
     assert requester is not None and worker is not None
-    family = await q.family_name(session, hr)
-    queued = 0
+    staff = told(await q.staff_side(session, hr, org, exclude=author.id, fallback=not as_staff))
     if as_staff:
-        rd = await people.reader(session, requester)
-        relay = requester_relay(rd.tr, rd.tz, hr, author, message)
-        if enqueue(
-            session, now, requester, rd.tr, hr, relay.text, kind="help_answer",
-            whole=message.id if relay.clipped else None, origin=author,
-        ):  # fmt: skip
-            queued += 1
-    for staff in await q.staff_side(session, hr, org, exclude=author.id, fallback=not as_staff):
-        rd = await people.reader(session, staff)
-        card = staff_card(
-            rd.tr,
-            rd.tz,
-            hr,
-            requester,
-            author,
-            message,
-            family,
-            title=rd.tr.gettext("New message in a help request"),
-        )
-        if enqueue(
-            session, now, staff, rd.tr, hr, card.text, kind="help_message",
-            whole=message.id if card.clipped else None, origin=author,
-        ):  # fmt: skip
-            queued += 1
+        requester_told = outbox.deliverable(requester)
+        queued = len(staff) + requester_told
+        answered = HelpAnswered(hr.id, message.id, author.id, requester_told, staff)
+        events.record(session, now, answered)
+    else:
+        queued = len(staff)
+        events.record(session, now, HelpFollowedUp(hr.id, message.id, author.id, staff))
     audit.record(
         session,
         now,
@@ -174,25 +132,12 @@ async def close(session: AsyncSession, now: datetime, person: Person, request_id
     org = await people.organisation_of(session, person)
     requester = await session.get(Person, hr.requester_id)
     assert requester is not None
-    family = await q.family_name(session, hr)
     others: list[Person] = []
     if requester.id != person.id:
         others.append(requester)
     others.extend(await q.staff_side(session, hr, org, exclude=person.id, fallback=False))
-    told = 0
-    for other in others:
-        rd = await people.reader(session, other)
-        tr = rd.tr
-        text = closed_text(
-            tr, rd.tz, hr, person, requester, family, to_requester=other.id == requester.id
-        )
-        buttons: outbox.Buttons | None = None
-        if other.role == Role.MENTEE:  # a new request is one tap away
-            buttons = need_help_buttons(tr)
-        if outbox.enqueue(
-            session, now, other, "help_closed", text, buttons=buttons, ref=(REF, hr.id)
-        ):
-            told += 1
+    reached = told(others)
+    events.record(session, now, HelpClosed(hr.id, person.id, reached))
     audit.record(
         session,
         now,
@@ -200,9 +145,9 @@ async def close(session: AsyncSession, now: datetime, person: Person, request_id
         actor_id=person.id,
         organisation_id=hr.organisation_id,
         target=(REF, hr.id),
-        told=told,
+        told=len(reached),
     )
-    return Closed(hr.id, already=False, told=told)
+    return Closed(hr.id, already=False, told=len(reached))
 
 
 # --- internals --------------------------------------------------------------------------------
@@ -260,29 +205,6 @@ async def add_message(
     return message
 
 
-def enqueue(
-    session: AsyncSession,
-    now: datetime,
-    recipient: Person,
-    tr: Translator,
-    hr: HelpRequest,
-    text: str,
-    *,
-    kind: str,
-    dedupe_key: str | None = None,
-    whole: int | None = None,
-    origin: Person | None = None,
-) -> bool:
-    buttons = thread_buttons(tr, hr.id, whole)
-    queued = outbox.enqueue(
-        session,
-        now,
-        recipient,
-        kind,
-        text,
-        buttons=buttons,
-        ref=(REF, hr.id),
-        dedupe_key=dedupe_key,
-        origin=origin,
-    )
-    return queued is not None
+def told(persons: list[Person]) -> tuple[int, ...]:
+    """The ids of those the bot can reach, in order: who will read what happened."""
+    return tuple(p.id for p in persons if outbox.deliverable(p))

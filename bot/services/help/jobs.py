@@ -7,13 +7,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.notifications.help import staff_card
-from bot.services import audit, people
+from bot.services import audit, events
 from bot.services.help import queries as q
-from bot.services.help.actions import enqueue
+from bot.services.help.actions import told
 from bot.services.help.rules import REF
 from domain import ThreadStatus
-from storage.models import HelpRequest, Organisation, Person
+from domain.events import HelpOverdue
+from storage.models import HelpRequest
 
 
 async def notify_overdue(session: AsyncSession, now: datetime, limit: int = 200) -> int:
@@ -34,39 +34,9 @@ async def notify_overdue(session: AsyncSession, now: datetime, limit: int = 200)
     overdue = list(result.scalars())
     for hr in overdue:
         hr.overdue_notified_at = now
-        org = await session.get(Organisation, hr.organisation_id)
-        requester = await session.get(Person, hr.requester_id)
-        worker = await session.get(Person, hr.worker_id)
-        assert org is not None and requester is not None and worker is not None
         first = await q.first_message(session, hr.id)
-        family = await q.family_name(session, hr)
-        told = 0
-        for coordinator in await q.coordinators(session, org.id, exclude=hr.worker_id):
-            rd = await people.reader(session, coordinator)
-            tr = rd.tr
-            card = staff_card(
-                tr,
-                rd.tz,
-                hr,
-                requester,
-                requester,
-                first,
-                family,
-                title=tr.gettext("Help request not answered in time"),
-                worker=worker,
-            )
-            if enqueue(
-                session,
-                now,
-                coordinator,
-                tr,
-                hr,
-                card.text,
-                kind="help_overdue",
-                whole=first.id if card.clipped else None,
-                dedupe_key=f"help-overdue:{hr.id}:{coordinator.id}",
-            ):
-                told += 1
+        reached = told(await q.coordinators(session, hr.organisation_id, exclude=hr.worker_id))
+        events.record(session, now, HelpOverdue(hr.id, first.id, reached))
         audit.record(
             session,
             now,
@@ -75,6 +45,6 @@ async def notify_overdue(session: AsyncSession, now: datetime, limit: int = 200)
             organisation_id=hr.organisation_id,
             target=(REF, hr.id),
             worker_id=hr.worker_id,
-            told=told,
+            told=len(reached),
         )
     return len(overdue)

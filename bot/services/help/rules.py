@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.i18n import N_
 from bot.services import access, texts
 from bot.services.errors import Invalid, NotAllowed
 from domain import HelpKind, Role
@@ -13,6 +14,14 @@ REF = "help_request"
 MAX_TEXT = 3000  # UTF-16 units; a longer card is cut, with a button for the whole text
 
 MENTOR_KINDS = (HelpKind.PRACTICAL, HelpKind.RELATIONSHIP, HelpKind.SUPPORT)
+
+# Ready-made messages a mentee can send with one tap: stored as the mentee's own words, in
+# their language.
+PRESETS: dict[str, str] = {
+    "talk": N_("I need to talk to my worker."),
+    "call": N_("Please call me."),
+    "paper": N_("I got a letter or a form that I do not understand."),
+}
 
 
 def clean_text(text: str, limit: int = MAX_TEXT) -> str:

@@ -8,19 +8,19 @@ recomputed from the exports of the same period (docs/exports.md): tests/test_rep
 
 The package, from the bottom up: `scope` (who may have which report, the periods), `values`
 (`Figures`, months and ages), `follow_up` and `counts` (the queries). The labels of codes are
-in `bot.notifications.programme_report`. Callers use the names below.
+in `bot.services.programme_report.labels`. Callers use the names below.
 """
 
 from __future__ import annotations
 
-from bot.notifications.programme_report import (
+from bot.services.programme_report.counts import figures
+from bot.services.programme_report.labels import (
     AGE_LABELS,
     ANSWER_LABELS,
     KIND_LABELS,
     PERIODS,
     STATUS_LABELS,
 )
-from bot.services.programme_report.counts import figures
 from bot.services.programme_report.scope import Scope, period_for, scope_for, today_of
 from bot.services.programme_report.values import (
     AGE_BUCKETS,

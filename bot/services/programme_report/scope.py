@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.notifications.programme_report import PERIODS
 from bot.services.errors import Invalid, NotAllowed
+from bot.services.programme_report.labels import PERIODS
 from storage.models import Match, Organisation, Person, Role
 
 Ts = TypeVarTuple("Ts")

@@ -10,8 +10,8 @@ from typing import Any
 from babel.dates import format_date
 
 from bot.i18n import Translator
+from bot.notifications.concerns import CATEGORY_LABELS, HELP_KIND_LABELS, SEVERITY_LABELS
 from bot.services import checkins
-from bot.services.concerns import CATEGORY_LABELS, HELP_KIND_LABELS, SEVERITY_LABELS
 from bot.services.match_cycle import CLOSURE_REASONS
 from bot.services.meetings import ACTIVITIES
 from bot.services.programme_report import (

@@ -1,0 +1,75 @@
+"""The message bus: each domain event a transaction recorded (`bot.services.events`) goes to
+its handlers, which find the readers, render what each reads in their own language and
+timezone (texts, cards, buttons) and queue it in the outbox, in that same transaction.
+
+Whoever owns the transaction calls `dispatch` once its work is done and before it commits:
+`handlers.common.wrap` (one update), `bot.jobs.tick` (one job batch, in `bot.jobs.ticks`),
+`bot.cli` (`Call.run_in_transaction`). Events are handled in the order they were recorded;
+a handler that fails fails the transaction, so what happened and what was said of it commit
+together or not at all. A transaction that would commit with events still undispatched is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.notifications import help_notices, quiet
+from bot.notifications.concerns import outgoing as concern_notices
+from bot.services import events
+from domain.events import (
+    ConcernAcknowledged,
+    ConcernEscalated,
+    ConcernRaised,
+    ConcernReassigned,
+    ConcernReplied,
+    ConcernResolved,
+    ConcernUnacknowledged,
+    Event,
+    HelpAnswered,
+    HelpAsked,
+    HelpClosed,
+    HelpFollowedUp,
+    HelpOverdue,
+    MatchWentQuiet,
+)
+
+Handler = Callable[[AsyncSession, datetime, Any], Awaitable[None]]
+
+# What each event sends. A handler is looked up by name when the event is handled, so a test
+# may replace one in its module.
+HANDLERS: dict[type[Event], list[tuple[Any, str]]] = {
+    ConcernRaised: [(concern_notices, "on_raised")],
+    ConcernAcknowledged: [(concern_notices, "on_acknowledged")],
+    ConcernResolved: [(concern_notices, "on_resolved")],
+    ConcernReplied: [(concern_notices, "on_replied")],
+    ConcernReassigned: [(concern_notices, "on_reassigned")],
+    ConcernEscalated: [(concern_notices, "on_escalated")],
+    ConcernUnacknowledged: [(concern_notices, "on_unacknowledged")],
+    HelpAsked: [(help_notices, "on_asked")],
+    HelpAnswered: [(help_notices, "on_answered")],
+    HelpFollowedUp: [(help_notices, "on_followed_up")],
+    HelpClosed: [(help_notices, "on_closed")],
+    HelpOverdue: [(help_notices, "on_overdue")],
+    MatchWentQuiet: [(quiet, "on_quiet")],
+}
+
+
+def handlers_of(event: Event) -> list[Handler]:
+    found: list[Handler] = [getattr(module, name) for module, name in HANDLERS[type(event)]]
+    return found
+
+
+async def dispatch(session: AsyncSession) -> int:
+    """Handle every event recorded in this session's transaction so far, in order (and any
+    their handlers record in turn). Returns how many were handled."""
+    handled = 0
+    while batch := events.take(session):
+        for now, event in batch:
+            for handler in handlers_of(event):
+                await handler(session, now, event)
+            handled += 1
+    return handled
