@@ -30,7 +30,6 @@ OVER_THE_LIMIT = {
     "bot/services/meetings.py": 509,
     "bot/services/programme_report.py": 496,
     "handlers/match_life.py": 454,
-    "bot/services/erasure.py": 453,
     "bot/jobs.py": 452,
     "bot/doctor.py": 440,
     "bot/demo/seed.py": 431,
