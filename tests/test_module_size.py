@@ -48,7 +48,6 @@ OVER_THE_LIMIT = {
     "handlers/progress.py": 315,
     "handlers/relay.py": 313,
     "bot/logs.py": 308,
-    "bot/services/retention.py": 302,
 }
 
 
