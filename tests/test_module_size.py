@@ -35,7 +35,6 @@ OVER_THE_LIMIT = {
     "bot/demo/seed.py": 431,
     "handlers/appointments.py": 402,
     "bot/services/report_render.py": 400,
-    "bot/services/profiles.py": 395,
     "bot/demo/stack.py": 395,
     "bot/i18n.py": 394,
     "bot/services/digest.py": 383,
