@@ -45,6 +45,7 @@ from storage.models import (
     MatchOffer,
     MatchRequest,
     MatchStatus,
+    Organisation,
     Person,
     Role,
 )
@@ -62,53 +63,16 @@ async def ask_mentor(
     """Ask a proposed mentor to join the family's team (a coordinator in the bot, or the CLI
     with `coordinator=None` and the organisation given). The match is made, forming, with the
     first question; the mentor sees only the summary (needs, area, languages, availability)."""
-    if coordinator is not None:
-        if coordinator.role != Role.COORDINATOR or not coordinator.active:
-            raise NotAllowed("coordinators only")
-        req = await visible(session, coordinator, request_id)
-    else:
-        found = await session.get(MatchRequest, request_id) if 0 < request_id <= MAX_ID else None
-        if found is None:
-            raise NotFound(f"unknown request {request_id}")
-        req = found
-    if req.status not in OPEN_REQUESTS:
-        raise Invalid("request_closed", f"request {req.id} is no longer open")
-    mentor = await session.get(Person, mentor_id) if 0 < mentor_id <= MAX_ID else None
-    if (
-        mentor is None
-        or mentor.role != Role.MENTOR
-        or not mentor.active
-        or mentor.organisation_id != req.organisation_id
-    ):
-        raise NotFound(f"unknown mentor {mentor_id}")
+    req = await _open_request(session, coordinator, request_id)
+    mentor = await _mentor_of(session, req, mentor_id)
     facts = profiles.facts_of_mentor(await profiles.mentor_view(session, mentor))
     result = score(facts, await facts_of(session, req))
     if not result.eligible:
         raise Invalid("not_eligible", f"mentor {mentor.id} cannot be proposed for this family")
     org = await org_of(session, req.organisation_id)
+    actor_id = coordinator.id if coordinator else None
     if req.match_id is None:
-        match = Match(
-            organisation_id=req.organisation_id,
-            family_id=req.family_id,
-            worker_id=req.worker_id,
-            status=MatchStatus.PROPOSED,
-            stage=MatchStage.FORMING,
-            started_on=today(org, now),
-            created_at=now,
-        )
-        session.add(match)
-        await session.flush()
-        req.match_id = match.id
-        req.status = RequestStatus.MATCHING
-        audit.record(
-            session,
-            now,
-            "match.created",
-            actor_id=coordinator.id if coordinator else None,
-            organisation_id=org.id,
-            target=("match", match.id),
-            request_id=req.id,
-        )
+        await _form_match(session, now, actor_id, req, org)
     if await session.scalar(
         select(MatchOffer.id).where(
             MatchOffer.match_id == req.match_id, MatchOffer.mentor_id == mentor.id
@@ -119,7 +83,7 @@ async def ask_mentor(
     offer = MatchOffer(
         match_id=req.match_id,
         mentor_id=mentor.id,
-        asked_by_id=coordinator.id if coordinator else None,
+        asked_by_id=actor_id,
         score=result.points,
         reasons=[[code, args] for code, args in result.reasons],
         summary=summary,
@@ -132,7 +96,7 @@ async def ask_mentor(
         session,
         now,
         "offer.sent",
-        actor_id=coordinator.id if coordinator else None,
+        actor_id=actor_id,
         organisation_id=org.id,
         target=("match_offer", offer.id),
         mentor_id=mentor.id,
@@ -155,6 +119,69 @@ async def ask_mentor(
         ref=("match_offer", offer.id),
     )
     return offer
+
+
+async def _open_request(
+    session: AsyncSession, coordinator: Person | None, request_id: int
+) -> MatchRequest:
+    """The open request a coordinator (or the CLI, with None) asks a mentor for."""
+    if coordinator is not None:
+        if coordinator.role != Role.COORDINATOR or not coordinator.active:
+            raise NotAllowed("coordinators only")
+        req = await visible(session, coordinator, request_id)
+    else:
+        found = await session.get(MatchRequest, request_id) if 0 < request_id <= MAX_ID else None
+        if found is None:
+            raise NotFound(f"unknown request {request_id}")
+        req = found
+    if req.status not in OPEN_REQUESTS:
+        raise Invalid("request_closed", f"request {req.id} is no longer open")
+    return req
+
+
+async def _mentor_of(session: AsyncSession, req: MatchRequest, mentor_id: int) -> Person:
+    """An active mentor of the request's organisation."""
+    mentor = await session.get(Person, mentor_id) if 0 < mentor_id <= MAX_ID else None
+    if (
+        mentor is None
+        or mentor.role != Role.MENTOR
+        or not mentor.active
+        or mentor.organisation_id != req.organisation_id
+    ):
+        raise NotFound(f"unknown mentor {mentor_id}")
+    return mentor
+
+
+async def _form_match(
+    session: AsyncSession,
+    now: datetime,
+    actor_id: int | None,
+    req: MatchRequest,
+    org: Organisation,
+) -> None:
+    """The first mentor asked: the match is made, forming, and the request is matching."""
+    match = Match(
+        organisation_id=req.organisation_id,
+        family_id=req.family_id,
+        worker_id=req.worker_id,
+        status=MatchStatus.PROPOSED,
+        stage=MatchStage.FORMING,
+        started_on=today(org, now),
+        created_at=now,
+    )
+    session.add(match)
+    await session.flush()
+    req.match_id = match.id
+    req.status = RequestStatus.MATCHING
+    audit.record(
+        session,
+        now,
+        "match.created",
+        actor_id=actor_id,
+        organisation_id=org.id,
+        target=("match", match.id),
+        request_id=req.id,
+    )
 
 
 async def answer_offer(
@@ -194,6 +221,21 @@ async def answer_offer(
         accepted=accept,
         reason=reason.value if reason else None,
     )
+    await _tell_staff(session, now, mentor, match, offer, reason)
+    return OfferView(offer.id, offer.status, dict(offer.summary or {}))
+
+
+async def _tell_staff(
+    session: AsyncSession,
+    now: datetime,
+    mentor: Person,
+    match: Match,
+    offer: MatchOffer,
+    reason: DeclineReason | None,
+) -> None:
+    """The coordinators (with the request's button) and the referring worker (after a yes,
+    with the button to plan the first meeting) are told of an answer."""
+    accept = offer.status == OfferStatus.ACCEPTED
     family = await session.get(Family, match.family_id)
     assert family is not None
     team = len(
@@ -231,4 +273,3 @@ async def answer_offer(
             buttons=buttons,
             ref=("match_offer", offer.id),
         )
-    return OfferView(offer.id, offer.status, dict(offer.summary or {}))
