@@ -2,7 +2,7 @@
 coordinators' queue (`/requests`: each request with its age, the best mentors with their
 scores and reasons, a button to ask each), and a mentor's answer to being asked.
 
-Callback data is defined in `bot.services.match_texts` (prefixes `pf`, `rq`, `of`); every
+Callback data is defined in `bot.notifications.match_texts` (prefixes `pf`, `rq`, `of`); every
 press is re-checked by the services.
 """
 
