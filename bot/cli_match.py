@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import translator
-from bot.services import admin, match_requests, match_texts, policy, profiles
+from bot.notifications import match_texts
+from bot.services import admin, match_requests, policy, profiles
 from bot.services.errors import Invalid, NotFound
 from storage.models import Family
 

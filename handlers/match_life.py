@@ -2,7 +2,7 @@
 coordinators' queue (`/requests`: each request with its age, the best mentors with their
 scores and reasons, a button to ask each), and a mentor's answer to being asked.
 
-Callback data is defined in `bot.services.match_texts` (prefixes `pf`, `rq`, `of`); every
+Callback data is defined in `bot.notifications.match_texts` (prefixes `pf`, `rq`, `of`); every
 press is re-checked by the services.
 """
 
@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from bot.i18n import SUPPORTED_LOCALES, isolate
-from bot.services import match_cycle, match_requests, match_texts, profiles
+from bot.notifications import match_texts
+from bot.notifications.match_texts import OFFER_PREFIX, PROFILE_PREFIX, REQUEST_PREFIX
+from bot.services import match_cycle, match_requests, profiles
 from bot.services.errors import Invalid
-from bot.services.match_texts import OFFER_PREFIX, PROFILE_PREFIX, REQUEST_PREFIX
 from domain import Role
 from handlers.common import Buttons, Ctx, chunk, id_arg
 from handlers.router import Router

@@ -1,6 +1,5 @@
 """Labels of the fixed lists of a match's life (storage/match_life.py), the reasons a score
-gives, and the callback data of the buttons this feature draws (defined here only: the
-handlers route presses with the same prefixes)."""
+gives, and the summary a mentor is shown before accepting, in the reader's language."""
 
 from __future__ import annotations
 
@@ -17,32 +16,6 @@ from storage.match_life import (
     Topic,
     Urgency,
 )
-
-# Callback data: "<prefix>:<action>:<arg>…", at most 64 bytes.
-PROFILE_PREFIX = "pf"  # /profile: pf:<field>[:<value>]
-REQUEST_PREFIX = "rq"  # /request (worker) and the coordinators' queue
-OFFER_PREFIX = "of"  # a mentor's answer: of:y:<offer> / of:n:<offer> / of:r:<offer>:<reason>
-
-
-def offer_yes(offer_id: int) -> str:
-    return f"{OFFER_PREFIX}:y:{offer_id}"
-
-
-def offer_no(offer_id: int) -> str:
-    return f"{OFFER_PREFIX}:n:{offer_id}"
-
-
-def offer_reason(offer_id: int, reason: DeclineReason) -> str:
-    return f"{OFFER_PREFIX}:r:{offer_id}:{reason.value}"
-
-
-def request_open(request_id: int) -> str:
-    return f"{REQUEST_PREFIX}:o:{request_id}"
-
-
-def request_ask(request_id: int, mentor_id: int) -> str:
-    return f"{REQUEST_PREFIX}:a:{request_id}:{mentor_id}"
-
 
 TOPICS: dict[Topic, str] = {
     Topic.PAPERWORK: N_("paperwork"),
