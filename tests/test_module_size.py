@@ -13,7 +13,6 @@ LIMIT = 300
 
 # Still to split, with their size when they were listed.
 OVER_THE_LIMIT = {
-    "bot/cli.py": 1252,
     "bot/services/exports.py": 890,
     "bot/setup.py": 824,
     "bot/services/match_cycle.py": 815,
