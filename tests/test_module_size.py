@@ -14,7 +14,6 @@ LIMIT = 300
 # Still to split, with their size when they were listed.
 OVER_THE_LIMIT = {
     "bot/services/exports.py": 890,
-    "bot/setup.py": 824,
     "bot/services/match_cycle.py": 815,
     "bot/catalogs.py": 750,
     "bot/services/match_requests.py": 708,
