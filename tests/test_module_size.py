@@ -32,7 +32,6 @@ OVER_THE_LIMIT = {
     "handlers/match_life.py": 454,
     "bot/services/erasure.py": 453,
     "bot/jobs.py": 452,
-    "bot/doctor.py": 440,
     "bot/demo/seed.py": 431,
     "handlers/appointments.py": 402,
     "bot/services/report_render.py": 400,
