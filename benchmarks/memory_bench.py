@@ -135,6 +135,8 @@ async def measure(kind: str, database: str, args: argparse.Namespace) -> Figures
                 await asyncio.gather(sampler, return_exceptions=True)
                 await asyncio.sleep(args.idle)
                 after = throughput.memory_kib(bot.pid)
+                if args.mappings:
+                    print_mappings(kind, bot.pid, args.mappings)
             finally:
                 bot.terminate()
                 try:
@@ -155,6 +157,23 @@ async def measure(kind: str, database: str, args: argparse.Namespace) -> Figures
         len(load.latencies),
         load.lost,
     )
+
+
+def print_mappings(kind: str, pid: int, top: int) -> None:
+    """Where the resident memory is: RSS per mapping (the heap, anonymous memory, each shared
+    library), from /proc/PID/smaps, the largest first."""
+    sizes: dict[str, int] = {}
+    name = "?"
+    with open(f"/proc/{pid}/smaps", encoding="utf-8") as fh:
+        for line in fh:
+            first = line.split()
+            if first and "-" in first[0] and ":" not in first[0]:
+                name = first[5].rsplit("/", 1)[-1] if len(first) > 5 else "[anonymous]"
+            elif first and first[0] == "Rss:":
+                sizes[name] = sizes.get(name, 0) + int(first[1])
+    print(f"{kind}: RSS by mapping, KiB (total {sum(sizes.values()):,})")
+    for mapping, kib in sorted(sizes.items(), key=lambda kv: -kv[1])[:top]:
+        print(f"  {kib:>8,}  {mapping}")
 
 
 def report(rows: list[Figures], title: str) -> None:
@@ -202,6 +221,9 @@ def main() -> int:
     parser.add_argument("--appointments", type=int, default=100_000)
     parser.add_argument("--users", type=int, default=40, help="onboarded users under load")
     parser.add_argument("--seconds", type=float, default=10.0, help="seconds of load")
+    parser.add_argument(
+        "--mappings", type=int, default=0, help="print the N largest mappings of each bot's RSS"
+    )
     parser.add_argument("--idle", type=float, default=3.0, help="idle seconds before a reading")
     return asyncio.run(main_async(parser.parse_args()))
 

@@ -12,7 +12,7 @@ import html
 import io
 import re
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -21,6 +21,8 @@ from babel.dates import format_date, format_datetime, format_time, format_timede
 from babel.lists import format_list
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
+
+from bot import cldr
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
@@ -152,8 +154,9 @@ def telegram_code(locale: str) -> str | None:
 
 
 def cldr_locale(locale: str) -> Locale:
-    """Babel's locale for a catalog code ("kmr" is CLDR's "ku"; "fa_AF" is Afghan Persian)."""
-    return Locale.parse(CLDR_LOCALES.get(locale, locale))
+    """Babel's locale for a catalog code ("kmr" is CLDR's "ku"; "fa_AF" is Afghan Persian),
+    its data loaded and trimmed (bot/cldr.py)."""
+    return cldr.trimmed(Locale.parse(CLDR_LOCALES.get(locale, locale)))
 
 
 def is_valid_timezone(name: str) -> bool:
@@ -212,7 +215,7 @@ def formatting_locale(language: str, region: str | None) -> Locale:
     `region` expects: the language as written in that country when CLDR knows it ("en_ES":
     "Tuesday 3 March, 17:30"); for English elsewhere outside the US, British usage (day before
     month, 24-hour clock) rather than American; otherwise the language's own."""
-    own = cldr_locale(language)
+    own = Locale.parse(CLDR_LOCALES.get(language, language))  # its data is not loaded yet
     if region and not own.territory:  # "fa_AF" keeps Afghanistan's usage everywhere
         try:
             return Locale.parse(f"{own.language}_{region.upper()}")
@@ -244,14 +247,23 @@ class Translator:
         # How the reader asked to be addressed; messages with a gendered variant use it.
         self.address = address if address in ADDRESS_FORMS else None
         self._t = _catalog(self.locale)
-        self._babel = formatting_locale(self.locale, region)
-        # Numbers are written as the language writes them ("1,000" in English anywhere).
-        self._numbers = cldr_locale(self.locale)
+        self._formatting = formatting_locale(self.locale, region)
         # The CLDR locale of dates and numbers ("en_ES"), for reading dates people type.
-        self.formats = str(self._babel)
+        self.formats = str(self._formatting)
         # `when` of the moments seen lately: a scheduler batch writes the same appointment
         # times for many readers of one language (pure: the same moment, zone and locale).
         self._when: dict[tuple[datetime, str], str] = {}
+
+    # Babel's data of a locale is loaded (and trimmed, bot/cldr.py) the first time a reader of
+    # it needs a date or a number, not when the translator is made: most only need texts.
+    @cached_property
+    def _babel(self) -> Locale:
+        return cldr.trimmed(self._formatting)
+
+    @cached_property
+    def _numbers(self) -> Locale:
+        # Numbers are written as the language writes them ("1,000" in English anywhere).
+        return cldr_locale(self.locale)
 
     @property
     def rtl(self) -> bool:

@@ -7,8 +7,6 @@ from __future__ import annotations
 import struct
 import zlib
 
-import qrcode
-
 SCALE = 10  # pixels per module: about 450 px for an invitation link, sharp on any screen
 BORDER = 4
 
@@ -20,6 +18,8 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 
 def matrix(text: str) -> list[list[bool]]:
     """The modules of `text`'s code (True: dark), its quiet zone included."""
+    import qrcode  # here, not at start: it brings an imaging library the bot rarely needs
+
     code = qrcode.QRCode(border=BORDER, error_correction=qrcode.constants.ERROR_CORRECT_M)
     code.add_data(text)
     code.make(fit=True)

@@ -50,7 +50,7 @@ def _sqlite_setup(engine: AsyncEngine) -> None:
 
 
 # Connections one `mentorbot run` uses at once, at most: one per update handled concurrently
-# (`UPDATE_CONCURRENCY`, bot/intake.py), one per chat the outbox sender serves concurrently
+# (`UPDATE_CONCURRENCY`, bot/intake/), one per chat the outbox sender serves concurrently
 # (`SEND_CONCURRENCY`, bot/delivery.py) plus its claim, and one each for the poller (or the
 # webhook), the dispatcher's loop, the scheduler's tick and /healthz. The PostgreSQL pool holds
 # that many, so no task ever waits for another's connection; the overflow is for the webhook
@@ -100,7 +100,11 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     kwargs.setdefault("pool_size", POOL_SIZE)
     kwargs.setdefault("max_overflow", POOL_OVERFLOW)
     kwargs.setdefault("pool_timeout", POOL_TIMEOUT)
-    return create_async_engine(url, pool_pre_ping=True, **kwargs)
+    # No ping before each transaction (a round trip per update and per scheduler batch): a
+    # connection the server dropped fails its first statement, SQLAlchemy then discards every
+    # pooled connection, and the failed update or batch runs again on a fresh one
+    # (tests/test_pg_reconnect.py).
+    return create_async_engine(url, **kwargs)
 
 
 class Database:

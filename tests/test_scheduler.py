@@ -187,7 +187,7 @@ async def test_a_failing_job_does_not_stop_the_others(
         raise RuntimeError("boom")
 
     real = jobs.due_jobs
-    monkeypatch.setattr(jobs, "due_jobs", lambda: [("broken", broken), *real()])
+    monkeypatch.setattr(jobs.ticks, "due_jobs", lambda: [("broken", broken), *real()])
     done = await jobs.tick(rt)
     assert done["broken"] == -1 and done["report_requests"] == 3
     assert jobs.state_of(rt).failures == 1
@@ -344,7 +344,7 @@ async def test_a_tick_that_fails_or_overruns_never_stops_the_next(
             await hang.wait()  # never set: cut off by the hard timeout
         return {}
 
-    monkeypatch.setattr(jobs, "tick", fake_tick)
+    monkeypatch.setattr(jobs.ticker, "tick", fake_tick)
     ticker = jobs.Ticker(rt, 0.001, first=0, hard_timeout=0.05)
     rt.extras["ticker"] = ticker
     ticker.start()

@@ -1,28 +1,5 @@
-"""Durable intake: updates are stored in the inbox before Telegram is told they arrived, and
-handled from there. It replaces PTB's `Updater`, which confirms updates (the `getUpdates`
-offset, or the webhook's 200) as soon as they are queued in memory.
-
-- **Polling** (`Poller`): `getUpdates` with the last offset; the batch is committed to the
-  inbox (idempotent on `update_id`) and only then is the offset advanced, by the next call.
-  While the database is down the batch is kept and stored again, so nothing is confirmed:
-  Telegram keeps unconfirmed updates about 24 hours.
-- **Webhook** (`bot.webhook`): answers 200 only after the inbox commit, 503 while the
-  database is down (Telegram sends the update again).
-- **Dispatcher**: feeds stored updates to the PTB `Application` (`process_update`), oldest
-  first, one at a time per chat, several chats at once. Each chat with work has a queue of its
-  own (a lane) in front of the concurrency limit (`concurrency` updates at once, each with one
-  database connection: see `storage.db.UPDATE_CONCURRENCY`); a lane takes a slot for ONE
-  update and queues again behind the other chats for the next, so a person who sends a burst
-  holds one slot at most and everybody else goes on. The handler's transaction marks the
-  update handled and stores the replies it owes (handlers/common.py); the replies are then
-  delivered with retries (bot/replies.py) and the row is closed. After a crash, what was
-  stored and not handled, or handled and not answered, is taken up first, in order per chat.
-  An update whose handler fails `max_attempts` times is set aside (`failed`, with the error's
-  type as its code) and counted, so the person's later updates go on; an outage of the
-  database is waited out and never counted against an update.
-
-One dispatcher per database: the per-chat order is kept in this process's memory.
-"""
+"""The dispatcher: stored updates fed to PTB, in order per chat, several chats at once
+(see `bot.intake`)."""
 
 from __future__ import annotations
 
@@ -30,25 +7,21 @@ import asyncio
 import collections
 import contextlib
 import logging
-import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from telegram import Update
-from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
 from bot import replies
 from bot.clock import Clock
-from bot.config import Settings
-from bot.delivery import retry_after_seconds
 from bot.services import inbox
 from bot.services.inbox import OpenUpdate
 from storage.db import UPDATE_CONCURRENCY, Database
 from storage.models import InboxStatus
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("bot.intake")
 
 T = TypeVar("T")
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -318,257 +291,3 @@ class Dispatcher:
             self.stats.reply_failed += 1
         error = result.error
         await self._write(lambda s: inbox.replied(s, update_id, error))
-
-
-class Poller:
-    """`getUpdates`, with the offset advanced only once a batch is in the inbox."""
-
-    def __init__(
-        self,
-        app: App,
-        db: Database,
-        clock: Clock,
-        on_stored: Callable[[list[OpenUpdate]], None],
-        *,
-        timeout: float = 30.0,
-        retry_seconds: float = 0.5,
-    ) -> None:
-        self.app, self.db, self.clock = app, db, clock
-        self.on_stored = on_stored
-        self.timeout = timeout
-        self.retry_seconds = retry_seconds
-        self.stats = IntakeStats()
-        self._task: asyncio.Task[None] | None = None
-
-    async def start(self) -> None:
-        if self._task is not None:
-            return
-        attempt = 0
-        while True:  # a webhook set earlier would make getUpdates fail with 409
-            try:
-                await self.app.bot.delete_webhook(drop_pending_updates=False)
-                break
-            except NetworkError as exc:
-                attempt += 1
-                log.warning("deleteWebhook failed (%s); retrying", type(exc).__name__)
-                await _backoff(attempt, self.retry_seconds)
-        self._task = asyncio.create_task(self._run(), name="inbox-poller")
-
-    async def stop(self) -> None:
-        """Stop at once: a batch being fetched or stored is not confirmed, and comes back."""
-        if self._task is None:
-            return
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
-        self._task = None
-
-    async def _run(self) -> None:
-        offset: int | None = None
-        failures = 0
-        while True:
-            try:
-                updates = await self.app.bot.get_updates(
-                    offset=offset,
-                    timeout=int(self.timeout),
-                    read_timeout=self.timeout + 10,
-                    allowed_updates=Update.ALL_TYPES,
-                )
-                failures = 0
-            except RetryAfter as exc:
-                await asyncio.sleep(retry_after_seconds(exc))
-                continue
-            except InvalidToken:
-                log.error("getUpdates: the token was refused; retrying in a minute")
-                await asyncio.sleep(60)
-                continue
-            except (NetworkError, TelegramError) as exc:
-                failures += 1
-                log.warning("getUpdates failed (%s); retrying", type(exc).__name__)
-                await _backoff(failures, self.retry_seconds)
-                continue
-            if not updates:
-                continue
-            payloads = [u.to_dict() for u in updates]
-            stored = await self._store(payloads)
-            # The next getUpdates confirms this batch: it is in the inbox now.
-            offset = max(u.update_id for u in updates) + 1
-            self.on_stored(stored)
-
-    async def _store(self, payloads: list[dict[str, Any]]) -> list[OpenUpdate]:
-        attempt = 0
-        while True:
-            try:
-                async with self.db.transaction() as session:
-                    stored = await inbox.store_new(session, self.clock.now(), payloads)
-                self.stats.stored += len(stored)
-                return stored
-            except Exception as exc:
-                attempt += 1
-                self.stats.database_waits += 1
-                log.warning(
-                    "inbox unavailable (%s): %d updates wait, unconfirmed",
-                    type(exc).__name__,
-                    len(payloads),
-                )
-                await _backoff(attempt, self.retry_seconds)
-
-
-class Intake:
-    """The dispatcher, with polling or the webhook server in front of it."""
-
-    def __init__(self, app: App, db: Database, clock: Clock, **dispatcher: Any) -> None:
-        self.app, self.db, self.clock = app, db, clock
-        self.dispatcher = Dispatcher(app, db, clock, **dispatcher)
-        self.poller: Poller | None = None
-        self.webhook: Any = None  # bot.webhook.WebhookServer
-
-    async def start_polling(self, poll_timeout: float = 30.0, retry_seconds: float = 0.5) -> None:
-        self.dispatcher.start()
-        self.poller = Poller(
-            self.app,
-            self.db,
-            self.clock,
-            self.dispatcher.offer,
-            timeout=poll_timeout,
-            retry_seconds=retry_seconds,
-        )
-        await self.poller.start()
-
-    async def start_webhook(
-        self,
-        *,
-        listen: str,
-        port: int,
-        webhook_url: str,
-        secret_token: str,
-        max_body_bytes: int | None = None,
-    ) -> None:
-        from bot.webhook import WebhookServer
-
-        self.dispatcher.start()
-        self.webhook = WebhookServer(
-            self.db,
-            self.clock,
-            self.dispatcher.wake,
-            listen=listen,
-            port=port,
-            webhook_url=webhook_url,
-            secret_token=secret_token,
-            max_body_bytes=max_body_bytes,
-        )
-        await self.webhook.start()
-        await self.app.bot.set_webhook(
-            webhook_url, secret_token=secret_token, allowed_updates=Update.ALL_TYPES
-        )
-
-    async def stop(self) -> None:
-        if self.poller is not None:
-            await self.poller.stop()
-            self.poller = None
-        if self.webhook is not None:
-            await self.webhook.stop()
-            self.webhook = None
-        await self.dispatcher.stop()
-
-
-INTAKE_KEY = "mentorbot.intake"
-
-
-def intake_of(app: App) -> Intake:
-    found = app.bot_data[INTAKE_KEY]
-    assert isinstance(found, Intake)
-    return found
-
-
-async def start_bot(
-    app: App,
-    db: Database,
-    clock: Clock,
-    *,
-    poll_timeout: float = 30.0,
-    webhook: dict[str, Any] | None = None,
-    **dispatcher: Any,
-) -> Intake:
-    """Initialise and start the bot, then its intake: polling, or with `webhook` (the keyword
-    arguments of `Intake.start_webhook`) the webhook server."""
-    await app.initialize()
-    if app.post_init is not None:
-        await app.post_init(app)
-    await app.start()
-    intake = Intake(app, db, clock, **dispatcher)
-    app.bot_data[INTAKE_KEY] = intake
-    if webhook is not None:
-        await intake.start_webhook(**webhook)
-    else:
-        await intake.start_polling(poll_timeout=poll_timeout)
-    return intake
-
-
-async def stop_bot(app: App) -> None:
-    """Stop the intake, then the bot; each step even if an earlier one failed."""
-    intake = app.bot_data.get(INTAKE_KEY)
-    steps: list[Callable[[], Awaitable[object]]] = []
-    if isinstance(intake, Intake):
-        steps.append(intake.stop)
-    if app.running:
-        steps.append(app.stop)
-    if app.post_stop is not None:
-        post_stop = app.post_stop
-        steps.append(lambda: post_stop(app))
-    steps.append(app.shutdown)
-    for step in steps:
-        try:
-            await step()
-        except Exception:
-            log.exception("stopping the bot failed at one step")
-
-
-async def serve(
-    settings: Settings, *, webhook: bool, on_signal: Callable[[], None] | None = None
-) -> str | None:
-    """`mentorbot run`: the bot with its durable intake, until SIGINT or SIGTERM, or until a
-    permanent fault stops it (returned as its one line). In polling mode one process per bot:
-    a second one refuses to start (`preflight.PollingLock`)."""
-    from bot import preflight
-    from bot.app import build_application
-    from bot.clock import SystemClock
-    from bot.runtime import runtime_of
-
-    lock = None if webhook else preflight.PollingLock(settings)
-    if lock is not None:
-        await lock.acquire()
-    db = Database(settings.database_url, keyring=settings.keyring())
-    clock = SystemClock()
-    app = build_application(settings, db, clock, health=True)
-    options: dict[str, Any] | None = None
-    if webhook:
-        assert settings.webhook_url is not None and settings.webhook_secret is not None
-        options = {
-            "listen": settings.webhook_listen,
-            "port": settings.webhook_port,
-            "webhook_url": str(settings.webhook_url),
-            "secret_token": settings.webhook_secret.get_secret_value(),
-        }
-    stop = asyncio.Event()
-    rt = runtime_of(app.bot_data)
-    rt.on_fatal = lambda _line: stop.set()
-    loop = asyncio.get_running_loop()
-
-    def signalled() -> None:
-        if on_signal is not None:
-            on_signal()
-        stop.set()
-
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, signalled)
-    try:
-        await start_bot(app, db, clock, webhook=options)
-        log.info("mentorbot is running (%s)", "webhook" if webhook else "polling")
-        await stop.wait()
-    finally:
-        await stop_bot(app)
-        await db.dispose()
-        if lock is not None:
-            await lock.release()
-    return rt.fatal_line
