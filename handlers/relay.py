@@ -1,6 +1,6 @@
 """A mentee's message outside a conversation is offered to pass on to their mentors (or the
 office), one tap; mentors answer with the Reply button under the copy. See
-bot/services/relay.py for the rules."""
+bot/services/relay/ for the rules."""
 
 from __future__ import annotations
 

@@ -51,7 +51,7 @@ def _sqlite_setup(engine: AsyncEngine) -> None:
 
 # Connections one `mentorbot run` uses at once, at most: one per update handled concurrently
 # (`UPDATE_CONCURRENCY`, bot/intake/), one per chat the outbox sender serves concurrently
-# (`SEND_CONCURRENCY`, bot/delivery.py) plus its claim, and one each for the poller (or the
+# (`SEND_CONCURRENCY`, bot/delivery) plus its claim, and one each for the poller (or the
 # webhook), the dispatcher's loop, the scheduler's tick and /healthz. The PostgreSQL pool holds
 # that many, so no task ever waits for another's connection; the overflow is for the webhook
 # server's concurrent requests.

@@ -529,7 +529,7 @@ def test_fill_with_a_context_writes_that_entry_only(
     po.parent.mkdir(parents=True)
     with po.open("wb") as fh:
         write_po(fh, catalog)
-    monkeypatch.setattr(catalogs, "LOCALES_DIR", tmp_path)
+    monkeypatch.setattr(catalogs.files, "LOCALES_DIR", tmp_path)
     assert catalogs.fill("es", {"Other": "Otra", "concern category\x04Other": "Otro tema"}) == 2
     filled = load(po, "es")
     assert filled.get("Other", "meeting activity").string == "Otra"  # type: ignore[union-attr]

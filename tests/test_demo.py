@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 
 from bot.clock import ManualClock
 from bot.config import Settings
-from bot.demo import bind, main, running, seed
+from bot.demo import bind, main, personas, running, seed
 from bot.demo.stack import DEMO_TOKEN, Demo, DemoError, ensure_local
 from storage.db import Database
 from storage.match_life import OfferStatus
@@ -86,7 +86,7 @@ async def test_seed_is_a_consistent_programme(db: Database, clock: ManualClock) 
         assert await seed.is_demo_database(session) is True
         people = {p.id: p for p in (await session.execute(select(Person))).scalars()}
         by_key = {key: people[pid] for key, pid in seeded.people.items()}
-        for persona in seed.PERSONAS:
+        for persona in personas.PERSONAS:
             person = by_key[persona.key]
             assert person.role == persona.role and person.locale == persona.locale
             if persona.telegram_id is not None:

@@ -26,7 +26,7 @@ def locales(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the catalogs, so that applying a sheet changes no real file."""
     copy = tmp_path / "locales"
     shutil.copytree(ROOT / "locales", copy, ignore=shutil.ignore_patterns("*.mo"))
-    monkeypatch.setattr(catalogs, "LOCALES_DIR", copy)
+    monkeypatch.setattr(catalogs.files, "LOCALES_DIR", copy)
     return copy
 
 

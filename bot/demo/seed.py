@@ -12,14 +12,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import RTL_LOCALES
+from bot.demo.more_matches import more_matches
+from bot.demo.personas import AHMADI, HADDAD, KOVALENKO, MENTOR_PROFILES, PERSONAS
 from bot.services import appointments, concerns
-from storage.match_life import FirstMeetingOutcome, Gender, RequestStatus, Urgency
+from storage.match_life import FirstMeetingOutcome, RequestStatus, Urgency
 from storage.models import (
     Base,
-    CheckIn,
-    CheckInHow,
-    CheckInParty,
     ConcernCategory,
     Consent,
     Family,
@@ -31,86 +29,12 @@ from storage.models import (
     MentorProfile,
     Organisation,
     Person,
-    ReportRequest,
     Role,
     Severity,
 )
 
 ORG_NAME = "Acollida Barcelona (demo)"
 TIMEZONE = "Europe/Madrid"
-
-
-@dataclass(frozen=True)
-class Persona:
-    """A seeded person and the Telegram account they use in the demo."""
-
-    key: str
-    first_name: str
-    last_name: str
-    role: Role
-    locale: str
-    telegram_id: int | None
-    about: str  # shown above the phone on the demo page
-    shown: bool = False  # shown by default on the page
-    family: str | None = None
-    phone: str | None = None
-
-    @property
-    def name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
-
-    @property
-    def rtl(self) -> bool:
-        return self.locale in RTL_LOCALES or self.locale == "he"
-
-
-HADDAD = "Haddad"
-KOVALENKO = "Kovalenko"
-AHMADI = "Ahmadi"  # waiting for mentors: the visitor matches them (Jordi's /requests)
-
-PERSONAS: tuple[Persona, ...] = (
-    Persona("mentor", "Tom", "Walker", Role.MENTOR, "en", 7_100_000_001,
-            "Mentor of the Haddad family", shown=True, phone="+34612000101"),
-    Persona("mentee", "Amal", "Haddad", Role.MENTEE, "ar", 7_100_000_002,
-            "Mentee, Haddad family (Arabic)", shown=True, family=HADDAD, phone="+34612000102"),
-    Persona("worker", "Laura", "Sánchez", Role.WORKER, "es", 7_100_000_003,
-            "Referring social worker", shown=True, phone="+34612000103"),
-    Persona("comentor", "Marta", "Vidal", Role.MENTOR, "ca", 7_100_000_004,
-            "Second mentor of the Haddad family", phone="+34612000104"),
-    Persona("single_mentor", "Javier", "Romero", Role.MENTOR, "es", 7_100_000_005,
-            "Mentor of Olena Kovalenko", phone="+34612000105"),
-    Persona("single_mentee", "Olena", "Kovalenko", Role.MENTEE, "uk", 7_100_000_006,
-            "Mentee (Ukrainian)", family=KOVALENKO, phone="+34612000106"),
-    Persona("coordinator", "Jordi", "Puig", Role.COORDINATOR, "ca", 7_100_000_007,
-            "Programme coordinator"),
-    # Family members without a phone of their own: Amal's phone is the family's.
-    Persona("husband", "Khaled", "Haddad", Role.MENTEE, "ar", None, "", family=HADDAD),
-    Persona("son", "Yusuf", "Haddad", Role.MENTEE, "ar", None, "", family=HADDAD),
-    Persona("waiting", "Zahra", "Ahmadi", Role.MENTEE, "fa", None, "", family=AHMADI),
-)  # fmt: skip
-
-# Matching profiles (bot.services.profiles): languages with levels, area, free slots, skills,
-# how many families, gender.
-MENTOR_PROFILES = {
-    "mentor": ({"en": 3, "es": 2, "ar": 1}, "Raval", ["tue:eve", "thu:eve", "sat:am"],
-               ["language", "leisure"], 2, Gender.MALE),
-    "comentor": ({"ca": 3, "es": 3, "fa": 1}, "Raval", ["tue:eve", "sat:am"],
-                 ["paperwork", "school"], 2, Gender.FEMALE),
-    "single_mentor": ({"es": 3, "uk": 1}, "Sants", ["mon:pm", "wed:pm"],
-                      ["job", "housing"], 2, Gender.MALE),
-}  # fmt: skip
-
-
-def persona(key: str) -> Persona:
-    for p in PERSONAS:
-        if p.key == key:
-            return p
-    raise KeyError(key)
-
-
-def linked_personas() -> list[Persona]:
-    """The personas with a Telegram account: one phone each on the page."""
-    return [p for p in PERSONAS if p.telegram_id is not None]
 
 
 @dataclass
@@ -282,7 +206,7 @@ async def seed(session: AsyncSession, now: datetime) -> Seeded:
             meeting(single_match, "single_mentor", 26, 60, ["language"], 3),
         ]
     )
-    await _more_matches(session, now, org, people["worker"], today)
+    await more_matches(session, now, org, people["worker"], today)
 
     # Planned yesterday by Tom through the appointments service: reminders written, the
     # family's card and calendar file and Marta's notice queued (they arrive when the bot starts).
@@ -351,81 +275,3 @@ async def seed(session: AsyncSession, now: datetime) -> Seeded:
     await session.flush()
     out.request_id = request.id
     return out
-
-
-# More of the programme, people without a phone in the demo: a quiet match, one whose progress
-# report is overdue and a busy one, so that /matches has an order worth reading.
-MORE = (
-    # family, mentor, started days ago, days ago of its meetings, report asked days ago
-    ("Diallo", "Núria Serra", 60, (40, 47, 54), None),
-    ("Rahimi", "Pau Ferrer", 50, (3, 10, 17, 24, 31), 12),
-    ("Tesfaye", "Clara Vidal", 20, (2, 6, 9, 13, 16), None),
-    ("Morales", "Marc Roca", 16, (), None),
-)
-# Matches whose staff check-ins are up to date (bot.services.checkins).
-CHECKED_IN = ("Rahimi", "Tesfaye")
-
-
-async def _more_matches(
-    session: AsyncSession, now: datetime, org: Organisation, worker: Person, today: date
-) -> None:
-    for family_name, mentor_name, started, days, asked in MORE:
-        family = Family(organisation_id=org.id, name=family_name, created_at=now)
-        mentor = Person(
-            organisation_id=org.id,
-            role=Role.MENTOR,
-            name=mentor_name,
-            locale="ca",
-            created_at=now - timedelta(days=started + 10),
-        )
-        session.add_all([family, mentor])
-        await session.flush()
-        match = Match(
-            organisation_id=org.id,
-            family_id=family.id,
-            worker_id=worker.id,
-            started_on=today - timedelta(days=started),
-            created_at=now - timedelta(days=started),
-        )
-        session.add(match)
-        await session.flush()
-        session.add(MatchMentor(match_id=match.id, mentor_id=mentor.id))
-        for k, ago in enumerate(days):
-            session.add(
-                Meeting(
-                    match_id=match.id,
-                    mentor_id=mentor.id,
-                    occurred_on=today - timedelta(days=ago),
-                    duration_minutes=60 + 30 * (k % 2),
-                    activities=["walk"],
-                    mood=3,
-                    notes=None,
-                    created_at=now - timedelta(days=ago),
-                    updated_at=now - timedelta(days=ago),
-                )
-            )
-        if family_name in CHECKED_IN:  # the worker's own contacts with the mentor and family
-            for ago in days:
-                for party, person_id in (
-                    (CheckInParty.MENTOR, mentor.id),
-                    (CheckInParty.FAMILY, None),
-                ):
-                    session.add(
-                        CheckIn(
-                            organisation_id=org.id,
-                            match_id=match.id,
-                            staff_id=worker.id,
-                            party=party,
-                            person_id=person_id,
-                            how=CheckInHow.PHONE,
-                            occurred_on=today - timedelta(days=ago),
-                            created_at=now - timedelta(days=ago),
-                        )
-                    )
-        if asked is not None:
-            session.add(
-                ReportRequest(
-                    match_id=match.id, mentor_id=mentor.id, requested_at=now - timedelta(days=asked)
-                )
-            )
-    await session.flush()

@@ -8,9 +8,7 @@ import asyncio
 import logging
 import shutil
 import tempfile
-from collections import deque
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -24,10 +22,11 @@ from bot.app import App, build_application
 from bot.clock import Clock, DemoClock, SystemClock
 from bot.config import TELEGRAM_API_URL, Settings
 from bot.demo import seed
-from bot.demo.render import telegram_html
+from bot.demo.personas import linked_personas
+from bot.demo.phones import Feed, Phone, message_json
 from bot.intake import start_bot, stop_bot
 from bot.runtime import Runtime, runtime_of
-from emulator import Emulator, FloodLimits, MessageView, SimulatedUser, UserEvent
+from emulator import Emulator, FloodLimits, SimulatedUser, UserEvent
 from emulator.state import ChatState
 from storage.db import Database
 from storage.migrate import upgrade
@@ -54,122 +53,6 @@ def ensure_local(settings: Settings, emulator_url: str) -> None:
     loopback = host in ("127.0.0.1", "localhost", "::1")
     if api != emulator_url.rstrip("/") or api.startswith(TELEGRAM_API_URL) or not loopback:
         raise DemoError(f"the demo must use the local emulator, not {host}")
-
-
-@dataclass(frozen=True)
-class PhoneEvent:
-    seq: int
-    data: dict[str, Any]
-
-
-class Feed:
-    """What happened in the phones, numbered, for any number of page subscribers; keeps the
-    latest events so a page that reconnects catches up."""
-
-    def __init__(self, keep: int = 2000) -> None:
-        self.seq = 0
-        self.events: deque[PhoneEvent] = deque(maxlen=keep)
-        self.closed = False
-        self._changed = asyncio.Event()
-
-    def publish(self, data: dict[str, Any]) -> int:
-        self.seq += 1
-        self.events.append(PhoneEvent(self.seq, {**data, "seq": self.seq}))
-        self._changed.set()
-        self._changed = asyncio.Event()
-        return self.seq
-
-    def close(self) -> None:
-        self.closed = True
-        self._changed.set()
-
-    def since(self, after: int) -> list[PhoneEvent]:
-        return [e for e in self.events if e.seq > after]
-
-    async def follow(self, after: int, heartbeat: float = 15.0) -> AsyncIterator[PhoneEvent | None]:
-        """Every event after `after`, as they come; None now and then (a heartbeat)."""
-        last = after
-        while not self.closed:
-            waiting = self._changed
-            for event in self.since(last):
-                last = event.seq
-                yield event
-            if self.closed:
-                return
-            try:
-                await asyncio.wait_for(waiting.wait(), heartbeat)
-            except TimeoutError:
-                yield None
-
-
-@dataclass(frozen=True)
-class Phone:
-    """One seeded person's Telegram app on the page."""
-
-    persona: seed.Persona
-    person_id: int
-    user: SimulatedUser
-
-    @property
-    def key(self) -> str:
-        return self.persona.key
-
-    def summary(self) -> dict[str, Any]:
-        p = self.persona
-        return {
-            "key": p.key,
-            "name": p.name,
-            "first_name": p.first_name,
-            "role": p.role.value,
-            "about": p.about,
-            "locale": p.locale,
-            "dir": "rtl" if p.rtl else "ltr",
-            "telegram_id": p.telegram_id,
-            "person_id": self.person_id,
-            "shown": p.shown,
-        }
-
-    def state(self) -> dict[str, Any]:
-        return {
-            **self.summary(),
-            "commands": self.user.commands,
-            "messages": [message_json(m) for m in self.user.history],
-        }
-
-
-def message_json(view: MessageView) -> dict[str, Any]:
-    """A message as the page draws it (HTML already safe)."""
-    out: dict[str, Any] = {
-        "id": view.message_id,
-        "from_bot": view.from_bot,
-        "date": view.date,
-        "text": view.text,
-        "html": telegram_html(view.text, view.entities),
-        "buttons": [
-            [
-                {
-                    "text": str(b.get("text", "")),
-                    "data": b.get("callback_data"),
-                    "url": b.get("url"),
-                }
-                for b in row
-            ]
-            for row in view.keyboard
-        ],
-        "edited": view.edited,
-        "deleted": view.deleted,
-        "document": None,
-    }
-    media = view.document or view.photo
-    if media is not None:
-        out["document"] = {
-            "name": media.file_name or ("photo.jpg" if view.photo else "file"),
-            "size": len(media.data),
-            "mime": media.mime_type,
-            "url": f"/api/files/{media.file_id}",
-            "photo": view.photo is not None,
-        }
-    return out
 
 
 class Demo:
@@ -290,7 +173,7 @@ class Demo:
 
     def _make_phones(self) -> None:
         assert self.seeded is not None
-        for p in seed.linked_personas():
+        for p in linked_personas():
             assert p.telegram_id is not None
             user = self.emulator.user(
                 p.telegram_id,

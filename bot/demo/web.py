@@ -32,7 +32,8 @@ from starlette.responses import FileResponse, JSONResponse, Response, StreamingR
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bot.demo.stack import BOT_NAME, BOT_USERNAME, Demo, Phone
+from bot.demo.phones import Phone
+from bot.demo.stack import BOT_NAME, BOT_USERNAME, Demo
 
 STATIC = Path(__file__).parent / "static"
 NO_CACHE = {"Cache-Control": "no-cache"}

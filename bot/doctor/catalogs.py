@@ -33,7 +33,7 @@ def _wanted(template_path: Path) -> set[Key]:
 
 def _translated(folder: Path, domain: str, locale: str) -> set[Key]:
     """The texts translated in what the bot reads: the compiled catalog, or its source when
-    that is newer (bot/i18n.py compiles it in memory then)."""
+    that is newer (bot/i18n compiles it in memory then)."""
     from babel.messages.mofile import read_mo
     from babel.messages.pofile import read_po
 

@@ -74,93 +74,132 @@ async def tick(
     `batch_seconds`, each job's batch size adapts (`next_size`, at most `batch`) so that a
     batch takes about that long. Returns how much each job did (-1 for a job that failed; it
     runs again next tick)."""
-    now = now or rt.clock.now()
-    state = state_of(rt)
-    budget = BUDGET_SECONDS if budget_seconds is None else budget_seconds
-    started = time.monotonic()
-    state.last_started = started
-    done: dict[str, int] = {}
-    jobs = due_jobs()
-    active: list[str] = []
-    for name, _job in jobs:
-        done[name] = 0
-        cursor = state.cursors.setdefault(name, Cursor())
-        if not cursor.more:  # the last tick finished this job: start afresh
-            rest, walked = REST_BETWEEN_WALKS.get(name), state.walks_started.get(name)
-            if rest is not None and walked is not None and walked <= now < walked + rest:
-                continue  # walked lately: rests
-            if rest is not None:
-                state.walks_started[name] = now
-            state.cursors[name] = Cursor()
-        active.append(name)
-    by_name = dict(jobs)
-    batches = 0
-    out_of_budget = False
-    if active:
+    run = _Tick(
+        rt,
+        state_of(rt),
+        now or rt.clock.now(),
+        BUDGET_SECONDS if budget_seconds is None else budget_seconds,
+        batch,
+        batch_seconds,
+        max_batches,
+    )
+    run.choose(due_jobs())
+    if run.active:
         batches, did_any = await _first_round(
-            rt, state, by_name, active, now, batch, batch_seconds, done, max_batches
+            rt,
+            run.state,
+            run.by_name,
+            run.active,
+            run.now,
+            batch,
+            batch_seconds,
+            run.done,
+            max_batches,
         )
+        run.batches = batches
         if did_any:
             rt.wake_sender()
         await asyncio.sleep(0)
-        out_of_budget = time.monotonic() - started >= budget or (
-            max_batches is not None and batches >= max_batches
-        )
-    while active and not out_of_budget:
-        for name in list(active):
-            cursor = state.cursors[name]
-            size = state.sizes.get(name, batch) if batch_seconds else batch
-            began = time.monotonic()
-            try:
-                async with rt.db.transaction() as session:
-                    did = await by_name[name](session, now, size, cursor)
-                done[name] += did
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                if not classify(exc).transient:
-                    raise  # the Ticker stops the bot: waiting does not mend it
-                # Type only: database errors carry statement parameters.
-                log.error("job %s failed (%s); it runs again next tick", name, type(exc).__name__)
-                log.debug("job %s failed", name, exc_info=True)
-                done[name] = -1
-                cursor.more = False
-                active.remove(name)
-                state.failures += 1
-                continue
-            if not cursor.more:
-                active.remove(name)
-            if did or cursor.more:
-                batches += 1
-                if batch_seconds:
-                    took = time.monotonic() - began
-                    state.sizes[name] = next_size(size, took, batch_seconds, batch)
-            if did:
-                rt.wake_sender()
+    while run.active and not run.spent():
+        for name in list(run.active):
+            await run.one_batch(name)
             # Let the updates that arrived meanwhile through before the next batch.
             await asyncio.sleep(0)
-            if time.monotonic() - started >= budget or (
-                max_batches is not None and batches >= max_batches
-            ):
-                out_of_budget = True
+            if run.spent():
                 break
-    left = bool(active)
-    if left:
-        log.info(
-            "tick stopped after %.1f s with work left (%s); the next tick goes on",
-            time.monotonic() - started,
-            ", ".join(active),
+    run.finish()
+    return run.done
+
+
+@dataclass
+class _Tick:
+    """One tick in progress: which jobs still have work, what each did, the budget."""
+
+    rt: Runtime
+    state: TickState
+    now: datetime
+    budget: float
+    batch: int
+    batch_seconds: float | None
+    max_batches: int | None
+    started: float = field(default_factory=time.monotonic)
+    done: dict[str, int] = field(default_factory=dict)
+    active: list[str] = field(default_factory=list)
+    by_name: dict[str, DueJob] = field(default_factory=dict)
+    batches: int = 0
+
+    def choose(self, jobs: list[tuple[str, DueJob]]) -> None:
+        """The jobs that take part: those a last tick left unfinished, and those starting
+        afresh, except a walk that started lately (`REST_BETWEEN_WALKS`)."""
+        self.state.last_started = self.started
+        self.by_name = dict(jobs)
+        for name, _job in jobs:
+            self.done[name] = 0
+            cursor = self.state.cursors.setdefault(name, Cursor())
+            if not cursor.more:  # the last tick finished this job: start afresh
+                rest, walked = REST_BETWEEN_WALKS.get(name), self.state.walks_started.get(name)
+                if rest is not None and walked is not None and walked <= self.now < walked + rest:
+                    continue  # walked lately: rests
+                if rest is not None:
+                    self.state.walks_started[name] = self.now
+                self.state.cursors[name] = Cursor()
+            self.active.append(name)
+
+    def spent(self) -> bool:
+        return time.monotonic() - self.started >= self.budget or (
+            self.max_batches is not None and self.batches >= self.max_batches
         )
-    state.ticks += 1
-    state.last_finished = time.monotonic()
-    state.last_seconds = state.last_finished - started
-    state.last_left_work = left
-    metrics.TICK_SECONDS.observe(state.last_seconds)
-    metrics.TICK_LEFT_WORK.set(1 if left else 0)
-    observe = rt.extras.get("metrics.tick")
-    if callable(observe):
-        observe(state.last_seconds)
-    return done
+
+    async def one_batch(self, name: str) -> None:
+        """A batch of one job in a transaction of its own. A transient fault stops that job
+        until the next tick; any other stops the bot (the Ticker's caller)."""
+        state, cursor = self.state, self.state.cursors[name]
+        size = state.sizes.get(name, self.batch) if self.batch_seconds else self.batch
+        began = time.monotonic()
+        try:
+            async with self.rt.db.transaction() as session:
+                did = await self.by_name[name](session, self.now, size, cursor)
+            self.done[name] += did
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            if not classify(exc).transient:
+                raise  # the Ticker stops the bot: waiting does not mend it
+            # Type only: database errors carry statement parameters.
+            log.error("job %s failed (%s); it runs again next tick", name, type(exc).__name__)
+            log.debug("job %s failed", name, exc_info=True)
+            self.done[name] = -1
+            cursor.more = False
+            self.active.remove(name)
+            state.failures += 1
+            return
+        if not cursor.more:
+            self.active.remove(name)
+        if did or cursor.more:
+            self.batches += 1
+            if self.batch_seconds:
+                took = time.monotonic() - began
+                state.sizes[name] = next_size(size, took, self.batch_seconds, self.batch)
+        if did:
+            self.rt.wake_sender()
+
+    def finish(self) -> None:
+        state, left = self.state, bool(self.active)
+        if left:
+            log.info(
+                "tick stopped after %.1f s with work left (%s); the next tick goes on",
+                time.monotonic() - self.started,
+                ", ".join(self.active),
+            )
+        state.ticks += 1
+        state.last_finished = time.monotonic()
+        state.last_seconds = state.last_finished - self.started
+        state.last_left_work = left
+        metrics.TICK_SECONDS.observe(state.last_seconds)
+        metrics.TICK_LEFT_WORK.set(1 if left else 0)
+        observe = self.rt.extras.get("metrics.tick")
+        if callable(observe):
+            observe(state.last_seconds)
 
 
 async def _first_round(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from bot.services import help_lines as help_line_rules
@@ -25,6 +25,91 @@ from bot.services.admin.checks import (
 from bot.services.errors import Invalid
 from storage.models import (
     Organisation,
+)
+
+# A rule per setting: the columns it writes, from the value given (never None), the
+# organisation (None while it is being added) and its country.
+Rule = Callable[[Any, Organisation | None, str | None], dict[str, Any]]
+
+
+def _column(column: str, check: Callable[[Any], Any]) -> Rule:
+    def rule(value: Any, org: Organisation | None, region: str | None) -> dict[str, Any]:
+        return {column: check(value)}
+
+    return rule
+
+
+def _whole_number(column: str, what: str, low: int, high: int, unit: str) -> Rule:
+    return _column(column, lambda value: _whole(value, what, low, high, unit))
+
+
+def _text(column: str, what: str) -> Rule:
+    return _column(column, lambda value: check_text(value, what) or None)
+
+
+def _phone(column: str, check: Callable[[str, str | None], str | None]) -> Rule:
+    def rule(value: Any, org: Organisation | None, region: str | None) -> dict[str, Any]:
+        return {column: check(value, region)}
+
+    return rule
+
+
+def _help_lines(value: Any, org: Organisation | None, region: str | None) -> dict[str, Any]:
+    """The help lines merged into the stored ones (an empty number removes one); the line for
+    emergencies is the emergency phone."""
+    out: dict[str, Any] = {}
+    lines = {**(org.help_lines or {} if org else {})}
+    for purpose, number in help_line_rules.check_help_lines(value, region).items():
+        if purpose == help_line_rules.HelpPurpose.EMERGENCY.value:
+            out["emergency_phone"] = number or "112"
+        elif number:
+            lines[purpose] = number
+        else:
+            lines.pop(purpose, None)
+    out["help_lines"] = lines
+    return out
+
+
+def _retention(value: Any, org: Organisation | None, region: str | None) -> dict[str, Any]:
+    stored = dict(org.retention or {}) if org else {}
+    return {"retention": {**stored, **retention_policy.check_retention(value)}}
+
+
+def _support_thresholds(value: Any, org: Organisation | None, region: str | None) -> dict[str, Any]:
+    from bot.services import support
+
+    stored = dict(org.support_thresholds or {}) if org else {}
+    return {"support_thresholds": {**stored, **support.check_thresholds(value)}}
+
+
+# In this order: the first invalid setting is the one refused, and a help line for
+# emergencies overrides the emergency phone given with it.
+RULES: tuple[tuple[str, Rule], ...] = (
+    ("emergency_phone", _phone("emergency_phone", check_emergency_phone)),
+    ("office_phone", _phone("office_phone", check_help_line)),
+    ("help_lines", _help_lines),
+    ("office_hours", _text("office_hours", "office hours")),
+    ("address", _text("address", "address")),
+    ("reminders", _column("reminder_offsets_minutes", check_reminders)),
+    (
+        "confirm_by_minutes",
+        _whole_number("confirm_by_minutes", "confirm-by", 0, MAX_REMINDER_MINUTES, "minutes"),
+    ),
+    (
+        "report_cadence_days",
+        _whole_number("report_cadence_days", "the report cadence", *CADENCE_DAYS, "days"),
+    ),
+    (
+        "help_target_hours",
+        _whole_number("help_target_hours", "the help target", *HELP_TARGET_HOURS, "hours"),
+    ),
+    ("ack_deadlines", _column("ack_deadlines_minutes", check_ack_deadlines)),
+    ("quiet_days", _column("quiet_days", check_quiet_days)),
+    ("checkin_cadence", _column("checkin_cadence", check_checkin_cadence)),
+    ("digest_day", _column("digest_weekday", check_weekday)),
+    ("digest_hour", _whole_number("digest_hour", "the digest hour", 0, 23, "o'clock")),
+    ("retention_periods", _retention),
+    ("support_thresholds", _support_thresholds),
 )
 
 
@@ -52,59 +137,35 @@ def _policy(
     """The organisation's columns to write, validated; a setting not given (None) is left
     as it is (or, for a new organisation, at its default). An empty text clears an office
     phone, office hours or an address."""
+    given: dict[str, Any] = {
+        "emergency_phone": emergency_phone,
+        "office_phone": office_phone,
+        "help_lines": help_lines,
+        "office_hours": office_hours,
+        "address": address,
+        "reminders": reminders,
+        "confirm_by_minutes": confirm_by_minutes,
+        "report_cadence_days": report_cadence_days,
+        "help_target_hours": help_target_hours,
+        "ack_deadlines": ack_deadlines,
+        "quiet_days": quiet_days,
+        "checkin_cadence": checkin_cadence,
+        "digest_day": digest_day,
+        "digest_hour": digest_hour,
+        "retention_periods": retention_periods,
+        "support_thresholds": support_thresholds,
+    }
     values: dict[str, Any] = {}
-    if emergency_phone is not None:
-        values["emergency_phone"] = check_emergency_phone(emergency_phone, region)
-    if office_phone is not None:
-        values["office_phone"] = check_help_line(office_phone, region)
-    if help_lines is not None:
-        lines = {**(org.help_lines or {} if org else {})}
-        for purpose, number in help_line_rules.check_help_lines(help_lines, region).items():
-            if purpose == help_line_rules.HelpPurpose.EMERGENCY.value:
-                values["emergency_phone"] = number or "112"
-            elif number:
-                lines[purpose] = number
-            else:
-                lines.pop(purpose, None)
-        values["help_lines"] = lines
-    for key, text, what in (
-        ("office_hours", office_hours, "office hours"),
-        ("address", address, "address"),
-    ):
-        if text is not None:
-            values[key] = check_text(text, what) or None
-    if reminders is not None:
-        values["reminder_offsets_minutes"] = check_reminders(reminders)
-    if confirm_by_minutes is not None:
-        values["confirm_by_minutes"] = _whole(
-            confirm_by_minutes, "confirm-by", 0, MAX_REMINDER_MINUTES, "minutes"
-        )
-    if report_cadence_days is not None:
-        values["report_cadence_days"] = _whole(
-            report_cadence_days, "the report cadence", *CADENCE_DAYS, "days"
-        )
-    if help_target_hours is not None:
-        values["help_target_hours"] = _whole(
-            help_target_hours, "the help target", *HELP_TARGET_HOURS, "hours"
-        )
-    if ack_deadlines is not None:
-        values["ack_deadlines_minutes"] = check_ack_deadlines(ack_deadlines)
-    if quiet_days is not None:
-        values["quiet_days"] = check_quiet_days(quiet_days)
-    if checkin_cadence is not None:
-        values["checkin_cadence"] = check_checkin_cadence(checkin_cadence)
-    if digest_day is not None:
-        values["digest_weekday"] = check_weekday(digest_day)
-    if digest_hour is not None:
-        values["digest_hour"] = _whole(digest_hour, "the digest hour", 0, 23, "o'clock")
-    if retention_periods is not None:
-        stored = dict(org.retention or {}) if org else {}
-        values["retention"] = {**stored, **retention_policy.check_retention(retention_periods)}
-    if support_thresholds is not None:
-        from bot.services import support
+    for setting, rule in RULES:
+        if given[setting] is not None:
+            values.update(rule(given[setting], org, region))
+    check_alert_timing(*_alert_settings(values, org))
+    return values
 
-        stored = dict(org.support_thresholds or {}) if org else {}
-        values["support_thresholds"] = {**stored, **support.check_thresholds(support_thresholds)}
+
+def _alert_settings(values: Mapping[str, Any], org: Organisation | None) -> tuple[list[int], int]:
+    """The reminder offsets and the confirm-by time the organisation will have: the ones
+    being written, or else the stored ones (the defaults for a new organisation)."""
     offsets = values.get("reminder_offsets_minutes")
     if offsets is None:
         offsets = (
@@ -115,8 +176,7 @@ def _policy(
     confirm_by = values.get("confirm_by_minutes")
     if confirm_by is None:
         confirm_by = org.confirm_by_minutes if org else reminder_rules.DEFAULT_CONFIRM_BY
-    check_alert_timing([int(m) for m in offsets], int(confirm_by))
-    return values
+    return [int(m) for m in offsets], int(confirm_by)
 
 
 def check_alert_timing(offsets: Sequence[int], confirm_by: int) -> None:

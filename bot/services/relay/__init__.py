@@ -1,0 +1,107 @@
+"""A mentee's own words reach people: a text, voice note, photo, document or location a
+mentee sends outside any conversation is offered to them to pass on ("Send this to Tom and
+Marta?") to the mentors of their family's active match, or to its referring worker ("to the
+office"); a mentor (or that worker) answers with the Reply button and the answer goes back
+to the mentee. A mentor may also write to the whole family.
+
+Relayed messages are copied (`copyMessage`, see bot/delivery), never forwarded: nobody
+sees anybody's Telegram account or number, and the content is not stored here (a `Relay` row
+keeps ids only). Each copy comes after a line, in the reader's language, saying who wrote and
+in which language. The sender is told what became of their message: who has it, who could
+not be reached (and how to reach them instead), or that it was not sent.
+
+| module | holds |
+|---|---|
+| `rules` | buttons and their callback data, kinds, statuses, texts, the values returned |
+| `queries` | who a message reaches and who may act on it |
+| `copies` | the header and the copy queued for one reader; the tally of who has it |
+| `offers` | a mentee's message offered, sent on or declined |
+| `answers` | an answer back to the mentee |
+| `family` | a mentor's phrase or message to the family |
+"""
+
+from bot.services.relay.answers import answer, start_answer
+from bot.services.relay.copies import quiet_end
+from bot.services.relay.family import to_family
+from bot.services.relay.offers import decline, offer, send
+from bot.services.relay.queries import family_choice, mentor_families
+from bot.services.relay.rules import (
+    ACTIONS,
+    ANSWER,
+    ANSWER_HEADER,
+    CO_ANSWERED,
+    DECLINED,
+    DONT_SEND,
+    FAMILY,
+    FREE,
+    HEADER,
+    HEADER_OFFICE,
+    HEADER_SHARED,
+    KINDS,
+    MENTORS,
+    OFFERED,
+    OFFICE,
+    PHRASE,
+    PHRASE_HEADER,
+    PHRASES,
+    PREFIX,
+    REF,
+    REPLY_LABEL,
+    SEND_MENTORS,
+    SEND_OFFICE,
+    SENDER,
+    SENT,
+    TO_FAMILY,
+    Answered,
+    Answering,
+    Delivery,
+    FamilyChoice,
+    FamilyDelivery,
+    Offer,
+    data,
+)
+
+__all__ = [
+    "ACTIONS",
+    "ANSWER",
+    "ANSWER_HEADER",
+    "CO_ANSWERED",
+    "DECLINED",
+    "DONT_SEND",
+    "FAMILY",
+    "FREE",
+    "HEADER",
+    "HEADER_OFFICE",
+    "HEADER_SHARED",
+    "KINDS",
+    "MENTORS",
+    "OFFERED",
+    "OFFICE",
+    "PHRASE",
+    "PHRASES",
+    "PHRASE_HEADER",
+    "PREFIX",
+    "REF",
+    "REPLY_LABEL",
+    "SENDER",
+    "SEND_MENTORS",
+    "SEND_OFFICE",
+    "SENT",
+    "TO_FAMILY",
+    "Answered",
+    "Answering",
+    "Delivery",
+    "FamilyChoice",
+    "FamilyDelivery",
+    "Offer",
+    "answer",
+    "data",
+    "decline",
+    "family_choice",
+    "mentor_families",
+    "offer",
+    "quiet_end",
+    "send",
+    "start_answer",
+    "to_family",
+]

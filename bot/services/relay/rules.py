@@ -1,0 +1,101 @@
+"""The relay's rules and values: its buttons, what can be passed on, the statuses of an
+offer, the header lines in front of a copy, the ready-made phrases, and what each step
+returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.i18n import N_
+
+REF = "relay"
+PREFIX = "rl"
+# The buttons of the feature, drawn and routed from here: rl:<action>:<relay id>
+SEND_MENTORS, SEND_OFFICE, DONT_SEND, ANSWER = "m", "o", "x", "a"
+# A mentor's message to the family: rl:f:<match id> (the family chosen), rl:p:<phrase number>
+# (a ready-made phrase), rl:w:<match id> (write freely)
+TO_FAMILY, PHRASE, FREE = "f", "p", "w"
+ACTIONS = frozenset({SEND_MENTORS, SEND_OFFICE, DONT_SEND, ANSWER, TO_FAMILY, PHRASE, FREE})
+
+# What can be passed on (a Telegram message with one of these); other kinds are refused
+# with a word on what can be sent.
+KINDS = ("text", "voice", "photo", "document", "location", "video", "audio", "video_note")
+
+OFFERED, SENT, DECLINED = "offered", "sent", "declined"
+MENTORS, OFFICE, SENDER = "mentors", "office", "sender"
+
+HEADER = N_("Message from %(name)s, in %(language)s:")
+HEADER_SHARED = N_("Message from %(name)s to you and %(others)s, in %(language)s:")
+HEADER_OFFICE = N_("Message from %(name)s (%(family)s family) to the office, in %(language)s:")
+ANSWER_HEADER = N_("Answer from %(name)s, in %(language)s:")
+REPLY_LABEL = N_("Reply to %(name)s")
+CO_ANSWERED = N_("%(mentor)s answered %(name)s's message.")
+
+
+def data(action: str, relay_id: int) -> str:
+    """The callback data of a relay button (one place draws and routes them)."""
+    return f"{PREFIX}:{action}:{relay_id}"
+
+
+@dataclass(frozen=True)
+class Offer:
+    relay_id: int
+    mentors: list[str]  # names of the mentors it would reach
+    office: str | None  # the referring worker's name, when there is one
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What became of a relayed message: who will get it and who could not be reached."""
+
+    reached: list[str]
+    unreached: list[tuple[str, str | None]] = field(default_factory=list)  # (name, phone)
+    already: str | None = None  # the offer had been decided before: its status
+    later: list[tuple[str, datetime]] = field(default_factory=list)  # held by quiet hours
+
+
+@dataclass(frozen=True)
+class Answering:
+    relay_id: int
+    name: str  # whom the answer goes to
+
+
+@dataclass(frozen=True)
+class Answered:
+    name: str
+    reached: bool
+    phone: str | None  # the mentee's number, to phone when the bot could not reach them
+    later: datetime | None = None  # when it reaches them, if their quiet hours hold it
+
+
+# --- a mentor writes to the family ---------------------------------------------------------
+
+FAMILY = "family"  # audience of a mentor's message to the family
+
+# Ready-made phrases a mentor may send to the family: each member reads it in their own
+# language. Short, plain, one idea each.
+PHRASES: tuple[str, ...] = (
+    N_("I am running about 10 minutes late. Sorry!"),
+    N_("I am on my way."),
+    N_("How are you? I am thinking of you."),
+    N_("Please bring your papers to our next meeting."),
+    N_("Can you send me a photo of the letter?"),
+    N_("I will phone you today."),
+    N_("Thank you for today. See you soon!"),
+)
+PHRASE_HEADER = N_("Message from %(name)s:")
+
+
+@dataclass(frozen=True)
+class FamilyChoice:
+    match_id: int
+    family_name: str
+
+
+@dataclass(frozen=True)
+class FamilyDelivery:
+    family_name: str
+    reached: list[str]
+    unreached: list[tuple[str, str | None]] = field(default_factory=list)  # (name, phone)
+    later: list[tuple[str, datetime]] = field(default_factory=list)  # held by quiet hours
