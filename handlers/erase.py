@@ -1,5 +1,5 @@
 """A coordinator erasing a person (`/erase 12`), confirmed twice: the card says what goes,
-"Erase" asks once more, "Yes, erase for good" erases (bot/services/erasure.py). After the
+"Erase" asks once more, "Yes, erase for good" erases (bot/services/erasure/). After the
 commit, the messages the bot sent the person in the last 48 hours are deleted in Telegram, they
 are told that older ones stay on their device, and the erasure is logged by id."""
 

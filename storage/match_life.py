@@ -1,6 +1,6 @@
 """The life of a match, as fixed lists: what a profile may say, where a request or a mentor's
 answer stands, and why a match closed. Reports count these codes, so they are stable values
-(stored as text); their labels, in every language, live in `bot.services.match_texts`.
+(stored as text); their labels, in every language, live in `bot.notifications.match_texts`.
 
 Import from here (`from storage.match_life import ClosureReason`), never spell the values.
 """

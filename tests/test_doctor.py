@@ -19,7 +19,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from bot import cli, doctor
+from bot import cli
+from bot.doctor import disk as doctor_disk
 from emulator import Emulator, FloodLimits
 from storage.db import Database
 from storage.migrate import head_revision
@@ -253,7 +254,7 @@ async def test_a_bot_without_descriptions(
 async def test_a_full_disk_and_a_bot_allowed_in_groups(
     env: pytest.MonkeyPatch, db: Database, emulator: Emulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    env.setattr(doctor, "DISK_MIN_FREE_BYTES", 2**62)
+    env.setattr(doctor_disk, "DISK_MIN_FREE_BYTES", 2**62)
     emulator.bot().can_join_groups = True
     code, report = await doctor_json(capsys)
     failures = {c["name"]: c for c in report["checks"] if not c["ok"]}

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bot.clock import ManualClock
 from bot.services import importer
+from bot.services.importer import rules as import_rules
 from storage.db import Database
 from storage.models import Family, Person
 from tests.factories import building
@@ -52,7 +53,7 @@ async def test_cells_are_cleaned_and_batches_report_progress(
     db: Database, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await _org(db, clock)
-    monkeypatch.setattr(importer, "BATCH", 2)
+    monkeypatch.setattr(import_rules, "BATCH", 2)
     text = (
         "organisation,role,name,family\n"
         "Casal Raval,mentee,Ami\x00na\x07,\n"
@@ -87,7 +88,7 @@ async def test_a_file_over_the_limits_is_refused(
     rows = "".join(f"Casal Raval,mentee,Person {i}\n" for i in range(5))
     path.write_text("organisation,role,name\n" + rows, encoding="utf-8")
     before = await snapshot(db)
-    monkeypatch.setattr(importer, "MAX_ROWS", 3)
+    monkeypatch.setattr(import_rules, "MAX_ROWS", 3)
     result = await run("import", str(path))
     assert result.code != 0 and "line 5: more than 3 rows: split the file" in result.err
     monkeypatch.setattr(importer, "MAX_BYTES", 50)

@@ -16,7 +16,8 @@ from sqlalchemy import select
 from bot.app import App
 from bot.clock import ManualClock
 from bot.i18n import translator
-from bot.services import match_cycle, match_texts
+from bot.notifications import match_texts
+from bot.services import match_cycle
 from emulator import Emulator, FloodLimits, MessageView
 from storage.db import Database
 from storage.match_life import (

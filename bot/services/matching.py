@@ -36,7 +36,8 @@ SKILL_POINTS, SKILL_MAX = 10, 30
 GENDER_MET, GENDER_UNMET = 15, -25
 LOAD_POINTS = 10
 
-# Reasons, as (code, arguments); rendered in the reader's language by `bot.services.match_texts`.
+# Reasons, as (code, arguments); rendered in the reader's language by
+# `bot.notifications.match_texts`.
 LANGUAGE = "language"
 AREA = "area"
 SLOTS = "slots"

@@ -70,37 +70,37 @@ def effective(stored: Mapping[str, Any] | None) -> dict[str, int]:
     return values
 
 
+def _pairs(value: str) -> list[tuple[str, Any]]:
+    pairs: list[tuple[str, Any]] = []
+    for part in (p.strip() for p in value.split(",")):
+        if not part:
+            continue
+        name, sep, given = part.partition("=")
+        if not sep:
+            raise Invalid("retention", f"{part!r} is not NAME=NUMBER")
+        pairs.append((name.strip(), given.strip()))
+    return pairs
+
+
+def _period(key: str, raw: Any) -> int:
+    if key not in LIMITS:
+        raise Invalid("retention", f"unknown retention period {key!r} (one of {', '.join(LIMITS)})")
+    try:
+        number = int(raw)
+    except (TypeError, ValueError):
+        raise Invalid("retention", f"{key} must be a whole number, not {raw!r}") from None
+    low, high = LIMITS[key]
+    if not low <= number <= high:
+        raise Invalid("retention", f"{key} must be {low}-{high}, not {number}")
+    return number
+
+
 def check_retention(value: str | Mapping[str, Any]) -> dict[str, int]:
     """`outbox_days=30,inbox_days=30,drafts_days=7,closed_months=24` (any of them)."""
-    pairs: list[tuple[str, Any]]
-    if isinstance(value, str):
-        pairs = []
-        for part in (p.strip() for p in value.split(",")):
-            if not part:
-                continue
-            name, sep, given = part.partition("=")
-            if not sep:
-                raise Invalid("retention", f"{part!r} is not NAME=NUMBER")
-            pairs.append((name.strip(), given.strip()))
-    else:
-        pairs = list(value.items())
+    pairs = _pairs(value) if isinstance(value, str) else list(value.items())
     if not pairs:
         raise Invalid("retention", "no retention period given")
-    found: dict[str, int] = {}
-    for key, raw in pairs:
-        if key not in LIMITS:
-            raise Invalid(
-                "retention", f"unknown retention period {key!r} (one of {', '.join(LIMITS)})"
-            )
-        try:
-            number = int(raw)
-        except (TypeError, ValueError):
-            raise Invalid("retention", f"{key} must be a whole number, not {raw!r}") from None
-        low, high = LIMITS[key]
-        if not low <= number <= high:
-            raise Invalid("retention", f"{key} must be {low}-{high}, not {number}")
-        found[key] = number
-    return found
+    return {key: _period(key, raw) for key, raw in pairs}
 
 
 async def _policies(session: AsyncSession) -> list[tuple[int, dict[str, int]]]:
@@ -121,20 +121,18 @@ async def purge_outbox(session: AsyncSession, now: datetime, limit: int) -> int:
             break
         cutoff = now - timedelta(days=policy["outbox_days"])
         ids = list(
-            (
-                await session.execute(
-                    select(OutboxMessage.id)
-                    .join(Person, Person.id == OutboxMessage.person_id)
-                    .where(
-                        Person.organisation_id == org_id,
-                        OutboxMessage.purged_at.is_(None),
-                        OutboxMessage.status.in_(FINISHED_OUTBOX),
-                        func.coalesce(OutboxMessage.sent_at, OutboxMessage.created_at) < cutoff,
-                    )
-                    .order_by(OutboxMessage.id)
-                    .limit(limit - done)
+            await session.scalars(
+                select(OutboxMessage.id)
+                .join(Person, Person.id == OutboxMessage.person_id)
+                .where(
+                    Person.organisation_id == org_id,
+                    OutboxMessage.purged_at.is_(None),
+                    OutboxMessage.status.in_(FINISHED_OUTBOX),
+                    func.coalesce(OutboxMessage.sent_at, OutboxMessage.created_at) < cutoff,
                 )
-            ).scalars()
+                .order_by(OutboxMessage.id)
+                .limit(limit - done)
+            )
         )
         if ids:
             await session.execute(
@@ -177,18 +175,16 @@ async def purge_inbox(session: AsyncSession, now: datetime, limit: int) -> int:
 
     async def pick(org_id: int | None, cutoff: datetime, room: int) -> int:
         ids = list(
-            (
-                await session.execute(
-                    select(InboxUpdate.update_id)
-                    .where(
-                        InboxUpdate.status.in_(FINISHED_INBOX),
-                        func.coalesce(InboxUpdate.handled_at, InboxUpdate.received_at) < cutoff,
-                        _owned_by(InboxUpdate.chat_id, org_id),
-                    )
-                    .order_by(InboxUpdate.update_id)
-                    .limit(room)
+            await session.scalars(
+                select(InboxUpdate.update_id)
+                .where(
+                    InboxUpdate.status.in_(FINISHED_INBOX),
+                    func.coalesce(InboxUpdate.handled_at, InboxUpdate.received_at) < cutoff,
+                    _owned_by(InboxUpdate.chat_id, org_id),
                 )
-            ).scalars()
+                .order_by(InboxUpdate.update_id)
+                .limit(room)
+            )
         )
         if ids:
             await session.execute(delete(InboxUpdate).where(InboxUpdate.update_id.in_(ids)))
@@ -202,14 +198,12 @@ async def purge_drafts(session: AsyncSession, now: datetime, limit: int) -> int:
 
     async def pick(org_id: int | None, cutoff: datetime, room: int) -> int:
         ids = list(
-            (
-                await session.execute(
-                    select(Draft.telegram_id)
-                    .where(Draft.updated_at < cutoff, _owned_by(Draft.telegram_id, org_id))
-                    .order_by(Draft.telegram_id)
-                    .limit(room)
-                )
-            ).scalars()
+            await session.scalars(
+                select(Draft.telegram_id)
+                .where(Draft.updated_at < cutoff, _owned_by(Draft.telegram_id, org_id))
+                .order_by(Draft.telegram_id)
+                .limit(room)
+            )
         )
         if ids:
             await session.execute(delete(Draft).where(Draft.telegram_id.in_(ids)))
@@ -228,19 +222,17 @@ async def anonymise_closed(session: AsyncSession, now: datetime, limit: int) -> 
             break
         cutoff = now - _months(policy["closed_months"])
         matches = list(
-            (
-                await session.execute(
-                    select(Match)
-                    .where(
-                        Match.organisation_id == org_id,
-                        Match.status == MatchStatus.CLOSED,
-                        Match.closed_at < cutoff,
-                        Match.anonymised_at.is_(None),
-                    )
-                    .order_by(Match.id)
-                    .limit(room - done)
+            await session.scalars(
+                select(Match)
+                .where(
+                    Match.organisation_id == org_id,
+                    Match.status == MatchStatus.CLOSED,
+                    Match.closed_at < cutoff,
+                    Match.anonymised_at.is_(None),
                 )
-            ).scalars()
+                .order_by(Match.id)
+                .limit(room - done)
+            )
         )
         for match in matches:
             await anonymise_match(session, now, match)

@@ -2,13 +2,13 @@
 coordinators' queue (`/requests`: each request with its age, the best mentors with their
 scores and reasons, a button to ask each), and a mentor's answer to being asked.
 
-Callback data is defined in `bot.services.match_texts` (prefixes `pf`, `rq`, `of`); every
+Callback data is defined in `bot.notifications.match_texts` (prefixes `pf`, `rq`, `of`); every
 press is re-checked by the services.
 """
 
 from __future__ import annotations
 
-from bot.services.match_texts import OFFER_PREFIX, PROFILE_PREFIX, REQUEST_PREFIX
+from bot.notifications.match_texts import OFFER_PREFIX, PROFILE_PREFIX, REQUEST_PREFIX
 from domain import Role
 from handlers.match_life import profile, queue, request
 from handlers.match_life.draft import REQUEST_FLOW, RequestDraft

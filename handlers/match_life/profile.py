@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from bot.i18n import SUPPORTED_LOCALES, isolate
-from bot.services import match_texts, profiles
+from bot.notifications import match_texts
+from bot.notifications.match_texts import PROFILE_PREFIX
+from bot.services import profiles
 from bot.services.drafts import Draft
 from bot.services.errors import Invalid
-from bot.services.match_texts import PROFILE_PREFIX
 from handlers.common import Buttons, Ctx, chunk
 from storage.match_life import ALL_SLOTS, Gender, Topic
 

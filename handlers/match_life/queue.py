@@ -4,7 +4,8 @@ their scores and reasons, a button to ask each), and a mentor's answer to being 
 from __future__ import annotations
 
 from bot.i18n import isolate
-from bot.services import match_cycle, match_requests, match_texts
+from bot.notifications import match_texts
+from bot.services import match_cycle, match_requests
 from bot.services.errors import Invalid
 from domain import Role
 from handlers.common import Buttons, Ctx, id_arg

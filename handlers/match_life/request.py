@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.services import match_requests, match_texts
+from bot.notifications import match_texts
+from bot.notifications.match_texts import REQUEST_PREFIX
+from bot.services import match_requests
 from bot.services.drafts import Draft
 from bot.services.errors import Invalid
-from bot.services.match_texts import REQUEST_PREFIX
 from handlers.common import Buttons, Ctx, chunk
 from handlers.match_life.draft import REQUEST_FLOW, RequestDraft
 from handlers.match_life.profile import mark

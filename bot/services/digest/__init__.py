@@ -1,0 +1,35 @@
+"""The weekly digest for workers and coordinators: what happened in their caseload (a
+coordinator: the organisation) over the last seven days, what needs them now, and a chart of
+meetings per week over the last twelve weeks (a coordinator's has two series: the open matches
+and the whole programme, ended matches included), as a separate photo message (captions stop at
+1,024 characters).
+
+It goes on the organisation's weekday (`Organisation.digest_weekday`, 0 Monday) from its hour
+(`digest_hour`), both in each reader's own timezone, in the reader's language; once a day at
+most (a `DigestRun` row, written with the messages); and not at all when there is nothing to
+say. Every figure is a SQL count over the reader's scope (`bot.services.caseload.scope`).
+
+The package, from the bottom up: `counts` (the figures, the meetings per week), `composing`
+(the text, drawn by `bot.services.digest.text`, and the chart) and `jobs` (`digest_batch`).
+Callers use the names below.
+"""
+
+from __future__ import annotations
+
+from bot.services.digest.composing import Digest, compose
+from bot.services.digest.counts import WEEKS, WINDOW, figures, weekly_meetings
+from bot.services.digest.jobs import COMPOSED_PER_BATCH, digest_batch, due
+from bot.services.digest.text import render
+
+__all__ = [
+    "COMPOSED_PER_BATCH",
+    "WEEKS",
+    "WINDOW",
+    "Digest",
+    "compose",
+    "digest_batch",
+    "due",
+    "figures",
+    "render",
+    "weekly_meetings",
+]
