@@ -11,7 +11,8 @@ Buttons: `ck:<action>:<arg>…`, built by `views.data()` and read by `steps.on_p
 from __future__ import annotations
 
 from handlers.checkins.draft import CheckInDraft
-from handlers.checkins.steps import FLOW, register
+from handlers.checkins.steps import FLOW
+from handlers.checkins.typed import register
 from handlers.checkins.views import (
     PREFIX,
     ROLES,

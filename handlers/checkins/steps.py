@@ -3,27 +3,25 @@ The answers so far live in a `CheckInDraft` until Save."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import timedelta
 
 from bot.i18n import isolate
 from bot.services import checkins
-from bot.services.drafts import Draft
 from bot.services.errors import Invalid
 from domain import CheckInHow, CheckInParty
 from handlers.checkins.draft import CheckInDraft
-from handlers.checkins.views import HOW_LABELS, PREFIX, ROLES, data, party_label
+from handlers.checkins.views import HOW_LABELS, data, party_label
 from handlers.common import Buttons, Ctx, chunk, id_arg, number_arg
 from handlers.meetings_views import example_day
-from handlers.router import Router
-from handlers.texts import too_long
 
 FLOW = CheckInDraft.FLOW
 # What a press may do at each step of the conversation.
 PRESS_STATE = {"w": "party", "h": "how", "d": "day", "n": "note", "ok": "confirm"}
 
 
-async def _ask_match(ctx: Ctx, page: int) -> None:
+async def ask_match(ctx: Ctx, page: int) -> None:
     choices, page, pages = await checkins.match_choices(ctx.session, ctx.me, page)
     if not choices:
         await ctx.clear_draft()
@@ -49,16 +47,16 @@ async def _ask_match(ctx: Ctx, page: int) -> None:
     ctx.edit(ctx._("Which match is the check-in about?"), buttons)
 
 
-async def _goto(ctx: Ctx, d: CheckInDraft, state: str, *, new: bool = False) -> None:
+async def goto(ctx: Ctx, d: CheckInDraft, state: str, *, new: bool = False) -> None:
     await ctx.save_draft(FLOW, state, d.to_data())
-    text, buttons = await _question(ctx, d, state)
+    text, buttons = await question_of(ctx, d, state)
     if new:
         ctx.reply(text, buttons)
     else:
         ctx.edit(text, buttons)
 
 
-async def _question(ctx: Ctx, d: CheckInDraft, state: str) -> tuple[str, Buttons]:
+async def question_of(ctx: Ctx, d: CheckInDraft, state: str) -> tuple[str, Buttons]:
     _ = ctx._
     cancel = [(_("Cancel"), data("x"))]
     family = isolate(d.family)
@@ -142,7 +140,7 @@ def _summary(ctx: Ctx, d: CheckInDraft) -> str:
 
 async def _start_for(ctx: Ctx, match_id: int, *, new: bool) -> None:
     choice = await checkins.match_for(ctx.session, ctx.me, match_id)
-    await _goto(ctx, CheckInDraft(match_id=choice.id, family=choice.family_name), "party", new=new)
+    await goto(ctx, CheckInDraft(match_id=choice.id, family=choice.family_name), "party", new=new)
 
 
 # --- entry points ---------------------------------------------------------------------------
@@ -154,7 +152,7 @@ async def on_command(ctx: Ctx) -> None:
         await _start_for(ctx, int(args[0]), new=True)
         return
     await ctx.save_draft(FLOW, "match", CheckInDraft().to_data())
-    await _ask_match(ctx, 0)
+    await ask_match(ctx, 0)
 
 
 async def on_press(ctx: Ctx, args: list[str]) -> None:
@@ -176,39 +174,61 @@ async def on_press(ctx: Ctx, args: list[str]) -> None:
         return
     if action in ("p", "m"):
         if state != "match":
-            await _goto(ctx, d, state)
+            await goto(ctx, d, state)
         elif action == "p":
-            await _ask_match(ctx, number_arg(rest[0] if rest else ""))
+            await ask_match(ctx, number_arg(rest[0] if rest else ""))
         else:
             await _start_for(ctx, id_arg(rest[0] if rest else ""), new=False)
         return
     if PRESS_STATE.get(action) != state:
-        await _goto(ctx, d, state)
+        await goto(ctx, d, state)
         return
-    if action == "w":
-        party, person = [*rest, "", ""][:2]
-        chosen = await checkins.party_for(
-            ctx.session, ctx.me, _match(d), party, id_arg(person) or None
-        )
-        who = chosen.name if chosen.party != CheckInParty.FAMILY else None
-        d = replace(d, party=chosen.party, person_id=chosen.person_id, who=who)
-        await _goto(ctx, d, "how")
-    elif action == "h":
-        try:
-            d = replace(d, how=CheckInHow(rest[0] if rest else ""))
-        except ValueError:
-            raise Invalid("bad_data") from None
-        await _goto(ctx, d, "day")
-    elif action == "d":
-        back = number_arg(rest[0] if rest else "")
-        if back not in (0, 1):
-            raise Invalid("bad_data")
-        d = replace(d, day=checkins.local_today(ctx.now, ctx.tz) - timedelta(days=back))
-        await _goto(ctx, d, "note")
-    elif action == "n":
-        await _goto(ctx, replace(d, note=None), "confirm")
-    elif action == "ok":
-        await _save(ctx, d)
+    step = STEPS.get(action)
+    if step is not None:
+        await step(ctx, d, rest)
+
+
+async def _on_whom(ctx: Ctx, d: CheckInDraft, rest: list[str]) -> None:
+    party, person = [*rest, "", ""][:2]
+    chosen = await checkins.party_for(ctx.session, ctx.me, _match(d), party, id_arg(person) or None)
+    who = chosen.name if chosen.party != CheckInParty.FAMILY else None
+    d = replace(d, party=chosen.party, person_id=chosen.person_id, who=who)
+    await goto(ctx, d, "how")
+
+
+async def _on_how(ctx: Ctx, d: CheckInDraft, rest: list[str]) -> None:
+    try:
+        d = replace(d, how=CheckInHow(rest[0] if rest else ""))
+    except ValueError:
+        raise Invalid("bad_data") from None
+    await goto(ctx, d, "day")
+
+
+async def _on_day(ctx: Ctx, d: CheckInDraft, rest: list[str]) -> None:
+    back = number_arg(rest[0] if rest else "")
+    if back not in (0, 1):
+        raise Invalid("bad_data")
+    d = replace(d, day=checkins.local_today(ctx.now, ctx.tz) - timedelta(days=back))
+    await goto(ctx, d, "note")
+
+
+async def _on_no_note(ctx: Ctx, d: CheckInDraft, rest: list[str]) -> None:
+    await goto(ctx, replace(d, note=None), "confirm")
+
+
+async def _on_save(ctx: Ctx, d: CheckInDraft, rest: list[str]) -> None:
+    await _save(ctx, d)
+
+
+# A press of a step's button, once the press is known to belong to the step the draft is at
+# (`PRESS_STATE`).
+STEPS: dict[str, Callable[[Ctx, CheckInDraft, list[str]], Awaitable[None]]] = {
+    "w": _on_whom,
+    "h": _on_how,
+    "d": _on_day,
+    "n": _on_no_note,
+    "ok": _on_save,
+}
 
 
 async def _save(ctx: Ctx, d: CheckInDraft) -> None:
@@ -219,76 +239,3 @@ async def _save(ctx: Ctx, d: CheckInDraft) -> None:
         ctx._("Saved: your check-in for match no. %(match)s (%(family)s).")
         % {"match": entry.match_id, "family": isolate(d.family)}
     )
-
-
-# --- typed answers --------------------------------------------------------------------------
-
-
-async def _typed(ctx: Ctx, draft: Draft) -> CheckInDraft | None:
-    """The draft a typed answer goes on with; one that cannot be read is dropped."""
-    d = CheckInDraft.from_data(draft.data)
-    if d is None:
-        await ctx.clear_draft()
-        ctx.reply(ctx._("This check-in is no longer in progress. Send /checkin to start again."))
-    return d
-
-
-async def on_day_text(ctx: Ctx, draft: Draft, text: str) -> None:
-    d = await _typed(ctx, draft)
-    if d is None:
-        return
-    try:
-        day = checkins.parse_day(text, ctx.tr.formats, ctx.now, ctx.tz)
-        checkins.check_day(day, checkins.local_today(ctx.now, ctx.tz))
-    except Invalid as exc:
-        await _ask_again(ctx, d, "day", _reason(ctx, exc.code))
-        return
-    await _goto(ctx, replace(d, day=day), "note", new=True)
-
-
-async def on_note_text(ctx: Ctx, draft: Draft, text: str) -> None:
-    d = await _typed(ctx, draft)
-    if d is None:
-        return
-    try:
-        d = replace(d, note=checkins.check_note(text.strip()))
-    except Invalid as exc:
-        await _ask_again(ctx, d, "note", too_long(ctx, exc) or _reason(ctx, exc.code))
-        return
-    await _goto(ctx, d, "confirm", new=True)
-
-
-async def on_button_text(ctx: Ctx, draft: Draft, text: str) -> None:
-    d = await _typed(ctx, draft)
-    if d is not None:
-        await _ask_again(ctx, d, draft.state, ctx._("Please answer with the buttons above."))
-
-
-async def _ask_again(ctx: Ctx, d: CheckInDraft, state: str, why: str) -> None:
-    if state == "match":
-        ctx.reply(why)
-        await _ask_match(ctx, 0)
-        return
-    question, buttons = await _question(ctx, d, state)
-    ctx.reply(f"{why}\n\n{question}", buttons)
-
-
-def _reason(ctx: Ctx, code: str) -> str:
-    if code == "date_unreadable":
-        return ctx._(
-            "I could not read that date. Please type it like %(example)s, or use the buttons."
-        ) % {"example": example_day(ctx)}
-    if code == "date_future":
-        return ctx._("That date is in the future. Please give the day of the contact.")
-    if code == "date_too_old":
-        return ctx._("That date is more than a year ago. Please check it.")
-    return ctx._("Sorry, that did not work. Please try again.")
-
-
-def register(router: Router) -> None:
-    router.command("checkin", on_command, roles=ROLES)
-    router.callback(PREFIX, on_press, roles=ROLES)
-    router.text_step(FLOW, "day", on_day_text)
-    router.text_step(FLOW, "note", on_note_text)
-    for state in ("match", "party", "how", "confirm"):
-        router.text_step(FLOW, state, on_button_text)
