@@ -3,14 +3,11 @@ a job remembers between its batches."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
-
-log = logging.getLogger("bot.jobs")
 
 
 @dataclass
