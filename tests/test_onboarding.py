@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from bot import commands
 from bot.clock import ManualClock
 from bot.i18n import SUPPORTED_LOCALES, language_name, translator
-from bot.services import invites
+from bot.services import invites, keyboard
 from emulator import Emulator, FloodLimits
 from handlers.common import not_linked_text
 from handlers.start import address_again, address_question
@@ -154,6 +154,10 @@ async def test_an_invited_person_chooses_a_language_agrees_and_gets_their_menu(
         assert invite.used_at == clock.now()
         assert await session.get(Draft, user.id) is None
     assert actions_in_order(await actions(db), ["invite.opened", "person.linked", "consent.given"])
+
+    if role == Role.MENTEE:  # the reply keyboard follows, with a word on what it does
+        intro = await user.next_message()
+        assert intro.text == es.gettext(keyboard.INTRO) and user.reply_keyboard
 
     # /help lists that role's commands, in Spanish; by the time it answers, the menu is set
     await user.send("/help")
