@@ -30,6 +30,7 @@ from storage.models import (
     MentorProfile,
     Role,
 )
+from tests.conftest import dispatching
 from tests.factories import building
 from tests.harness import Telegram
 
@@ -131,7 +132,7 @@ async def test_closing_in_the_cli_cancels_planned_meetings(
                 updated_at=now,
             )
         )
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         with pytest.raises(Invalid, match="unknown closure reason"):
             await admin.close_match(s, now, match.id, "the family left")
         info = await admin.close_match(s, now, match.id, "goals_reached", "all done")

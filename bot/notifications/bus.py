@@ -18,9 +18,15 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.notifications import help_notices, quiet
+from bot.notifications.appointments import outgoing as appointment_notices
+from bot.notifications.appointments import reminders as reminder_notices
 from bot.notifications.concerns import outgoing as concern_notices
 from bot.services import events
 from domain.events import (
+    AppointmentAnswered,
+    AppointmentCancelled,
+    AppointmentMoved,
+    AppointmentPlanned,
     ConcernAcknowledged,
     ConcernEscalated,
     ConcernRaised,
@@ -35,6 +41,7 @@ from domain.events import (
     HelpFollowedUp,
     HelpOverdue,
     MatchWentQuiet,
+    RemindersDue,
 )
 
 Handler = Callable[[AsyncSession, datetime, Any], Awaitable[None]]
@@ -55,6 +62,11 @@ HANDLERS: dict[type[Event], list[tuple[Any, str]]] = {
     HelpClosed: [(help_notices, "on_closed")],
     HelpOverdue: [(help_notices, "on_overdue")],
     MatchWentQuiet: [(quiet, "on_quiet")],
+    AppointmentPlanned: [(appointment_notices, "on_planned")],
+    AppointmentMoved: [(appointment_notices, "on_moved")],
+    AppointmentCancelled: [(appointment_notices, "on_cancelled")],
+    AppointmentAnswered: [(appointment_notices, "on_answered")],
+    RemindersDue: [(reminder_notices, "on_reminders_due")],
 }
 
 

@@ -14,7 +14,6 @@ below.
 
 from __future__ import annotations
 
-from bot.notifications.appointments import AppointmentView, Attendee
 from bot.services.appointments import reminders
 from bot.services.appointments.actions import answer, cancel, create, move
 from bot.services.appointments.notices import calendar_file
@@ -43,6 +42,7 @@ from bot.services.appointments.rules import (
     parse_day,
     parse_time,
 )
+from bot.services.appointments.views import AppointmentView, Attendee
 
 __all__ = [
     "AUDIT_ACTIONS",

@@ -23,6 +23,7 @@ settings are checked against this rule (`admin.check_alert_timing`).
 
 from __future__ import annotations
 
+from bot.services.appointments.reminders.batch import Batch, batch_of
 from bot.services.appointments.reminders.jobs import send_batch, send_due
 from bot.services.appointments.reminders.quiet_hours import (
     DEFAULT_QUIET_END,
@@ -69,8 +70,10 @@ __all__ = [
     "QUIET",
     "SUPERSEDED",
     "UNREACHABLE",
+    "Batch",
     "after_quiet_hours",
     "awake_between",
+    "batch_of",
     "out_of_quiet_hours",
     "parse_hhmm",
     "quiet_window",
