@@ -13,6 +13,7 @@ from bot.services.errors import Invalid
 from bot.services.match_cycle import CLOSE_PREFIX, FEEDBACK_PREFIX, FIRST_PREFIX
 from domain import Role
 from handlers import appointments_ask as planning
+from handlers.appointments_draft import PlanDraft
 from handlers.common import Ctx, id_arg, number_arg
 from handlers.router import Router
 from storage.match_life import ClosureReason, FirstMeetingOutcome
@@ -29,11 +30,11 @@ async def on_first_press(ctx: Ctx, args: list[str]) -> None:
             ctx.session, ctx.now, ctx.me, match_id
         )
         ctx.reply(ctx._("Plan the first meeting with the family, its mentors and you."))
-        await planning.ask_day(ctx, {"mode": "new", "match_id": mid, "family": family})
+        await planning.ask_day(ctx, PlanDraft(match_id=mid, family=family))
     elif action == "e":
         mid, family = await match_cycle.evaluation_meeting(ctx.session, ctx.me, match_id)
         ctx.reply(ctx._("Plan the joint evaluation meeting."))
-        await planning.ask_day(ctx, {"mode": "new", "match_id": mid, "family": family})
+        await planning.ask_day(ctx, PlanDraft(match_id=mid, family=family))
     elif action == "o":
         try:
             outcome = FirstMeetingOutcome(extra)
