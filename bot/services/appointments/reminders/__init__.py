@@ -1,9 +1,10 @@
 """Reminders before an appointment, and the no-answer alert to its mentors: written when an
 appointment is planned or moved, withdrawn when it moves or is cancelled.
 
-They live in the database (`Reminder` rows). The scheduler's due job (`jobs.send_due`) turns
-the rows that are due into outbox messages, in the same transaction that marks them done, so a
-crash or a restart loses none and sends none twice.
+They live in the database (`Reminder` rows). The scheduler's due job (`jobs.send_batch`)
+records the rows that are due as one `RemindersDue` event per batch, rendered and queued in
+the outbox by `bot.notifications.appointments.reminders` in the same transaction that marks
+them done, so a crash or a restart loses none and sends none twice.
 
 Quiet hours are per person, in that person's timezone (`quiet_hours`): a reminder that would
 fall inside them is moved to the end of the quiet window (the next morning) if that is still
