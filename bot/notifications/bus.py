@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.notifications import help_notices, quiet
 from bot.notifications.concerns import outgoing as concern_notices
+from bot.notifications.progress import outgoing as progress_notices
 from bot.services import events
 from domain.events import (
     ConcernAcknowledged,
@@ -35,6 +36,8 @@ from domain.events import (
     HelpFollowedUp,
     HelpOverdue,
     MatchWentQuiet,
+    ReportsRequested,
+    ReportSubmitted,
 )
 
 Handler = Callable[[AsyncSession, datetime, Any], Awaitable[None]]
@@ -55,6 +58,8 @@ HANDLERS: dict[type[Event], list[tuple[Any, str]]] = {
     HelpClosed: [(help_notices, "on_closed")],
     HelpOverdue: [(help_notices, "on_overdue")],
     MatchWentQuiet: [(quiet, "on_quiet")],
+    ReportsRequested: [(progress_notices, "on_requested")],
+    ReportSubmitted: [(progress_notices, "on_submitted")],
 }
 
 
