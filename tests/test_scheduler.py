@@ -395,3 +395,26 @@ async def test_the_walk_over_every_match_starts_at_most_once_an_hour(
     assert (await jobs.tick(rt))["report_requests"] == 3
     clock.advance(timedelta(minutes=5))
     assert (await jobs.tick(rt))["report_requests"] == 0
+
+
+async def test_after_each_tick_freed_memory_goes_back_to_the_system(
+    rt: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    order: list[str] = []
+
+    async def fake_tick(_rt: Runtime, **_kw: object) -> dict[str, int]:
+        order.append("tick")
+        return {}
+
+    monkeypatch.setattr(jobs.ticker, "tick", fake_tick)
+    monkeypatch.setattr(jobs.ticker, "_MALLOC_TRIM", lambda pad: order.append(f"trim {pad}"))
+    ticker = jobs.Ticker(rt, 0.001, first=0)
+    ticker.start()
+    async with asyncio.timeout(5):
+        while order.count("trim 0") < 2:  # noqa: ASYNC110 (waiting for ticks, with a deadline)
+            await asyncio.sleep(0.001)
+    await ticker.stop()
+    assert order[:4] == ["tick", "trim 0", "tick", "trim 0"]
+    # Where the C library has no malloc_trim, nothing is called and nothing fails.
+    monkeypatch.setattr(jobs.ticker, "_MALLOC_TRIM", False)
+    jobs.ticker._trim()
