@@ -21,6 +21,7 @@ from bot.notifications import help_notices, quiet
 from bot.notifications.appointments import outgoing as appointment_notices
 from bot.notifications.appointments import reminders as reminder_notices
 from bot.notifications.concerns import outgoing as concern_notices
+from bot.notifications.progress import outgoing as progress_notices
 from bot.services import events
 from domain.events import (
     AppointmentAnswered,
@@ -42,6 +43,8 @@ from domain.events import (
     HelpOverdue,
     MatchWentQuiet,
     RemindersDue,
+    ReportsRequested,
+    ReportSubmitted,
 )
 
 Handler = Callable[[AsyncSession, datetime, Any], Awaitable[None]]
@@ -67,6 +70,8 @@ HANDLERS: dict[type[Event], list[tuple[Any, str]]] = {
     AppointmentCancelled: [(appointment_notices, "on_cancelled")],
     AppointmentAnswered: [(appointment_notices, "on_answered")],
     RemindersDue: [(reminder_notices, "on_reminders_due")],
+    ReportsRequested: [(progress_notices, "on_requested")],
+    ReportSubmitted: [(progress_notices, "on_submitted")],
 }
 
 
