@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.notifications import help_notices, quiet
+from bot.notifications import help_notices, quiet, relay
 from bot.notifications.concerns import outgoing as concern_notices
 from bot.services import events
 from domain.events import (
@@ -35,6 +35,9 @@ from domain.events import (
     HelpFollowedUp,
     HelpOverdue,
     MatchWentQuiet,
+    RelayAnswered,
+    RelayedToFamily,
+    RelaySent,
 )
 
 Handler = Callable[[AsyncSession, datetime, Any], Awaitable[None]]
@@ -55,6 +58,9 @@ HANDLERS: dict[type[Event], list[tuple[Any, str]]] = {
     HelpClosed: [(help_notices, "on_closed")],
     HelpOverdue: [(help_notices, "on_overdue")],
     MatchWentQuiet: [(quiet, "on_quiet")],
+    RelaySent: [(relay, "on_sent")],
+    RelayAnswered: [(relay, "on_answered")],
+    RelayedToFamily: [(relay, "on_to_family")],
 }
 
 
