@@ -208,3 +208,18 @@ async def test_a_mentors_own_message_is_copied_after_a_line_naming_its_language(
 
 def test_there_are_as_many_phrases_as_the_service_allows() -> None:
     assert len(PHRASES) == relay.PHRASE_COUNT
+
+
+def test_the_relay_and_digest_services_are_kept_from_rendering() -> None:
+    # `lint-imports` (tests/test_import_contracts.py) checks it; here, that it stays declared.
+    import tomllib
+    from pathlib import Path
+
+    config = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text("utf-8"))
+    [contract] = [
+        c
+        for c in config["tool"]["importlinter"]["contracts"]
+        if c.get("source_modules") == ["bot.services.relay", "bot.services.digest"]
+    ]
+    assert {"bot.notifications", "bot.i18n", "bot.charts"} <= set(contract["forbidden_modules"])
+    assert "ignore_imports" not in contract
