@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.notifications import help_notices, quiet
+from bot.notifications import help_notices, quiet, relay
 from bot.notifications.appointments import outgoing as appointment_notices
 from bot.notifications.appointments import reminders as reminder_notices
 from bot.notifications.concerns import outgoing as concern_notices
@@ -42,6 +42,9 @@ from domain.events import (
     HelpFollowedUp,
     HelpOverdue,
     MatchWentQuiet,
+    RelayAnswered,
+    RelayedToFamily,
+    RelaySent,
     RemindersDue,
     ReportsRequested,
     ReportSubmitted,
@@ -72,6 +75,9 @@ HANDLERS: dict[type[Event], list[tuple[Any, str]]] = {
     RemindersDue: [(reminder_notices, "on_reminders_due")],
     ReportsRequested: [(progress_notices, "on_requested")],
     ReportSubmitted: [(progress_notices, "on_submitted")],
+    RelaySent: [(relay, "on_sent")],
+    RelayAnswered: [(relay, "on_answered")],
+    RelayedToFamily: [(relay, "on_to_family")],
 }
 
 
