@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.notifications import help_notices, quiet
 from bot.notifications.concerns import outgoing as concern_notices
+from bot.notifications.match_cycle import outgoing as cycle_notices
+from bot.notifications.match_texts import outgoing as request_notices
 from bot.services import events
 from domain.events import (
     ConcernAcknowledged,
@@ -28,13 +30,23 @@ from domain.events import (
     ConcernReplied,
     ConcernResolved,
     ConcernUnacknowledged,
+    EvaluationAnswered,
     Event,
+    FamilyRequeued,
+    FeedbackAsked,
+    FirstMeetingPlanned,
     HelpAnswered,
     HelpAsked,
     HelpClosed,
     HelpFollowedUp,
     HelpOverdue,
+    MatchEnded,
+    MatchStarted,
     MatchWentQuiet,
+    MentorAsked,
+    MentorsRequested,
+    OfferAnswered,
+    RequestOverdue,
 )
 
 Handler = Callable[[AsyncSession, datetime, Any], Awaitable[None]]
@@ -55,6 +67,16 @@ HANDLERS: dict[type[Event], list[tuple[Any, str]]] = {
     HelpClosed: [(help_notices, "on_closed")],
     HelpOverdue: [(help_notices, "on_overdue")],
     MatchWentQuiet: [(quiet, "on_quiet")],
+    MentorsRequested: [(request_notices, "on_requested")],
+    RequestOverdue: [(request_notices, "on_overdue")],
+    MentorAsked: [(request_notices, "on_asked")],
+    OfferAnswered: [(request_notices, "on_answered")],
+    FirstMeetingPlanned: [(cycle_notices, "on_first_planned")],
+    MatchStarted: [(cycle_notices, "on_started")],
+    FeedbackAsked: [(cycle_notices, "on_feedback_asked")],
+    EvaluationAnswered: [(cycle_notices, "on_evaluation_answered")],
+    MatchEnded: [(cycle_notices, "on_ended")],
+    FamilyRequeued: [(cycle_notices, "on_requeued")],
 }
 
 
