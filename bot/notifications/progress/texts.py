@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.i18n import N_, Translator, isolate
+from bot.notifications.matches import open_match
 from bot.notifications.progress.callbacks import MatchPick
-from bot.services.matches import card_data
 from bot.services.progress import DOMAINS, RATING_LABELS, RATINGS, RELATIONSHIP_LABELS
 from domain.values import Buttons
 from storage.models import ProgressReport
@@ -67,7 +67,7 @@ def render_for_worker(
 
 def worker_buttons(tr: Translator, match_id: int) -> Buttons:
     """Under the worker's copy: open the match's card (`mt:<id>`, `handlers.matches`)."""
-    return [[(tr.gettext("Open the match"), card_data(match_id))]]
+    return [[(tr.gettext("Open the match"), open_match(match_id))]]
 
 
 def done_by_another(tr: Translator, author: str, family: str) -> str:
