@@ -1,9 +1,9 @@
 """/log: a guided conversation to log a meeting (also used to correct one from /mylogs).
 
 The answers so far live in the draft row (flow "log", typed as `handlers.meetings_draft.LogDraft`),
-so an interrupted conversation resumes and
-nothing is stored as a Meeting until Confirm. Buttons carry `lg:<action>:<arg>`; every press is
-re-checked by the services (the match must be the mentor's and active).
+so an interrupted conversation resumes and nothing is stored as a Meeting until Confirm. Buttons
+carry `lg:<action>:<arg>`; every press is re-checked by the services (the match must be the
+mentor's and active).
 """
 
 from __future__ import annotations
