@@ -18,9 +18,7 @@ from storage.db import Database
 async def test_the_bot_ticks_with_its_own_loop_not_the_job_queue(
     settings: Settings, db: Database, clock: ManualClock
 ) -> None:
-    app = build_application(
-        settings.model_copy(update={"tick_seconds": 30.0}), db, clock, set_menus=False
-    )
+    app = build_application(settings.replaced(tick_seconds=30.0), db, clock, set_menus=False)
     await app.initialize()
     assert app.post_init is not None
     await app.post_init(app)  # starts the ticker (first tick a second later)

@@ -154,7 +154,7 @@ async def story_log(
             org, Role.MENTEE, "Amal Haddad", telegram_id=amal.id, locale="ar", family=family
         )
         await b.match(family, [m], w)
-    webhook_settings = settings.model_copy(update={"webhook_secret": SECRET})
+    webhook_settings = settings.replaced(webhook_secret=SECRET)
     with captured(level) as buffer:
         app = build_application(webhook_settings, db, clock, tick=False, set_menus=False)
         await _start(app, mode == "webhook", db, clock)

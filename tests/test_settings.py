@@ -107,3 +107,52 @@ def test_start_up_stops_with_one_line_and_no_traceback(
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(expected), done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_secrets_never_show_and_dotenv_leaves_the_environment_alone(
+    clean_env: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / ".env").write_text(
+        "MENTORBOT_TOKEN=123:from-dotenv\nMENTORBOT_WEBHOOK_SECRET=s3cr3t\n"
+        "MENTORBOT_TICK_SECONDS=5\n"
+    )
+    clean_env.setenv("MENTORBOT_TICK_SECONDS", "7.5")  # the environment wins over .env
+    settings = load_settings()
+    assert settings.tick_seconds == 7.5 and settings.require_token() == "123:from-dotenv"
+    assert "MENTORBOT_TOKEN" not in os.environ  # read, not exported to child processes
+    for shown in (repr(settings), str(settings), f"{settings.token}", repr(settings.token)):
+        assert "123:from-dotenv" not in shown and "s3cr3t" not in shown
+    assert settings.webhook_secret is not None
+    assert settings.webhook_secret.get_secret_value() == "s3cr3t"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "words"),
+    [
+        ("MENTORBOT_TICK_SECONDS", "0", "> 0"),
+        ("MENTORBOT_RATE_OVERALL", "fast", "float"),
+        ("MENTORBOT_HEALTH_PORT", "-1", ">= 0"),
+        ("MENTORBOT_API_URL", "http://", "URL"),
+        ("MENTORBOT_ENCRYPTION_KEY", "short", "MENTORBOT_ENCRYPTION_KEY: "),
+    ],
+)
+def test_a_bad_value_says_what_is_wrong(
+    clean_env: pytest.MonkeyPatch, name: str, value: str, words: str
+) -> None:
+    clean_env.setenv(name, value)
+    with pytest.raises(SettingsError) as error:
+        load_settings()
+    assert str(error.value).startswith(f"{name}: ") and words in str(error.value)
+
+
+def test_the_health_port_may_be_zero_and_a_typed_copy_is_checked(
+    clean_env: pytest.MonkeyPatch,
+) -> None:
+    clean_env.setenv("MENTORBOT_HEALTH_PORT", "0")
+    settings = load_settings()
+    assert settings.health_port == 0
+    copy = settings.replaced(token="9:z", tick_seconds=3.0)
+    assert copy.require_token() == "9:z" and copy.tick_seconds == 3.0
+    assert settings.token is None  # the original is unchanged
+    with pytest.raises(ValueError, match="database_url"):
+        settings.replaced(database_url="mysql://x/y")

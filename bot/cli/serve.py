@@ -18,7 +18,7 @@ STOP_SECONDS = 9.0  # after SIGTERM, the process is gone within this, whatever h
 def _check_webhook(settings: Settings) -> None:
     if settings.webhook_url is None:
         raise CliError("MENTORBOT_WEBHOOK_URL is not set: give the public HTTPS URL")
-    if settings.webhook_url.scheme != "https":
+    if not settings.webhook_url.startswith("https://"):
         raise CliError("MENTORBOT_WEBHOOK_URL must be an https:// URL (Telegram requires it)")
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
     if not WEBHOOK_SECRET.match(secret):
