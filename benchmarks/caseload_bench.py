@@ -30,6 +30,7 @@ from pathlib import Path
 
 from sqlalchemy import insert, select, text
 
+from bot.notifications import digest as digest_notices
 from bot.services import caseload, checkins, digest, support
 from bot.services.caseload import Filter
 from storage.db import Database
@@ -312,7 +313,7 @@ async def main() -> None:
             async with db.transaction() as s:
                 staff = await s.get(Person, coordinator_id)
                 assert staff is not None
-                return await digest.compose(s, staff, NOW)
+                return await digest_notices.compose(s, staff, NOW)
 
         async def mentors() -> object:
             async with db.transaction() as s:

@@ -35,6 +35,7 @@ from sqlalchemy import delete, func, insert, select, text, update
 from bot import jobs
 from bot.clock import ManualClock
 from bot.config import Settings
+from bot.notifications import bus
 from bot.runtime import Runtime
 from bot.services.appointments import reminders
 from storage.db import Database
@@ -199,6 +200,7 @@ async def one_tick(db: Database, whole: bool = False) -> tuple[float, float, int
     else:
         async with db.transaction() as s:
             handled = await reminders.send_due(s, NOW)
+            await bus.dispatch(s)  # the reminders are rendered and queued from its events
     return (
         (time.perf_counter() - started) * 1000,
         (time.process_time() - cpu) * 1000,

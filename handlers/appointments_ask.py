@@ -4,6 +4,7 @@ buttons share. The answers are read in `handlers.appointments`."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,10 +13,10 @@ from bot.notifications.appointments import callbacks as cb
 from bot.services import appointments
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from domain import Role
+from handlers.appointments_draft import FLOW, PlanDraft
 from handlers.common import Buttons, Ctx, PressHandler, chunk
 from handlers.texts import too_long
 
-FLOW = "plan"
 MANAGERS = frozenset({Role.MENTOR, Role.WORKER, Role.COORDINATOR, Role.ADMIN})
 COMMON_TIMES = ("09:00", "10:00", "11:00", "12:00", "16:00", "17:00", "17:30", "18:00", "19:00")
 DAYS_OFFERED = 7
@@ -75,10 +76,9 @@ def local_today(ctx: Ctx) -> date:
     return appointments.local_now(ctx.now, ctx.tz).date()
 
 
-def starts_at(ctx: Ctx, data: dict[str, object]) -> datetime:
-    day = date.fromisoformat(str(data["day"]))
-    hours, minutes = str(data["time"]).split(":")
-    return appointments.at_local(day, time(int(hours), int(minutes)), ctx.tz)
+def starts_at(ctx: Ctx, plan: PlanDraft) -> datetime:
+    assert plan.day is not None and plan.start_time is not None
+    return appointments.at_local(plan.day, plan.start_time, ctx.tz)
 
 
 # --- starting -------------------------------------------------------------------------------
@@ -91,11 +91,9 @@ async def start(ctx: Ctx) -> None:
         ctx.reply(ctx._("You have no active match, so there is nobody to plan a meeting with."))
         return
     if len(choices) == 1:
-        await ask_day(
-            ctx, {"mode": "new", "match_id": choices[0].id, "family": choices[0].family_name}
-        )
+        await ask_day(ctx, PlanDraft(match_id=choices[0].id, family=choices[0].family_name))
         return
-    await ctx.save_draft(FLOW, "match", {"mode": "new"})
+    await ctx.save_draft(FLOW, "match", PlanDraft().to_data())
     ctx.reply(
         ctx._("Which family is the meeting with?"),
         [[(c.family_name, cb.MatchPick(c.id).pack())] for c in choices],
@@ -108,14 +106,14 @@ async def on_match(ctx: Ctx, match_id: int) -> None:
     )
     if choice is None:
         raise NotFound("match")
-    await ask_day(ctx, {"mode": "new", "match_id": choice.id, "family": choice.family_name})
+    await ask_day(ctx, PlanDraft(match_id=choice.id, family=choice.family_name))
 
 
 # --- the questions --------------------------------------------------------------------------
 
 
-async def ask_day(ctx: Ctx, data: dict[str, object], problem: str | None = None) -> None:
-    await ctx.save_draft(FLOW, "day", data)
+async def ask_day(ctx: Ctx, plan: PlanDraft, problem: str | None = None) -> None:
+    await ctx.save_draft(FLOW, "day", plan.to_data())
     today = local_today(ctx)
     days = [today + timedelta(days=i) for i in range(DAYS_OFFERED)]
     buttons = chunk(((ctx.tr.day_button(d), cb.DayPick(d).pack()) for d in days), 2)
@@ -123,9 +121,10 @@ async def ask_day(ctx: Ctx, data: dict[str, object], problem: str | None = None)
     ctx.reply(f"{problem}\n{question}" if problem else question, buttons)
 
 
-async def ask_time(ctx: Ctx, data: dict[str, object], problem: str | None = None) -> None:
-    await ctx.save_draft(FLOW, "time", data)
-    day = date.fromisoformat(str(data["day"]))
+async def ask_time(ctx: Ctx, plan: PlanDraft, problem: str | None = None) -> None:
+    await ctx.save_draft(FLOW, "time", plan.to_data())
+    day = plan.day
+    assert day is not None
     options = [
         (ctx.tr.hour(moment, ctx.tz), cb.TimePick(moment_local.time()).pack())
         for moment, moment_local in times_ahead(ctx, day)
@@ -167,33 +166,35 @@ def times_ahead(ctx: Ctx, day: date) -> list[tuple[datetime, datetime]]:
     return ahead
 
 
-async def ask_place(ctx: Ctx, data: dict[str, object], problem: str | None = None) -> None:
-    last = await appointments.last_place(ctx.session, ctx.me, int(str(data["match_id"])))
-    data = {**data, "last_place": last}
-    await ctx.save_draft(FLOW, "place", data)
+async def ask_place(ctx: Ctx, plan: PlanDraft, problem: str | None = None) -> None:
+    if plan.match_id is None:
+        raise NotFound("match")
+    last = await appointments.last_place(ctx.session, ctx.me, plan.match_id)
+    plan = replace(plan, last_place=last)
+    await ctx.save_draft(FLOW, "place", plan.to_data())
     buttons: Buttons = [[(last[:60], cb.LastPlace().pack())]] if last else []
     question = ctx._("Where will you meet? Write the place.")
     ctx.reply(f"{problem}\n{question}" if problem else question, buttons or None)
 
 
-async def ask_note(ctx: Ctx, data: dict[str, object], problem: str | None = None) -> None:
-    await ctx.save_draft(FLOW, "note", data)
+async def ask_note(ctx: Ctx, plan: PlanDraft, problem: str | None = None) -> None:
+    await ctx.save_draft(FLOW, "note", plan.to_data())
     question = ctx._("Anything the family should know or bring? Write a note, or tap Skip.")
     skip = [[(ctx._("Skip"), cb.SkipNote().pack())]]
     ctx.reply(f"{problem}\n{question}" if problem else question, skip)
 
 
-async def summary(ctx: Ctx, data: dict[str, object]) -> None:
-    await ctx.save_draft(FLOW, "confirm", data)
-    starts = starts_at(ctx, data)
+async def summary(ctx: Ctx, plan: PlanDraft) -> None:
+    await ctx.save_draft(FLOW, "confirm", plan.to_data())
+    starts = starts_at(ctx, plan)
     lines = [
         ctx._("Please check the meeting:"),
-        ctx._("Family: %(family)s") % {"family": isolate(str(data.get("family", "")))},
+        ctx._("Family: %(family)s") % {"family": isolate(plan.family)},
         ctx._("When: %(when)s") % {"when": ctx.tr.when(starts, ctx.tz)},
-        ctx._("Where: %(place)s") % {"place": isolate(str(data.get("place", "")))},
+        ctx._("Where: %(place)s") % {"place": isolate(plan.place or "")},
     ]
-    if data.get("note"):
-        lines.append(ctx._("Note: %(note)s") % {"note": isolate(str(data["note"]))})
+    if plan.note:
+        lines.append(ctx._("Note: %(note)s") % {"note": isolate(plan.note)})
     ctx.reply(
         "\n".join(lines),
         [[(ctx._("Confirm"), cb.Confirm().pack()), (ctx._("Discard"), cb.Discard().pack())]],

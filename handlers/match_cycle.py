@@ -2,17 +2,19 @@
 with `/plan`'s steps, its outcome, answers to exit and evaluation questions, and closing a
 match (`/endmatch N`: a fixed reason, then a confirmation).
 
-Callback data is defined in `bot.services.match_cycle` (prefixes `fm`, `cl`, `fb`); every
+Callback data is defined in `bot.notifications.match_cycle` (prefixes `fm`, `cl`, `fb`); every
 press is re-checked by the services.
 """
 
 from __future__ import annotations
 
+from bot.notifications import match_cycle as cycle_texts
+from bot.notifications.match_cycle import CLOSE_PREFIX, FEEDBACK_PREFIX, FIRST_PREFIX
 from bot.services import match_cycle
 from bot.services.errors import Invalid
-from bot.services.match_cycle import CLOSE_PREFIX, FEEDBACK_PREFIX, FIRST_PREFIX
 from domain import Role
 from handlers import appointments_ask as planning
+from handlers.appointments_draft import PlanDraft
 from handlers.common import Ctx, id_arg, number_arg
 from handlers.router import Router
 from storage.match_life import ClosureReason, FirstMeetingOutcome
@@ -29,11 +31,11 @@ async def on_first_press(ctx: Ctx, args: list[str]) -> None:
             ctx.session, ctx.now, ctx.me, match_id
         )
         ctx.reply(ctx._("Plan the first meeting with the family, its mentors and you."))
-        await planning.ask_day(ctx, {"mode": "new", "match_id": mid, "family": family})
+        await planning.ask_day(ctx, PlanDraft(match_id=mid, family=family))
     elif action == "e":
         mid, family = await match_cycle.evaluation_meeting(ctx.session, ctx.me, match_id)
         ctx.reply(ctx._("Plan the joint evaluation meeting."))
-        await planning.ask_day(ctx, {"mode": "new", "match_id": mid, "family": family})
+        await planning.ask_day(ctx, PlanDraft(match_id=mid, family=family))
     elif action == "o":
         try:
             outcome = FirstMeetingOutcome(extra)
@@ -48,7 +50,7 @@ async def on_first_press(ctx: Ctx, args: list[str]) -> None:
                     "Recorded: the match does not start (%(reason)s). The family is back in "
                     "the queue for new mentors."
                 )
-                % {"reason": ctx._(match_cycle.OUTCOMES[outcome])}
+                % {"reason": ctx._(cycle_texts.OUTCOMES[outcome])}
             )
     else:
         raise Invalid("bad_data")
@@ -63,7 +65,7 @@ async def on_endmatch(ctx: Ctx) -> None:
     ctx.reply(
         ctx._("Why does match no. %(match)s end?") % {"match": match.id},
         [
-            [(ctx._(match_cycle.CLOSURE_REASONS[r]), match_cycle.close_choose(match.id, r))]
+            [(ctx._(cycle_texts.CLOSURE_REASONS[r]), cycle_texts.close_choose(match.id, r))]
             for r in match_cycle.CHOOSABLE
         ],
     )
@@ -85,8 +87,8 @@ async def on_close_press(ctx: Ctx, args: list[str]) -> None:
                 "End match no. %(match)s (%(reason)s)? Its planned meetings are cancelled, "
                 "everyone gets a goodbye and a few last questions."
             )
-            % {"match": match_id, "reason": ctx._(match_cycle.CLOSURE_REASONS[reason])},
-            [[(ctx._("End the match"), match_cycle.close_confirm(match_id, reason))]],
+            % {"match": match_id, "reason": ctx._(cycle_texts.CLOSURE_REASONS[reason])},
+            [[(ctx._("End the match"), cycle_texts.close_confirm(match_id, reason))]],
         )
     elif action == "ok":
         closed = await match_cycle.close_match(ctx.session, ctx.now, ctx.me, match_id, reason)
@@ -104,7 +106,11 @@ async def on_feedback_press(ctx: Ctx, args: list[str]) -> None:
     step = await match_cycle.answer_feedback(
         ctx.session, ctx.now, ctx.me, id_arg(args[0]), number_arg(args[1]), number_arg(args[2])
     )
-    ctx.edit(step.text, step.buttons or None)
+    if step.question is None:
+        ctx.edit(ctx._(cycle_texts.THANKS))
+        return
+    text, buttons = cycle_texts.question_message(ctx.tr, step.question)
+    ctx.edit(text, buttons)
 
 
 def register(router: Router) -> None:

@@ -1,19 +1,21 @@
-"""/match N and the "Open the match" button (`mt:<match_id>`): a match's card for staff, in
-the reader's language and timezone. The service re-checks on every press that the reader is
-staff of the match's organisation."""
+"""/match N and the "Open the match" button (`mt:<match_id>`, the typed press
+`bot.notifications.matches.OpenMatch`): a match's card for staff, in the reader's language
+and timezone. The service re-checks on every press that the reader is staff of the match's
+organisation."""
 
 from __future__ import annotations
 
 from bot.i18n import N_, isolate
+from bot.notifications.matches import MATCH_PREFIX, OpenMatch, open_match
 from bot.services import matches
 from bot.services.progress import RATINGS, RELATIONSHIP_LABELS
 from domain import MatchStatus, Role
 from handlers import checkins
-from handlers.common import Ctx, id_arg
+from handlers.common import Ctx
 from handlers.router import Router
 
-PREFIX = matches.CARD_PREFIX
-card_data = matches.card_data
+PREFIX = MATCH_PREFIX
+card_data = open_match  # the data of a button that opens a match's card (`OpenMatch`)
 STAFF = frozenset({Role.WORKER, Role.COORDINATOR, Role.ADMIN})
 STATUS_LABELS: dict[MatchStatus, str] = {
     MatchStatus.PROPOSED: N_("The match is proposed and has not started yet."),
@@ -103,7 +105,7 @@ async def on_press(ctx: Ctx, args: list[str]) -> None:
     if len(args) != 1:
         ctx.toast(ctx._("Sorry, that is not available to you."))
         return
-    await _show(ctx, id_arg(args[0]))
+    await _show(ctx, OpenMatch.unpack(args).match_id)
 
 
 def register(router: Router) -> None:

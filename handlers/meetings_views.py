@@ -4,15 +4,15 @@ reasons a typed answer is asked again. Rendering only; the rules are in bot.serv
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from bot.i18n import isolate
 from bot.notifications import meetings as cb
 from bot.services import meetings
 from bot.services.meetings import ACTIVITIES, COMMON_DURATIONS, EDIT_WINDOW_DAYS, MOOD_LABELS
 from handlers.common import Buttons, Ctx, chunk
+from handlers.meetings_draft import LogDraft
 
-FLOW = "log"
+FLOW = LogDraft.FLOW
 
 
 def short_duration(ctx: Ctx, minutes: int) -> str:
@@ -112,26 +112,26 @@ def ask_notes(ctx: Ctx) -> tuple[str, Buttons]:
     return text, [[(ctx._("Skip"), cb.SkipNotes().pack())]]
 
 
-def describe(ctx: Ctx, family: str, data: dict[str, Any]) -> str:
-    """The meeting in the draft, as lines for the summary."""
-    day = date.fromisoformat(data["d"])
-    acts = [ctx._(ACTIVITIES[a]) for a in data.get("acts", []) if a in ACTIVITIES]
-    mood = data.get("mood")
+def describe(ctx: Ctx, family: str, d: LogDraft) -> str:
+    """The meeting in the draft, as lines for the summary (every step answered)."""
+    entry = d.entry()
+    acts = [ctx._(ACTIVITIES[a]) for a in entry.activities if a in ACTIVITIES]
+    mood = entry.mood
     lines = [
         ctx._("Family: %(family)s") % {"family": isolate(family)},
-        ctx._("Date: %(day)s") % {"day": ctx.tr.day_long(day)},
-        ctx._("Duration: %(duration)s") % {"duration": ctx.tr.duration(int(data["min"]))},
+        ctx._("Date: %(day)s") % {"day": ctx.tr.day_long(entry.occurred_on)},
+        ctx._("Duration: %(duration)s") % {"duration": ctx.tr.duration(entry.duration_minutes)},
         ctx._("Activities: %(activities)s") % {"activities": ctx.tr.join(acts)},
         ctx._("How the family seemed: %(mood)s")
         % {"mood": ctx._(MOOD_LABELS[mood]) if mood in MOOD_LABELS else "–"},
     ]
-    if data.get("notes"):
-        lines.append(ctx._("Notes: %(notes)s") % {"notes": isolate(data["notes"])})
+    if entry.notes:
+        lines.append(ctx._("Notes: %(notes)s") % {"notes": isolate(entry.notes)})
     return "\n".join(lines)
 
 
-def summary(ctx: Ctx, family: str, data: dict[str, Any]) -> tuple[str, Buttons]:
-    if data.get("mid"):
+def summary(ctx: Ctx, family: str, d: LogDraft) -> tuple[str, Buttons]:
+    if d.correcting:
         head = ctx._("<b>Your corrected meeting</b>")
         ok = ctx._("Save")
     else:
@@ -144,10 +144,10 @@ def summary(ctx: Ctx, family: str, data: dict[str, Any]) -> tuple[str, Buttons]:
             (ctx._("Discard"), cb.Discard().pack()),
         ]
     ]
-    return head + "\n" + describe(ctx, family, data), buttons
+    return head + "\n" + describe(ctx, family, d), buttons
 
 
-def edit_menu(ctx: Ctx, data: dict[str, Any], several_matches: bool) -> tuple[str, Buttons]:
+def edit_menu(ctx: Ctx, d: LogDraft, several_matches: bool) -> tuple[str, Buttons]:
     fields = [
         # Translators: a field of a logged meeting the mentor can change (a button).
         (ctx.pgettext("meeting field", "Date"), cb.EditField("day").pack()),
@@ -156,7 +156,7 @@ def edit_menu(ctx: Ctx, data: dict[str, Any], several_matches: bool) -> tuple[st
         (ctx._("How the family seemed"), cb.EditField("mood").pack()),
         (ctx.pgettext("meeting field", "Notes"), cb.EditField("notes").pack()),
     ]
-    if several_matches and not data.get("mid"):
+    if several_matches and not d.correcting:
         # Translators: a field of a logged meeting: which family (match) it was with.
         fields.insert(0, (ctx.pgettext("meeting field", "Family"), cb.EditField("match").pack()))
     rows = chunk(fields, 2)

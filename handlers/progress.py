@@ -2,7 +2,8 @@
 optional comment each), then the relationship overall and whether the mentor needs support;
 confirmed from a summary and sent to the referring worker by the service.
 
-The answers live in the Draft (flow "report"); buttons carry `rp:<action>:<arg>`
+The answers live in the draft (flow "report", typed as `handlers.progress_draft.ReportDraft`);
+buttons carry `rp:<action>:<arg>`
 (`bot.notifications.progress`), dispatched through `PRESSES`, and every press is re-checked by
 the services. The questions are asked by `handlers.progress_views`.
 """
@@ -10,6 +11,7 @@ the services. The questions are asked by `handlers.progress_views`.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from bot.i18n import isolate
@@ -21,7 +23,7 @@ from bot.services.progress import RATINGS
 from domain import Role
 from handlers import progress_views as views
 from handlers.common import Ctx
-from handlers.progress_views import FLOW
+from handlers.progress_draft import FLOW, ReportDraft
 from handlers.router import Router
 from handlers.texts import too_long
 
@@ -30,6 +32,20 @@ MENTOR = frozenset({Role.MENTOR})
 
 def _in_progress(ctx: Ctx) -> Draft | None:
     return ctx.draft if ctx.draft is not None and ctx.draft.flow == FLOW else None
+
+
+async def _typed(ctx: Ctx, draft: Draft, *, pressed: bool = False) -> ReportDraft | None:
+    """The report in progress; one whose draft cannot be read is dropped, and the mentor is
+    told to begin again."""
+    d = ReportDraft.from_data(draft.data)
+    if d is None:
+        await ctx.clear_draft()
+        text = ctx._("This report is no longer in progress. Send /report to start again.")
+        if pressed:
+            ctx.stale(text)
+        else:
+            ctx.reply(text)
+    return d
 
 
 async def on_report(ctx: Ctx) -> None:
@@ -43,9 +59,10 @@ async def _on_match(ctx: Ctx, draft: Draft | None, match_id: int) -> None:
     """A family chosen, or "Report now" on the programme's request."""
     await meetings.choice(ctx.session, ctx.me, match_id)  # authorise first
     if draft is not None and draft.state != "match":
-        if int(draft.data.get("m", 0)) == match_id:
-            await views.goto(ctx, dict(draft.data), draft.state, new=True)
-        else:
+        d = await _typed(ctx, draft, pressed=True)
+        if d is not None and d.match_id == match_id:
+            await views.goto(ctx, d, draft.state, new=True)
+        elif d is not None:
             views.resume_question(ctx, match_id)
         return
     done = await progress.done_by_teammate(ctx.session, ctx.me, match_id)
@@ -78,38 +95,35 @@ async def _on_match(ctx: Ctx, draft: Draft | None, match_id: int) -> None:
     await views.begin(ctx, match_id, new=draft is None)
 
 
-async def _on_rate(ctx: Ctx, data: dict[str, Any], press: cb.Rate) -> None:
+async def _on_rate(ctx: Ctx, d: ReportDraft, press: cb.Rate) -> None:
     if press.rating not in RATINGS:
         raise Invalid("bad_data")
-    data["r"] = {**data.get("r", {}), views.domain(data): press.rating}
-    await views.goto(ctx, data, "comment")
+    await views.goto(ctx, d.rated(press.rating), "comment")
 
 
-async def _on_relationship(ctx: Ctx, data: dict[str, Any], press: cb.Relationship) -> None:
+async def _on_relationship(ctx: Ctx, d: ReportDraft, press: cb.Relationship) -> None:
     if press.rating not in RATINGS:
         raise Invalid("bad_data")
-    data["rel"] = press.rating
-    await views.goto(ctx, data, "sup")
+    await views.goto(ctx, replace(d, relationship=press.rating), "sup")
 
 
-async def _on_support(ctx: Ctx, data: dict[str, Any], press: cb.Support) -> None:
-    data["sup"] = press.needed
-    await views.goto(ctx, data, "summary")
+async def _on_support(ctx: Ctx, d: ReportDraft, press: cb.Support) -> None:
+    await views.goto(ctx, replace(d, needs_support=press.needed), "summary")
 
 
-async def _on_discard(ctx: Ctx, data: dict[str, Any], press: cb.Discard) -> None:
+async def _on_discard(ctx: Ctx, d: ReportDraft, press: cb.Discard) -> None:
     await ctx.clear_draft()
     ctx.edit(ctx._("Discarded. Nothing was sent."))
 
 
 # Each button answering a step of the report (the step is the press's `STATE`; a press of
 # another step shows the current one again), and its handler, given the answers so far.
-PRESSES: dict[type[cb.Press], Callable[[Ctx, dict[str, Any], Any], Awaitable[None]]] = {
+PRESSES: dict[type[cb.Press], Callable[[Ctx, ReportDraft, Any], Awaitable[None]]] = {
     cb.Rate: _on_rate,
-    cb.SkipComment: lambda ctx, data, p: views.after_comment(ctx, data, None, new=False),
+    cb.SkipComment: lambda ctx, d, p: views.after_comment(ctx, d, None, new=False),
     cb.Relationship: _on_relationship,
     cb.Support: _on_support,
-    cb.Confirm: lambda ctx, data, p: views.confirm(ctx, data),
+    cb.Confirm: lambda ctx, d, p: views.confirm(ctx, d),
     cb.Discard: _on_discard,
 }
 
@@ -123,7 +137,9 @@ async def on_press(ctx: Ctx, args: list[str]) -> None:
         await _on_match(ctx, draft, press.match_id)
         return
     if isinstance(press, cb.Continue) and draft is not None:
-        await views.goto(ctx, dict(draft.data), draft.state)
+        d = await _typed(ctx, draft, pressed=True)
+        if d is not None:
+            await views.goto(ctx, d, draft.state)
         return
     if isinstance(press, cb.Continue | cb.StartOver):
         await views.begin(ctx, press.match_id if isinstance(press, cb.StartOver) else None)
@@ -131,48 +147,55 @@ async def on_press(ctx: Ctx, args: list[str]) -> None:
     if draft is None:
         ctx.stale(ctx._("This report is no longer in progress. Send /report to start again."))
         return
-    data, state = dict(draft.data), draft.state
-    if press is None or type(press) not in PRESSES or press.STATE != state:
-        await views.goto(ctx, data, state)
+    d, state = await _typed(ctx, draft, pressed=True), draft.state
+    if d is None:
         return
-    await PRESSES[type(press)](ctx, data, press)
+    if press is None or type(press) not in PRESSES or press.STATE != state:
+        await views.goto(ctx, d, state)
+        return
+    await PRESSES[type(press)](ctx, d, press)
 
 
 async def on_comment_text(ctx: Ctx, draft: Draft, text: str) -> None:
-    data = dict(draft.data)
+    d = await _typed(ctx, draft)
+    if d is None:
+        return
     try:
         texts.check(text, progress.COMMENT_MAX, "comment_too_long")
     except Invalid as exc:
-        await views.goto(ctx, data, "comment", new=True, prefix=too_long(ctx, exc) or "")
+        await views.goto(ctx, d, "comment", new=True, prefix=too_long(ctx, exc) or "")
         return
-    await views.after_comment(ctx, data, text, new=True)
+    await views.after_comment(ctx, d, text, new=True)
 
 
 async def on_scale_text(ctx: Ctx, draft: Draft, text: str) -> None:
     """A number typed where the buttons ask for one (1 to 4)."""
-    data, state = dict(draft.data), draft.state
+    d, state = await _typed(ctx, draft), draft.state
+    if d is None:
+        return
     value = meetings.parse_small_number(text)
     if value is None or value not in RATINGS:
         await views.goto(
             ctx,
-            data,
+            d,
             state,
             new=True,
             prefix=ctx._("Please choose a number from 1 to 4 with the buttons."),
         )
         return
     if state == "rate":
-        data["r"] = {**data.get("r", {}), views.domain(data): value}
-        await views.goto(ctx, data, "comment", new=True)
+        await views.goto(ctx, d.rated(value), "comment", new=True)
     else:
-        data["rel"] = value
-        await views.goto(ctx, data, "sup", new=True)
+        await views.goto(ctx, replace(d, relationship=value), "sup", new=True)
 
 
 async def on_button_text(ctx: Ctx, draft: Draft, text: str) -> None:
+    d = await _typed(ctx, draft)
+    if d is None:
+        return
     await views.goto(
         ctx,
-        dict(draft.data),
+        d,
         draft.state,
         new=True,
         prefix=ctx._("Please answer with the buttons above."),

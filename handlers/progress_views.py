@@ -4,7 +4,7 @@ and sending it. The answers are read in `handlers.progress`."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
 
 from bot.i18n import isolate
 from bot.notifications import progress as cb
@@ -12,17 +12,11 @@ from bot.services import meetings, progress
 from bot.services.errors import Invalid
 from bot.services.progress import DOMAINS, RATING_LABELS, RATINGS, RELATIONSHIP_LABELS
 from handlers.common import Buttons, Ctx
-
-FLOW = "report"
-CODES = list(DOMAINS)
+from handlers.progress_draft import CODES, FLOW, ReportDraft
 
 
-def domain(data: dict[str, Any]) -> str:
-    return CODES[min(int(data.get("i", 0)), len(CODES) - 1)]
-
-
-async def _render(ctx: Ctx, data: dict[str, Any], state: str) -> tuple[str, Buttons]:
-    if state == "match" or "m" not in data:
+async def _render(ctx: Ctx, d: ReportDraft, state: str) -> tuple[str, Buttons]:
+    if state == "match" or d.match_id is None:
         choices = await meetings.active_matches(ctx.session, ctx.me)
         pending = set(await progress.pending_for(ctx.session, ctx.me))
         rows = [
@@ -30,10 +24,10 @@ async def _render(ctx: Ctx, data: dict[str, Any], state: str) -> tuple[str, Butt
             for c in choices
         ]
         return ctx._("Which family is your report about?"), rows
-    family = (await meetings.choice(ctx.session, ctx.me, int(data["m"]))).family_name
+    family = (await meetings.choice(ctx.session, ctx.me, d.match_id)).family_name
     head = ctx._("<b>Progress report: the %(family)s family</b>") % {"family": isolate(family)}
     if state == "rate":
-        code = domain(data)
+        code = d.domain
         text = ctx._("Step %(n)s of %(total)s. <b>%(domain)s</b>: how is it going?") % {
             "n": ctx.tr.number(CODES.index(code) + 1),
             "total": ctx.tr.number(len(CODES)),
@@ -42,10 +36,10 @@ async def _render(ctx: Ctx, data: dict[str, Any], state: str) -> tuple[str, Butt
         rows = [[(f"{n} · {ctx._(RATING_LABELS[n])}", cb.Rate(n).pack())] for n in RATINGS]
         return f"{head}\n{text}", rows
     if state == "comment":
-        code = domain(data)
+        code = d.domain
         text = ctx._("<b>%(domain)s</b>: %(rating)s. Add a comment? Type it, or tap Skip.") % {
             "domain": ctx._(DOMAINS[code]),
-            "rating": ctx._(RATING_LABELS[int(data["r"][code])]),
+            "rating": ctx._(RATING_LABELS[d.ratings[code]]),
         }
         return f"{head}\n{text}", [[(ctx._("Skip"), cb.SkipComment().pack())]]
     if state == "rel":
@@ -61,13 +55,13 @@ async def _render(ctx: Ctx, data: dict[str, Any], state: str) -> tuple[str, Butt
             ]
         ]
         return f"{head}\n" + ctx._("Do you need support from the staff?"), rows
-    return _summary(ctx, head, data)
+    return _summary(ctx, head, d)
 
 
-def _summary(ctx: Ctx, head: str, data: dict[str, Any]) -> tuple[str, Buttons]:
+def _summary(ctx: Ctx, head: str, d: ReportDraft) -> tuple[str, Buttons]:
     lines = [head]
     for code, label in DOMAINS.items():
-        rating = int(data["r"][code])
+        rating = d.ratings[code]
         lines.append(
             ctx._("%(domain)s: %(rating)s/%(scale)s · %(label)s")
             % {
@@ -77,9 +71,10 @@ def _summary(ctx: Ctx, head: str, data: dict[str, Any]) -> tuple[str, Buttons]:
                 "label": ctx._(RATING_LABELS[rating]),
             }
         )
-        if data.get("c", {}).get(code):
-            lines.append("   " + isolate(data["c"][code]))
-    rel = int(data["rel"])
+        comment = d.comments.get(code)
+        if comment:
+            lines.append("   " + isolate(comment))
+    rel = d.relationship or 0
     lines.append(
         ctx._("How the relationship is going: %(rating)s/%(scale)s · %(label)s")
         % {
@@ -90,7 +85,7 @@ def _summary(ctx: Ctx, head: str, data: dict[str, Any]) -> tuple[str, Buttons]:
     )
     lines.append(
         ctx._("You need support from the staff.")
-        if data.get("sup")
+        if d.needs_support
         else ctx._("You do not need support from the staff.")
     )
     lines.append(ctx._("Send this report to the referring worker?"))
@@ -99,10 +94,10 @@ def _summary(ctx: Ctx, head: str, data: dict[str, Any]) -> tuple[str, Buttons]:
 
 
 async def goto(
-    ctx: Ctx, data: dict[str, Any], state: str, *, prefix: str = "", new: bool = False
+    ctx: Ctx, d: ReportDraft, state: str, *, prefix: str = "", new: bool = False
 ) -> None:
-    await ctx.save_draft(FLOW, state, data)
-    text, buttons = await _render(ctx, data, state)
+    await ctx.save_draft(FLOW, state, d.to_data())
+    text, buttons = await _render(ctx, d, state)
     text = f"{prefix}\n\n{text}" if prefix else text
     if new:
         ctx.reply(text, buttons)
@@ -113,15 +108,15 @@ async def goto(
 async def begin(ctx: Ctx, match_id: int | None, *, new: bool = False) -> None:
     if match_id is not None:
         await meetings.choice(ctx.session, ctx.me, match_id)  # re-checked
-        await goto(ctx, {"m": match_id, "i": 0, "r": {}, "c": {}}, "rate", new=new)
+        await goto(ctx, ReportDraft.on(match_id), "rate", new=new)
         return
     choices = await meetings.active_matches(ctx.session, ctx.me)
     if not choices:
         ctx.edit(ctx._("You have no active match to report on."))
     elif len(choices) == 1:
-        await goto(ctx, {"m": choices[0].id, "i": 0, "r": {}, "c": {}}, "rate")
+        await goto(ctx, ReportDraft.on(choices[0].id), "rate")
     else:
-        await goto(ctx, {}, "match")
+        await goto(ctx, ReportDraft(), "match")
 
 
 def resume_question(ctx: Ctx, match_id: int | None) -> None:
@@ -132,31 +127,30 @@ def resume_question(ctx: Ctx, match_id: int | None) -> None:
     )
 
 
-async def after_comment(ctx: Ctx, data: dict[str, Any], comment: str | None, *, new: bool) -> None:
-    code = domain(data)
-    data["c"] = {**data.get("c", {}), code: comment}
-    index = CODES.index(code) + 1
+async def after_comment(ctx: Ctx, d: ReportDraft, comment: str | None, *, new: bool) -> None:
+    d = d.commented(comment)
+    index = CODES.index(d.domain) + 1
     if index < len(CODES):
-        data["i"] = index
-        await goto(ctx, data, "rate", new=new)
+        await goto(ctx, replace(d, step=index), "rate", new=new)
     else:
-        await goto(ctx, data, "rel", new=new)
+        await goto(ctx, d, "rel", new=new)
 
 
-async def confirm(ctx: Ctx, data: dict[str, Any]) -> None:
+async def confirm(ctx: Ctx, d: ReportDraft) -> None:
+    match_id = d.match_id or 0
     entry = progress.ReportEntry(
-        match_id=int(data["m"]),
-        ratings={code: int(value) for code, value in data.get("r", {}).items()},
-        comments=dict(data.get("c", {})),
-        relationship=int(data.get("rel", 0)),
-        needs_support=bool(data.get("sup")),
+        match_id=match_id,
+        ratings=dict(d.ratings),
+        comments=dict(d.comments),
+        relationship=d.relationship or 0,
+        needs_support=bool(d.needs_support),
     )
     try:
         await progress.submit(ctx.session, ctx.now, ctx.me, entry)
     except Invalid:
         await goto(
             ctx,
-            {"m": data["m"], "i": 0, "r": {}, "c": {}},
+            ReportDraft.on(match_id),
             "rate",
             prefix=ctx._("Some answers were missing. Let us go through them again."),
         )

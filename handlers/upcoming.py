@@ -10,6 +10,7 @@ from bot.services import appointments
 from bot.services.errors import Invalid
 from domain import Role
 from handlers.appointments_ask import MANAGERS, ask_day, refusing
+from handlers.appointments_draft import PlanDraft
 from handlers.common import Buttons, Ctx
 from handlers.router import Router
 
@@ -44,10 +45,10 @@ async def _on_keep(ctx: Ctx) -> None:
 
 
 async def _on_move(ctx: Ctx, view: AppointmentView) -> None:
-    await ask_day(ctx, {
-        "mode": "move", "appointment_id": view.id, "match_id": view.match_id,
-        "family": view.family_name, "place": view.place, "note": view.note,
-    })  # fmt: skip
+    await ask_day(ctx, PlanDraft(
+        match_id=view.match_id, family=view.family_name, moving=True, appointment_id=view.id,
+        place=view.place, note=view.note,
+    ))  # fmt: skip
 
 
 async def _on_cancel(ctx: Ctx, view: AppointmentView) -> None:

@@ -30,6 +30,7 @@ from storage.models import (
     ReminderKind,
     Role,
 )
+from tests.conftest import dispatching
 from tests.factories import building
 
 # Tuesday 3 March 2026, 17:30 in Madrid (UTC+1).
@@ -87,7 +88,7 @@ async def plan(
     place: str = "Café Central",
     note: str | None = "Bring the school form",
 ) -> AppointmentView:
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         return await appointments.create(s, w.ana, w.match.id, starts_at, place, note, now)
 
 
@@ -184,10 +185,10 @@ async def test_moving_withdraws_pending_reminders_and_writes_new_ones(
     db: Database, clock: ManualClock, world: World
 ) -> None:
     view = await plan(db, world, clock.now())
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         await appointments.answer(s, world.amira, view.id, Answer.COMING, clock.now())
     new_time = TUESDAY_1730 + timedelta(days=2)
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         moved = await appointments.move(s, world.ben, view.id, new_time, clock.now())
     assert moved.starts_at == new_time and moved.sequence == 1
     rows = await reminder_rows(db, view.id)
@@ -210,7 +211,7 @@ async def test_cancelling_withdraws_reminders_and_tells_the_family(
     db: Database, clock: ManualClock, world: World
 ) -> None:
     view = await plan(db, world, clock.now())
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         await appointments.cancel(s, world.ana, view.id, clock.now())
     rows = await reminder_rows(db, view.id)
     assert rows and all(
@@ -226,10 +227,10 @@ async def test_cancelling_withdraws_reminders_and_tells_the_family(
     assert int(str(cal.walk("VEVENT")[0]["sequence"])) == 1
     # Nothing is sent later.
     clock.advance(timedelta(days=2))
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         assert await reminders.send_due(s, clock.now()) == 0
     with pytest.raises(Invalid):
-        async with db.transaction() as s:
+        async with dispatching(db) as s:
             await appointments.cancel(s, world.ana, view.id, clock.now())
 
 
@@ -250,18 +251,18 @@ async def test_only_the_matchs_people_may_plan_move_or_cancel(
     view = await plan(db, world, clock.now())
     for outsider in (world.carla, world.amira, world.zed):
         with pytest.raises(NotFound):
-            async with db.transaction() as s:
+            async with dispatching(db) as s:
                 await appointments.create(
                     s, outsider, world.match.id, TUESDAY_1730, "x", None, clock.now()
                 )
         with pytest.raises(NotFound):
-            async with db.transaction() as s:
+            async with dispatching(db) as s:
                 await appointments.move(s, outsider, view.id, TUESDAY_1730, clock.now())
         with pytest.raises(NotFound):
-            async with db.transaction() as s:
+            async with dispatching(db) as s:
                 await appointments.cancel(s, outsider, view.id, clock.now())
     # The match's referring worker may.
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         await appointments.move(
             s, world.worker, view.id, TUESDAY_1730 + timedelta(hours=1), clock.now()
         )
@@ -271,7 +272,7 @@ async def test_only_the_family_may_answer(db: Database, clock: ManualClock, worl
     view = await plan(db, world, clock.now())
     for outsider in (world.zed, world.ana, world.carla, world.worker):
         with pytest.raises(NotFound):
-            async with db.transaction() as s:
+            async with dispatching(db) as s:
                 await appointments.answer(s, outsider, view.id, Answer.COMING, clock.now())
     async with db.transaction() as s:
         answers = (await s.execute(select(AppointmentAnswer))).scalars().all()
@@ -283,7 +284,7 @@ async def test_an_answer_tells_each_mentor_in_their_language(
 ) -> None:
     view = await plan(db, world, clock.now())
     before = len(await outbox_rows(db))
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         done = await appointments.answer(s, world.amira, view.id, Answer.COMING, clock.now())
     assert done.changed and done.view.answer_of(world.amira.id) == Answer.COMING
     notices = (await outbox_rows(db))[before:]
@@ -294,11 +295,11 @@ async def test_an_answer_tells_each_mentor_in_their_language(
     assert "Amira" in by[world.ana.id].text and "Tuesday 3 March, 17:30" in by[world.ana.id].text
     assert "martes, 3 de marzo, 17:30" in by[world.ben.id].text  # Ben reads Spanish dates
     # The same answer again tells nobody; a different one does, with a button to move it.
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         again = await appointments.answer(s, world.amira, view.id, Answer.COMING, clock.now())
     assert not again.changed
     assert len(await outbox_rows(db)) == before + 2
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         await appointments.answer(s, world.amira, view.id, Answer.RESCHEDULE, clock.now())
     latest = (await outbox_rows(db))[before + 2 :]
     assert len(latest) == 2
@@ -313,7 +314,7 @@ async def test_answers_to_a_cancelled_or_past_appointment_are_refused(
     view = await plan(db, world, clock.now())
     clock.set(TUESDAY_1730 + timedelta(minutes=1))
     with pytest.raises(Invalid) as err:
-        async with db.transaction() as s:
+        async with dispatching(db) as s:
             await appointments.answer(s, world.amira, view.id, Answer.COMING, clock.now())
     assert err.value.code == "appointment_passed"
 
@@ -321,7 +322,7 @@ async def test_answers_to_a_cancelled_or_past_appointment_are_refused(
 async def test_upcoming_lists(db: Database, clock: ManualClock, world: World) -> None:
     first = await plan(db, world, clock.now())
     second = await plan(db, world, clock.now(), TUESDAY_1730 + timedelta(days=7))
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         await appointments.cancel(s, world.ana, second.id, clock.now())
         mine = await appointments.upcoming_for_manager(s, world.ben, clock.now())
         theirs = await appointments.upcoming_for_mentee(s, world.omar, clock.now())
@@ -342,12 +343,12 @@ async def test_a_past_meeting_cannot_be_cancelled_nor_a_closed_matchs_moved(
         assert match is not None
         match.status = MatchStatus.CLOSED
     with pytest.raises(Invalid) as err:
-        async with db.transaction() as s:
+        async with dispatching(db) as s:
             await appointments.move(s, world.ana, view.id, TUESDAY_1730 + timedelta(days=1),
                                     clock.now())  # fmt: skip
     assert err.value.code == "match_not_active"
     clock.set(TUESDAY_1730 + timedelta(hours=1))
     with pytest.raises(Invalid) as err:
-        async with db.transaction() as s:
+        async with dispatching(db) as s:
             await appointments.cancel(s, world.ana, view.id, clock.now())
     assert err.value.code == "appointment_passed"

@@ -11,7 +11,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.clock import ManualClock
-from bot.services import digest
+from bot.notifications import digest
 from storage.db import Database
 from storage.models import CheckIn, CheckInHow, CheckInParty, Person, Role
 from tests.factories import building

@@ -14,7 +14,7 @@ from bot.i18n import translator
 from bot.services import appointments
 from storage.db import Database
 from storage.models import Person, Role
-from tests.conftest import deliver, eventually
+from tests.conftest import deliver, dispatching, eventually
 from tests.factories import building
 from tests.harness import Person as User
 from tests.harness import Telegram
@@ -49,7 +49,7 @@ async def test_a_blocked_member_is_named_wherever_the_family_is_told(
         other = await b.person(org, Role.MENTOR, "Marta", telegram_id=marta.id)
         match = await b.match(family, [mentor, other], worker)
     await opened(tom, marta, amal, karim)
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         me = await s.get(Person, mentor.id)
         assert me is not None
         view = await appointments.create(
@@ -131,7 +131,7 @@ async def test_when_the_whole_family_is_reached_the_promise_stays(
         mentor = await b.person(org, Role.MENTOR, "Tom", telegram_id=tom.id)
         match = await b.match(family, [mentor], worker)
     await opened(tom, amal)
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         me = await s.get(Person, mentor.id)
         assert me is not None
         view = await appointments.create(

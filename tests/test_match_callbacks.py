@@ -6,9 +6,16 @@ from __future__ import annotations
 
 import pytest
 
-from bot.notifications import match_cycle, match_texts
+from bot.notifications import match_cycle, match_texts, matches
 from bot.services.errors import NotFound
-from storage.match_life import ClosureReason, DeclineReason, FirstMeetingOutcome
+from storage.match_life import (
+    ClosureReason,
+    DeclineReason,
+    FirstMeetingOutcome,
+    Gender,
+    Topic,
+    Urgency,
+)
 
 
 def test_the_strings_are_the_ones_buttons_already_carry() -> None:
@@ -56,3 +63,85 @@ def test_a_press_reads_back_what_it_packed() -> None:
 def test_a_malformed_press_is_refused(args: list[str]) -> None:
     with pytest.raises(NotFound):
         match_cycle.parse_first(args)
+
+
+def test_profile_request_and_card_buttons_keep_their_strings() -> None:
+    assert match_texts.ProfileShow().pack() == "pf:v"
+    fields = {f: match_texts.ProfileMenu(f).pack() for f in match_texts.ProfileField}
+    assert sorted(fields.values()) == ["pf:a", "pf:c", "pf:g", "pf:l", "pf:s", "pf:t"]
+    assert match_texts.ProfileLanguage("ar").pack() == "pf:l:ar"
+    assert match_texts.ProfileSlot("mon", "eve").pack() == "pf:t:mon:eve"
+    assert match_texts.ProfileSkill(Topic.SCHOOL).pack() == f"pf:s:{Topic.SCHOOL.value}"
+    assert match_texts.ProfileCapacity("3").pack() == "pf:c:3"
+    assert match_texts.ProfileGender(match_texts.NO_GENDER).pack() == "pf:g:-"
+    assert match_texts.ProfileGender(Gender.FEMALE).pack() == f"pf:g:{Gender.FEMALE.value}"
+    assert match_texts.RequestNeed(Topic.SCHOOL).pack() == f"rq:n:{Topic.SCHOOL.value}"
+    assert match_texts.RequestNeedsDone().pack() == "rq:nd"
+    assert match_texts.RequestUrgency(Urgency.HIGH).pack() == "rq:u:high"
+    assert match_texts.RequestNoNote().pack() == "rq:ns"
+    assert matches.OpenMatch(12).pack() == "mt:12" == matches.open_match(12)
+
+
+def test_profile_request_and_card_presses_read_back_what_they_packed() -> None:
+    profile = [
+        match_texts.ProfileShow(),
+        *[match_texts.ProfileMenu(f) for f in match_texts.ProfileField],
+        match_texts.ProfileLanguage("es"),
+        match_texts.ProfileSlot("sat", "am"),
+        match_texts.ProfileSkill("school"),
+        match_texts.ProfileCapacity("2"),
+        match_texts.ProfileGender("-"),
+    ]
+    for press in profile:
+        assert match_texts.parse_profile(press.pack().split(":")[1:]) == press
+    requests = [
+        match_texts.RequestOpen(9),
+        match_texts.RequestAsk(9, 2),
+        *[match_texts.RequestNeed(t) for t in Topic],
+        match_texts.RequestNeedsDone(),
+        *[match_texts.RequestUrgency(u) for u in Urgency],
+        match_texts.RequestNoNote(),
+    ]
+    for press in requests:
+        assert match_texts.parse_request(press.pack().split(":")[1:]) == press
+    card = matches.OpenMatch(31)
+    assert matches.OpenMatch.unpack(card.pack().split(":")[1:]) == card
+
+
+@pytest.mark.parametrize(
+    "args",
+    [[], ["x"], ["v", "1"], ["a", "x"], ["t", "mon"], ["l", "ar", "3"], ["zz", "1"]],
+)
+def test_a_forged_profile_press_is_refused(args: list[str]) -> None:
+    with pytest.raises(NotFound):
+        match_texts.parse_profile(args)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["zz"],
+        ["o", "x"],
+        ["a", "1"],
+        ["n", "not-a-topic"],
+        ["nd", "1"],
+        ["u", "not-an-urgency"],
+        ["u"],
+        ["ns", "x"],
+    ],
+)
+def test_a_forged_request_press_is_refused(args: list[str]) -> None:
+    with pytest.raises(NotFound):
+        match_texts.parse_request(args)
+
+
+@pytest.mark.parametrize("args", [["x"], ["1", "2"], [], ["1.5"]])
+def test_a_forged_card_press_is_refused(args: list[str]) -> None:
+    with pytest.raises(NotFound):
+        matches.OpenMatch.unpack(args)
+
+
+def test_a_press_over_telegrams_limit_is_not_drawn() -> None:
+    with pytest.raises(ValueError):
+        match_texts.ProfileLanguage("x" * 70).pack()

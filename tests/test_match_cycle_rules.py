@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.clock import ManualClock
+from bot.notifications.match_cycle import close_confirm, feedback_answer
 from bot.services import admin, match_cycle, match_requests
 from bot.services.errors import Invalid, NotAllowed
 from emulator import Emulator, FloodLimits
@@ -30,6 +31,7 @@ from storage.models import (
     MentorProfile,
     Role,
 )
+from tests.conftest import dispatching
 from tests.factories import building
 from tests.harness import Telegram
 
@@ -73,7 +75,7 @@ async def test_a_first_meeting_without_agreement_sends_the_family_back(
         )
         elsewhere = await b.org()
         stranger = await b.person(elsewhere, Role.COORDINATOR)
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         req = await match_requests.create_request(
             s, now, worker, family_id=family.id, needs=["school"]
         )
@@ -131,7 +133,7 @@ async def test_closing_in_the_cli_cancels_planned_meetings(
                 updated_at=now,
             )
         )
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         with pytest.raises(Invalid, match="unknown closure reason"):
             await admin.close_match(s, now, match.id, "the family left")
         info = await admin.close_match(s, now, match.id, "goals_reached", "all done")
@@ -166,13 +168,13 @@ async def test_forged_and_foreign_presses_are_refused(
     refused = "not available to you"
     await x.send(f"/endmatch {match.id}")
     assert refused in (await x.next_message()).text
-    await x.press_forged(match_cycle.close_confirm(match.id, ClosureReason.CONFLICT))
+    await x.press_forged(close_confirm(match.id, ClosureReason.CONFLICT))
     assert refused in (await x.next_message()).text
-    await m.press_forged(match_cycle.close_confirm(match.id, ClosureReason.CONFLICT))
+    await m.press_forged(close_confirm(match.id, ClosureReason.CONFLICT))
     assert refused in (await m.next_message()).text
-    await m.press_forged(match_cycle.feedback_answer(1, 0, 5))
+    await m.press_forged(feedback_answer(1, 0, 5))
     assert refused in (await m.next_message()).text
-    await w.press_forged(match_cycle.close_confirm(match.id, ClosureReason.LEGACY))
+    await w.press_forged(close_confirm(match.id, ClosureReason.LEGACY))
     assert "did not work" in (await w.next_message()).text
     async with db.transaction() as s:
         stored = await s.get(Match, match.id)

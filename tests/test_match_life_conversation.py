@@ -16,8 +16,7 @@ from sqlalchemy import select
 from bot.app import App
 from bot.clock import ManualClock
 from bot.i18n import translator
-from bot.notifications import match_texts
-from bot.services import match_cycle
+from bot.notifications import match_cycle, match_texts
 from emulator import Emulator, FloodLimits, MessageView
 from storage.db import Database
 from storage.match_life import (

@@ -17,7 +17,7 @@ from bot.services.progress import DOMAINS, ReportEntry
 from emulator import Emulator, FloodLimits
 from storage.db import Database
 from storage.models import AuditEvent, Match, Meeting, Person, Role
-from tests.conftest import deliver
+from tests.conftest import deliver, dispatching
 from tests.factories import building
 from tests.harness import Person as TgPerson
 from tests.harness import Telegram
@@ -71,7 +71,7 @@ async def test_the_worker_opens_the_match_from_the_report(
     world = await make_world(db, clock, tg)
     # 03:00 UTC on 2 March is still 1 March in Bogotá.
     clock.set(datetime(2026, 3, 2, 3, 0, tzinfo=UTC))
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         ana = await s.get(Person, world.ana_id)
         assert ana is not None
         entry = ReportEntry(

@@ -27,7 +27,7 @@ from storage.models import (
     ReminderKind,
     Role,
 )
-from tests.conftest import deliver, tick
+from tests.conftest import deliver, dispatching, tick
 from tests.factories import building
 from tests.harness import Person as TgPerson
 from tests.harness import Telegram
@@ -128,7 +128,7 @@ async def cast(tg: Telegram, emulator: Emulator, db: Database, clock: ManualCloc
 async def _plan(
     app: App, db: Database, clock: ManualClock, cast: Cast, starts_at: datetime = TUESDAY_1730
 ) -> int:
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         view = await appointments.create(
             s, cast.mentor, cast.match_id, starts_at, "Café Central", None, clock.now()
         )
@@ -278,7 +278,7 @@ async def test_a_cancelled_meeting_is_told_and_never_reminded(
     app: App, db: Database, clock: ManualClock, cast: Cast
 ) -> None:
     appointment_id = await _plan(app, db, clock, cast)
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         await appointments.cancel(s, cast.mentor, appointment_id, clock.now())
     await deliver(app)
     told = await cast.amira.next_message()
@@ -383,7 +383,7 @@ async def test_a_press_on_the_card_of_an_earlier_time_shows_the_new_time(
     appointment_id = await _plan(app, db, clock, cast)
     old_card = next(m for m in cast.amira.messages if m.buttons)
     thursday = TUESDAY_1730 + timedelta(days=2)
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         await appointments.move(s, cast.mentor, appointment_id, thursday, clock.now())
     await deliver(app)
     await cast.amira.next_messages(2)  # the new card and its calendar file

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from bot.clock import ManualClock
 from bot.i18n import translator
+from bot.notifications import progress as notices
 from bot.services import progress
 from bot.services.errors import Invalid, NotAllowed
 from bot.services.progress import DOMAINS, ReportEntry, outside_quiet_hours, period_due
@@ -24,6 +25,7 @@ from storage.models import (
     ReportRequest,
     Role,
 )
+from tests.conftest import dispatching
 from tests.factories import building
 
 
@@ -112,7 +114,7 @@ def test_the_workers_copy_names_the_match_by_its_plain_number() -> None:
         needs_support=False, created_at=datetime(2026, 3, 2, 9, 0, tzinfo=UTC),
     )  # fmt: skip
     for locale in ("en", "ca", "ru"):
-        text = progress.render_for_worker(
+        text = notices.render_for_worker(
             translator(locale), "Europe/Madrid", saved, "Haddad", "Ana", 12345
         )
         assert "12345" in text  # an id, as staff type it elsewhere: never "12,345"
@@ -134,7 +136,7 @@ def test_quiet_hours() -> None:
 async def test_report_reaches_the_worker_in_the_workers_language(
     db: Database, clock: ManualClock, world: World
 ) -> None:
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         stored = await progress.submit(s, clock.now(), world.ana, report(world.shared))
     [msg] = await outbox(db)
     assert msg.person_id == world.worker.id and msg.kind == "progress_report"
@@ -153,7 +155,7 @@ async def test_cannot_report_on_someone_elses_match(
     db: Database, clock: ManualClock, world: World
 ) -> None:
     with pytest.raises(NotAllowed):
-        async with db.transaction() as s:
+        async with dispatching(db) as s:
             await progress.submit(s, clock.now(), world.ana, report(world.other))
     assert await count(db, ProgressReport) == 0
     assert await outbox(db) == []
@@ -162,7 +164,7 @@ async def test_cannot_report_on_someone_elses_match(
 async def test_cadence_asks_reminds_once_and_a_report_fulfils(
     db: Database, clock: ManualClock, world: World
 ) -> None:
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         queued = await progress.ask_for_reports(s, clock.now())
     # The shared match started 40 days ago: both its mentors are asked. The other match
     # started 10 days ago; the closed one is never asked.
@@ -174,12 +176,12 @@ async def test_cadence_asks_reminds_once_and_a_report_fulfils(
     assert [m.buttons for m in asks] == [[[["Report now", f"rp:m:{world.shared.id}"]]]] * 2
 
     # Ticking again the same day asks nothing more.
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         assert await progress.ask_for_reports(s, clock.now()) == 0
 
     # Ben reports on day 3: the match's requests are fulfilled (one report per match).
     clock.advance(timedelta(days=3))
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         stored = await progress.submit(s, clock.now(), world.ben, report(world.shared))
         assert await progress.pending_for(s, world.ana) == []
     async with db.transaction() as s:
@@ -191,16 +193,16 @@ async def test_cadence_asks_reminds_once_and_a_report_fulfils(
     # Carla's match becomes due 30 days after its start (22 March); she ignores it and is
     # reminded once, 7 days later, and only once.
     clock.set(datetime(2026, 3, 22, 12, 0, tzinfo=UTC))
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         assert await progress.ask_for_reports(s, clock.now()) == 1
     clock.advance(timedelta(days=6))
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         assert await progress.ask_for_reports(s, clock.now()) == 0
     clock.advance(timedelta(days=1))
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         assert await progress.ask_for_reports(s, clock.now()) == 1
     clock.advance(timedelta(days=2))
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         assert await progress.ask_for_reports(s, clock.now()) == 0
         assert await progress.pending_for(s, world.carla) == [world.other.id]
     kinds = [(m.person_id, m.kind) for m in await outbox(db)]
@@ -208,7 +210,7 @@ async def test_cadence_asks_reminds_once_and_a_report_fulfils(
 
     # A new period without a report supersedes the unanswered request.
     clock.set(datetime(2026, 4, 22, 12, 0, tzinfo=UTC))
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         await progress.ask_for_reports(s, clock.now())
         carla_reqs = list(
             (

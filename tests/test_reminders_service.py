@@ -22,6 +22,7 @@ from storage.models import (
     ReminderKind,
     Role,
 )
+from tests.conftest import dispatching
 from tests.factories import building
 
 TUESDAY_1730 = datetime(2026, 3, 3, 16, 30, tzinfo=UTC)  # Madrid, UTC+1
@@ -39,7 +40,7 @@ async def setup(db: Database, clock: ManualClock) -> tuple[Person, Person, Perso
             org, Role.MENTEE, "Amira", telegram_id=3003, locale="ar", family=family
         )
         match = await b.match(family, [ana, ben], worker)
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         view = await appointments.create(
             s, ana, match.id, TUESDAY_1730, "Café Central", None, clock.now()
         )
@@ -47,7 +48,7 @@ async def setup(db: Database, clock: ManualClock) -> tuple[Person, Person, Perso
 
 
 async def run(db: Database, now: datetime) -> int:
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         return await reminders.send_due(s, now)
 
 
@@ -125,7 +126,7 @@ async def test_no_answer_alerts_every_mentor_unless_someone_answered(
 
 async def test_no_alert_when_the_family_answered(db: Database, clock: ManualClock) -> None:
     _, _, amira, appointment_id = await setup(db, clock)
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         await appointments.answer(s, amira, appointment_id, Answer.CANNOT, clock.now())
     clock.set(TUESDAY_1730 - timedelta(hours=2))
     await run(db, clock.now())
@@ -162,7 +163,7 @@ async def test_two_jobs_at_once_never_send_a_reminder_twice(
             family = await b.family(org, f"Family {i}")
             await b.person(org, Role.MENTEE, f"Mentee {i}", telegram_id=4001 + i, family=family)
             matches.append(await b.match(family, [mentor], worker))
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         for match in matches:
             await appointments.create(s, mentor, match.id, TUESDAY_1730, "Park", None, clock.now())
     now = TUESDAY_1730 - timedelta(days=1)
@@ -223,7 +224,7 @@ async def test_a_late_reminder_for_an_early_meeting_is_dropped_not_sent_in_the_n
         await b.person(org, Role.MENTEE, "Amira", telegram_id=5002, family=family)
         match = await b.match(family, [ana], worker)
     early = datetime(2026, 3, 4, 6, 30, tzinfo=UTC)  # Wednesday 07:30 in Madrid
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         await appointments.create(s, ana, match.id, early, "Station", None, clock.now())
     await run(db, datetime(2026, 3, 4, 3, 0, tzinfo=UTC))  # 04:00 in Madrid, both overdue
     assert await queued(db, "reminder") == []

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from bot.clock import ManualClock
 from bot.i18n import translator
+from bot.notifications import digest as digest_notices
 from bot.services import admin, caseload, digest, support
 from bot.services.caseload import Filter
 from bot.services.errors import Invalid, NotAllowed
@@ -191,7 +192,7 @@ async def test_a_coordinator_sees_the_flagged_mentor_in_mentors_and_the_digest(
     async with db.transaction() as s:
         cora = await s.get(Person, world.ids["cora"])
         assert cora is not None
-        composed = await digest.compose(s, cora, clock.now())
+        composed = await digest_notices.compose(s, cora, clock.now())
     line = ES.ngettext(
         "%(n)s mentor who may need support (send /mentors)",
         "%(n)s mentors who may need support (send /mentors)",
@@ -223,8 +224,8 @@ async def test_a_coordinators_chart_has_the_open_matches_and_the_whole_programme
         cora = await s.get(Person, world.ids["cora"])
         wendy = await s.get(Person, world.ids["wendy"])
         assert cora is not None and wendy is not None
-        await digest.compose(s, cora, clock.now())
-        await digest.compose(s, wendy, clock.now())
+        await digest_notices.compose(s, cora, clock.now())
+        await digest_notices.compose(s, wendy, clock.now())
     coordinator, worker = drawn
     labels = [series.label for series in coordinator["series"]]  # type: ignore[attr-defined]
     assert labels == [ES.gettext("Open matches"), ES.gettext("The whole programme")]

@@ -21,7 +21,7 @@ from domain import Answer
 from emulator import MessageView
 from storage.db import Database
 from storage.models import JobStatus, Person, Reminder, ReminderKind
-from tests.conftest import deliver, tick
+from tests.conftest import deliver, dispatching, tick
 from tests.harness import Person as TgPerson
 from tests.harness import Telegram
 from tests.test_relay import Cast, _cast
@@ -35,7 +35,7 @@ def no_answer(message: MessageView) -> bool:
 
 
 async def _plan(db: Database, cast: Cast, now: datetime, starts_at: datetime) -> int:
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         tom = (
             await s.execute(select(Person).where(Person.telegram_id == cast.tom.id))
         ).scalar_one()
@@ -69,7 +69,7 @@ def _last_id(person: TgPerson) -> int:
 async def _plan_view(
     db: Database, cast: Cast, now: datetime, starts_at: datetime
 ) -> AppointmentView:
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         tom = (
             await s.execute(select(Person).where(Person.telegram_id == cast.tom.id))
         ).scalar_one()
@@ -158,7 +158,7 @@ async def test_an_answer_given_at_night_reaches_the_mentors_in_the_morning(
     await deliver(app)
     mark_tom, mark_marta = _last_id(cast.tom), _last_id(cast.marta)
     clock.set(MONDAY_2248)  # Amal answers at 22:48; the mentors' quiet hours run to 08:00
-    async with db.transaction() as s:
+    async with dispatching(db) as s:
         amal = (
             await s.execute(select(Person).where(Person.telegram_id == cast.amal.id))
         ).scalar_one()

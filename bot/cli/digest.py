@@ -28,26 +28,16 @@ def add_parsers(sub: Any, out: argparse.ArgumentParser) -> None:
 
 
 async def _compose(session: AsyncSession, now: datetime, person_id: int, dry_run: bool) -> Any:
-    from bot.services import digest, outbox
+    from bot.notifications import digest
     from storage.models import Person
 
     person = await session.get(Person, person_id) if 0 < person_id < 2**31 else None
     if person is None:
         raise CliError(f"no person {person_id}")
     composed = await digest.compose(session, person, now)
-    if not dry_run and not composed.empty:
+    if not dry_run:
         key = f"digest:{person.id}:manual:{now.isoformat()}"
-        outbox.enqueue(session, now, person, "digest", composed.text, dedupe_key=key)
-        if composed.chart is not None:
-            outbox.enqueue(
-                session,
-                now,
-                person,
-                "digest_chart",
-                "",
-                document=outbox.Document("digest.png", composed.chart, "image/png"),
-                dedupe_key=f"{key}:chart",
-            )
+        digest.enqueue(session, now, person, composed, key=key)
     return composed
 
 

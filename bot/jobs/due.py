@@ -77,9 +77,11 @@ async def _quiet_matches(session: AsyncSession, now: datetime, limit: int, curso
 
 async def _digests(session: AsyncSession, now: datetime, limit: int, cursor: Cursor) -> int:
     """Walks the linked staff by id; a digest (and its chart) is composed for those due."""
+    from bot.notifications import digest as digest_notices
     from bot.services import digest
 
-    done, last = await digest.digest_batch(session, now, cursor.position, limit)
+    found, last = await digest.digest_batch(session, now, cursor.position, limit)
+    done = await digest_notices.queue(session, now, found)
     cursor.more = last is not None
     cursor.position = last if last is not None else 0
     return done

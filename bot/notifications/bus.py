@@ -17,10 +17,19 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.notifications import help_notices, quiet
+from bot.notifications import help_notices, quiet, relay
+from bot.notifications.appointments import outgoing as appointment_notices
+from bot.notifications.appointments import reminders as reminder_notices
 from bot.notifications.concerns import outgoing as concern_notices
+from bot.notifications.match_cycle import outgoing as cycle_notices
+from bot.notifications.match_texts import outgoing as request_notices
+from bot.notifications.progress import outgoing as progress_notices
 from bot.services import events
 from domain.events import (
+    AppointmentAnswered,
+    AppointmentCancelled,
+    AppointmentMoved,
+    AppointmentPlanned,
     ConcernAcknowledged,
     ConcernEscalated,
     ConcernRaised,
@@ -28,13 +37,29 @@ from domain.events import (
     ConcernReplied,
     ConcernResolved,
     ConcernUnacknowledged,
+    EvaluationAnswered,
     Event,
+    FamilyRequeued,
+    FeedbackAsked,
+    FirstMeetingPlanned,
     HelpAnswered,
     HelpAsked,
     HelpClosed,
     HelpFollowedUp,
     HelpOverdue,
+    MatchEnded,
+    MatchStarted,
     MatchWentQuiet,
+    MentorAsked,
+    MentorsRequested,
+    OfferAnswered,
+    RelayAnswered,
+    RelayedToFamily,
+    RelaySent,
+    RemindersDue,
+    ReportsRequested,
+    ReportSubmitted,
+    RequestOverdue,
 )
 
 Handler = Callable[[AsyncSession, datetime, Any], Awaitable[None]]
@@ -55,6 +80,26 @@ HANDLERS: dict[type[Event], list[tuple[Any, str]]] = {
     HelpClosed: [(help_notices, "on_closed")],
     HelpOverdue: [(help_notices, "on_overdue")],
     MatchWentQuiet: [(quiet, "on_quiet")],
+    AppointmentPlanned: [(appointment_notices, "on_planned")],
+    AppointmentMoved: [(appointment_notices, "on_moved")],
+    AppointmentCancelled: [(appointment_notices, "on_cancelled")],
+    AppointmentAnswered: [(appointment_notices, "on_answered")],
+    RemindersDue: [(reminder_notices, "on_reminders_due")],
+    ReportsRequested: [(progress_notices, "on_requested")],
+    ReportSubmitted: [(progress_notices, "on_submitted")],
+    RelaySent: [(relay, "on_sent")],
+    RelayAnswered: [(relay, "on_answered")],
+    RelayedToFamily: [(relay, "on_to_family")],
+    MentorsRequested: [(request_notices, "on_requested")],
+    RequestOverdue: [(request_notices, "on_overdue")],
+    MentorAsked: [(request_notices, "on_asked")],
+    OfferAnswered: [(request_notices, "on_answered")],
+    FirstMeetingPlanned: [(cycle_notices, "on_first_planned")],
+    MatchStarted: [(cycle_notices, "on_started")],
+    FeedbackAsked: [(cycle_notices, "on_feedback_asked")],
+    EvaluationAnswered: [(cycle_notices, "on_evaluation_answered")],
+    MatchEnded: [(cycle_notices, "on_ended")],
+    FamilyRequeued: [(cycle_notices, "on_requeued")],
 }
 
 

@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import isolate
+from bot.notifications.matches import open_match
 from bot.services import outbox, people
-from bot.services.matches import card_data
 from bot.services.progress import outside_quiet_hours
 from bot.services.quiet import MENTORS
 from domain.events import MatchWentQuiet
@@ -53,7 +53,7 @@ async def on_quiet(session: AsyncSession, now: datetime, event: MatchWentQuiet) 
                 "match": match.id,
                 "worker": isolate(worker.name if worker else ""),
             }
-            buttons = [[(tr.gettext("Open the match"), card_data(match.id))]]
+            buttons = [[(tr.gettext("Open the match"), open_match(match.id))]]
         outbox.enqueue(
             session,
             now,

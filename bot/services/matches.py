@@ -27,7 +27,6 @@ from storage.models import (
     Role,
 )
 
-CARD_PREFIX = "mt"  # the callback data of a button that opens a match's card
 LATEST_MEETINGS = 3
 MAX_ID = 2**31 - 1  # ids are 32-bit integers; a larger number names no match
 
@@ -54,11 +53,6 @@ class MatchCard:
     report: LatestReport | None
     open_concerns: int
     open_help_requests: int
-
-
-def card_data(match_id: int) -> str:
-    """The callback data of a button that opens a match's card (handlers/matches.py)."""
-    return f"{CARD_PREFIX}:{match_id}"
 
 
 async def staff_match(session: AsyncSession, staff: Person, match_id: int) -> Match:

@@ -5,6 +5,12 @@ from __future__ import annotations
 
 from bot.i18n import isolate
 from bot.notifications import match_texts
+from bot.notifications.match_texts import (
+    WRITING_PRESSES,
+    RequestAsk,
+    RequestOpen,
+    parse_request,
+)
 from bot.services import match_cycle, match_requests
 from bot.services.errors import Invalid
 from domain import Role
@@ -124,14 +130,16 @@ async def _show_card(ctx: Ctx, request_id: int) -> None:
 
 
 async def on_request_press(ctx: Ctx, args: list[str]) -> None:
-    action, value, extra = [*args, "", "", ""][:3]
-    if action == "o":
-        await _show_card(ctx, id_arg(value))
-    elif action == "a":
-        await match_requests.ask_mentor(ctx.session, ctx.now, ctx.me, id_arg(value), id_arg(extra))
-        await _show_card(ctx, id_arg(value))
-    elif ctx.me.role == Role.WORKER:
-        await request.on_worker_press(ctx, action, value)
+    press = parse_request(args)
+    if isinstance(press, RequestOpen):
+        await _show_card(ctx, press.request_id)
+    elif isinstance(press, RequestAsk):
+        await match_requests.ask_mentor(
+            ctx.session, ctx.now, ctx.me, press.request_id, press.mentor_id
+        )
+        await _show_card(ctx, press.request_id)
+    elif isinstance(press, WRITING_PRESSES) and ctx.me.role == Role.WORKER:
+        await request.on_worker_press(ctx, press)
     else:
         ctx.toast(ctx._("Sorry, that is not available to you."))
 

@@ -1,12 +1,19 @@
 """A referring worker's `/request`: the family's name, what they need, how urgent, a note for
-the coordinators; the answers live in a `RequestDraft` until the request is sent."""
+the coordinators; the answers live in a `RequestDraft` until the request is sent. Its buttons
+are typed presses (`bot.notifications.match_texts`: `RequestNeed`, `RequestNeedsDone`,
+`RequestUrgency`, `RequestNoNote`, prefix `rq`)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.notifications import match_texts
-from bot.notifications.match_texts import REQUEST_PREFIX
+from bot.notifications import match_texts, presses
+from bot.notifications.match_texts import (
+    RequestNeed,
+    RequestNeedsDone,
+    RequestNoNote,
+    RequestUrgency,
+)
 from bot.services import match_requests
 from bot.services.drafts import Draft
 from bot.services.errors import Invalid
@@ -22,11 +29,11 @@ async def on_request(ctx: Ctx) -> None:
 
 
 def _needs_buttons(ctx: Ctx, chosen: tuple[str, ...]) -> Buttons:
-    p = REQUEST_PREFIX
     items = [
-        (mark(t.value in chosen) + ctx._(match_texts.TOPICS[t]), f"{p}:n:{t.value}") for t in Topic
+        (mark(t.value in chosen) + ctx._(match_texts.TOPICS[t]), RequestNeed(t).pack())
+        for t in Topic
     ]
-    return [*chunk(items, 2), [(ctx._("Done"), f"{p}:nd")]]
+    return [*chunk(items, 2), [(ctx._("Done"), RequestNeedsDone().pack())]]
 
 
 async def on_family_text(ctx: Ctx, draft: Draft, text: str) -> None:
@@ -93,7 +100,8 @@ async def _create(ctx: Ctx, asked: RequestDraft) -> None:
     )
 
 
-async def on_worker_press(ctx: Ctx, action: str, value: str) -> None:
+async def on_worker_press(ctx: Ctx, press: presses.Press) -> None:
+    """A press of a worker writing a request (`match_texts.WRITING_PRESSES`)."""
     draft = ctx.draft if ctx.draft is not None and ctx.draft.flow == REQUEST_FLOW else None
     asked = RequestDraft.from_data(draft.data) if draft is not None else None
     if draft is None or asked is None:  # none, or one that cannot be read: begin again
@@ -101,29 +109,25 @@ async def on_worker_press(ctx: Ctx, action: str, value: str) -> None:
             await ctx.clear_draft()
         ctx.edit(ctx._("This request is no longer in progress. Send /request to start again."))
         return
-    if action == "n" and draft.state == "needs":
-        if value not in {t.value for t in Topic}:
-            raise Invalid("bad_data")
-        asked = replace(asked, needs=tuple(sorted(set(asked.needs) ^ {value})))
+    if isinstance(press, RequestNeed) and draft.state == "needs":
+        asked = replace(asked, needs=tuple(sorted(set(asked.needs) ^ {press.topic.value})))
         await ctx.save_draft(REQUEST_FLOW, "needs", asked.to_data())
         ctx.edit(
             ctx._("What does the family need help with? Tap to switch."),
             _needs_buttons(ctx, asked.needs),
         )
-    elif action == "nd" and draft.state == "needs":
+    elif isinstance(press, RequestNeedsDone) and draft.state == "needs":
         await ctx.save_draft(REQUEST_FLOW, "urgency", asked.to_data())
-        items = [
-            (ctx._(match_texts.URGENCIES[u]), f"{REQUEST_PREFIX}:u:{u.value}") for u in Urgency
-        ]
+        items = [(ctx._(match_texts.URGENCIES[u]), RequestUrgency(u).pack()) for u in Urgency]
         ctx.edit(ctx._("How urgent is it?"), [items])
-    elif action == "u" and draft.state == "urgency":
-        urgency = Urgency(value) if value in {u.value for u in Urgency} else Urgency.NORMAL
-        await ctx.save_draft(REQUEST_FLOW, "note", replace(asked, urgency=urgency).to_data())
+    elif isinstance(press, RequestUrgency) and draft.state == "urgency":
+        urgent = replace(asked, urgency=press.urgency)
+        await ctx.save_draft(REQUEST_FLOW, "note", urgent.to_data())
         ctx.edit(
             ctx._("Add a note for the coordinators? Mentors never see it. Type it, or tap Skip."),
-            [[(ctx._("Skip"), f"{REQUEST_PREFIX}:ns")]],
+            [[(ctx._("Skip"), RequestNoNote().pack())]],
         )
-    elif action == "ns" and draft.state == "note":
+    elif isinstance(press, RequestNoNote) and draft.state == "note":
         await _create(ctx, asked)
     else:
         ctx.toast(ctx._("Please answer the last question."))

@@ -4,6 +4,7 @@ language, or the mentor's own message as written."""
 from __future__ import annotations
 
 from bot.i18n import isolate
+from bot.notifications.relay import PHRASES
 from bot.services import relay
 from bot.services.drafts import Draft
 from domain import Role
@@ -29,8 +30,7 @@ async def on_write(ctx: Ctx) -> None:
 async def _ask_phrase(ctx: Ctx, family: relay.FamilyChoice, new: bool) -> None:
     await ctx.save_draft(FLOW, PHRASE, RelayDraft(match_id=family.match_id).to_data())
     buttons: Buttons = [
-        [(ctx._(text), relay.data(relay.PHRASE, number))]
-        for number, text in enumerate(relay.PHRASES)
+        [(ctx._(text), relay.data(relay.PHRASE, number))] for number, text in enumerate(PHRASES)
     ]
     buttons.append([(ctx._("Write my own message"), relay.data(relay.FREE, family.match_id))])
     text = ctx._(
@@ -89,7 +89,7 @@ async def on_press(ctx: Ctx, action: str, number: int) -> None:
         return
     done = await relay.to_family(ctx.session, ctx.now, ctx.me, match_id, phrase=number)
     await ctx.clear_draft()
-    ctx.edit("\n".join([ctx._(relay.PHRASES[number]), *_delivery_lines(ctx, done)]))
+    ctx.edit("\n".join([ctx._(PHRASES[number]), *_delivery_lines(ctx, done)]))
 
 
 async def on_write_message(ctx: Ctx, draft: Draft, text: str) -> None:

@@ -4,8 +4,6 @@ mentors' notices (`cards`), and the callback data of every appointment button (`
 from __future__ import annotations
 
 from bot.notifications.appointments.cards import (
-    AppointmentView,
-    Attendee,
     answer_buttons,
     answer_notice,
     cancelled_notice,
@@ -22,6 +20,7 @@ from bot.notifications.appointments.texts import (
     HEADINGS,
     UNREACHABLE_STATE,
 )
+from bot.services.appointments.views import AppointmentView, Attendee
 
 __all__ = [
     "ANSWER_LABELS",

@@ -1,5 +1,7 @@
-"""What the parties of a match read after the team is formed: the texts (`texts`) and the
-callback data of the buttons (`callbacks`). Rendered by `bot.services.match_cycle`."""
+"""What the parties of a match read after the team is formed: the texts (`texts`), the
+callback data of the buttons (`callbacks`), a feedback question (`questions`), and the
+handlers of the match cycle's events that render and queue them (`outgoing`, tied in by
+`bot.notifications.bus`)."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from bot.notifications.match_cycle.callbacks import (
     plan_evaluation,
     plan_first,
 )
+from bot.notifications.match_cycle.questions import question_message
 from bot.notifications.match_cycle.texts import (
     CHOOSABLE,
     CLOSURE_REASONS,
@@ -89,4 +92,5 @@ __all__ = [
     "parse_first",
     "plan_evaluation",
     "plan_first",
+    "question_message",
 ]

@@ -1,13 +1,20 @@
 """The texts of a match's life after the team is formed: the first meeting's outcomes, the
-closure reasons, the exit and evaluation questions with their scales, and the notices each
-party gets, marked for translation and rendered in each reader's language by the service."""
+closure reasons (defined with the rules, in `bot.services.match_cycle`, which the programme
+report reads too), the exit and evaluation questions with their scales, and the notices each
+party gets, marked for translation and rendered in each reader's language by
+`bot.notifications.match_cycle.outgoing`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from bot.i18n import N_
-from storage.match_life import ClosureReason, FirstMeetingOutcome, Party
+from bot.services.match_cycle import CHOOSABLE as CHOOSABLE
+from bot.services.match_cycle import CLOSURE_REASONS as CLOSURE_REASONS
+from bot.services.match_cycle import FACES as FACES
+from bot.services.match_cycle import SCALES
+from bot.services.match_cycle import THUMBS as THUMBS
+from storage.match_life import FirstMeetingOutcome, Party
 
 OUTCOMES: dict[FirstMeetingOutcome, str] = {
     FirstMeetingOutcome.AGREED: N_("Everyone agrees to start"),
@@ -16,22 +23,6 @@ OUTCOMES: dict[FirstMeetingOutcome, str] = {
     FirstMeetingOutcome.NOT_A_FIT: N_("Not a good fit"),
     FirstMeetingOutcome.DID_NOT_TAKE_PLACE: N_("The meeting did not take place"),
 }
-CLOSURE_REASONS: dict[ClosureReason, str] = {
-    ClosureReason.GOALS_REACHED: N_("Planned: the goals were reached"),
-    ClosureReason.PERIOD_ENDED: N_("Planned: the agreed period ended"),
-    ClosureReason.FAMILY_MOVED: N_("The family moved"),
-    ClosureReason.MENTOR_UNAVAILABLE: N_("The mentor is no longer available"),
-    ClosureReason.CONFLICT: N_("Conflict"),
-    ClosureReason.UNREACHABLE: N_("The family cannot be reached"),
-    ClosureReason.NOT_STARTED: N_("The first meeting did not lead to a start"),
-    ClosureReason.LEGACY: N_("Closed before reasons were recorded"),
-}
-CHOOSABLE = [r for r in ClosureReason if r not in (ClosureReason.NOT_STARTED, ClosureReason.LEGACY)]
-
-# Answers: the mentee's and the mentors' first question on a 5-face scale, the second on a
-# thumbs scale; the worker's exit question on the thumbs scale.
-FACES = {1: "😞", 2: "🙁", 3: "😐", 4: "🙂", 5: "😄"}
-THUMBS = {3: "👍", 2: "🤷", 1: "👎"}
 
 
 @dataclass(frozen=True)
@@ -40,24 +31,29 @@ class Question:
     scale: dict[int, str]
 
 
+# The questions of each round, one per answer scale of `bot.services.match_cycle.SCALES`.
+_TEXTS: dict[tuple[str, Party], tuple[str, ...]] = {
+    ("exit", Party.MENTEE): (
+        N_("How was your time with your mentors?"),
+        N_("Would you tell a friend to have a mentor?"),
+    ),
+    ("exit", Party.MENTOR): (
+        N_("How was mentoring this family?"),
+        N_("Would you mentor another family?"),
+    ),
+    ("exit", Party.WORKER): (N_("Did the match reach its goals?"),),
+    ("eval", Party.MENTEE): (
+        N_("How are things with your mentors?"),
+        N_("Does the mentoring help you?"),
+    ),
+    ("eval", Party.MENTOR): (
+        N_("How is the relationship with the family going?"),
+        N_("Is the family moving towards its goals?"),
+    ),
+}
 QUESTIONS: dict[tuple[str, Party], list[Question]] = {
-    ("exit", Party.MENTEE): [
-        Question(N_("How was your time with your mentors?"), FACES),
-        Question(N_("Would you tell a friend to have a mentor?"), THUMBS),
-    ],
-    ("exit", Party.MENTOR): [
-        Question(N_("How was mentoring this family?"), FACES),
-        Question(N_("Would you mentor another family?"), THUMBS),
-    ],
-    ("exit", Party.WORKER): [Question(N_("Did the match reach its goals?"), THUMBS)],
-    ("eval", Party.MENTEE): [
-        Question(N_("How are things with your mentors?"), FACES),
-        Question(N_("Does the mentoring help you?"), THUMBS),
-    ],
-    ("eval", Party.MENTOR): [
-        Question(N_("How is the relationship with the family going?"), FACES),
-        Question(N_("Is the family moving towards its goals?"), THUMBS),
-    ],
+    key: [Question(text, scale) for text, scale in zip(_TEXTS[key], scales, strict=True)]
+    for key, scales in SCALES.items()
 }
 
 # The first meeting.

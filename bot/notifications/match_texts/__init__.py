@@ -1,7 +1,8 @@
 """What people read about profiles, requests for mentors and offers: labels of the fixed lists
 of a match's life and the reasons of a score (`labels`), the notices staff and mentors get
-(`notices`), and the callback data of the buttons (`callbacks`; the handlers route presses
-with the same prefixes)."""
+(`notices`) and the handlers of their events (`outgoing`, tied in by
+`bot.notifications.bus`), and the callback data of the buttons (`callbacks`,
+`profile_presses`: typed presses, drawn and read through the same classes)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,21 @@ from bot.notifications.match_texts.callbacks import (
     OFFER_PREFIX,
     PROFILE_PREFIX,
     REQUEST_PREFIX,
+    WRITING_PRESSES,
     OfferNo,
     OfferReason,
     OfferYes,
     RequestAsk,
+    RequestNeed,
+    RequestNeedsDone,
+    RequestNoNote,
     RequestOpen,
+    RequestUrgency,
     offer_no,
     offer_reason,
     offer_yes,
     parse_offer,
+    parse_request,
     request_ask,
     request_open,
 )
@@ -49,6 +56,18 @@ from bot.notifications.match_texts.notices import (
     OVERDUE,
     PLAN_FIRST,
 )
+from bot.notifications.match_texts.profile_presses import (
+    NO_GENDER,
+    ProfileCapacity,
+    ProfileField,
+    ProfileGender,
+    ProfileLanguage,
+    ProfileMenu,
+    ProfileShow,
+    ProfileSkill,
+    ProfileSlot,
+    parse_profile,
+)
 
 __all__ = [
     "ACCEPT",
@@ -60,6 +79,7 @@ __all__ = [
     "JOINED",
     "LEVELS",
     "NEW_REQUEST",
+    "NO_GENDER",
     "OFFER_PREFIX",
     "OFFER_TEXT",
     "OPEN_BUTTON",
@@ -70,17 +90,32 @@ __all__ = [
     "REQUEST_PREFIX",
     "TOPICS",
     "URGENCIES",
+    "WRITING_PRESSES",
     "OfferNo",
     "OfferReason",
     "OfferYes",
+    "ProfileCapacity",
+    "ProfileField",
+    "ProfileGender",
+    "ProfileLanguage",
+    "ProfileMenu",
+    "ProfileShow",
+    "ProfileSkill",
+    "ProfileSlot",
     "RequestAsk",
+    "RequestNeed",
+    "RequestNeedsDone",
+    "RequestNoNote",
     "RequestOpen",
+    "RequestUrgency",
     "language",
     "languages",
     "offer_no",
     "offer_reason",
     "offer_yes",
     "parse_offer",
+    "parse_profile",
+    "parse_request",
     "reason",
     "reasons",
     "request_ask",

@@ -1,5 +1,5 @@
 """What staff and mentors are told about requests and offers, marked for translation and
-rendered in each reader's language by `bot.services.match_requests`."""
+rendered in each reader's language by `bot.notifications.match_texts.outgoing`."""
 
 from __future__ import annotations
 

@@ -4,17 +4,18 @@ reminded; they answer with one tap and the mentors are told at once.
 
 Times are entered in the planner's timezone and stored in UTC.
 
-The package, from the bottom up: `rules` (reading what people type, limits, result values),
-`queries` (reads, authorisation, the views cards show), `reminders` (the quiet-hours rule, the
-reminders written and withdrawn, and the scheduler's due job), `notices` (telling the family
-and the other mentors) and `actions` (plan, move, cancel, answer). What people read, and the
-callback data of the buttons, are in `bot.notifications.appointments`. Callers use the names
-below.
+The package, from the bottom up: `views` (what cards are drawn from), `rules` (reading what
+people type, limits, result values), `queries` (reads, authorisation, the views cards show),
+`reminders` (the quiet-hours rule, the reminders written and withdrawn, and the scheduler's
+due job), `notices` (who of the family and the other mentors is told) and `actions` (plan,
+move, cancel, answer). They record what happened as domain events (`AppointmentPlanned`,
+`AppointmentMoved`, `AppointmentCancelled`, `AppointmentAnswered`, `RemindersDue`); what
+people read, the handlers that queue it, and the callback data of the buttons are in
+`bot.notifications.appointments`. Callers use the names below.
 """
 
 from __future__ import annotations
 
-from bot.notifications.appointments import AppointmentView, Attendee
 from bot.services.appointments import reminders
 from bot.services.appointments.actions import answer, cancel, create, move
 from bot.services.appointments.notices import calendar_file
@@ -43,6 +44,7 @@ from bot.services.appointments.rules import (
     parse_day,
     parse_time,
 )
+from bot.services.appointments.views import AppointmentView, Attendee
 
 __all__ = [
     "AUDIT_ACTIONS",

@@ -8,9 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.notifications.appointments import AppointmentView, answer_notice
-from bot.notifications.appointments.callbacks import Move
-from bot.services import actors, audit, outbox, people
+from bot.services import actors, audit, events, outbox
 from bot.services.appointments import reminders
 from bot.services.appointments.notices import _announce
 from bot.services.appointments.queries import (
@@ -22,7 +20,6 @@ from bot.services.appointments.queries import (
     _plannable,
     view_of,
 )
-from bot.services.appointments.reminders.quiet_hours import after_quiet_hours
 from bot.services.appointments.rules import (
     DEFAULT_DURATION,
     Answered,
@@ -30,7 +27,9 @@ from bot.services.appointments.rules import (
     clean_note,
     clean_place,
 )
+from bot.services.appointments.views import AppointmentView
 from bot.services.errors import Invalid
+from domain.events import AppointmentAnswered
 from domain.values import Actor
 from storage.match_life import MatchStage
 from storage.models import (
@@ -72,12 +71,9 @@ async def create(
     await session.flush()
     org = await _org(session, match)
     await reminders.schedule(session, appointment, match, org, now)
-    view = await _announce(session, person, appointment, match, org, "planned", now)
-    if match.stage == MatchStage.FIRST_MEETING:
-        from bot.services import match_cycle
-
-        await match_cycle.first_meeting_planned(session, appointment, view, match, org, now)
-    return view
+    # At a forming match's first meeting, its party is told too (`AppointmentPlanned`).
+    first_meeting = match.stage == MatchStage.FIRST_MEETING
+    return await _announce(session, person, appointment, match, org, "planned", now, first_meeting)
 
 
 async def move(
@@ -203,29 +199,12 @@ async def answer(
             row.answer, row.answered_at = given, now
         await session.flush()
     if changed:
-        org = await _org(session, match)
-        for mentor in await _mentors(session, match.id):
-            reader = people.Reader(mentor, org)
-            # Held until the end of the mentor's quiet hours; a meeting that itself falls in
-            # them (None: the window lasts past its start) is news they need now.
-            at = after_quiet_hours(
-                now, reader.tz, mentor.quiet_start, mentor.quiet_end, before=view.starts_at
-            )
-            buttons = None
-            if given != Answer.COMING:
-                # Translators: button: move the appointment to another day or time.
-                move = reader.tr.pgettext("appointment button", "Move")
-                buttons = [[(move, Move(appointment.id).pack())]]
-            outbox.enqueue(
-                session,
-                now,
-                mentor,
-                "appointment_answer",
-                answer_notice(reader.tr, reader.tz, view, person.name, given),
-                buttons=buttons,
-                ref=("appointment", appointment.id),
-                not_before=at or now,
-            )
+        # The mentors are told at once, each in their own language (held until the end of
+        # their quiet hours unless the meeting itself falls in them).
+        mentors = tuple(m.id for m in await _mentors(session, match.id) if outbox.deliverable(m))
+        events.record(
+            session, now, AppointmentAnswered(appointment.id, person.id, given.value, mentors)
+        )
         audit.record(
             session,
             now,

@@ -1,6 +1,7 @@
-"""Telling people of a plan, a move or a cancellation: the family's members who use the bot
-get the card (and a calendar file) out of their quiet hours, the other mentors a notice; and
-an audit event."""
+"""Telling people of a plan, a move or a cancellation: which of the family's members who use
+the bot can be told before the meeting (out of their quiet hours) and which other mentors,
+recorded as a domain event (`bot.notifications.appointments.outgoing` renders and queues the
+card, the calendar file and the notices); and an audit event. The calendar file itself."""
 
 from __future__ import annotations
 
@@ -10,18 +11,13 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
-from bot.notifications.appointments import (
-    AppointmentView,
-    answer_buttons,
-    cancelled_notice,
-    co_mentor_notice,
-    mentee_card,
-)
-from bot.services import audit, ics, outbox, people
+from bot.services import audit, events, ics, outbox, people
 from bot.services.appointments.queries import _match, _mentors, view_of
 from bot.services.appointments.reminders.quiet_hours import after_quiet_hours
 from bot.services.appointments.reminders.writing import recipients
 from bot.services.appointments.rules import AUDIT_ACTIONS
+from bot.services.appointments.views import AppointmentView
+from domain.events import AppointmentCancelled, AppointmentMoved, AppointmentPlanned
 from storage.models import Appointment, Match, Organisation, Person
 
 
@@ -33,14 +29,27 @@ async def _announce(
     org: Organisation,
     kind: str,
     now: datetime,
+    first_meeting: bool = False,
 ) -> AppointmentView:
-    """After a plan, a move or a cancellation: tell the family and the other mentors, and
-    audit it."""
+    """After a plan, a move or a cancellation: the family and the other mentors are to be
+    told (the event), and it is audited."""
     view = await view_of(session, appointment, match)
-    asleep = await _tell_family(session, appointment, view, org, kind, now)
+    family, asleep = await _family_told(session, appointment, view, org, now)
     if asleep:
         view = replace(view, asleep=asleep)
-    await _tell_co_mentors(session, person, view, org, kind, now)
+    mentors = await _co_mentors_told(session, person, view, org, now)
+    if kind == "planned":
+        events.record(
+            session,
+            now,
+            AppointmentPlanned(appointment.id, person.id, family, mentors, first_meeting),
+        )
+    elif kind == "moved":
+        events.record(session, now, AppointmentMoved(appointment.id, person.id, family, mentors))
+    else:
+        events.record(
+            session, now, AppointmentCancelled(appointment.id, person.id, family, mentors)
+        )
     audit.record(
         session,
         now,
@@ -61,81 +70,56 @@ def calendar_file(
     return outbox.Document(ics.filename(appointment.id), content, ics.MIME)
 
 
-async def _tell_family(
+async def _family_told(
     session: AsyncSession,
     appointment: Appointment,
     view: AppointmentView,
     org: Organisation,
-    kind: str,
     now: datetime,
-) -> list[str]:
-    """The card (and calendar file) to each member who uses the bot, out of their quiet
-    hours; a member whose quiet hours last until after the meeting is not told through the
-    bot. Returns their names."""
+) -> tuple[tuple[int, ...], list[str]]:
+    """The members who use the bot and can be told (the card and calendar file come out of
+    their quiet hours); a member whose quiet hours last until after the meeting is not told
+    through the bot. Returns the ids of those told and the names of those asleep."""
+    told: list[int] = []
     asleep: list[str] = []
     for person in await recipients(session, await _match(session, view.match_id)):
-        reader = people.Reader(person, org)
         at = after_quiet_hours(
-            now, reader.tz, person.quiet_start, person.quiet_end, before=appointment.starts_at
+            now,
+            people.timezone_of(person, org),
+            person.quiet_start,
+            person.quiet_end,
+            before=appointment.starts_at,
         )
         if at is None:
             if person.reachable and person.telegram_id is not None:
                 asleep.append(person.name)
             continue
-        key = f"appointment:{appointment.id}:{appointment.sequence}:{person.id}"
-        if kind == "cancelled":
-            text, buttons = cancelled_notice(reader.tr, reader.tz, view), None
-        else:
-            text = mentee_card(reader.tr, reader.tz, view, kind, None)
-            buttons = answer_buttons(reader.tr, view, None, kind)
-        outbox.enqueue(
-            session,
-            now,
-            person,
-            f"appointment_{kind}",
-            text,
-            buttons=buttons,
-            ref=("appointment", appointment.id),
-            dedupe_key=key,
-            not_before=at,
-        )
-        outbox.enqueue(
-            session,
-            now,
-            person,
-            "appointment_ics",
-            reader.tr.gettext("Add it to your phone's calendar: open this file."),
-            document=calendar_file(reader.tr, appointment, view, now),
-            ref=("appointment", appointment.id),
-            dedupe_key=f"ics:{key}",
-            not_before=at,
-        )
-    return asleep
+        if outbox.deliverable(person):
+            told.append(person.id)
+    return tuple(told), asleep
 
 
-async def _tell_co_mentors(
+async def _co_mentors_told(
     session: AsyncSession,
     actor: Person,
     view: AppointmentView,
     org: Organisation,
-    kind: str,
     now: datetime,
-) -> None:
+) -> tuple[int, ...]:
+    """The match's other mentors the bot can reach before the meeting."""
+    told: list[int] = []
     for mentor in await _mentors(session, view.match_id):
         if mentor.id == actor.id:
             continue
-        reader = people.Reader(mentor, org)
         at = after_quiet_hours(
-            now, reader.tz, mentor.quiet_start, mentor.quiet_end, before=view.starts_at
+            now,
+            people.timezone_of(mentor, org),
+            mentor.quiet_start,
+            mentor.quiet_end,
+            before=view.starts_at,
         )
         if at is None:  # it would come after the meeting
             continue
-        outbox.enqueue(
-            session,
-            now,
-            mentor,
-            f"appointment_{kind}",
-            co_mentor_notice(reader.tr, reader.tz, view, actor.name, kind),
-            ref=("appointment", view.id),
-            not_before=at,
-        )
+        if outbox.deliverable(mentor):
+            told.append(mentor.id)
+    return tuple(told)

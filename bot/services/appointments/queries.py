@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.notifications.appointments import AppointmentView, Attendee
 from bot.services import access, actors
 from bot.services.appointments.rules import MatchChoice
+from bot.services.appointments.views import AppointmentView, Attendee
 from bot.services.errors import Invalid, NotFound
 from domain.values import Actor
 from storage.match_life import MatchStage

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.notifications.appointments import AppointmentView
 from bot.services import texts
+from bot.services.appointments.views import AppointmentView
 from bot.services.dates import read_day, word_languages
 from bot.services.errors import Invalid
 from domain import Answer

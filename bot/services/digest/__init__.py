@@ -6,30 +6,39 @@ and the whole programme, ended matches included), as a separate photo message (c
 
 It goes on the organisation's weekday (`Organisation.digest_weekday`, 0 Monday) from its hour
 (`digest_hour`), both in each reader's own timezone, in the reader's language; once a day at
-most (a `DigestRun` row, written with the messages); and not at all when there is nothing to
-say. Every figure is a SQL count over the reader's scope (`bot.services.caseload.scope`).
+most (a `DigestRun` row, written in the batch's transaction with the messages); and not at all
+when there is nothing to say (`has_news`). Every figure is a SQL count over the reader's scope
+(`bot.services.caseload.scope`).
 
-The package, from the bottom up: `counts` (the figures, the meetings per week), `composing`
-(the text, drawn by `bot.services.digest.text`, and the chart) and `jobs` (`digest_batch`).
-Callers use the names below.
+The package, from the bottom up: `counts` (the figures, the meetings per week, whether there is
+anything to say) and `jobs` (`digest_batch`: whose digest is due, with its figures). What a
+reader gets, the text in their language and the chart, is drawn and queued by
+`bot.notifications.digest`. Callers use the names below.
 """
 
 from __future__ import annotations
 
-from bot.services.digest.composing import Digest, compose
-from bot.services.digest.counts import WEEKS, WINDOW, figures, weekly_meetings
-from bot.services.digest.jobs import COMPOSED_PER_BATCH, digest_batch, due
-from bot.services.digest.text import render
+from bot.services.digest.counts import (
+    HAPPENED,
+    NEEDS,
+    WEEKS,
+    WINDOW,
+    figures,
+    has_news,
+    weekly_meetings,
+)
+from bot.services.digest.jobs import COMPOSED_PER_BATCH, Due, digest_batch, due
 
 __all__ = [
     "COMPOSED_PER_BATCH",
+    "HAPPENED",
+    "NEEDS",
     "WEEKS",
     "WINDOW",
-    "Digest",
-    "compose",
+    "Due",
     "digest_batch",
     "due",
     "figures",
-    "render",
+    "has_news",
     "weekly_meetings",
 ]

@@ -34,6 +34,19 @@ from storage.models import (
 WEEKS = 12
 WINDOW = timedelta(days=7)
 
+# The figures of what happened in the last seven days, and of what needs the reader now: a
+# digest is sent when one of them is not zero (else there is nothing to say).
+HAPPENED = ("meetings", "coming", "cannot", "new_concerns", "closed_concerns", "new_help",
+            "closed_help")  # fmt: skip
+NEEDS = ("unacknowledged", "reports_overdue", "quiet", "checkins_overdue", "unreachable",
+         "undelivered", "support")  # fmt: skip
+
+
+def has_news(f: dict[str, int]) -> bool:
+    """The digest has something to say: a figure of what happened or of what needs the reader
+    is not zero."""
+    return any(f.get(key) for key in HAPPENED + NEEDS)
+
 
 async def _count(session: AsyncSession, query: object) -> int:
     return int(await session.scalar(query) or 0)  # type: ignore[call-overload]

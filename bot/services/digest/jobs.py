@@ -1,19 +1,31 @@
 """The scheduler's digest batch: the linked workers and coordinators whose digest is due on
-their organisation's weekday and hour, in their own timezone, once a day at most."""
+their organisation's weekday and hour, in their own timezone, once a day at most. The batch
+counts each one's figures and marks the day done; what they read (the text in their
+language, the chart) is drawn and queued by `bot.notifications.digest`."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import outbox, people
-from bot.services.digest.composing import Digest, compose
+from bot.services import people
+from bot.services.digest.counts import figures, has_news
 from storage.models import DigestRun, Person, Role
 
 COMPOSED_PER_BATCH = 2  # a chart takes a few hundred milliseconds to draw
+
+
+@dataclass(frozen=True)
+class Due:
+    """A digest to send now: to whom, their local day, and the figures of their scope."""
+
+    person_id: int
+    day: date
+    figures: dict[str, int]
 
 
 def due(now: datetime, tz: str, weekday: int, hour: int) -> date | None:
@@ -26,9 +38,10 @@ def due(now: datetime, tz: str, weekday: int, hour: int) -> date | None:
 
 async def digest_batch(
     session: AsyncSession, now: datetime, after_id: int, limit: int
-) -> tuple[int, int | None]:
-    """Walk the linked workers and coordinators by id; compose and queue the digests due.
-    Returns (messages queued, the last id looked at, or None when the walk is over)."""
+) -> tuple[list[Due], int | None]:
+    """Walk the linked workers and coordinators by id; count the figures of the digests due
+    and mark each day done. Returns (the digests with something to say, the last id looked
+    at, or None when the walk is over)."""
     staff = list(
         (
             await session.execute(
@@ -45,21 +58,24 @@ async def digest_batch(
         ).scalars()
     )
     if not staff:
-        return 0, None
-    queued = composed = 0
+        return [], None
+    found: list[Due] = []
+    composed = 0
     for person in staff:
         if composed >= COMPOSED_PER_BATCH:
             await session.flush()
-            return queued, person.id - 1
+            return found, person.id - 1
         day = await _due_day(session, person, now)
         if day is None:
             continue
-        digest = await compose(session, person, now)
+        f = await figures(session, person, now, (await people.reader(session, person)).tz)
         composed += 1
-        session.add(DigestRun(person_id=person.id, day=day, sent=not digest.empty, created_at=now))
-        queued += _queue(session, now, person, day, digest)
+        news = has_news(f)
+        session.add(DigestRun(person_id=person.id, day=day, sent=news, created_at=now))
+        if news:
+            found.append(Due(person.id, day, f))
     await session.flush()
-    return queued, staff[-1].id if len(staff) == limit else None
+    return found, staff[-1].id if len(staff) == limit else None
 
 
 async def _due_day(session: AsyncSession, person: Person, now: datetime) -> date | None:
@@ -72,24 +88,3 @@ async def _due_day(session: AsyncSession, person: Person, now: datetime) -> date
         select(DigestRun.id).where(DigestRun.person_id == person.id, DigestRun.day == day)
     )
     return day if done is None else None
-
-
-def _queue(session: AsyncSession, now: datetime, person: Person, day: date, digest: Digest) -> int:
-    """Queue the digest's text and chart (none when it is empty); returns the messages queued."""
-    if digest.empty:
-        return 0
-    queued = 0
-    key = f"digest:{person.id}:{day.isoformat()}"
-    if outbox.enqueue(session, now, person, "digest", digest.text, dedupe_key=key):
-        queued += 1
-    if digest.chart is not None and outbox.enqueue(
-        session,
-        now,
-        person,
-        "digest_chart",
-        "",
-        document=outbox.Document("digest.png", digest.chart, "image/png"),
-        dedupe_key=f"{key}:chart",
-    ):
-        queued += 1
-    return queued

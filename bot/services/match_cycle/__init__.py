@@ -19,47 +19,16 @@ at the organisation's points, and closure (with its steps recorded) and rematch.
 
 The package, from the bottom up: `rules` (limits, result values), `queries` (reads and
 authorisation), `feedback` (exit and evaluation rounds), `closure`, `first_meeting` and
-`jobs` (the scheduler's evaluations). Texts and callback data live in
-`bot.notifications.match_cycle` and are re-exported here. Callers use the names below.
+`jobs` (the scheduler's evaluations). What happened is recorded as domain events
+(`FirstMeetingPlanned`, `MatchStarted`, `FeedbackAsked`, `EvaluationAnswered`, `MatchEnded`,
+`FamilyRequeued`); the texts, callback data and the handlers that render and queue each
+reader's messages are in `bot.notifications.match_cycle`. Callers use the names below.
 """
 
 from __future__ import annotations
 
-from bot.notifications.match_cycle import (
-    CHOOSABLE,
-    CLOSE_PREFIX,
-    CLOSURE_REASONS,
-    CONTACT_POLICY_LINE,
-    DEFAULT_CONTACT_POLICY,
-    FACES,
-    FEEDBACK_PREFIX,
-    FIRST_PLANNED,
-    FIRST_PREFIX,
-    FIRST_REMINDER,
-    GOODBYE_MENTEE,
-    GOODBYE_MENTOR,
-    HOW_DID_IT_GO,
-    MENTEE_HEAD,
-    OUTCOMES,
-    QUESTIONS,
-    REMATCH_NEW,
-    ROUND_HEAD,
-    STARTED,
-    STARTED_MENTEE,
-    SUMMARY_HEAD,
-    SUMMARY_PLAN,
-    THANKS,
-    THUMBS,
-    Question,
-    close_choose,
-    close_confirm,
-    feedback_answer,
-    first_outcome,
-    plan_evaluation,
-    plan_first,
-)
 from bot.services.match_cycle.closure import close_match
-from bot.services.match_cycle.feedback import answer_feedback, question_message
+from bot.services.match_cycle.feedback import answer_feedback
 from bot.services.match_cycle.first_meeting import (
     evaluation_meeting,
     first_meeting_planned,
@@ -67,59 +36,44 @@ from bot.services.match_cycle.first_meeting import (
     record_first_meeting,
 )
 from bot.services.match_cycle.jobs import evaluation_batch
-from bot.services.match_cycle.queries import staff_match
+from bot.services.match_cycle.queries import family_name, mentees, mentors, staff_match
 from bot.services.match_cycle.rules import (
+    CHOOSABLE,
+    CLOSURE_REASONS,
+    FACES,
     MAX_ID,
     REMIND_BEFORE,
+    SCALES,
+    THUMBS,
     Closed,
+    FeedbackQuestion,
     FeedbackStep,
+    kind,
     months_between,
 )
 
 __all__ = [
     "CHOOSABLE",
-    "CLOSE_PREFIX",
     "CLOSURE_REASONS",
-    "CONTACT_POLICY_LINE",
-    "DEFAULT_CONTACT_POLICY",
     "FACES",
-    "FEEDBACK_PREFIX",
-    "FIRST_PLANNED",
-    "FIRST_PREFIX",
-    "FIRST_REMINDER",
-    "GOODBYE_MENTEE",
-    "GOODBYE_MENTOR",
-    "HOW_DID_IT_GO",
     "MAX_ID",
-    "MENTEE_HEAD",
-    "OUTCOMES",
-    "QUESTIONS",
-    "REMATCH_NEW",
     "REMIND_BEFORE",
-    "ROUND_HEAD",
-    "STARTED",
-    "STARTED_MENTEE",
-    "SUMMARY_HEAD",
-    "SUMMARY_PLAN",
-    "THANKS",
+    "SCALES",
     "THUMBS",
     "Closed",
+    "FeedbackQuestion",
     "FeedbackStep",
-    "Question",
     "answer_feedback",
-    "close_choose",
-    "close_confirm",
     "close_match",
     "evaluation_batch",
     "evaluation_meeting",
-    "feedback_answer",
+    "family_name",
     "first_meeting_planned",
-    "first_outcome",
+    "kind",
+    "mentees",
+    "mentors",
     "months_between",
-    "plan_evaluation",
-    "plan_first",
     "prepare_first_meeting",
-    "question_message",
     "record_first_meeting",
     "staff_match",
 ]

@@ -12,21 +12,13 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import isolate
-from bot.notifications.match_cycle import (
-    CONTACT_POLICY_LINE,
-    DEFAULT_CONTACT_POLICY,
-    GOODBYE_MENTEE,
-    GOODBYE_MENTOR,
-    REMATCH_NEW,
-)
-from bot.notifications.match_texts import OPEN_BUTTON, request_open
-from bot.services import appointments, audit, match_requests, outbox, people
+from bot.services import appointments, audit, events, match_requests, outbox
 from bot.services.appointments import reminders
 from bot.services.errors import Invalid, NotFound
 from bot.services.match_cycle.feedback import ask_round
-from bot.services.match_cycle.queries import family_name, org_of, parties, staff_match
+from bot.services.match_cycle.queries import parties, staff_match
 from bot.services.match_cycle.rules import MAX_ID, Closed, step
+from domain.events import FamilyRequeued, MatchEnded
 from domain.values import Actor
 from storage.match_life import (
     EXIT_ROUND,
@@ -46,7 +38,6 @@ from storage.models import (
     MatchOffer,
     MatchRequest,
     MatchStatus,
-    Organisation,
     OutboxMessage,
     OutboxStatus,
     Person,
@@ -67,7 +58,6 @@ async def close_match(
     """Close a match with a fixed reason (`actor`: its worker or a coordinator; None from the
     CLI) and carry out every closure step, each recorded with its time."""
     match = await _closable(session, actor, match_id, reason)
-    org = await org_of(session, match.organisation_id)
     worker = await session.get(Person, match.worker_id)
     acting = actor or worker
     assert acting is not None
@@ -84,13 +74,12 @@ async def close_match(
     step(steps, ClosureStep.CONTACTS_UNSHARED, now)
     # A goodbye to the family and the mentors, then exit questions to each party.
     everyone = await parties(session, match, True)
-    family = await family_name(session, match)
-    await _say_goodbye(session, now, org, match, everyone, family, steps)
+    _say_goodbye(session, now, match, everyone, steps)
     asked = await ask_round(session, now, match, EXIT_ROUND, everyone)
     step(steps, ClosureStep.EXIT_QUESTIONS_SENT, now, n=asked)
     rematch_id: int | None = None
     if reason.kind.value == "unplanned":
-        rematch_id = await _rematch(session, now, org, match, family, steps)
+        rematch_id = await _rematch(session, now, match, steps)
     match.closure_steps = steps
     await session.flush()
     audit.record(
@@ -213,41 +202,24 @@ async def _withdraw_offers(
     step(steps, ClosureStep.OFFERS_WITHDRAWN, now, n=_rowcount(offers))
 
 
-async def _say_goodbye(
+def _say_goodbye(
     session: AsyncSession,
     now: datetime,
-    org: Organisation,
     match: Match,
     everyone: list[tuple[Person, Party]],
-    family: str,
     steps: Steps,
 ) -> None:
     """4. A goodbye to the family and the mentors stating the post-closure contact policy."""
-    said = 0
-    for person, party in everyone:
-        if party == Party.WORKER:
-            continue
-        rd = people.Reader(person, org)
-        policy = org.contact_policy or rd.tr.gettext(DEFAULT_CONTACT_POLICY)
-        head = (
-            rd.tr.gettext(GOODBYE_MENTEE)
-            if party == Party.MENTEE
-            else rd.tr.gettext(GOODBYE_MENTOR) % {"family": isolate(family)}
-        )
-        text = head + "\n\n" + rd.tr.gettext(CONTACT_POLICY_LINE) % {"policy": isolate(policy)}
-        if outbox.enqueue(session, now, person, "goodbye", text, ref=("match", match.id)):
-            said += 1
-    step(steps, ClosureStep.GOODBYES_SENT, now, n=said)
+    told = [
+        (p.id, party) for p, party in everyone if party != Party.WORKER and outbox.deliverable(p)
+    ]
+    mentees = tuple(pid for pid, party in told if party == Party.MENTEE)
+    mentors = tuple(pid for pid, party in told if party == Party.MENTOR)
+    events.record(session, now, MatchEnded(match.id, mentees, mentors))
+    step(steps, ClosureStep.GOODBYES_SENT, now, n=len(told))
 
 
-async def _rematch(
-    session: AsyncSession,
-    now: datetime,
-    org: Organisation,
-    match: Match,
-    family: str,
-    steps: Steps,
-) -> int:
+async def _rematch(session: AsyncSession, now: datetime, match: Match, steps: Steps) -> int:
     """6. An early (unplanned) end: the family goes back to the queue, its history kept, and
     the coordinators are told. Returns the new request's id."""
     previous = await session.scalar(select(MatchRequest).where(MatchRequest.match_id == match.id))
@@ -269,15 +241,10 @@ async def _rematch(
     session.add(request)
     await session.flush()
     step(steps, ClosureStep.REMATCH_REQUESTED, now, request_id=request.id)
-    for coordinator in await match_requests.coordinators(session, org.id):
-        rd = people.Reader(coordinator, org)
-        outbox.enqueue(
-            session,
-            now,
-            coordinator,
-            "request_new",
-            rd.tr.gettext(REMATCH_NEW) % {"family": isolate(family)},
-            buttons=[[(rd.tr.gettext(OPEN_BUTTON), request_open(request.id))]],
-            ref=("match_request", request.id),
-        )
+    told = [
+        p.id
+        for p in await match_requests.coordinators(session, match.organisation_id)
+        if outbox.deliverable(p)
+    ]
+    events.record(session, now, FamilyRequeued(request.id, match.id, tuple(told)))
     return request.id

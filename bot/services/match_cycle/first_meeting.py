@@ -1,25 +1,16 @@
 """The three-party first meeting: staff plan it (and, later, the joint evaluation meeting)
-with the appointments service; the mentors and the worker are told and reminded; the worker
-records the outcome: the match starts, or closes as `not_started`."""
+with the appointments service; the mentors and the worker are told and reminded
+(`FirstMeetingPlanned`); the worker records the outcome: the match starts (`MatchStarted`),
+or closes as `not_started`."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import isolate
-from bot.notifications.match_cycle import (
-    FIRST_PLANNED,
-    FIRST_REMINDER,
-    HOW_DID_IT_GO,
-    OUTCOMES,
-    STARTED,
-    STARTED_MENTEE,
-    first_outcome,
-)
-from bot.services import appointments, audit, outbox, people
+from bot.services import audit, events, outbox
 from bot.services.appointments import AppointmentView
 from bot.services.errors import Invalid
 from bot.services.match_cycle.closure import close_match
@@ -30,7 +21,8 @@ from bot.services.match_cycle.queries import (
     org_of,
     staff_match,
 )
-from bot.services.match_cycle.rules import REMIND_BEFORE, today
+from bot.services.match_cycle.rules import today
+from domain.events import FirstMeetingPlanned, MatchStarted
 from domain.values import Actor
 from storage.match_life import (
     ClosureReason,
@@ -83,54 +75,14 @@ async def first_meeting_planned(
 ) -> None:
     """Called by `appointments.create` for a match at its first meeting: the mentors and the
     worker get the time, the place and a calendar file, and a reminder the day before; the
-    worker is asked for the outcome once the meeting is over."""
-    family = await family_name(session, match)
+    worker is asked for the outcome once the meeting is over (`FirstMeetingPlanned`; its
+    handler renders the calendar file from the appointment, so `view` and `org`, what the
+    caller has at hand, are not needed here)."""
     worker = await session.get(Person, match.worker_id)
     party = [*await mentors(session, match.id), *([worker] if worker else [])]
-    for person in party:
-        rd = people.Reader(person, org)
-        values = {
-            "family": isolate(family),
-            "when": rd.tr.when(appointment.starts_at, rd.tz),
-            "place": isolate(appointment.place),
-        }
-        ref = ("appointment", appointment.id)
-        outbox.enqueue(
-            session,
-            now,
-            person,
-            "first_meeting",
-            rd.tr.gettext(FIRST_PLANNED) % values,
-            document=appointments.calendar_file(rd.tr, appointment, view, now),
-            ref=ref,
-        )
-        remind_at = appointment.starts_at - REMIND_BEFORE
-        if remind_at > now:
-            outbox.enqueue(
-                session,
-                now,
-                person,
-                "first_meeting_reminder",
-                rd.tr.gettext(FIRST_REMINDER) % values,
-                ref=ref,
-                not_before=remind_at,
-                dedupe_key=f"first:{appointment.id}:{appointment.sequence}:{person.id}",
-            )
-    if worker is not None:
-        rd = people.Reader(worker, org)
-        outbox.enqueue(
-            session,
-            now,
-            worker,
-            "first_meeting_outcome",
-            rd.tr.gettext(HOW_DID_IT_GO) % {"family": isolate(family)},
-            buttons=[
-                [(rd.tr.gettext(text), first_outcome(match.id, code))]
-                for code, text in OUTCOMES.items()
-            ],
-            ref=("appointment", appointment.id),
-            not_before=appointment.starts_at + timedelta(minutes=appointment.duration_minutes),
-        )
+    told = tuple(p.id for p in party if outbox.deliverable(p))
+    worker_id = worker.id if worker is not None and outbox.deliverable(worker) else None
+    events.record(session, now, FirstMeetingPlanned(match.id, appointment.id, told, worker_id))
 
 
 async def record_first_meeting(
@@ -172,32 +124,21 @@ async def record_first_meeting(
         .values(status=OfferStatus.WITHDRAWN, answered_at=now)
     )
     await session.flush()
-    await _tell_started(session, now, match, org)
+    _tell_started(
+        session, now, match, await mentors(session, match.id), await mentees(session, match)
+    )
     return match
 
 
-async def _tell_started(
-    session: AsyncSession, now: datetime, match: Match, org: Organisation
+def _tell_started(
+    session: AsyncSession, now: datetime, match: Match, team: list[Person], family: list[Person]
 ) -> None:
-    family = await family_name(session, match)
-    team = await mentors(session, match.id)
-    for mentor in team:
-        rd = people.Reader(mentor, org)
-        outbox.enqueue(
-            session,
-            now,
-            mentor,
-            "match_started",
-            rd.tr.gettext(STARTED) % {"family": isolate(family)},
-            ref=("match", match.id),
-        )
-    for mentee in await mentees(session, match):
-        rd = people.Reader(mentee, org)
-        outbox.enqueue(
-            session,
-            now,
-            mentee,
-            "match_started",
-            rd.tr.gettext(STARTED_MENTEE) % {"names": rd.tr.join([isolate(m.name) for m in team])},
-            ref=("match", match.id),
-        )
+    events.record(
+        session,
+        now,
+        MatchStarted(
+            match.id,
+            tuple(p.id for p in team if outbox.deliverable(p)),
+            tuple(p.id for p in family if outbox.deliverable(p)),
+        ),
+    )

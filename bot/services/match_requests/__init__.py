@@ -12,23 +12,14 @@ organisation's; only coordinators ask mentors; only the mentor asked answers.
 
 The package, from the bottom up: `rules` (limits, result values), `queries` (reads and
 authorisation), `cards` (a request's card), `creating` (a new request), `offers` (asking
-mentors, their answers) and `jobs` (the scheduler's overdue flags). Texts and callback data
-live in `bot.notifications.match_texts`. Callers use the names below.
+mentors, their answers) and `jobs` (the scheduler's overdue flags). What happened is recorded
+as domain events (`MentorsRequested`, `RequestOverdue`, `MentorAsked`, `OfferAnswered`); the
+texts, callback data and the handlers that render and queue each reader's messages are in
+`bot.notifications.match_texts`. Callers use the names below.
 """
 
 from __future__ import annotations
 
-from bot.notifications.match_texts import (
-    ACCEPT,
-    DECLINE,
-    DECLINED,
-    JOINED,
-    NEW_REQUEST,
-    OFFER_TEXT,
-    OPEN_BUTTON,
-    OVERDUE,
-    PLAN_FIRST,
-)
 from bot.services.match_requests.cards import request_card
 from bot.services.match_requests.creating import add_request, create_request
 from bot.services.match_requests.jobs import flag_overdue_batch
@@ -45,22 +36,14 @@ from bot.services.match_requests.rules import (
     PastMatch,
     QueueRow,
     RequestCard,
+    age,
     check_urgency,
 )
 
 __all__ = [
-    "ACCEPT",
-    "DECLINE",
-    "DECLINED",
-    "JOINED",
     "MAX_ID",
-    "NEW_REQUEST",
     "NOTE_MAX",
-    "OFFER_TEXT",
-    "OPEN_BUTTON",
     "OPEN_REQUESTS",
-    "OVERDUE",
-    "PLAN_FIRST",
     "PROPOSE",
     "REF",
     "Candidate",
@@ -69,6 +52,7 @@ __all__ = [
     "QueueRow",
     "RequestCard",
     "add_request",
+    "age",
     "answer_offer",
     "ask_mentor",
     "check_urgency",

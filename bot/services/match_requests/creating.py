@@ -1,5 +1,5 @@
 """A worker's request for mentors for a family (in the bot or the CLI's `request add`): the
-family found or made, the request queued, the coordinators told."""
+family found or made, the request queued, the coordinators told (`MentorsRequested`)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import isolate
-from bot.notifications.match_texts import NEW_REQUEST, OPEN_BUTTON, URGENCIES, request_open
-from bot.services import audit, outbox, people, profiles, texts
+from bot.services import audit, events, outbox, profiles, texts
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from bot.services.match_requests.queries import coordinators, last_closed, open_for_family, org_of
 from bot.services.match_requests.rules import MAX_ID, REF, check_note, check_urgency
+from domain.events import MentorsRequested
 from domain.values import Actor
 from storage.match_life import RequestStatus, Urgency
 from storage.models import Family, MatchRequest, Person, Role
@@ -91,22 +90,8 @@ async def create_request(
         family_id=family.id,
         urgency=level.value,
     )
-    for coordinator in await coordinators(session, org.id):
-        rd = await people.reader(session, coordinator)
-        text = rd.tr.gettext(NEW_REQUEST) % {
-            "family": isolate(family.name),
-            "urgency": rd.tr.gettext(URGENCIES[level]),
-            "worker": isolate(worker.name),
-        }
-        outbox.enqueue(
-            session,
-            now,
-            coordinator,
-            "request_new",
-            text,
-            buttons=[[(rd.tr.gettext(OPEN_BUTTON), request_open(req.id))]],
-            ref=(REF, req.id),
-        )
+    told = tuple(p.id for p in await coordinators(session, org.id) if outbox.deliverable(p))
+    events.record(session, now, MentorsRequested(req.id, told))
     return req
 
 

@@ -1,6 +1,7 @@
 """Asking mentors and their answers: a coordinator asks a proposed mentor (the match is made,
-forming, with the first question); each yes adds that mentor to the team, each no keeps its
-reason; the coordinators and the referring worker are told."""
+forming, with the first question) and the mentor gets the offer (`MentorAsked`); each yes
+adds that mentor to the team, each no keeps its reason; the coordinators and the referring
+worker are told (`OfferAnswered`)."""
 
 from __future__ import annotations
 
@@ -9,23 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import isolate
-from bot.notifications import match_texts
-from bot.notifications.match_cycle import plan_first
-from bot.notifications.match_texts import (
-    ACCEPT,
-    DECLINE,
-    DECLINED,
-    DECLINES,
-    JOINED,
-    OFFER_TEXT,
-    OPEN_BUTTON,
-    PLAN_FIRST,
-    offer_no,
-    offer_yes,
-    request_open,
-)
-from bot.services import actors, audit, outbox, people, profiles
+from bot.services import actors, audit, events, outbox, profiles
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from bot.services.match_requests.queries import (
     coordinators,
@@ -37,10 +22,10 @@ from bot.services.match_requests.queries import (
 )
 from bot.services.match_requests.rules import MAX_ID, OPEN_REQUESTS, OfferView, today
 from bot.services.matching import score
+from domain.events import MentorAsked, OfferAnswered
 from domain.values import Actor
 from storage.match_life import DeclineReason, MatchStage, OfferStatus, RequestStatus
 from storage.models import (
-    Family,
     Match,
     MatchMentor,
     MatchOffer,
@@ -103,22 +88,7 @@ async def ask_mentor(
         mentor_id=mentor.id,
         score=result.points,
     )
-    rd = await people.reader(session, mentor)
-    text = rd.tr.gettext(OFFER_TEXT) + "\n\n" + match_texts.summary(rd.tr, summary)
-    outbox.enqueue(
-        session,
-        now,
-        mentor,
-        "offer",
-        text,
-        buttons=[
-            [
-                (rd.tr.gettext(ACCEPT), offer_yes(offer.id)),
-                (rd.tr.gettext(DECLINE), offer_no(offer.id)),
-            ]
-        ],
-        ref=("match_offer", offer.id),
-    )
+    events.record(session, now, MentorAsked(offer.id, mentor.id))
     return offer
 
 
@@ -223,55 +193,18 @@ async def answer_offer(
         accepted=accept,
         reason=reason.value if reason else None,
     )
-    await _tell_staff(session, now, mentor, match, offer, reason)
+    await _tell_staff(session, now, match, offer)
     return OfferView(offer.id, offer.status, dict(offer.summary or {}))
 
 
 async def _tell_staff(
-    session: AsyncSession,
-    now: datetime,
-    mentor: Person,
-    match: Match,
-    offer: MatchOffer,
-    reason: DeclineReason | None,
+    session: AsyncSession, now: datetime, match: Match, offer: MatchOffer
 ) -> None:
     """The coordinators (with the request's button) and the referring worker (after a yes,
     with the button to plan the first meeting) are told of an answer."""
-    accept = offer.status == OfferStatus.ACCEPTED
-    family = await session.get(Family, match.family_id)
-    assert family is not None
-    team = len(
-        (
-            await session.execute(
-                select(MatchMentor.mentor_id).where(MatchMentor.match_id == match.id)
-            )
-        ).all()
-    )
     staff = [
         *await coordinators(session, match.organisation_id),
         *[p for p in [await session.get(Person, match.worker_id)] if p is not None],
     ]
-    req_id = await session.scalar(select(MatchRequest.id).where(MatchRequest.match_id == match.id))
-    for person in staff:
-        rd = await people.reader(session, person)
-        values = {
-            "mentor": isolate(mentor.name),
-            "family": isolate(family.name),
-            "n": rd.tr.number(team),
-            "reason": rd.tr.gettext(DECLINES[reason]) if reason else "",
-        }
-        text = rd.tr.gettext(JOINED if accept else DECLINED) % values
-        buttons = None
-        if req_id is not None and person.role == Role.COORDINATOR:
-            buttons = [[(rd.tr.gettext(OPEN_BUTTON), request_open(req_id))]]
-        elif accept and person.id == match.worker_id:
-            buttons = [[(rd.tr.gettext(PLAN_FIRST), plan_first(match.id))]]
-        outbox.enqueue(
-            session,
-            now,
-            person,
-            "offer_answer",
-            text,
-            buttons=buttons,
-            ref=("match_offer", offer.id),
-        )
+    told = tuple(p.id for p in staff if outbox.deliverable(p))
+    events.record(session, now, OfferAnswered(offer.id, told))

@@ -5,14 +5,14 @@ which a mentor may still correct a log) are plain functions; the use cases below
 on every call that the acting mentor belongs to the match and that the match is active.
 
 The package, from the bottom up: `rules` (limits, parsing, checks, the values returned),
-`queries` (reads and authorisation) and `actions` (logging and correcting); the labels are in
-`bot.notifications.meetings`. Callers use the names below.
+`queries` (reads and authorisation) and `actions` (logging and correcting), beside `labels`
+(the activity and mood labels, translated when rendered). Callers use the names below.
 """
 
 from __future__ import annotations
 
-from bot.notifications.meetings import ACTIVITIES, MOOD_LABELS
 from bot.services.meetings.actions import log_meeting, update_meeting
+from bot.services.meetings.labels import ACTIVITIES, MOOD_LABELS
 from bot.services.meetings.queries import (
     active_matches,
     check_corrected_day,

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.notifications.meetings import ACTIVITIES
 from bot.services import texts
 from bot.services.dates import ascii_digits, read_day
 from bot.services.errors import Invalid
+from bot.services.meetings.labels import ACTIVITIES
 
 MAX_MINUTES = 12 * 60
 EDIT_WINDOW_DAYS = 30

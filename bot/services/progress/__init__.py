@@ -2,26 +2,24 @@
 to the referring worker in the worker's own language; and the programme's cadence of asking
 for them (one report per match per period; one reminder when a request is ignored).
 
-The package, from the bottom up: `rules` (a whole report, the cadence, quiet hours),
-`queries` (what is pending), `actions` (sending a report) and `jobs` (the scheduler's requests
-and reminders); the labels and the worker's view are in `bot.notifications.progress`. Callers
-use the names below.
+The package, from the bottom up: `rules` (the domains and the scale with their labels, a
+whole report, the cadence, quiet hours), `queries` (what is pending), `actions` (sending a
+report) and `jobs` (the scheduler's requests and reminders). What happened is recorded as
+domain events (`ReportSubmitted`, `ReportsRequested`); what people read of it, and the callback
+data of the /report buttons, are in `bot.notifications.progress`. Callers use the names below.
 """
 
 from __future__ import annotations
 
-from bot.notifications.progress import (
-    DOMAINS,
-    RATING_LABELS,
-    RATINGS,
-    RELATIONSHIP_LABELS,
-    render_for_worker,
-)
-from bot.services.progress.actions import DONE_BY_ANOTHER, submit
+from bot.services.progress.actions import submit
 from bot.services.progress.jobs import ask_for_reports, remind_batch, request_batch
 from bot.services.progress.queries import done_by_teammate, pending_for
 from bot.services.progress.rules import (
     COMMENT_MAX,
+    DOMAINS,
+    RATING_LABELS,
+    RATINGS,
+    RELATIONSHIP_LABELS,
     REMIND_AFTER,
     DoneByTeammate,
     ReportEntry,
@@ -33,7 +31,6 @@ from bot.services.progress.rules import (
 __all__ = [
     "COMMENT_MAX",
     "DOMAINS",
-    "DONE_BY_ANOTHER",
     "RATINGS",
     "RATING_LABELS",
     "RELATIONSHIP_LABELS",
@@ -46,7 +43,6 @@ __all__ = [
     "pending_for",
     "period_due",
     "remind_batch",
-    "render_for_worker",
     "request_batch",
     "submit",
     "validate",

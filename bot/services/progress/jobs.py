@@ -1,5 +1,7 @@
 """The programme's cadence of asking for reports, the scheduler's batches: one request per
-match per period to each of its mentors, and one reminder when a request is ignored."""
+match per period to each of its mentors, and one reminder when a request is ignored. Each is
+recorded as `ReportsRequested` (for the mentors the bot can reach); what the mentor reads is
+`bot.notifications.progress`."""
 
 from __future__ import annotations
 
@@ -9,13 +11,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
-from bot.i18n import isolate
-from bot.notifications.progress import MatchPick
-from bot.services import outbox, people
-from bot.services.progress.rules import REMIND_AFTER, outside_quiet_hours, period_due
+from bot.services import events, outbox
+from bot.services.progress.rules import REMIND_AFTER, period_due
+from domain.events import ReportsRequested
 from storage.models import (
-    Family,
     JobStatus,
     Match,
     MatchMentor,
@@ -36,8 +37,9 @@ def _start_of(day: date, tz: str) -> datetime:
 async def ask_for_reports(session: AsyncSession, now: datetime) -> int:
     """Everything at once, in the caller's transaction (tests and scripts): ask the mentors of
     each active match whose period has passed without a report; remind once those who have
-    not answered after `REMIND_AFTER`. Returns how many messages it queued. The scheduler
-    uses `request_batch` and `remind_batch` instead, a bounded batch per transaction."""
+    not answered after `REMIND_AFTER`. Returns how many mentors it asked or reminded (a
+    message each, once its events are dispatched). The scheduler uses `request_batch` and
+    `remind_batch` instead, a bounded batch per transaction."""
     queued, after = 0, 0
     while True:
         done, last = await request_batch(session, now, after, 500)
@@ -57,7 +59,7 @@ async def request_batch(
 ) -> tuple[int, int | None]:
     """Look at up to `scan` (default 10 × `limit`) active matches with an id above `after`,
     and ask the mentors of the first `limit` whose period has passed for a report. Returns
-    (messages queued, the match id to go on after, or None when the walk reached the end).
+    (mentors asked, the match id to go on after, or None when the walk reached the end).
     A handful of queries whatever the batch size; the matches are locked (`FOR UPDATE SKIP
     LOCKED` on PostgreSQL) before what was already asked for is read, so two processes never
     ask twice."""
@@ -74,45 +76,52 @@ async def request_batch(
     ).all()
     if not rows:
         return 0, None
-    ids = [match.id for match, _org in rows]
-    reported = dict(
-        (
-            await session.execute(
-                select(ProgressReport.match_id, func.max(ProgressReport.created_at))
-                .where(ProgressReport.match_id.in_(ids))
-                .group_by(ProgressReport.match_id)
-            )
-        ).all()
-    )
-    requested = dict(
-        (
-            await session.execute(
-                select(ReportRequest.match_id, func.max(ReportRequest.requested_at))
-                .where(ReportRequest.match_id.in_(ids))
-                .group_by(ReportRequest.match_id)
-            )
-        ).all()
-    )
-    due: list[tuple[Match, Organisation]] = []
-    for match, org in rows:
-        anchors = [
-            _start_of(match.started_on, org.timezone),
-            reported.get(match.id),
-            requested.get(match.id),
-        ]
-        anchor = max(a for a in anchors if a is not None)
-        if period_due(anchor, now, org.report_cadence_days):
-            due.append((match, org))
+    due = await _due(session, now, [(match, org) for match, org in rows])
     # The walk goes on after the last match asked for (when more were due than `limit`), else
     # after the last one looked at; it ends with the table.
     last: int | None = rows[-1][0].id if len(rows) >= scan else None
     if len(due) > limit:
         due = due[:limit]
-        last = due[-1][0].id
+        last = due[-1].id
     if not due:
         return 0, last
-    due_ids = [match.id for match, _org in due]
-    # Requests of an earlier period that were never answered are superseded.
+    return await _ask_mentors(session, now, due), last
+
+
+async def _due(
+    session: AsyncSession, now: datetime, rows: list[tuple[Match, Organisation]]
+) -> list[Match]:
+    """The matches whose period has passed since the latest of their start, their last
+    report and their last request."""
+    ids = [match.id for match, _org in rows]
+    reported = await _latest(session, ProgressReport.match_id, ProgressReport.created_at, ids)
+    requested = await _latest(session, ReportRequest.match_id, ReportRequest.requested_at, ids)
+    due: list[Match] = []
+    for match, org in rows:
+        moments = (reported.get(match.id), requested.get(match.id))
+        anchor = max([_start_of(match.started_on, org.timezone), *filter(None, moments)])
+        if period_due(anchor, now, org.report_cadence_days):
+            due.append(match)
+    return due
+
+
+async def _latest(
+    session: AsyncSession,
+    match_id: InstrumentedAttribute[int],
+    moment: InstrumentedAttribute[datetime],
+    ids: list[int],
+) -> dict[int, datetime]:
+    """The latest `moment` (a report's or a request's) of each of these matches."""
+    found = await session.execute(
+        select(match_id, func.max(moment)).where(match_id.in_(ids)).group_by(match_id)
+    )
+    return {match: latest for match, latest in found}
+
+
+async def _ask_mentors(session: AsyncSession, now: datetime, due: list[Match]) -> int:
+    """A new request to each active mentor of these matches, superseding the requests of an
+    earlier period that were never answered. Returns how many mentors were asked."""
+    due_ids = [match.id for match in due]
     await session.execute(
         update(ReportRequest)
         .where(ReportRequest.match_id.in_(due_ids), ReportRequest.status == JobStatus.PENDING)
@@ -129,16 +138,8 @@ async def request_batch(
         )
     ).all():
         mentors[match_id].append(mentor)
-    families = {
-        family.id: family
-        for family in (
-            await session.execute(
-                select(Family).where(Family.id.in_([match.family_id for match, _org in due]))
-            )
-        ).scalars()
-    }
-    asked: list[tuple[Person, Match, Organisation, ReportRequest]] = []
-    for match, org in due:
+    asked: list[tuple[Person, ReportRequest]] = []
+    for match in due:
         for mentor in mentors.get(match.id, []):
             request = ReportRequest(
                 match_id=match.id,
@@ -148,24 +149,14 @@ async def request_batch(
                 status=JobStatus.PENDING,
             )
             session.add(request)
-            asked.append((mentor, match, org, request))
+            asked.append((mentor, request))
     await session.flush()
-    queued = 0
-    for mentor, match, org, request in asked:
-        rd = (
-            people.Reader(mentor, org)
-            if mentor.organisation_id == org.id
-            else await people.reader(session, mentor)
-        )
-        family = families.get(match.family_id)
-        team = [m.name for m in mentors.get(match.id, []) if m.id != mentor.id]
-        queued += _ask(session, now, rd, family.name if family else "", match, request, False, team)
-    return queued, last
+    return _record(session, now, asked, reminder=False)
 
 
 async def remind_batch(session: AsyncSession, now: datetime, limit: int) -> tuple[int, bool]:
     """Remind, once, up to `limit` mentors who have not answered a request after
-    `REMIND_AFTER`. Returns (messages queued, whether more may be due)."""
+    `REMIND_AFTER`. Returns (mentors reminded, whether more may be due)."""
     query = (
         select(ReportRequest)
         .where(
@@ -177,8 +168,8 @@ async def remind_batch(session: AsyncSession, now: datetime, limit: int) -> tupl
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    queued = 0
     requests = list((await session.execute(query)).scalars())
+    reminding: list[tuple[Person, ReportRequest]] = []
     for request in requests:
         request.remind_at = None  # once only
         mentor = await session.get(Person, request.mentor_id)
@@ -186,76 +177,20 @@ async def remind_batch(session: AsyncSession, now: datetime, limit: int) -> tupl
         if mentor is None or match is None or match.status != MatchStatus.ACTIVE:
             request.status = JobStatus.CANCELLED
             continue
-        family = await session.get(Family, match.family_id)
-        rd = await people.reader(session, mentor)
-        team = await _teammates(session, match.id, mentor.id)
-        queued += _ask(session, now, rd, family.name if family else "", match, request, True, team)
-    return queued, len(requests) >= limit
+        reminding.append((mentor, request))
+    return _record(session, now, reminding, reminder=True), len(requests) >= limit
 
 
-async def _teammates(session: AsyncSession, match_id: int, mentor_id: int) -> list[str]:
-    found = await session.execute(
-        select(Person.name)
-        .join(MatchMentor, MatchMentor.mentor_id == Person.id)
-        .where(MatchMentor.match_id == match_id, Person.active, Person.id != mentor_id)
-        .order_by(Person.id)
-    )
-    return list(found.scalars())
-
-
-def _ask(
+def _record(
     session: AsyncSession,
     now: datetime,
-    rd: people.Reader,
-    family_name: str,
-    match: Match,
-    request: ReportRequest,
+    asked: list[tuple[Person, ReportRequest]],
+    *,
     reminder: bool,
-    team: list[str] | None = None,
 ) -> int:
-    mentor = rd.person
-    if not mentor.active:
-        return 0
-    name = isolate(family_name)
-    _ = rd.tr.gettext
-    if team:
-        # One report for the family, whoever of the team sends it.
-        values = {"family": name, "others": rd.tr.join([isolate(n) for n in team])}
-        if reminder:
-            text = (
-                _(
-                    "A reminder: the programme is waiting for the team's progress report on the "
-                    "%(family)s family. %(others)s can send it too; one of you is enough."
-                )
-                % values
-            )
-        else:
-            text = (
-                _(
-                    "It is time for a progress report on the %(family)s family: one report for "
-                    "the team. %(others)s can send it too; one of you is enough."
-                )
-                % values
-            )
-    elif reminder:
-        text = _(
-            "A reminder: the programme is waiting for your progress report on the %(family)s "
-            "family. It takes a few minutes."
-        ) % {"family": name}
-    else:
-        text = _(
-            "It is time for a progress report on the %(family)s family. "
-            "It takes a few minutes, with buttons."
-        ) % {"family": name}
-    sent = outbox.enqueue(
-        session,
-        now,
-        mentor,
-        "report_reminder" if reminder else "report_request",
-        text,
-        buttons=[[(_("Report now"), MatchPick(match.id).pack())]],
-        ref=("report_request", request.id),
-        dedupe_key=f"report_request:{request.id}:{int(reminder)}",
-        not_before=outside_quiet_hours(now, rd.tz, mentor.quiet_start, mentor.quiet_end),
-    )
-    return 1 if sent is not None else 0
+    """The requests (or their reminders) recorded for the mentors the bot can reach; how
+    many."""
+    told = tuple(request.id for mentor, request in asked if outbox.deliverable(mentor))
+    if told:
+        events.record(session, now, ReportsRequested(told, reminder))
+    return len(told)

@@ -1,6 +1,6 @@
-"""The rules of progress reports, pure functions: a report is whole and its marks on the
-scale; a new one is due once a period has passed; a request waits for the mentor's quiet hours
-to end."""
+"""The rules of progress reports, pure functions: the domains a report rates and its scale
+(with the labels people read them by, `N_`); a report is whole and its marks on the scale; a
+new one is due once a period has passed; a request waits for the mentor's quiet hours to end."""
 
 from __future__ import annotations
 
@@ -9,9 +9,45 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.notifications.progress import DOMAINS, RATINGS
+from bot.i18n import NP_
 from bot.services import texts
 from bot.services.errors import Invalid
+
+DOMAINS: dict[str, str] = {
+    # Translators: an area a progress report rates: learning the country's language (not the app's language setting).
+    "language": NP_("progress domain", "Language"),
+    # Translators: an area a progress report rates: the people the mentee knows and can turn to, not social media.
+    "social": NP_("progress domain", "Social network"),
+    # Translators: an area a progress report rates.
+    "autonomy": NP_("progress domain", "Autonomy with paperwork and services"),
+    # Translators: an area a progress report rates.
+    "work": NP_("progress domain", "Work or training"),
+    # Translators: an area a progress report rates: having a stable home.
+    "housing": NP_("progress domain", "Housing"),
+    # Translators: an area a progress report rates: how the mentee feels, health of mind and body.
+    "wellbeing": NP_("progress domain", "Wellbeing"),
+}
+RATINGS = (1, 2, 3, 4)
+RATING_LABELS: dict[int, str] = {
+    # Translators: a mark from 1 to 4 on a button; 1, the lowest.
+    1: NP_("progress rating", "Needs a lot of support"),
+    # Translators: a mark from 1 to 4 on a button; 2.
+    2: NP_("progress rating", "Some progress"),
+    # Translators: a mark from 1 to 4 on a button; 3.
+    3: NP_("progress rating", "Good progress"),
+    # Translators: a mark from 1 to 4 on a button; 4, the highest.
+    4: NP_("progress rating", "Doing well"),
+}
+RELATIONSHIP_LABELS: dict[int, str] = {
+    # Translators: how the mentor-mentee relationship is going, 1 of 4.
+    1: NP_("relationship rating", "Difficult"),
+    # Translators: how the mentor-mentee relationship is going, 2 of 4.
+    2: NP_("relationship rating", "Could be better"),
+    # Translators: how the mentor-mentee relationship is going, 3 of 4 (an adjective about the relationship).
+    3: NP_("relationship rating", "Good"),
+    # Translators: how the mentor-mentee relationship is going, 4 of 4.
+    4: NP_("relationship rating", "Very good"),
+}
 
 REMIND_AFTER = timedelta(days=7)
 COMMENT_MAX = 1000  # UTF-16 units, as Telegram counts them

@@ -10,43 +10,40 @@ keeps ids only). Each copy comes after a line, in the reader's language, saying 
 in which language. The sender is told what became of their message: who has it, who could
 not be reached (and how to reach them instead), or that it was not sent.
 
+The service decides who gets what and when, and records it as a domain event (`RelaySent`,
+`RelayAnswered`, `RelayedToFamily`); the header lines, the copies, the phrases and the Reply
+button each reader gets are `bot.notifications.relay`'s.
+
 | module | holds |
 |---|---|
-| `rules` | buttons and their callback data, kinds, statuses, texts, the values returned |
+| `rules` | the callback data of the buttons, kinds, statuses, the values returned |
 | `queries` | who a message reaches and who may act on it |
-| `copies` | the header and the copy queued for one reader; the tally of who has it |
+| `copies` | when a message reaches one reader (quiet hours); the tally of who has it |
 | `offers` | a mentee's message offered, sent on or declined |
 | `answers` | an answer back to the mentee |
 | `family` | a mentor's phrase or message to the family |
 """
 
 from bot.services.relay.answers import answer, start_answer
-from bot.services.relay.copies import quiet_end
+from bot.services.relay.copies import quiet_end, reach
 from bot.services.relay.family import to_family
 from bot.services.relay.offers import decline, offer, send
 from bot.services.relay.queries import family_choice, mentor_families
 from bot.services.relay.rules import (
     ACTIONS,
     ANSWER,
-    ANSWER_HEADER,
-    CO_ANSWERED,
     DECLINED,
     DONT_SEND,
     FAMILY,
     FREE,
-    HEADER,
-    HEADER_OFFICE,
-    HEADER_SHARED,
     KINDS,
     MENTORS,
     OFFERED,
     OFFICE,
     PHRASE,
-    PHRASE_HEADER,
-    PHRASES,
+    PHRASE_COUNT,
     PREFIX,
     REF,
-    REPLY_LABEL,
     SEND_MENTORS,
     SEND_OFFICE,
     SENDER,
@@ -64,25 +61,18 @@ from bot.services.relay.rules import (
 __all__ = [
     "ACTIONS",
     "ANSWER",
-    "ANSWER_HEADER",
-    "CO_ANSWERED",
     "DECLINED",
     "DONT_SEND",
     "FAMILY",
     "FREE",
-    "HEADER",
-    "HEADER_OFFICE",
-    "HEADER_SHARED",
     "KINDS",
     "MENTORS",
     "OFFERED",
     "OFFICE",
     "PHRASE",
-    "PHRASES",
-    "PHRASE_HEADER",
+    "PHRASE_COUNT",
     "PREFIX",
     "REF",
-    "REPLY_LABEL",
     "SENDER",
     "SEND_MENTORS",
     "SEND_OFFICE",
@@ -101,6 +91,7 @@ __all__ = [
     "mentor_families",
     "offer",
     "quiet_end",
+    "reach",
     "send",
     "start_answer",
     "to_family",

@@ -7,22 +7,12 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import isolate
-from bot.services import actors, audit, outbox, people
+from bot.services import actors, audit, events, outbox, people
 from bot.services.errors import Invalid
-from bot.services.relay.copies import copy, quiet_end
+from bot.services.relay.copies import reach
 from bot.services.relay.queries import answerable, match_mentors, phone_of
-from bot.services.relay.rules import (
-    ANSWER_HEADER,
-    CO_ANSWERED,
-    KINDS,
-    MENTORS,
-    REF,
-    SENDER,
-    SENT,
-    Answered,
-    Answering,
-)
+from bot.services.relay.rules import KINDS, MENTORS, REF, SENDER, SENT, Answered, Answering
+from domain.events import RelayAnswered
 from domain.values import Actor
 from storage.models import Relay
 
@@ -66,28 +56,16 @@ async def answer(
     )
     session.add(relay)
     await session.flush()
-    tr = (await people.reader(session, mentee)).tr
-    header = tr.gettext(ANSWER_HEADER) % {
-        "name": isolate(staff.name),
-        "language": tr.language(locale),
-    }
-    at = await copy(session, now, relay, staff, mentee, header, None)
+    at = await reach(session, now, mentee)
     reached = at is not None
+    mentors: list[int] = []
     if original.audience == MENTORS and original.match_id is not None:
-        for other in await match_mentors(session, original.match_id):
-            if other.id == staff.id:
-                continue
-            otr = (await people.reader(session, other)).tr
-            outbox.enqueue(
-                session,
-                now,
-                other,
-                "relay_answered",
-                otr.gettext(CO_ANSWERED)
-                % {"mentor": isolate(staff.name), "name": isolate(mentee.name)},
-                ref=(REF, relay.id),
-                not_before=await quiet_end(session, now, other),
-            )
+        mentors = [
+            other.id
+            for other in await match_mentors(session, original.match_id)
+            if other.id != staff.id and outbox.deliverable(other)
+        ]
+    events.record(session, now, RelayAnswered(relay.id, reached, tuple(mentors)))
     audit.record(
         session,
         now,

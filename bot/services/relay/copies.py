@@ -1,5 +1,6 @@
-"""A relayed message on its way: the header line and the copy queued for one reader, out of
-their quiet hours, and the tally of who has it, who will later and who could not be reached."""
+"""A relayed message on its way: when it can reach one reader (out of their quiet hours, or
+not at all), and the tally of who has it, who will later and who could not be reached. The
+header line and the copy each reader gets are queued by `bot.notifications.relay`."""
 
 from __future__ import annotations
 
@@ -11,8 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import outbox, people
 from bot.services.appointments import reminders
 from bot.services.relay.queries import phone_of
-from bot.services.relay.rules import ANSWER, REF, data
-from storage.models import Person, Relay
+from storage.models import Person
 
 
 async def quiet_end(session: AsyncSession, now: datetime, person: Person) -> datetime:
@@ -21,38 +21,12 @@ async def quiet_end(session: AsyncSession, now: datetime, person: Person) -> dat
     return reminders.after_quiet_hours(now, tz, person.quiet_start, person.quiet_end) or now
 
 
-async def copy(
-    session: AsyncSession,
-    now: datetime,
-    relay: Relay,
-    sender: Person,
-    recipient: Person,
-    header: str,
-    reply_label: str | None,
-) -> datetime | None:
-    """The header line, then the copy (with a Reply button when `reply_label`), out of the
-    recipient's quiet hours (a relay is never urgent: the help lines are). Returns when it
-    goes (None: the recipient cannot be reached)."""
-    at = await quiet_end(session, now, recipient)
-    first = outbox.enqueue(
-        session, now, recipient, "relay", header, ref=(REF, relay.id), origin=sender, not_before=at
-    )
-    if first is None:
+async def reach(session: AsyncSession, now: datetime, recipient: Person) -> datetime | None:
+    """When a relayed message goes to `recipient`: out of their quiet hours (a relay is never
+    urgent: the help lines are). None: the bot cannot reach them."""
+    if not outbox.deliverable(recipient):
         return None
-    buttons = [[(reply_label, data(ANSWER, relay.id))]] if reply_label else None
-    outbox.enqueue(
-        session,
-        now,
-        recipient,
-        "relay",
-        "",
-        buttons=buttons,
-        ref=(REF, relay.id),
-        origin=sender,
-        copy_of=(relay.chat_id, relay.message_id),
-        not_before=at,
-    )
-    return at
+    return await quiet_end(session, now, recipient)
 
 
 @dataclass
@@ -64,6 +38,7 @@ class Tally:
     reached: list[str] = field(default_factory=list)
     unreached: list[tuple[str, str | None]] = field(default_factory=list)
     later: list[tuple[str, datetime]] = field(default_factory=list)
+    told: list[int] = field(default_factory=list)  # the ids of those reached
 
     def add(self, person: Person, at: datetime | None, *, phone: bool) -> None:
         """`at`: when the message goes (None: not at all); `phone`: give the person's number
@@ -72,5 +47,6 @@ class Tally:
             self.unreached.append((person.name, phone_of(person) if phone else None))
             return
         self.reached.append(person.name)
+        self.told.append(person.id)
         if at > self.now:
             self.later.append((person.name, at))

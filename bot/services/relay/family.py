@@ -1,5 +1,6 @@
 """A mentor writes to the family: a ready-made phrase, sent in each member's own language, or
-their own message, copied as written after a line naming its language."""
+their own message, copied as written after a line naming its language (both queued by
+`bot.notifications.relay`, on the `RelayedToFamily` event)."""
 
 from __future__ import annotations
 
@@ -7,20 +8,12 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import isolate
-from bot.services import actors, audit, outbox, people
+from bot.services import actors, audit, events, people
 from bot.services.errors import Invalid, NotFound
-from bot.services.relay.copies import Tally, copy, quiet_end
+from bot.services.relay.copies import Tally, reach
 from bot.services.relay.queries import family_members, mentor_match
-from bot.services.relay.rules import (
-    FAMILY,
-    HEADER,
-    KINDS,
-    PHRASE_HEADER,
-    PHRASES,
-    SENT,
-    FamilyDelivery,
-)
+from bot.services.relay.rules import FAMILY, KINDS, PHRASE_COUNT, SENT, FamilyDelivery
+from domain.events import RelayedToFamily
 from domain.values import Actor
 from storage.models import Person, Relay
 
@@ -51,35 +44,6 @@ async def _own_message(
     return relay
 
 
-async def _to_member(
-    session: AsyncSession,
-    now: datetime,
-    mentor: Person,
-    member: Person,
-    relay: Relay | None,
-    phrase: int | None,
-) -> datetime | None:
-    """Queue the message for one member; returns when it goes (None: not reachable)."""
-    rd = await people.reader(session, member)
-    if relay is not None:
-        header = rd.tr.gettext(HEADER) % {
-            "name": isolate(mentor.name),
-            "language": rd.tr.language(relay.locale),
-        }
-        return await copy(session, now, relay, mentor, member, header, None)
-    assert phrase is not None
-    text = (
-        rd.tr.gettext(PHRASE_HEADER) % {"name": isolate(mentor.name)}
-        + "\n"
-        + rd.tr.gettext(PHRASES[phrase])
-    )
-    when = await quiet_end(session, now, member)
-    sent = outbox.enqueue(
-        session, now, member, "relay_phrase", text, origin=mentor, not_before=when
-    )
-    return when if sent is not None else None
-
-
 async def to_family(
     session: AsyncSession,
     now: datetime,
@@ -95,7 +59,7 @@ async def to_family(
     member's quiet hours."""
     mentor = await actors.row(session, mentor)
     choice = await mentor_match(session, mentor, match_id)
-    if phrase is not None and not 0 <= phrase < len(PHRASES):
+    if phrase is not None and not 0 <= phrase < PHRASE_COUNT:
         raise NotFound("no such phrase")
     if message is not None and message[2] not in KINDS:
         raise Invalid("relay_kind")
@@ -104,8 +68,18 @@ async def to_family(
     )
     tally = Tally(now)
     for member in await family_members(session, match_id):
-        at = await _to_member(session, now, mentor, member, relay, phrase)
-        tally.add(member, at, phone=True)
+        tally.add(member, await reach(session, now, member), phone=True)
+    events.record(
+        session,
+        now,
+        RelayedToFamily(
+            match_id,
+            mentor.id,
+            tuple(tally.told),
+            relay_id=relay.id if relay is not None else None,
+            phrase=phrase if relay is None else None,
+        ),
+    )
     audit.record(
         session,
         now,

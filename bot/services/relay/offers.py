@@ -7,8 +7,9 @@ to the mentee.
 Relayed messages are copied (`copyMessage`, see `bot.delivery`), never forwarded: nobody
 sees anybody's Telegram account or number, and the content is not stored here (a `Relay` row
 keeps ids only). Each copy comes after a line, in the reader's language, saying who wrote and
-in which language. The sender is told what became of their message: who has it, who could
-not be reached (and how to reach them instead), or that it was not sent.
+in which language (`bot.notifications.relay`, on the `RelaySent` event). The sender is told
+what became of their message: who has it, who could not be reached (and how to reach them
+instead), or that it was not sent.
 """
 
 from __future__ import annotations
@@ -17,28 +18,23 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator, isolate
-from bot.services import actors, audit, people
+from bot.services import actors, audit, events, people
 from bot.services.errors import Invalid
-from bot.services.relay.copies import Tally, copy
+from bot.services.relay.copies import Tally, reach
 from bot.services.relay.queries import family_match, match_mentors, match_worker, own_offer
 from bot.services.relay.rules import (
     DECLINED,
-    HEADER,
-    HEADER_OFFICE,
-    HEADER_SHARED,
     KINDS,
     MENTORS,
     OFFERED,
-    OFFICE,
     REF,
-    REPLY_LABEL,
     SENT,
     Delivery,
     Offer,
 )
+from domain.events import RelaySent
 from domain.values import Actor
-from storage.models import Family, Match, MatchStatus, Person, Relay
+from storage.models import Match, MatchStatus, Person, Relay
 
 
 async def offer(
@@ -92,36 +88,6 @@ async def _recipients(session: AsyncSession, relay: Relay, audience: str) -> lis
     return [worker] if worker is not None else []
 
 
-async def _family_name(session: AsyncSession, mentee: Person, audience: str) -> str:
-    """The mentee's family name, named in a message to the office."""
-    if audience != OFFICE or mentee.family_id is None:
-        return ""
-    family = await session.get(Family, mentee.family_id)
-    return family.name if family is not None else ""
-
-
-def _header(
-    tr: Translator,
-    audience: str,
-    mentee: Person,
-    others: list[str],
-    language_code: str,
-    family_name: str,
-) -> str:
-    """The line in front of the copy, in the recipient's language."""
-    values = {
-        "name": isolate(mentee.name),
-        "language": tr.language(language_code),
-        "others": tr.join([isolate(o) for o in others]),
-        "family": isolate(family_name),
-    }
-    if audience == OFFICE:
-        return tr.gettext(HEADER_OFFICE) % values
-    if others:
-        return tr.gettext(HEADER_SHARED) % values
-    return tr.gettext(HEADER) % values
-
-
 async def send(
     session: AsyncSession, now: datetime, mentee: Actor, relay_id: int, audience: str
 ) -> Delivery:
@@ -132,16 +98,13 @@ async def send(
     if relay.status != OFFERED:
         return Delivery([], already=relay.status)
     recipients = await _recipients(session, relay, audience)
-    family_name = await _family_name(session, mentee, audience)
     tally = Tally(now)
     for recipient in recipients:
-        tr = (await people.reader(session, recipient)).tr
-        others = [p.name for p in recipients if p.id != recipient.id]
-        header = _header(tr, audience, mentee, others, relay.locale, family_name)
-        label = tr.gettext(REPLY_LABEL) % {"name": mentee.name}
-        at = await copy(session, now, relay, mentee, recipient, header, label)
-        tally.add(recipient, at, phone=recipient.share_phone)
+        tally.add(recipient, await reach(session, now, recipient), phone=recipient.share_phone)
     relay.status, relay.audience, relay.decided_at = SENT, audience, now
+    events.record(
+        session, now, RelaySent(relay.id, tuple(p.id for p in recipients), tuple(tally.told))
+    )
     audit.record(
         session,
         now,

@@ -1,13 +1,11 @@
-"""The relay's rules and values: its buttons, what can be passed on, the statuses of an
-offer, the header lines in front of a copy, the ready-made phrases, and what each step
-returns."""
+"""The relay's rules and values: the callback data of its buttons, what can be passed on, the
+statuses of an offer, how many ready-made phrases there are, and what each step returns. What
+people read (the header lines in front of a copy, the phrases) is `bot.notifications.relay`'s."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-
-from bot.i18n import N_
 
 REF = "relay"
 PREFIX = "rl"
@@ -24,13 +22,6 @@ KINDS = ("text", "voice", "photo", "document", "location", "video", "audio", "vi
 
 OFFERED, SENT, DECLINED = "offered", "sent", "declined"
 MENTORS, OFFICE, SENDER = "mentors", "office", "sender"
-
-HEADER = N_("Message from %(name)s, in %(language)s:")
-HEADER_SHARED = N_("Message from %(name)s to you and %(others)s, in %(language)s:")
-HEADER_OFFICE = N_("Message from %(name)s (%(family)s family) to the office, in %(language)s:")
-ANSWER_HEADER = N_("Answer from %(name)s, in %(language)s:")
-REPLY_LABEL = N_("Reply to %(name)s")
-CO_ANSWERED = N_("%(mentor)s answered %(name)s's message.")
 
 
 def data(action: str, relay_id: int) -> str:
@@ -73,18 +64,9 @@ class Answered:
 
 FAMILY = "family"  # audience of a mentor's message to the family
 
-# Ready-made phrases a mentor may send to the family: each member reads it in their own
-# language. Short, plain, one idea each.
-PHRASES: tuple[str, ...] = (
-    N_("I am running about 10 minutes late. Sorry!"),
-    N_("I am on my way."),
-    N_("How are you? I am thinking of you."),
-    N_("Please bring your papers to our next meeting."),
-    N_("Can you send me a photo of the letter?"),
-    N_("I will phone you today."),
-    N_("Thank you for today. See you soon!"),
-)
-PHRASE_HEADER = N_("Message from %(name)s:")
+# Ready-made phrases a mentor may send to the family, by number (rl:p:<number>); each member
+# reads it in their own language (the texts: `bot.notifications.relay.PHRASES`).
+PHRASE_COUNT = 7
 
 
 @dataclass(frozen=True)

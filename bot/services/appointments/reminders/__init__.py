@@ -1,9 +1,10 @@
 """Reminders before an appointment, and the no-answer alert to its mentors: written when an
 appointment is planned or moved, withdrawn when it moves or is cancelled.
 
-They live in the database (`Reminder` rows). The scheduler's due job (`jobs.send_due`) turns
-the rows that are due into outbox messages, in the same transaction that marks them done, so a
-crash or a restart loses none and sends none twice.
+They live in the database (`Reminder` rows). The scheduler's due job (`jobs.send_batch`)
+records the rows that are due as one `RemindersDue` event per batch, rendered and queued in
+the outbox by `bot.notifications.appointments.reminders` in the same transaction that marks
+them done, so a crash or a restart loses none and sends none twice.
 
 Quiet hours are per person, in that person's timezone (`quiet_hours`): a reminder that would
 fall inside them is moved to the end of the quiet window (the next morning) if that is still
@@ -23,6 +24,7 @@ settings are checked against this rule (`admin.check_alert_timing`).
 
 from __future__ import annotations
 
+from bot.services.appointments.reminders.batch import Batch, batch_of
 from bot.services.appointments.reminders.jobs import send_batch, send_due
 from bot.services.appointments.reminders.quiet_hours import (
     DEFAULT_QUIET_END,
@@ -69,8 +71,10 @@ __all__ = [
     "QUIET",
     "SUPERSEDED",
     "UNREACHABLE",
+    "Batch",
     "after_quiet_hours",
     "awake_between",
+    "batch_of",
     "out_of_quiet_hours",
     "parse_hhmm",
     "quiet_window",

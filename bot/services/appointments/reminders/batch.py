@@ -1,11 +1,13 @@
-"""What rendering a batch of due reminders needs, loaded with a handful of queries whatever
-the batch size, and the claim of the reminders due."""
+"""What deciding and rendering a batch of due reminders needs, loaded with a handful of
+queries whatever the batch size (`load_batch`: the due job decides with it, and
+`bot.notifications.appointments.reminders` renders with it), and the claim of the reminders
+due."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import load_only
 
-from bot.notifications.appointments import AppointmentView, Attendee
+from bot.services.appointments.views import AppointmentView, Attendee
 from storage.models import (
     Answer,
     Appointment,
@@ -33,8 +35,8 @@ from storage.models import (
 
 
 @dataclass
-class _Batch:
-    """What rendering a batch of due reminders needs, loaded with a handful of queries."""
+class Batch:
+    """What a batch of due reminders needs, loaded with a handful of queries."""
 
     appointments: dict[int, Appointment]
     matches: dict[int, Match]
@@ -44,7 +46,6 @@ class _Batch:
     mentors: dict[int, list[Person]]  # match id -> its mentors, by id
     members: dict[int, list[Person]]  # family id -> members who use the bot
     answers: dict[int, dict[int, Answer]]  # appointment id -> person id -> answer
-    cards: dict[tuple[Any, ...], tuple[str, Any]] = field(default_factory=dict)
 
     def view(self, appointment: Appointment) -> AppointmentView:
         match = self.matches[appointment.match_id]
@@ -92,7 +93,34 @@ _MATCH_COLUMNS = load_only(Match.organisation_id, Match.family_id, Match.status)
 _FAMILY_COLUMNS = load_only(Family.name)
 
 
-async def _load(session: AsyncSession, rows: Sequence[Reminder]) -> _Batch:
+# The batch the due job loaded last in a transaction, kept on its session for the rendering of
+# the reminders it sends (`batch_of`): loaded once per batch, not once to decide and again to
+# render. Nothing in between changes what it holds: the same transaction only marks reminders.
+_LOADED = "appointments.reminders.batch"
+
+
+async def batch_of(session: AsyncSession, ids: Sequence[int]) -> tuple[list[Any], Batch]:
+    """The reminders `ids` (id, appointment, person and kind; in that order) and what rendering
+    them needs: what the due job loaded in this transaction when it holds them all, else
+    loaded anew."""
+    kept = session.info.pop(_LOADED, None)
+    if kept is not None and all(i in kept[0] for i in ids):
+        return [kept[0][i] for i in ids], kept[1]
+    found = {
+        row.id: row
+        for row in (
+            await session.execute(
+                select(
+                    Reminder.id, Reminder.appointment_id, Reminder.person_id, Reminder.kind
+                ).where(Reminder.id.in_(_in(ids)))
+            )
+        ).all()
+    }
+    rows = [found[i] for i in ids]
+    return rows, await load_batch(session, rows, keep=False)
+
+
+async def load_batch(session: AsyncSession, rows: Sequence[Any], keep: bool = True) -> Batch:
     """Four queries whatever the batch size: appointments with their match, family and
     organisation; the mentors; the family members who use the bot; the answers."""
     appointments: dict[int, Appointment] = {}
@@ -157,7 +185,10 @@ async def _load(session: AsyncSession, rows: Sequence[Reminder]) -> _Batch:
     )
     for answer in answer_rows.scalars():
         answers[answer.appointment_id][answer.person_id] = answer.answer
-    return _Batch(appointments, matches, orgs, families, known, mentors, members, answers)
+    batch = Batch(appointments, matches, orgs, families, known, mentors, members, answers)
+    if keep:
+        session.info[_LOADED] = ({r.id: r for r in rows}, batch)
+    return batch
 
 
 async def _claim(session: AsyncSession, now: datetime, limit: int) -> list[Any]:

@@ -1,6 +1,7 @@
-"""The scheduler's due job: the reminders due at `now`, rendered in each recipient's language
-and timezone and queued in the outbox, and marked done (or skipped, with the reason) in the
-same transaction."""
+"""The scheduler's due job: the reminders due at `now`, marked done (or skipped, with the
+reason) and recorded as one `RemindersDue` event per batch, which
+`bot.notifications.appointments.reminders` renders in each recipient's language and timezone
+and queues in the outbox, in the same transaction."""
 
 from __future__ import annotations
 
@@ -12,14 +13,8 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.notifications.appointments import (
-    AppointmentView,
-    answer_buttons,
-    mentee_card,
-    no_answer_notice,
-)
-from bot.services import outbox, people
-from bot.services.appointments.reminders.batch import _Batch, _claim, _load
+from bot.services import events, outbox, people
+from bot.services.appointments.reminders.batch import Batch, _claim, load_batch
 from bot.services.appointments.reminders.quiet_hours import out_of_quiet_hours
 from bot.services.appointments.reminders.writing import (
     ANSWERED,
@@ -31,11 +26,10 @@ from bot.services.appointments.reminders.writing import (
     SUPERSEDED,
     UNREACHABLE,
 )
+from domain.events import RemindersDue
 from storage.models import (
     AppointmentStatus,
     JobStatus,
-    Match,
-    Organisation,
     Reminder,
     ReminderKind,
 )
@@ -81,8 +75,9 @@ async def send_due(session: AsyncSession, now: datetime) -> int:
 
 
 async def send_batch(session: AsyncSession, now: datetime, limit: int) -> tuple[int, bool]:
-    """Render and queue up to `limit` reminders due at `now`, each in its recipient's language
-    and timezone, and mark them done in the same transaction. A reminder whose time passed
+    """Up to `limit` reminders due at `now`: those to send recorded (`RemindersDue`, rendered
+    and queued in each recipient's language and timezone when the batch is dispatched), and
+    all marked done, skipped or deferred in the same transaction. A reminder whose time passed
     while the bot was down (or the clock jumped) is still sent if its appointment is ahead,
     and skipped (with the reason) otherwise. Returns (reminders handled, whether more may be
     due)."""
@@ -91,13 +86,15 @@ async def send_batch(session: AsyncSession, now: datetime, limit: int) -> tuple[
     rows = rows[:limit]
     if not rows:
         return 0, False
-    batch = await _load(session, rows)
+    batch = await load_batch(session, rows)
     latest = _latest_per_recipient(rows)
     outcomes: Outcomes = {}
-    queue = outbox.Bulk(now)
+    sent: list[int] = []
     for reminder in rows:
-        _handle(queue, batch, reminder, now, latest, outcomes)
-    await queue.flush(session)
+        if _handle(batch, reminder, now, latest, outcomes):
+            sent.append(reminder.id)
+    if sent:
+        events.record(session, now, RemindersDue(tuple(sent)))
     await _record(session, outcomes, now)
     return len(rows), more
 
@@ -116,94 +113,63 @@ def _latest_per_recipient(rows: Sequence[Reminder]) -> dict[tuple[int, int], int
 
 
 def _handle(
-    queue: outbox.Bulk,
-    batch: _Batch,
+    batch: Batch,
     reminder: Reminder,
     now: datetime,
     latest: dict[tuple[int, int], int],
     outcomes: Outcomes,
-) -> None:
+) -> bool:
+    """The reminder's outcome; True when it is to be sent now."""
     appointment = batch.appointments[reminder.appointment_id]
     if appointment.status != AppointmentStatus.PLANNED:
         _finish(outcomes, reminder, JobStatus.SKIPPED, CANCELLED)
-        return
+        return False
     if appointment.starts_at <= now:
         _finish(outcomes, reminder, JobStatus.SKIPPED, PASSED)
         log.info("reminder %s skipped: its appointment already passed", reminder.id)
-        return
-    view = batch.view(appointment)
+        return False
     match = batch.matches[appointment.match_id]
-    org = batch.orgs[match.organisation_id]
     if reminder.kind == ReminderKind.NO_ANSWER:
-        _no_answer(queue, batch, reminder, view, match, org, outcomes)
-        return
+        return _no_answer(batch, reminder, match.id, outcomes)
     if latest.get((reminder.appointment_id, reminder.person_id)) != reminder.id:
         _finish(outcomes, reminder, JobStatus.SKIPPED, SUPERSEDED)
-        return
+        return False
     person = batch.people.get(reminder.person_id)
     if person is None or person.family_id != match.family_id:
         _finish(outcomes, reminder, JobStatus.SKIPPED, UNREACHABLE)
-        return
-    reader = people.Reader(person, org)
+        return False
+    org = batch.orgs[match.organisation_id]
     # Late after downtime, or the person's quiet hours or timezone changed since it was
     # written: never into the night if it can wait for the morning.
     deferred = out_of_quiet_hours(
-        now, appointment.starts_at, reader.tz, person.quiet_start, person.quiet_end
+        now,
+        appointment.starts_at,
+        people.timezone_of(person, org),
+        person.quiet_start,
+        person.quiet_end,
     )
     if deferred is None:
         _finish(outcomes, reminder, JobStatus.SKIPPED, QUIET)
-        return
+        return False
     if deferred > now:
         outcomes.setdefault(("deferred", deferred), []).append(reminder.id)
-        return
-    answer = view.answer_of(person.id)
-    # Rendered once per language, zone and answer (a family's members share a card).
-    key = (reader.tr, reader.tz, appointment.id, answer)
-    rendered = batch.cards.get(key)
-    if rendered is None:
-        rendered = batch.cards[key] = (
-            mentee_card(reader.tr, reader.tz, view, "reminder", answer),
-            answer_buttons(reader.tr, view, answer),
-        )
-    queued = queue.add(
-        person,
-        "reminder",
-        rendered[0],
-        buttons=rendered[1],
-        ref=("appointment", appointment.id),
-        dedupe_key=f"reminder:{reminder.id}",
-    )
-    if not queued:
+        return False
+    if not outbox.deliverable(person):
         _finish(outcomes, reminder, JobStatus.SKIPPED, UNREACHABLE)
-        return
+        return False
     late = now - reminder.due_at > timedelta(minutes=15)
     _finish(outcomes, reminder, JobStatus.DONE, "sent late" if late else None)
+    return True
 
 
-def _no_answer(
-    queue: outbox.Bulk,
-    batch: _Batch,
-    reminder: Reminder,
-    view: AppointmentView,
-    match: Match,
-    org: Organisation,
-    outcomes: Outcomes,
-) -> None:
-    if any(a.answer is not None for a in view.attendees) or batch.answers.get(view.id):
+def _no_answer(batch: Batch, reminder: Reminder, match_id: int, outcomes: Outcomes) -> bool:
+    """The no-answer alert goes to the match's mentors the bot can reach, unless someone of
+    the family answered."""
+    if batch.answers.get(reminder.appointment_id):
         _finish(outcomes, reminder, JobStatus.SKIPPED, ANSWERED)
-        return
-    queued = 0
-    for mentor in batch.mentors.get(match.id, []):
-        reader = people.Reader(mentor, org)
-        if queue.add(
-            mentor,
-            "no_answer",
-            no_answer_notice(reader.tr, reader.tz, view),
-            ref=("appointment", view.id),
-            dedupe_key=f"noanswer:{reminder.id}:{mentor.id}",
-        ):
-            queued += 1
-    if queued:
+        return False
+    if any(outbox.deliverable(mentor) for mentor in batch.mentors.get(match_id, [])):
         _finish(outcomes, reminder, JobStatus.DONE, None)
-    else:
-        _finish(outcomes, reminder, JobStatus.SKIPPED, UNREACHABLE)
+        return True
+    _finish(outcomes, reminder, JobStatus.SKIPPED, UNREACHABLE)
+    return False

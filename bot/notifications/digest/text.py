@@ -1,5 +1,6 @@
 """The weekly digest's text for one reader: what happened in the last seven days and what
-needs them now, in their language (the figures come from `bot.services.digest`)."""
+needs them now, in their language (the figures come from `bot.services.digest`; whether there is anything to say at all is
+its `has_news`)."""
 
 from __future__ import annotations
 
