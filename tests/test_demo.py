@@ -21,6 +21,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from bot import jobs
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.demo import bind, main, personas, running, seed
@@ -281,6 +282,27 @@ async def test_skipping_moves_the_bots_clock_not_the_machines(
         assert refused.status_code == 400, bad
     form = await client.post("/api/clock/skip", data={"minutes": "60"})
     assert form.status_code == 400  # JSON only: a cross-site form cannot drive the demo
+
+
+async def test_no_background_tick_runs_while_a_skip_ticks(
+    demo_url: tuple[Demo, str], client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Else a background tick starting between the clock's move and the skip's own tick takes
+    what fell due, and the skip reports nothing done."""
+    demo, _url = demo_url
+    ticker = demo.rt.extras["ticker"]
+    assert isinstance(ticker, jobs.Ticker) and ticker._task is not None
+    seen: list[bool] = []
+    real = jobs.tick
+
+    async def watched(*args: Any, **kwargs: Any) -> dict[str, int]:
+        seen.append(ticker._task is None)  # the background loop is not running
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(jobs, "tick", watched)
+    assert (await post(client, "/api/clock/skip", {"minutes": 60})).status_code == 200
+    assert seen == [True]
+    assert ticker._task is not None  # and it runs again afterwards
 
 
 async def test_a_tap_reaches_the_bot_and_the_answer_reaches_the_mentor(

@@ -230,11 +230,20 @@ class Demo:
         if not timedelta(0) < delta <= MAX_SKIP:
             raise ValueError("skip between one minute and 31 days")
         async with self._lock:
-            now = self.clock.advance(delta)
-            # All that fell due, however busy the machine: the production budget would leave
-            # part of it to a later tick, and the visitor would not see what they skipped to.
-            done = await jobs.tick(self.rt, now, budget_seconds=math.inf)
-            await self.deliver()
+            # The background ticker waits meanwhile: a tick of its own, starting between the
+            # clock's move and this one, would take what fell due and this would report none.
+            ticker = self.rt.extras.get("ticker")
+            if isinstance(ticker, jobs.Ticker):
+                await ticker.stop()
+            try:
+                now = self.clock.advance(delta)
+                # All that fell due, however busy the machine: the production budget would
+                # leave part of it to a later tick, and the visitor would not see it.
+                done = await jobs.tick(self.rt, now, budget_seconds=math.inf)
+                await self.deliver()
+            finally:
+                if isinstance(ticker, jobs.Ticker):
+                    ticker.start()
         state = self.clock_json()
         self.feed.publish({"type": "clock", "clock": state})
         return {**state, "jobs": done}
