@@ -1,6 +1,6 @@
 """/matches: a worker's caseload or a coordinator's organisation, a page at a time, each match
 with its health line and a button that opens its card; filters and pages are buttons
-(`ml:<filter>:<page>`, built and read only here). The service decides what the reader may
+(`ml:<filter>:<page>`, handlers/caseload_callbacks.py). The service decides what the reader may
 list; a forged press can only ask for another page of the reader's own list."""
 
 from __future__ import annotations
@@ -8,13 +8,14 @@ from __future__ import annotations
 from bot.i18n import N_, isolate
 from bot.services import caseload
 from bot.services.caseload import Filter, Health
+from bot.services.errors import NotFound
 from domain import Role
 from handlers import checkins
 from handlers import matches as match_cards
+from handlers.caseload_callbacks import PREFIX, ListPage, parse
 from handlers.common import Buttons, Ctx
 from handlers.router import Router
 
-PREFIX = "ml"
 ROLES = frozenset({Role.WORKER, Role.COORDINATOR})
 FILTER_LABELS: dict[Filter, str] = {
     Filter.ALL: N_("All"),
@@ -26,16 +27,7 @@ FILTER_LABELS: dict[Filter, str] = {
 
 
 def list_data(filter: Filter, page: int) -> str:
-    return f"{PREFIX}:{filter.value}:{page}"
-
-
-def _parse(args: list[str]) -> tuple[Filter, int]:
-    if len(args) != 2:
-        raise ValueError
-    page = int(args[1])
-    if page < 0:
-        raise ValueError
-    return Filter(args[0]), page
+    return ListPage(filter, page).pack()
 
 
 def health_lines(ctx: Ctx, h: Health, quiet_after: int) -> list[str]:
@@ -178,11 +170,11 @@ async def on_command(ctx: Ctx) -> None:
 
 async def on_press(ctx: Ctx, args: list[str]) -> None:
     try:
-        filter, number = _parse(args)
-    except ValueError:
+        press = parse(args)
+    except NotFound:
         ctx.toast(ctx._("Sorry, that is not available to you."))
         return
-    await _show(ctx, filter, number)
+    await _show(ctx, press.filter, press.page)
 
 
 def register(router: Router) -> None:

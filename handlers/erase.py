@@ -11,21 +11,10 @@ from bot.services import erasure
 from bot.services.errors import NotFound
 from domain import Role
 from handlers.common import Ctx
+from handlers.erase_callbacks import PREFIX, Cancel, Confirm, Erase, parse
 from handlers.router import Router
 
-PREFIX = "er"  # er:1:<id> first confirmation, er:2:<id> erase, er:x cancel
 ERASERS = frozenset({Role.COORDINATOR, Role.ADMIN})
-
-
-def _data(step: str, person_id: int | None = None) -> str:
-    return f"{PREFIX}:{step}" if person_id is None else f"{PREFIX}:{step}:{person_id}"
-
-
-def _person_id(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise NotFound("malformed person id") from None
 
 
 async def on_erase(ctx: Ctx) -> None:
@@ -48,29 +37,29 @@ async def _ask(ctx: Ctx, person_id: int) -> None:
             "statistics."
         )
         % {"name": isolate(preview.name), "id": person_id},
-        [[(ctx._("Erase"), _data("1", person_id)), (ctx._("Cancel"), _data("x"))]],
+        [[(ctx._("Erase"), Confirm(person_id).pack()), (ctx._("Cancel"), Cancel().pack())]],
     )
 
 
 async def on_press(ctx: Ctx, args: list[str]) -> None:
-    step, arg = ([*args, "", ""])[:2]
-    if step == "x":
+    press = parse(args)
+    if isinstance(press, Cancel):
         ctx.edit(ctx._("Nothing was erased."))
-        return
-    person_id = _person_id(arg)
-    if step == "1":
+    elif isinstance(press, Confirm):
+        person_id = press.person_id
         preview = await erasure.erase_as(ctx.session, ctx.now, ctx.me, person_id, dry_run=True)
         ctx.edit(
             ctx._("Are you sure? Erasing %(name)s cannot be undone.")
             % {"name": isolate(preview.name)},
             [
                 [
-                    (ctx._("Yes, erase for good"), _data("2", person_id)),
-                    (ctx._("Cancel"), _data("x")),
+                    (ctx._("Yes, erase for good"), Erase(person_id).pack()),
+                    (ctx._("Cancel"), Cancel().pack()),
                 ]
             ],
         )
-    elif step == "2":
+    elif isinstance(press, Erase):
+        person_id = press.person_id
         done = await erasure.erase_as(ctx.session, ctx.now, ctx.me, person_id)
         if done.already_erased and not done.counts:
             ctx.edit(ctx._("This person is already erased."))

@@ -7,14 +7,10 @@ from __future__ import annotations
 from bot.services import programme_report, report_render
 from domain import Role
 from handlers.common import Ctx, chunk
+from handlers.programme_callbacks import PREFIX, Period, period_code
 from handlers.router import Router
 
-PREFIX = "pr"  # callback data: "pr:<period code>" (programme_report.PERIODS)
 STAFF = frozenset({Role.WORKER, Role.COORDINATOR})
-
-
-def _button(code: str) -> str:
-    return f"{PREFIX}:{code}"
 
 
 async def on_command(ctx: Ctx) -> None:
@@ -22,7 +18,10 @@ async def on_command(ctx: Ctx) -> None:
     ctx.reply(
         ctx._("Which period should the programme report cover?"),
         chunk(
-            ((ctx._(label), _button(code)) for code, label in programme_report.PERIODS.items()),
+            (
+                (ctx._(label), Period(code).pack())
+                for code, label in programme_report.PERIODS.items()
+            ),
             2,
         ),
     )
@@ -30,7 +29,7 @@ async def on_command(ctx: Ctx) -> None:
 
 async def on_press(ctx: Ctx, args: list[str]) -> None:
     scope = await programme_report.scope_for(ctx.session, ctx.me)
-    code = args[0] if len(args) == 1 else ""
+    code = period_code(args)
     first, last = programme_report.period_for(code, programme_report.today_of(scope, ctx.now))
     made = await report_render.make(
         ctx.session,

@@ -21,11 +21,11 @@ from handlers import relay
 from handlers.common import Ctx, not_linked_text
 from handlers.onboarding_draft import CONSENTING, FLOW, LANGUAGE
 from handlers.router import Router
+from handlers.start_callbacks import ADDRESS_PREFIX, address_code
 from handlers.start_views import (
     ADDRESS_CODES,
     ADDRESS_DONE,
     ADDRESS_LABELS,
-    ADDRESS_PREFIX,
     address_again,
     address_buttons,
     address_question,
@@ -47,7 +47,7 @@ __all__ = [
 
 
 async def on_address_press(ctx: Ctx, args: list[str]) -> None:
-    code = args[0] if len(args) == 1 else ""
+    code = address_code(args)
     if code not in ADDRESS_CODES:
         raise Invalid("address")
     address = await onboarding.set_address(ctx.session, ctx.now, ctx.me, ADDRESS_CODES[code])

@@ -8,6 +8,7 @@ from bot.i18n import NP_, SUPPORTED_LOCALES, Translator, isolate, language_name,
 from bot.services import keyboard, onboarding
 from domain import Consent, Role
 from handlers.common import Buttons, Ctx, chunk
+from handlers.start_callbacks import Address
 from handlers.start_texts import CONSENT, SHORT_CONSENT
 
 
@@ -51,7 +52,6 @@ def consent_text(tr: Translator, opened: onboarding.Opened, more: bool = False) 
 
 
 # How to address the person (optional; neutral by default): ad:f, ad:m, ad:n --------------
-ADDRESS_PREFIX = "ad"
 ADDRESS_CODES: dict[str, str | None] = {"f": "feminine", "m": "masculine", "n": None}
 ADDRESS_LABELS: dict[str, str] = {
     # Translators: buttons: how the person wants the bot to address them (grammatical gender).
@@ -84,7 +84,7 @@ def address_buttons(tr: Translator, current: str | None) -> Buttons:
         [
             (
                 ("✓ " if ADDRESS_CODES[code] == current else "") + tr.gettext(label),
-                f"{ADDRESS_PREFIX}:{code}",
+                Address(code).pack(),
             )
         ]
         for code, label in ADDRESS_LABELS.items()

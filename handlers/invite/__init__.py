@@ -9,7 +9,7 @@ reader's caseload who match it, a confirmation; the person's Telegram account is
 and a new link and QR code are given.
 
 The answers live in an `InviteDraft` (flow "invite"). Buttons (`iv:…`, drawn and read only
-here, `views.data`): `iv:r:<role>`, `iv:l:<locale>`, `iv:s` (no match),
+here, `callbacks`): `iv:r:<role>`, `iv:l:<locale>`, `iv:s` (no match),
 `iv:p:<person>` (choose), `iv:y:<person>` (confirm a new link), `iv:x` (cancel). The services
 decide who may be invited or relinked: a forged press is refused there.
 """
@@ -19,6 +19,16 @@ from __future__ import annotations
 from bot.services.errors import NotFound
 from handlers.common import Ctx
 from handlers.invite import adding, relinking
+from handlers.invite.callbacks import (
+    PREFIX,
+    Cancel,
+    ChooseLanguage,
+    ChooseRole,
+    NoMatch,
+    Pick,
+    Relink,
+    parse,
+)
 from handlers.invite.draft import FLOW, InviteDraft
 from handlers.invite.views import (
     ADDERS,
@@ -26,7 +36,6 @@ from handlers.invite.views import (
     FIND,
     MATCH,
     NAME,
-    PREFIX,
     RELINKERS,
     role_label,
 )
@@ -36,22 +45,25 @@ __all__ = ["FLOW", "PREFIX", "InviteDraft", "on_press", "register", "role_label"
 
 
 async def on_press(ctx: Ctx, args: list[str]) -> None:
-    step, arg = ([*args, "", ""])[:2]
-    if step == "x":
+    press = parse(args)
+    if isinstance(press, Cancel):
         if ctx.draft is not None and ctx.draft.flow == FLOW:
             await ctx.clear_draft()
         ctx.edit(ctx._("Stopped. Nobody was invited."))
-    elif step in ("p", "y"):
+    elif isinstance(press, Pick | Relink):
         if ctx.me.role not in RELINKERS:
             raise NotFound("no such step")
-        await (relinking.on_pick if step == "p" else relinking.on_relink)(ctx, arg)
+        if isinstance(press, Pick):
+            await relinking.on_pick(ctx, press.person_id)
+        else:
+            await relinking.on_relink(ctx, press.person_id)
     elif ctx.me.role not in ADDERS:
         raise NotFound("no such step")
-    elif step == "r":
-        await adding.on_role(ctx, arg)
-    elif step == "l":
-        await adding.on_language(ctx, arg)
-    elif step == "s":
+    elif isinstance(press, ChooseRole):
+        await adding.on_role(ctx, press.role)
+    elif isinstance(press, ChooseLanguage):
+        await adding.on_language(ctx, press.locale)
+    elif isinstance(press, NoMatch):
         await adding.on_no_match(ctx)
     else:
         raise NotFound("no such step")

@@ -11,6 +11,7 @@ from bot.services.drafts import Draft
 from bot.services.errors import Invalid, NotFound
 from domain import Role
 from handlers.common import Buttons, Ctx
+from handlers.invite.callbacks import LANGUAGE_PREFIX, ChooseRole, NoMatch
 from handlers.invite.draft import FLOW, InviteDraft
 from handlers.invite.views import (
     FAMILY,
@@ -19,7 +20,6 @@ from handlers.invite.views import (
     NAME,
     ROLE,
     cancel_row,
-    data,
     role_label,
     show_invitation,
 )
@@ -45,8 +45,8 @@ async def on_name(ctx: Ctx, draft: Draft, text: str) -> None:
         ctx._("What is %(name)s's role?") % {"name": isolate(name)},
         [
             [
-                (role_label(ctx, Role.MENTEE), data("r", Role.MENTEE.value)),
-                (role_label(ctx, Role.MENTOR), data("r", Role.MENTOR.value)),
+                (role_label(ctx, Role.MENTEE), ChooseRole(Role.MENTEE).pack()),
+                (role_label(ctx, Role.MENTOR), ChooseRole(Role.MENTOR).pack()),
             ],
             cancel_row(ctx),
         ],
@@ -67,32 +67,28 @@ async def _at(ctx: Ctx, state: str) -> InviteDraft | None:
     return invite
 
 
-async def on_role(ctx: Ctx, arg: str) -> None:
+async def on_role(ctx: Ctx, role: Role) -> None:
     invite = await _at(ctx, ROLE)
     if invite is None:
         return
-    try:
-        role = Role(arg)
-    except ValueError:
-        raise NotFound("no such role") from None
     if role not in staff_invites.ADDABLE:
         raise NotFound("no such role")
     await ctx.save_draft(FLOW, LANGUAGE, replace(invite, role=role).to_data())
-    buttons: Buttons = [*language_buttons(data("l"), None), cancel_row(ctx)]
+    buttons: Buttons = [*language_buttons(LANGUAGE_PREFIX, None), cancel_row(ctx)]
     ctx.edit(
         ctx._("Which language will %(name)s use with the bot?") % {"name": isolate(invite.name)},
         buttons,
     )
 
 
-async def on_language(ctx: Ctx, arg: str) -> None:
+async def on_language(ctx: Ctx, locale: str) -> None:
     invite = await _at(ctx, LANGUAGE)
     if invite is None:
         return
-    if arg not in SUPPORTED_LOCALES:
+    if locale not in SUPPORTED_LOCALES:
         raise NotFound("no such language")
     name = isolate(invite.name)
-    values = replace(invite, locale=arg).to_data()
+    values = replace(invite, locale=locale).to_data()
     if invite.role == Role.MENTEE:
         await ctx.save_draft(FLOW, FAMILY, values)
         ctx.edit(
@@ -100,7 +96,7 @@ async def on_language(ctx: Ctx, arg: str) -> None:
                 "%(name)s will use the bot in %(language)s. Which family do they belong to? "
                 "Send the family's name: a new family is made when none has that name."
             )
-            % {"name": name, "language": isolate(language_name(arg, in_sentence=True))},
+            % {"name": name, "language": isolate(language_name(locale, in_sentence=True))},
             [cancel_row(ctx)],
         )
     else:
@@ -110,8 +106,8 @@ async def on_language(ctx: Ctx, arg: str) -> None:
                 "%(name)s will use the bot in %(language)s. Do they join a match now? Send "
                 "its number, or tap “No match yet”."
             )
-            % {"name": name, "language": isolate(language_name(arg, in_sentence=True))},
-            [[(ctx._("No match yet"), data("s"))], cancel_row(ctx)],
+            % {"name": name, "language": isolate(language_name(locale, in_sentence=True))},
+            [[(ctx._("No match yet"), NoMatch().pack())], cancel_row(ctx)],
         )
 
 
@@ -156,7 +152,7 @@ async def on_match(ctx: Ctx, draft: Draft, text: str) -> None:
     if not number.isdigit():
         ctx.reply(
             ctx._("Please send the match's number, or tap “No match yet”."),
-            [[(ctx._("No match yet"), data("s"))], cancel_row(ctx)],
+            [[(ctx._("No match yet"), NoMatch().pack())], cancel_row(ctx)],
         )
         return
     try:
@@ -165,7 +161,7 @@ async def on_match(ctx: Ctx, draft: Draft, text: str) -> None:
         ctx.reply(
             ctx._("There is no open match no. %(match)s in your programme. Send another number.")
             % {"match": number},
-            [[(ctx._("No match yet"), data("s"))], cancel_row(ctx)],
+            [[(ctx._("No match yet"), NoMatch().pack())], cancel_row(ctx)],
         )
 
 

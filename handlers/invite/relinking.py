@@ -7,9 +7,10 @@ from __future__ import annotations
 from bot.i18n import isolate
 from bot.services import staff_invites
 from bot.services.drafts import Draft
-from handlers.common import Ctx, id_arg
+from handlers.common import Ctx
+from handlers.invite.callbacks import Pick, Relink
 from handlers.invite.draft import FLOW, InviteDraft
-from handlers.invite.views import FIND, cancel_row, data, role_label, show_invitation
+from handlers.invite.views import FIND, cancel_row, role_label, show_invitation
 
 
 async def on_newlink(ctx: Ctx) -> None:
@@ -36,7 +37,7 @@ async def on_find(ctx: Ctx, draft: Draft, text: str) -> None:
                 [
                     (
                         f"{p.name} · {role_label(ctx, p.role)}" + (" · 📱" if p.linked else ""),
-                        data("p", p.person_id),
+                        Pick(p.person_id).pack(),
                     )
                 ]
                 for p in found
@@ -46,8 +47,8 @@ async def on_find(ctx: Ctx, draft: Draft, text: str) -> None:
     )
 
 
-async def on_pick(ctx: Ctx, arg: str) -> None:
-    person = await staff_invites.person_to_relink(ctx.session, ctx.me, id_arg(arg))
+async def on_pick(ctx: Ctx, person_id: int) -> None:
+    person = await staff_invites.person_to_relink(ctx.session, ctx.me, person_id)
     text = (
         ctx._(
             "A new link for %(name)s? Their Telegram account is disconnected (they agree again "
@@ -58,12 +59,12 @@ async def on_pick(ctx: Ctx, arg: str) -> None:
     )
     ctx.edit(
         text % {"name": isolate(person.name)},
-        [[(ctx._("Yes, make a new link"), data("y", person.person_id))], cancel_row(ctx)],
+        [[(ctx._("Yes, make a new link"), Relink(person.person_id).pack())], cancel_row(ctx)],
     )
 
 
-async def on_relink(ctx: Ctx, arg: str) -> None:
-    issued = await staff_invites.relink(ctx.session, ctx.now, ctx.me, id_arg(arg))
+async def on_relink(ctx: Ctx, person_id: int) -> None:
+    issued = await staff_invites.relink(ctx.session, ctx.now, ctx.me, person_id)
     if ctx.draft is not None and ctx.draft.flow == FLOW:
         await ctx.clear_draft()
     show_invitation(ctx, issued)

@@ -1,5 +1,5 @@
-"""What /invite and /newlink show: the buttons' callback data, role labels, the invitation
-with its QR code."""
+"""What /invite and /newlink show: the cancel row, role labels, the invitation with its QR
+code (the buttons' callback data: handlers/invite/callbacks.py)."""
 
 from __future__ import annotations
 
@@ -9,19 +9,15 @@ from bot.services import invites
 from bot.services.staff_invites import Issued
 from domain import Role
 from handlers.common import Ctx
+from handlers.invite.callbacks import Cancel
 
-PREFIX = "iv"
 NAME, ROLE, LANGUAGE, FAMILY, MATCH, FIND = "name", "role", "language", "family", "match", "find"
 ADDERS = frozenset({Role.COORDINATOR})
 RELINKERS = frozenset({Role.WORKER, Role.COORDINATOR})
 
 
-def data(step: str, arg: str | int | None = None) -> str:
-    return f"{PREFIX}:{step}" if arg is None else f"{PREFIX}:{step}:{arg}"
-
-
 def cancel_row(ctx: Ctx) -> list[tuple[str, str]]:
-    return [(ctx._("Cancel"), data("x"))]
+    return [(ctx._("Cancel"), Cancel().pack())]
 
 
 def role_label(ctx: Ctx, role: Role) -> str:
