@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from bot.notifications import match_cycle, match_texts, matches
-from bot.services.errors import NotFound
+from bot.services.errors import Invalid, NotFound
+from handlers import match_cycle as handler
 from storage.match_life import (
     ClosureReason,
     DeclineReason,
@@ -145,3 +146,65 @@ def test_a_forged_card_press_is_refused(args: list[str]) -> None:
 def test_a_press_over_telegrams_limit_is_not_drawn() -> None:
     with pytest.raises(ValueError):
         match_texts.ProfileLanguage("x" * 70).pack()
+
+
+def test_every_close_and_feedback_press_reads_back_what_it_packed() -> None:
+    for reason in ClosureReason:
+        for press in (match_cycle.CloseChoose(4, reason), match_cycle.CloseConfirm(4, reason)):
+            data = press.pack()
+            assert data.startswith(f"cl:{press.ACTION}:4:")
+            assert match_cycle.parse_close(data.split(":")[1:]) == press
+    for outcome in FirstMeetingOutcome:
+        first = match_cycle.FirstOutcome(9, outcome)
+        assert match_cycle.parse_first(first.pack().split(":")[1:]) == first
+    answer = match_cycle.FeedbackAnswer(11, 2, 0)
+    assert answer.pack() == "fb:11:2:0"
+    assert match_cycle.parse_feedback(["11", "2", "0"]) == answer
+
+
+@pytest.mark.parametrize(
+    "args",
+    [[], ["zz", "1", "conflict"], ["r"], ["r", "x", "conflict"], ["ok", "1"], ["r", "1", "nope"],
+     ["ok", "1", ClosureReason.CONFLICT.value, "extra"]],
+)  # fmt: skip
+def test_a_malformed_close_press_is_refused(args: list[str]) -> None:
+    with pytest.raises(NotFound):
+        match_cycle.parse_close(args)
+
+
+@pytest.mark.parametrize(
+    "args", [[], ["1", "2"], ["x", "1", "2"], ["1", "y", "2"], ["1", "2", "3", "4"]]
+)
+def test_a_malformed_feedback_press_is_refused(args: list[str]) -> None:
+    with pytest.raises(NotFound):
+        match_cycle.parse_feedback(args)
+
+
+@pytest.mark.parametrize(
+    ("args", "refused"),
+    [
+        ([], NotFound),  # no id: as before, like a record one may not see
+        (["p", "x"], NotFound),
+        (["zz", "x"], NotFound),
+        (["zz", "1"], Invalid),  # an unknown action is bad data, as before
+        (["o", "1", "not-an-outcome"], Invalid),
+        (["o", "1"], Invalid),
+        (["p", "1", "2"], Invalid),
+    ],
+)
+def test_the_handler_refuses_a_forged_first_press_as_before(
+    args: list[str], refused: type[Exception]
+) -> None:
+    with pytest.raises(refused):
+        handler._read(match_cycle.parse_first, args, id_at=1)
+
+
+@pytest.mark.parametrize(
+    ("args", "refused"),
+    [(["x", "1", "2"], NotFound), (["1", "x", "2"], Invalid), (["1", "2", "y"], Invalid)],
+)
+def test_the_handler_refuses_a_forged_feedback_press_as_before(
+    args: list[str], refused: type[Exception]
+) -> None:
+    with pytest.raises(refused):
+        handler._read(match_cycle.parse_feedback, args, id_at=0)

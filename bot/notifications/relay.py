@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_, Translator, isolate
 from bot.services import outbox, people
-from bot.services.relay import ANSWER, OFFICE, PHRASE_COUNT, REF, data, quiet_end
+from bot.services.relay import OFFICE, PHRASE_COUNT, REF, quiet_end
+from bot.services.relay.presses import Answer
 from domain.events import RelayAnswered, RelayedToFamily, RelaySent
 from storage.models import Family, Person, Relay
 
@@ -77,7 +78,7 @@ async def copy(
     )
     if first is None:
         return
-    buttons = [[(reply_label, data(ANSWER, relay.id))]] if reply_label else None
+    buttons = [[(reply_label, Answer(relay.id).pack())]] if reply_label else None
     outbox.enqueue(
         session,
         now,

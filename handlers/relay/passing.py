@@ -7,8 +7,10 @@ from bot.i18n import isolate
 from bot.services import contacts, relay
 from bot.services.drafts import Draft
 from bot.services.errors import Invalid
+from bot.services.relay import presses
+from bot.services.relay.presses import Answer, DontSend, SendToMentors, SendToOffice
 from domain import Role
-from handlers.common import Buttons, Ctx, id_arg
+from handlers.common import Buttons, Ctx
 from handlers.relay import write
 from handlers.relay.draft import ANSWERING, FLOW, RelayDraft
 from handlers.relay.lines import held_lines, message_kind
@@ -38,18 +40,16 @@ async def offer(ctx: Ctx) -> None:
     buttons: Buttons = []
     if found.mentors:
         text = ctx._("Send this to %(names)s?") % {"names": names}
-        buttons.append([(ctx._("Yes, send it"), relay.data(relay.SEND_MENTORS, found.relay_id))])
+        buttons.append([(ctx._("Yes, send it"), SendToMentors(found.relay_id).pack())])
         if found.office is not None:
-            buttons.append(
-                [(ctx._("Send it to the office"), relay.data(relay.SEND_OFFICE, found.relay_id))]
-            )
+            buttons.append([(ctx._("Send it to the office"), SendToOffice(found.relay_id).pack())])
     elif found.office is not None:
         text = ctx._("Send this to the office (%(name)s)?") % {"name": isolate(found.office)}
-        buttons.append([(ctx._("Yes, send it"), relay.data(relay.SEND_OFFICE, found.relay_id))])
+        buttons.append([(ctx._("Yes, send it"), SendToOffice(found.relay_id).pack())])
     else:
         await _nobody(ctx)
         return
-    buttons.append([(ctx._("Do not send"), relay.data(relay.DONT_SEND, found.relay_id))])
+    buttons.append([(ctx._("Do not send"), DontSend(found.relay_id).pack())])
     ctx.reply(text, buttons)
 
 
@@ -70,17 +70,18 @@ async def _nobody(ctx: Ctx) -> None:
 async def on_press(ctx: Ctx, args: list[str]) -> None:
     if len(args) != 2 or args[0] not in relay.ACTIONS:
         raise Invalid("bad_data")
-    action, relay_id = args[0], id_arg(args[1])
-    if action == relay.ANSWER:
-        await _start_answer(ctx, relay_id)
+    press = presses.parse(args)  # what is left to refuse: a malformed number (`NotFound`)
+    if isinstance(press, Answer):
+        await _start_answer(ctx, press.relay_id)
         return
-    if action in (relay.TO_FAMILY, relay.PHRASE, relay.FREE):
-        await write.on_press(ctx, action, relay_id)
+    if isinstance(press, presses.WRITING):
+        await write.on_press(ctx, press)
         return
     if ctx.me.role != Role.MENTEE:
         ctx.toast(ctx._("Sorry, that is not available to you."))
         return
-    if action == relay.DONT_SEND:
+    relay_id = press.relay_id
+    if isinstance(press, DontSend):
         before = await relay.decline(ctx.session, ctx.now, ctx.me, relay_id)
         if before == relay.SENT:
             ctx.edit(ctx._("This message was already sent."))
@@ -89,7 +90,7 @@ async def on_press(ctx: Ctx, args: list[str]) -> None:
                 ctx._("Not sent. Nobody else has seen it. To send it later, send it to me again.")
             )
         return
-    audience = relay.MENTORS if action == relay.SEND_MENTORS else relay.OFFICE
+    audience = relay.MENTORS if isinstance(press, SendToMentors) else relay.OFFICE
     try:
         done = await relay.send(ctx.session, ctx.now, ctx.me, relay_id, audience)
     except Invalid as exc:

@@ -7,6 +7,7 @@ from bot.i18n import isolate
 from bot.notifications.relay import PHRASES
 from bot.services import relay
 from bot.services.drafts import Draft
+from bot.services.relay.presses import Free, Phrase, ToFamily
 from domain import Role
 from handlers.common import Buttons, Ctx
 from handlers.relay.draft import FLOW, PHRASE, WRITING, RelayDraft
@@ -23,16 +24,16 @@ async def on_write(ctx: Ctx) -> None:
         return
     ctx.reply(
         ctx._("Which family do you want to write to?"),
-        [[(f.family_name, relay.data(relay.TO_FAMILY, f.match_id))] for f in families],
+        [[(f.family_name, ToFamily(f.match_id).pack())] for f in families],
     )
 
 
 async def _ask_phrase(ctx: Ctx, family: relay.FamilyChoice, new: bool) -> None:
     await ctx.save_draft(FLOW, PHRASE, RelayDraft(match_id=family.match_id).to_data())
     buttons: Buttons = [
-        [(ctx._(text), relay.data(relay.PHRASE, number))] for number, text in enumerate(PHRASES)
+        [(ctx._(text), Phrase(number).pack())] for number, text in enumerate(PHRASES)
     ]
-    buttons.append([(ctx._("Write my own message"), relay.data(relay.FREE, family.match_id))])
+    buttons.append([(ctx._("Write my own message"), Free(family.match_id).pack())])
     text = ctx._(
         "What do you want to tell the %(family)s family? Each member gets a ready-made phrase "
         "in their own language; your own message goes as you write it."
@@ -60,12 +61,13 @@ def _delivery_lines(ctx: Ctx, done: relay.FamilyDelivery) -> list[str]:
     return lines
 
 
-async def on_press(ctx: Ctx, action: str, number: int) -> None:
+async def on_press(ctx: Ctx, press: ToFamily | Phrase | Free) -> None:
     if ctx.me.role != Role.MENTOR:
         ctx.toast(ctx._("Sorry, that is not available to you."))
         return
-    if action == relay.TO_FAMILY:
-        await _ask_phrase(ctx, await relay.family_choice(ctx.session, ctx.me, number), new=False)
+    if isinstance(press, ToFamily):
+        family = await relay.family_choice(ctx.session, ctx.me, press.match_id)
+        await _ask_phrase(ctx, family, new=False)
         return
     draft = ctx.draft
     writing = RelayDraft.from_data(draft.data) if draft and draft.flow == FLOW else None
@@ -75,8 +77,8 @@ async def on_press(ctx: Ctx, action: str, number: int) -> None:
                   "write to the family again.")
         )  # fmt: skip
         return
-    match_id = writing.match_id
-    if action == relay.FREE:
+    match_id = writing.match_id  # the draft's, not the button's
+    if isinstance(press, Free):
         family = await relay.family_choice(ctx.session, ctx.me, match_id)
         await ctx.save_draft(FLOW, WRITING, RelayDraft(match_id=match_id).to_data())
         ctx.edit(
@@ -87,9 +89,9 @@ async def on_press(ctx: Ctx, action: str, number: int) -> None:
             % {"family": isolate(family.family_name)}
         )
         return
-    done = await relay.to_family(ctx.session, ctx.now, ctx.me, match_id, phrase=number)
+    done = await relay.to_family(ctx.session, ctx.now, ctx.me, match_id, phrase=press.number)
     await ctx.clear_draft()
-    ctx.edit("\n".join([ctx._(PHRASES[number]), *_delivery_lines(ctx, done)]))
+    ctx.edit("\n".join([ctx._(PHRASES[press.number]), *_delivery_lines(ctx, done)]))
 
 
 async def on_write_message(ctx: Ctx, draft: Draft, text: str) -> None:

@@ -16,7 +16,8 @@ button each reader gets are `bot.notifications.relay`'s.
 
 | module | holds |
 |---|---|
-| `rules` | the callback data of the buttons, kinds, statuses, the values returned |
+| `rules` | the buttons' actions, kinds, statuses, the values returned |
+| `presses` | the buttons as typed presses (`data` packs one by action) |
 | `queries` | who a message reaches and who may act on it |
 | `copies` | when a message reaches one reader (quiet hours); the tally of who has it |
 | `offers` | a mentee's message offered, sent on or declined |
@@ -28,6 +29,7 @@ from bot.services.relay.answers import answer, start_answer
 from bot.services.relay.copies import quiet_end, reach
 from bot.services.relay.family import to_family
 from bot.services.relay.offers import decline, offer, send
+from bot.services.relay.presses import data
 from bot.services.relay.queries import family_choice, mentor_families
 from bot.services.relay.rules import (
     ACTIONS,
@@ -55,7 +57,6 @@ from bot.services.relay.rules import (
     FamilyChoice,
     FamilyDelivery,
     Offer,
-    data,
 )
 
 __all__ = [

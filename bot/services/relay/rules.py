@@ -9,7 +9,8 @@ from datetime import datetime
 
 REF = "relay"
 PREFIX = "rl"
-# The buttons of the feature, drawn and routed from here: rl:<action>:<relay id>
+# The buttons of the feature (typed presses in `bot.services.relay.presses`, drawn and routed
+# through the same classes): rl:<action>:<relay id>
 SEND_MENTORS, SEND_OFFICE, DONT_SEND, ANSWER = "m", "o", "x", "a"
 # A mentor's message to the family: rl:f:<match id> (the family chosen), rl:p:<phrase number>
 # (a ready-made phrase), rl:w:<match id> (write freely)
@@ -22,11 +23,6 @@ KINDS = ("text", "voice", "photo", "document", "location", "video", "audio", "vi
 
 OFFERED, SENT, DECLINED = "offered", "sent", "declined"
 MENTORS, OFFICE, SENDER = "mentors", "office", "sender"
-
-
-def data(action: str, relay_id: int) -> str:
-    """The callback data of a relay button (one place draws and routes them)."""
-    return f"{PREFIX}:{action}:{relay_id}"
 
 
 @dataclass(frozen=True)
